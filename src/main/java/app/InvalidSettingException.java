@@ -1,0 +1,9 @@
+package app;
+
+/** A setting that cannot work; the message names the key so the user knows what to fix. */
+public class InvalidSettingException extends RuntimeException {
+
+    public InvalidSettingException(String key, String problem) {
+        super("Setting " + key + " " + problem);
+    }
+}

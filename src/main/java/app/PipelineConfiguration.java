@@ -1,0 +1,138 @@
+package app;
+
+import capture.ChangeBatchDecoder;
+import capture.DebeziumJsonEnvelope;
+import capture.KafkaOffsets;
+import embedded.EmbeddedKafkaBroker;
+import embedded.EmbeddedPostgresServer;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Properties;
+import java.util.stream.Collectors;
+import opensky.StateVectorParser;
+import opensky.simulator.AirTrafficModel;
+import opensky.simulator.OpenSkySimulator;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.PropertiesComponent;
+import org.apache.camel.support.LifecycleStrategySupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import source.FlightStateRepository;
+import source.SourceCatalog;
+import source.SourceDatabase;
+import warehouse.TableId;
+import warehouse.TableSchema;
+import warehouse.duckdb.DuckDbWarehouse;
+
+/**
+ * Wires the pipeline before its routes start: validates the settings, starts the embedded
+ * services for every piece that is not configured as external, prepares the source schema and
+ * the warehouse, and binds what the routes call. The embedded services stop after Camel has
+ * stopped the routes, so in-flight changes finish first.
+ */
+public class PipelineConfiguration implements CamelConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineConfiguration.class);
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        PropertiesComponent properties = context.getPropertiesComponent();
+        PipelineSettings settings = PipelineSettings.from(properties::resolveProperty);
+        Deque<AutoCloseable> started = new ArrayDeque<>();
+        try {
+            wire(context, settings, started);
+        } catch (Exception | Error e) {
+            closeAll(started);
+            throw e;
+        }
+        context.addLifecycleStrategy(new LifecycleStrategySupport() {
+            @Override
+            public void onContextStopped(CamelContext stopped) {
+                closeAll(started);
+            }
+        });
+    }
+
+    private void wire(CamelContext context, PipelineSettings settings, Deque<AutoCloseable> started) throws Exception {
+        Properties resolved = new Properties();
+
+        String jdbcUrl = settings.source().jdbcUrl().orElseGet(() -> {
+            EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(
+                    settings.dataDir().resolve("postgres"), settings.source().embeddedPort());
+            started.push(postgres);
+            return postgres.jdbcUrl();
+        });
+        SourceDatabase source = new SourceDatabase(jdbcUrl, settings.source().user(), settings.source().password());
+        started.push(source);
+        source.migrate();
+        resolved.put("flightcdc.source.host", source.host());
+        resolved.put("flightcdc.source.port", String.valueOf(source.port()));
+        resolved.put("flightcdc.source.database", source.database());
+
+        String bootstrap = settings.kafka().bootstrapServers().orElseGet(() -> {
+            EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
+                    settings.dataDir().resolve("kafka"), settings.kafka().embeddedPort());
+            started.push(broker);
+            return broker.bootstrapServers();
+        });
+        resolved.put("flightcdc.kafka.bootstrap-servers", bootstrap);
+        resolved.put("flightcdc.load.topics", settings.source().tables().stream()
+                .map(settings.kafka()::topicFor).collect(Collectors.joining(",")));
+
+        if (settings.openSky().pollEnabled()) {
+            String baseUrl = settings.openSky().baseUrl().orElseGet(() -> {
+                OpenSkySimulator simulator = new OpenSkySimulator(new AirTrafficModel(
+                        settings.openSky().simulatorAircraft(), settings.openSky().simulatorSeed(), Instant.now()),
+                        Clock.systemUTC());
+                started.push(simulator);
+                simulator.start("127.0.0.1", settings.openSky().simulatorPort());
+                return simulator.baseUrl();
+            });
+            resolved.put("flightcdc.opensky.base-url", baseUrl);
+        } else {
+            // The poll route is not started, but its endpoint URI must still resolve.
+            resolved.put("flightcdc.opensky.base-url", settings.openSky().baseUrl().orElse("http://127.0.0.1:0/api"));
+            LOG.info("OpenSky poll is off: the pipeline carries only the changes made in the database");
+        }
+
+        DuckDbWarehouse warehouse = DuckDbWarehouse.open(settings.warehouse().duckdbPath());
+        started.push(warehouse);
+        SourceCatalog catalog = new SourceCatalog(source.dataSource());
+        List<TableSchema> schemas = new ArrayList<>();
+        for (TableId table : settings.source().tables()) {
+            schemas.add(catalog.describe(table));
+        }
+        warehouse.prepare(schemas);
+
+        var registry = context.getRegistry();
+        registry.bind("settings", settings);
+        registry.bind("sourceDatabase", source);
+        registry.bind("stateVectorParser", new StateVectorParser());
+        registry.bind("flightStateRepository",
+                new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds()));
+        registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
+        registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
+        registry.bind("warehouse", warehouse);
+        registry.bind("kafkaOffsets", new KafkaOffsets());
+
+        resolved.forEach((key, value) -> context.getPropertiesComponent().addOverrideProperty((String) key, (String) value));
+        LOG.info("Pipeline wired: source {}:{}/{}, Kafka {}, warehouse {}", source.host(), source.port(),
+                source.database(), bootstrap, settings.warehouse().duckdbPath());
+    }
+
+    private static void closeAll(Deque<AutoCloseable> started) {
+        while (!started.isEmpty()) {
+            AutoCloseable service = started.pop();
+            try {
+                service.close();
+            } catch (Exception e) {
+                LOG.warn("Could not stop {} cleanly: {}", service.getClass().getSimpleName(), e.getMessage());
+            }
+        }
+    }
+}

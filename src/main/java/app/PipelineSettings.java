@@ -1,0 +1,92 @@
+package app;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Function;
+import warehouse.TableId;
+
+/**
+ * Every setting of the pipeline, typed and validated once at startup. The keys, defaults and
+ * one-line docs live in application.properties; this class is where they are checked.
+ */
+public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky openSky, Warehouse warehouse) {
+
+    private static final String PG_IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
+
+    public record Source(Optional<String> jdbcUrl, String user, String password, int embeddedPort,
+                         List<TableId> tables, String slot, String publication) {
+        public boolean embedded() {
+            return jdbcUrl.isEmpty();
+        }
+    }
+
+    public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup) {
+        public boolean embedded() {
+            return bootstrapServers.isEmpty();
+        }
+
+        /** Debezium's topic naming: prefix.schema.table. */
+        public String topicFor(TableId table) {
+            return topicPrefix + "." + table.schema() + "." + table.name();
+        }
+    }
+
+    public record OpenSky(boolean pollEnabled, Optional<String> baseUrl, int pollIntervalMs, int staleAfterSeconds,
+                          int simulatorPort, int simulatorAircraft, long simulatorSeed) {
+        public boolean simulated() {
+            return baseUrl.isEmpty();
+        }
+    }
+
+    public record Warehouse(Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs) {
+    }
+
+    /** Reads and validates all settings; {@code properties} resolves a key to its configured value. */
+    public static PipelineSettings from(Function<String, Optional<String>> properties) {
+        SettingsReader r = new SettingsReader(properties);
+        Path dataDir = Path.of(r.required("flightcdc.data-dir"));
+
+        Optional<String> jdbcUrl = r.optional("flightcdc.source.jdbc-url");
+        jdbcUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> {
+            throw new InvalidSettingException("flightcdc.source.jdbc-url",
+                    "must look like jdbc:postgresql://host:port/database, got '" + url + "'");
+        });
+        List<TableId> tables = Arrays.stream(r.required("flightcdc.source.tables").split(","))
+                .map(String::trim).filter(s -> !s.isEmpty())
+                .map(s -> TableId.parse(s).orElseThrow(() -> new InvalidSettingException("flightcdc.source.tables",
+                        "must list tables as schema.table, got '" + s + "'")))
+                .toList();
+        Source source = new Source(jdbcUrl,
+                r.required("flightcdc.source.user"),
+                r.required("flightcdc.source.password"),
+                r.intInRange("flightcdc.source.embedded-port", 1, 65535),
+                tables,
+                r.matching("flightcdc.source.slot", PG_IDENTIFIER, "a PostgreSQL slot name (lower-case letters, digits, _)"),
+                r.matching("flightcdc.source.publication", PG_IDENTIFIER, "a lower-case PostgreSQL identifier"));
+
+        Kafka kafka = new Kafka(r.optional("flightcdc.kafka.bootstrap-servers"),
+                r.intInRange("flightcdc.kafka.embedded-port", 1, 65534),
+                r.matching("flightcdc.kafka.topic-prefix", "[A-Za-z0-9._-]+", "a Kafka topic name prefix"),
+                r.required("flightcdc.kafka.consumer-group"));
+
+        OpenSky openSky = new OpenSky(r.bool("flightcdc.opensky.poll-enabled"),
+                r.optional("flightcdc.opensky.base-url").map(url -> url.replaceAll("/+$", "")),
+                r.intInRange("flightcdc.opensky.poll-interval-ms", 100, 86_400_000),
+                r.intInRange("flightcdc.opensky.stale-after-seconds", 1, 86_400 * 30),
+                r.intInRange("flightcdc.simulator.port", 0, 65535),
+                r.intInRange("flightcdc.simulator.aircraft", 0, 1_000_000),
+                r.longValue("flightcdc.simulator.seed"));
+        openSky.baseUrl().filter(url -> !url.matches("https?://.+")).ifPresent(url -> {
+            throw new InvalidSettingException("flightcdc.opensky.base-url", "must be an http(s) URL, got '" + url + "'");
+        });
+
+        Warehouse warehouse = new Warehouse(Path.of(r.required("flightcdc.warehouse.duckdb-path")),
+                r.intInRange("flightcdc.load.max-batch", 1, 1_000_000),
+                r.intInRange("flightcdc.load.max-wait-ms", 1, 600_000),
+                r.intInRange("flightcdc.load.retry-delay-ms", 1, 600_000));
+
+        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse);
+    }
+}

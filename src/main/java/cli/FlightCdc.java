@@ -1,0 +1,22 @@
+package cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The flight-cdc command line: {@code run} (the default) starts the pipeline, {@code query} reads the warehouse. */
+@Command(name = "flight-cdc",
+        mixinStandardHelpOptions = true,
+        version = "flight-cdc 0.1.0",
+        description = "Real-time change data capture of live flight data: OpenSky -> PostgreSQL -> Debezium -> Kafka -> warehouse.",
+        subcommands = {RunCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
+public class FlightCdc implements Runnable {
+
+    @Override
+    public void run() {
+        new CommandLine(new RunCommand()).execute();
+    }
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new FlightCdc()).execute(args));
+    }
+}

@@ -1,0 +1,108 @@
+package embedded;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real single-node Kafka broker in KRaft mode (broker and controller in one process), run inside
+ * the application. Its log directory is kept between runs, so topics and offsets survive restarts.
+ */
+public final class EmbeddedKafkaBroker implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
+
+    private final KafkaRaftServer server;
+    private final int port;
+
+    private EmbeddedKafkaBroker(KafkaRaftServer server, int port) {
+        this.server = server;
+        this.port = port;
+    }
+
+    /** Starts a broker on {@code port}; its KRaft controller listens on {@code port + 1}. */
+    public static EmbeddedKafkaBroker start(Path logDirectory, int port) {
+        long started = System.nanoTime();
+        Properties config = brokerConfig(logDirectory, port);
+        formatStorageOnce(logDirectory, config);
+        KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config), Time.SYSTEM);
+        try {
+            server.startup();
+        } catch (RuntimeException e) {
+            server.shutdown();
+            throw new IllegalStateException("Could not start the embedded Kafka broker on 127.0.0.1:" + port
+                    + " (is the port or the next one in use? set flightcdc.kafka.embedded-port)", e);
+        }
+        LOG.info("Embedded Kafka broker ready on 127.0.0.1:{} in {} ms (logs in {})", port,
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), logDirectory);
+        return new EmbeddedKafkaBroker(server, port);
+    }
+
+    public String bootstrapServers() {
+        return "127.0.0.1:" + port;
+    }
+
+    @Override
+    public void close() {
+        server.shutdown();
+        server.awaitShutdown();
+        LOG.info("Embedded Kafka broker stopped");
+    }
+
+    private static Properties brokerConfig(Path logDirectory, int port) {
+        Properties p = new Properties();
+        p.put("process.roles", "broker,controller");
+        p.put("node.id", "1");
+        p.put("controller.quorum.voters", "1@127.0.0.1:" + (port + 1));
+        p.put("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1));
+        p.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.put("controller.listener.names", "CONTROLLER");
+        p.put("inter.broker.listener.name", "PLAINTEXT");
+        p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        p.put("log.dirs", logDirectory.toAbsolutePath().toString());
+        p.put("num.partitions", "1");
+        p.put("auto.create.topics.enable", "true");
+        // A single node cannot replicate: every internal topic must accept one replica.
+        p.put("offsets.topic.replication.factor", "1");
+        p.put("offsets.topic.num.partitions", "1");
+        p.put("transaction.state.log.replication.factor", "1");
+        p.put("transaction.state.log.min.isr", "1");
+        p.put("group.initial.rebalance.delay.ms", "0");
+        // The log cleaner reserves 128 MB for deduplication by default; compacted topics here are tiny.
+        p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+        return p;
+    }
+
+    private static void formatStorageOnce(Path logDirectory, Properties config) {
+        try {
+            Files.createDirectories(logDirectory);
+            Path configFile = logDirectory.resolve("server.properties");
+            try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+                config.store(out, "written by flight-cdc for the embedded Kafka broker");
+            }
+            ByteArrayOutputStream output = new ByteArrayOutputStream();
+            int rc = StorageTool.execute(new String[] {"format", "--ignore-formatted",
+                    "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()},
+                    new PrintStream(output, true, StandardCharsets.UTF_8));
+            if (rc != 0) {
+                throw new IllegalStateException("Kafka storage format failed: " + output.toString(StandardCharsets.UTF_8));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not prepare the Kafka log directory " + logDirectory, e);
+        }
+    }
+}

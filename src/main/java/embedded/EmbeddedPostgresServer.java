@@ -1,0 +1,57 @@
+package embedded;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real PostgreSQL 17 server run from the zonky binaries, set up for logical decoding. Its data
+ * directory is kept between runs so the pipeline resumes where it stopped. Zonky runs PostgreSQL
+ * with fsync off: fine for a laptop demo and tests, not for data you care about.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        long started = System.nanoTime();
+        try {
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setPort(port)
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_wal_senders", "10")
+                    .setServerConfig("max_replication_slots", "10")
+                    .start();
+            LOG.info("Embedded PostgreSQL 17 ready on 127.0.0.1:{} in {} ms (data in {})", port,
+                    Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDirectory);
+            return new EmbeddedPostgresServer(postgres);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL on port " + port
+                    + " (is the port in use? set flightcdc.source.embedded-port)", e);
+        }
+    }
+
+    public String jdbcUrl() {
+        return postgres.getJdbcUrl("postgres", "postgres");
+    }
+
+    @Override
+    public void close() throws IOException {
+        postgres.close();
+        LOG.info("Embedded PostgreSQL stopped");
+    }
+}

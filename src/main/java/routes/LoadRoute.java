@@ -1,0 +1,43 @@
+package routes;
+
+import org.apache.camel.LoggingLevel;
+import org.apache.camel.builder.RouteBuilder;
+
+/**
+ * Kafka → warehouse: batches of changes are written in one warehouse transaction, and only then
+ * are their Kafka offsets committed. A failed batch is retried from its first record.
+ */
+public class LoadRoute extends RouteBuilder {
+
+    public static final String ROUTE_ID = "load";
+    public static final String RECORDS = "kafkaRecords";
+
+    @Override
+    public void configure() {
+        long retryDelayMs = Long.parseLong(getCamelContext().resolvePropertyPlaceholders("{{flightcdc.load.retry-delay-ms}}"));
+        errorHandler(defaultErrorHandler()
+                .maximumRedeliveries(5)
+                .redeliveryDelay(retryDelayMs)
+                .useExponentialBackOff()
+                .retryAttemptedLogLevel(LoggingLevel.WARN));
+
+        from("kafka:{{flightcdc.load.topics}}"
+                + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
+                + "&groupId={{flightcdc.kafka.consumer-group}}"
+                + "&autoOffsetReset=earliest"
+                + "&autoCommitEnable=false"
+                + "&allowManualCommit=true"
+                + "&breakOnFirstError=true"
+                + "&batching=true"
+                + "&maxPollRecords={{flightcdc.load.max-batch}}"
+                + "&pollTimeoutMs={{flightcdc.load.max-wait-ms}}"
+                // Without an interval a batch under steady traffic waits until it is full.
+                + "&batchingIntervalMs={{flightcdc.load.max-wait-ms}}")
+                .routeId(ROUTE_ID)
+                .setProperty(RECORDS, body())
+                .bean("changeBatchDecoder", "decode")
+                .bean("warehouse", "load")
+                .bean("kafkaOffsets", "commit(${exchangeProperty." + RECORDS + "})")
+                .log("Loaded ${body}");
+    }
+}

@@ -1,0 +1,174 @@
+package source;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import javax.sql.DataSource;
+import opensky.Rejection;
+import opensky.StateVector;
+import opensky.StatesResponse;
+
+/**
+ * Writes one OpenSky poll into the source table in one transaction and three round trips: an
+ * upsert of all vectors (one statement over column arrays), the deletion of aircraft unseen for
+ * too long, and the refused vectors. A row is updated only when one of its fields changed, so an
+ * unchanged aircraft produces no WAL and no change event.
+ */
+public final class FlightStateRepository {
+
+    private static final String UPSERT = """
+            WITH upserted AS (
+              INSERT INTO flight_state AS t (icao24, callsign, origin_country, time_position, last_contact,
+                  longitude, latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors,
+                  geo_altitude, squawk, spi, position_source, category)
+              SELECT icao24, callsign, origin_country, to_timestamp(time_position), to_timestamp(last_contact),
+                  longitude, latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate,
+                  sensors::integer[], geo_altitude, squawk, spi, position_source, category
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], ?::float8[], ?::float8[],
+                  ?::float8[], ?::bool[], ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::float8[],
+                  ?::text[], ?::bool[], ?::int2[], ?::int2[])
+                AS v(icao24, callsign, origin_country, time_position, last_contact, longitude, latitude,
+                  baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors, geo_altitude,
+                  squawk, spi, position_source, category)
+              ON CONFLICT (icao24) DO UPDATE SET
+                  callsign = EXCLUDED.callsign, origin_country = EXCLUDED.origin_country,
+                  time_position = EXCLUDED.time_position, last_contact = EXCLUDED.last_contact,
+                  longitude = EXCLUDED.longitude, latitude = EXCLUDED.latitude,
+                  baro_altitude = EXCLUDED.baro_altitude, on_ground = EXCLUDED.on_ground,
+                  velocity = EXCLUDED.velocity, true_track = EXCLUDED.true_track,
+                  vertical_rate = EXCLUDED.vertical_rate, sensors = EXCLUDED.sensors,
+                  geo_altitude = EXCLUDED.geo_altitude, squawk = EXCLUDED.squawk, spi = EXCLUDED.spi,
+                  position_source = EXCLUDED.position_source, category = EXCLUDED.category
+              WHERE (t.callsign, t.origin_country, t.time_position, t.last_contact, t.longitude, t.latitude,
+                     t.baro_altitude, t.on_ground, t.velocity, t.true_track, t.vertical_rate, t.sensors,
+                     t.geo_altitude, t.squawk, t.spi, t.position_source, t.category)
+                 IS DISTINCT FROM
+                    (EXCLUDED.callsign, EXCLUDED.origin_country, EXCLUDED.time_position, EXCLUDED.last_contact,
+                     EXCLUDED.longitude, EXCLUDED.latitude, EXCLUDED.baro_altitude, EXCLUDED.on_ground,
+                     EXCLUDED.velocity, EXCLUDED.true_track, EXCLUDED.vertical_rate, EXCLUDED.sensors,
+                     EXCLUDED.geo_altitude, EXCLUDED.squawk, EXCLUDED.spi, EXCLUDED.position_source,
+                     EXCLUDED.category)
+              RETURNING (xmax = 0) AS inserted)
+            SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM upserted
+            """;
+
+    private static final String DELETE_STALE =
+            "DELETE FROM flight_state WHERE last_contact IS NULL OR last_contact < ?";
+
+    private static final String INSERT_REJECTED = "INSERT INTO rejected_state (reason, raw) VALUES (?, ?)";
+
+    private static final int MAX_RAW_CHARS = 1 << 20;
+
+    private final DataSource dataSource;
+    private final int staleAfterSeconds;
+
+    public FlightStateRepository(DataSource dataSource, int staleAfterSeconds) {
+        this.dataSource = dataSource;
+        this.staleAfterSeconds = staleAfterSeconds;
+    }
+
+    /** Applies one poll; returns what it changed. */
+    public PollResult write(StatesResponse response) throws SQLException {
+        // OpenSky may list an aircraft twice; one statement may not update a row twice, so the last one wins.
+        Collection<StateVector> vectors = lastPerAircraft(response.states());
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                long inserted = 0;
+                long updated = 0;
+                if (!vectors.isEmpty()) {
+                    try (PreparedStatement upsert = c.prepareStatement(UPSERT)) {
+                        bindColumns(c, upsert, vectors);
+                        try (ResultSet rs = upsert.executeQuery()) {
+                            rs.next();
+                            inserted = rs.getLong(1);
+                            updated = rs.getLong(2);
+                        }
+                    }
+                }
+                int deleted;
+                try (PreparedStatement delete = c.prepareStatement(DELETE_STALE)) {
+                    delete.setTimestamp(1, Timestamp.from(Instant.ofEpochSecond(response.time() - staleAfterSeconds)));
+                    deleted = delete.executeUpdate();
+                }
+                insertRejections(c, response.rejections());
+                c.commit();
+                return new PollResult(vectors.size(), inserted, updated, deleted, response.rejections().size());
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** Records a response refused as a whole, with as much of its body as is reasonable to keep. */
+    public void rejectResponse(String reason, String body) throws SQLException {
+        String raw = body == null ? "" : body;
+        if (raw.length() > MAX_RAW_CHARS) {
+            reason = reason + " (body of " + raw.length() + " characters, first " + MAX_RAW_CHARS + " kept)";
+            raw = raw.substring(0, MAX_RAW_CHARS);
+        }
+        try (Connection c = dataSource.getConnection()) {
+            insertRejections(c, List.of(new Rejection(reason, raw)));
+        }
+    }
+
+    private static void insertRejections(Connection c, List<Rejection> rejections) throws SQLException {
+        if (rejections.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = c.prepareStatement(INSERT_REJECTED)) {
+            for (Rejection r : rejections) {
+                insert.setString(1, r.reason());
+                insert.setString(2, r.raw());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static Collection<StateVector> lastPerAircraft(List<StateVector> states) {
+        Map<String, StateVector> byIcao = new LinkedHashMap<>();
+        states.forEach(s -> byIcao.put(s.icao24(), s));
+        return byIcao.values();
+    }
+
+    private static void bindColumns(Connection c, PreparedStatement ps, Collection<StateVector> v) throws SQLException {
+        int i = 1;
+        ps.setArray(i++, array(c, "text", v, StateVector::icao24));
+        ps.setArray(i++, array(c, "text", v, StateVector::callsign));
+        ps.setArray(i++, array(c, "text", v, StateVector::originCountry));
+        ps.setArray(i++, array(c, "int8", v, StateVector::timePosition));
+        ps.setArray(i++, array(c, "int8", v, StateVector::lastContact));
+        ps.setArray(i++, array(c, "float8", v, StateVector::longitude));
+        ps.setArray(i++, array(c, "float8", v, StateVector::latitude));
+        ps.setArray(i++, array(c, "float8", v, StateVector::baroAltitude));
+        ps.setArray(i++, array(c, "bool", v, StateVector::onGround));
+        ps.setArray(i++, array(c, "float8", v, StateVector::velocity));
+        ps.setArray(i++, array(c, "float8", v, StateVector::trueTrack));
+        ps.setArray(i++, array(c, "float8", v, StateVector::verticalRate));
+        // A column of integer arrays travels as text literals ({1,2}): unnest would flatten a 2-D array.
+        ps.setArray(i++, array(c, "text", v, s -> s.sensors() == null ? null
+                : s.sensors().stream().map(String::valueOf).reduce((a, b) -> a + "," + b)
+                        .map(list -> "{" + list + "}").orElse("{}")));
+        ps.setArray(i++, array(c, "float8", v, StateVector::geoAltitude));
+        ps.setArray(i++, array(c, "text", v, StateVector::squawk));
+        ps.setArray(i++, array(c, "bool", v, StateVector::spi));
+        ps.setArray(i++, array(c, "int2", v, s -> s.positionSource() == null ? null : s.positionSource().shortValue()));
+        ps.setArray(i, array(c, "int2", v, s -> s.category() == null ? null : s.category().shortValue()));
+    }
+
+    private static Array array(Connection c, String type, Collection<StateVector> vectors,
+                               Function<StateVector, Object> column) throws SQLException {
+        return c.createArrayOf(type, vectors.stream().map(column).toArray());
+    }
+}

@@ -1,0 +1,73 @@
+package source;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.net.URI;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operational PostgreSQL: a small connection pool for the poll, the schema migrations from
+ * {@code sql/}, and the host/port/database that Debezium needs (it takes no JDBC URL).
+ */
+public final class SourceDatabase implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SourceDatabase.class);
+
+    private final String jdbcUrl;
+    private final HikariDataSource dataSource;
+
+    public SourceDatabase(String jdbcUrl, String user, String password) {
+        this.jdbcUrl = jdbcUrl;
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(jdbcUrl);
+        config.setUsername(user);
+        config.setPassword(password);
+        config.setMaximumPoolSize(4);
+        config.setPoolName("source");
+        // Start even when PostgreSQL is briefly unreachable; the poll's error handler reports it.
+        config.setInitializationFailTimeout(-1);
+        this.dataSource = new HikariDataSource(config);
+    }
+
+    public HikariDataSource dataSource() {
+        return dataSource;
+    }
+
+    /** Brings the source schema to the newest version in sql/ (idempotent). */
+    public void migrate() {
+        var result = Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        LOG.info("Source schema at version {} ({} migration(s) applied now)",
+                result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
+                result.migrationsExecuted);
+    }
+
+    public String host() {
+        return uri().getHost();
+    }
+
+    public int port() {
+        int port = uri().getPort();
+        return port == -1 ? 5432 : port;
+    }
+
+    public String database() {
+        String path = uri().getPath();
+        return path == null || path.length() <= 1 ? "postgres" : path.substring(1);
+    }
+
+    private URI uri() {
+        // jdbc:postgresql://host:port/db?params -> a URI Java can take apart
+        return URI.create(jdbcUrl.substring("jdbc:".length()));
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+}

@@ -1,0 +1,43 @@
+package warehouse;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * One row change as read from Kafka: where it sits in Kafka, where it came from in the source,
+ * and the row image (the new row, or the old one for a delete) as Debezium encoded it.
+ */
+public record ChangeEvent(
+        String topic,
+        int partition,
+        long offset,
+        TableId table,
+        Operation operation,
+        long lsn,
+        Long txId,
+        long sourceTsMs,
+        JsonNode row) {
+
+    /** Debezium's op codes. */
+    public enum Operation {
+        CREATE("c"), UPDATE("u"), DELETE("d"), READ("r");
+
+        private final String code;
+
+        Operation(String code) {
+            this.code = code;
+        }
+
+        public String code() {
+            return code;
+        }
+
+        public static Operation fromCode(String code) {
+            for (Operation op : values()) {
+                if (op.code.equals(code)) {
+                    return op;
+                }
+            }
+            throw new IllegalArgumentException("unknown Debezium op '" + code + "'");
+        }
+    }
+}

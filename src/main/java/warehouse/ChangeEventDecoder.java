@@ -1,0 +1,44 @@
+package warehouse;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.Optional;
+
+/** Reads Debezium's JSON envelope (schemas disabled) from a Kafka record value. */
+public final class ChangeEventDecoder {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * @return the change, or empty for a tombstone (the null value Debezium sends after a delete
+     *     so that log compaction can drop the key)
+     * @throws IllegalArgumentException when the value is not a Debezium change event
+     */
+    public Optional<ChangeEvent> decode(String topic, int partition, long offset, String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        JsonNode envelope;
+        try {
+            envelope = JSON.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        JsonNode source = envelope.path("source");
+        String op = envelope.path("op").asText(null);
+        if (op == null || !source.isObject()) {
+            throw new IllegalArgumentException("not a Debezium change event (no op or source)");
+        }
+        ChangeEvent.Operation operation = ChangeEvent.Operation.fromCode(op);
+        JsonNode row = envelope.get(operation == ChangeEvent.Operation.DELETE ? "before" : "after");
+        if (row == null || !row.isObject()) {
+            throw new IllegalArgumentException("op '" + op + "' without its row image");
+        }
+        TableId table = new TableId(source.path("schema").asText(), source.path("table").asText());
+        JsonNode txId = source.get("txId");
+        return Optional.of(new ChangeEvent(topic, partition, offset, table, operation,
+                source.path("lsn").asLong(), txId == null || txId.isNull() ? null : txId.asLong(),
+                source.path("ts_ms").asLong(), row));
+    }
+}

@@ -1,0 +1,5 @@
+package warehouse;
+
+/** A column of a captured table; {@code array} marks a one-dimensional array of {@code type}. */
+public record Column(String name, ColumnType type, boolean array) {
+}

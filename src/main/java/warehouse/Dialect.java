@@ -1,0 +1,27 @@
+package warehouse;
+
+/** What differs between warehouses in the SQL the loader runs: identifiers and types. */
+public interface Dialect {
+
+    String quote(String identifier);
+
+    /** The warehouse type holding a source column. */
+    String type(Column column);
+
+    /** Converts {@code expression}, the column's value as Debezium's JSON rendered to text, to its type. */
+    String castFromText(String expression, Column column);
+
+    String textType();
+
+    String bigintType();
+
+    String integerType();
+
+    String timestamptzType();
+
+    /** Converts epoch milliseconds to a timestamp with time zone. */
+    String epochMillisToTimestamptz(String expression);
+
+    /** Defines the staging table a batch is written into before it is applied. */
+    String createStageTable(String name, String columns);
+}

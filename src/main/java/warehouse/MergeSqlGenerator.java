@@ -1,0 +1,123 @@
+package warehouse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The one place the loader's SQL is written, for every dialect. A batch is first staged (source
+ * columns as text, as Debezium's JSON gave them), then appended to the history table with its
+ * metadata, then merged into the current-state table using the last change per key.
+ */
+public final class MergeSqlGenerator {
+
+    /** Metadata columns of the history and staging tables, in order. */
+    public static final List<String> METADATA = List.of(
+            "_op", "_lsn", "_tx_id", "_source_ts_ms", "_kafka_topic", "_kafka_partition", "_kafka_offset");
+
+    private final Dialect d;
+
+    public MergeSqlGenerator(Dialect dialect) {
+        this.d = dialect;
+    }
+
+    public String currentTable(TableSchema t) {
+        return t.id().name();
+    }
+
+    public String historyTable(TableSchema t) {
+        return t.id().name() + "_history";
+    }
+
+    public String stageTable(TableSchema t) {
+        return "_stage_" + t.id().name();
+    }
+
+    public String createCurrentTable(TableSchema t) {
+        String columns = t.columns().stream()
+                .map(c -> d.quote(c.name()) + " " + d.type(c))
+                .collect(Collectors.joining(",\n  "));
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(currentTable(t)) + " (\n  " + columns
+                + ",\n  PRIMARY KEY (" + quotedList(t.primaryKey()) + ")\n)";
+    }
+
+    /** Every change in source order, with its operation, source position, commit time and load time. */
+    public String createHistoryTable(TableSchema t) {
+        List<String> columns = new ArrayList<>(List.of(
+                d.quote("_op") + " " + d.textType() + " NOT NULL",
+                d.quote("_lsn") + " " + d.bigintType() + " NOT NULL",
+                d.quote("_tx_id") + " " + d.bigintType(),
+                d.quote("_source_ts") + " " + d.timestamptzType() + " NOT NULL",
+                d.quote("_loaded_at") + " " + d.timestamptzType() + " NOT NULL",
+                d.quote("_kafka_topic") + " " + d.textType() + " NOT NULL",
+                d.quote("_kafka_partition") + " " + d.integerType() + " NOT NULL",
+                d.quote("_kafka_offset") + " " + d.bigintType() + " NOT NULL"));
+        t.columns().forEach(c -> columns.add(d.quote(c.name()) + " " + d.type(c)));
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(historyTable(t)) + " (\n  "
+                + String.join(",\n  ", columns) + "\n)";
+    }
+
+    public String createStageTable(TableSchema t) {
+        List<String> columns = new ArrayList<>(List.of(
+                d.quote("_op") + " " + d.textType(),
+                d.quote("_lsn") + " " + d.bigintType(),
+                d.quote("_tx_id") + " " + d.bigintType(),
+                d.quote("_source_ts_ms") + " " + d.bigintType(),
+                d.quote("_kafka_topic") + " " + d.textType(),
+                d.quote("_kafka_partition") + " " + d.integerType(),
+                d.quote("_kafka_offset") + " " + d.bigintType()));
+        t.columns().forEach(c -> columns.add(d.quote(c.name()) + " " + d.textType()));
+        return d.createStageTable(d.quote(stageTable(t)), String.join(", ", columns));
+    }
+
+    public String insertHistoryFromStage(TableSchema t) {
+        return "INSERT INTO " + d.quote(historyTable(t)) + "\nSELECT " + d.quote("_op") + ", " + d.quote("_lsn") + ", "
+                + d.quote("_tx_id") + ", " + d.epochMillisToTimestamptz(d.quote("_source_ts_ms")) + ", now(), "
+                + d.quote("_kafka_topic") + ", " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset")
+                + ",\n  " + typedColumns(t) + "\nFROM " + d.quote(stageTable(t))
+                + "\nORDER BY " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset");
+    }
+
+    /**
+     * Applies the last staged change of each key: a delete removes the row, anything else
+     * replaces it. Kafka keeps a key's changes in one partition in source order, so the highest
+     * offset is the newest change.
+     */
+    public String mergeFromStage(TableSchema t) {
+        String key = quotedList(t.primaryKey());
+        String latest = "SELECT " + d.quote("_op") + ", " + typedColumns(t) + "\n  FROM " + d.quote(stageTable(t))
+                + "\n  QUALIFY row_number() OVER (PARTITION BY " + key + " ORDER BY " + d.quote("_kafka_offset")
+                + " DESC) = 1";
+        String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
+                .collect(Collectors.joining(" AND "));
+        String set = t.columns().stream().filter(c -> !t.primaryKey().contains(c.name()))
+                .map(c -> d.quote(c.name()) + " = s." + d.quote(c.name()))
+                .collect(Collectors.joining(", "));
+        String names = t.columns().stream().map(c -> d.quote(c.name())).collect(Collectors.joining(", "));
+        String values = t.columns().stream().map(c -> "s." + d.quote(c.name())).collect(Collectors.joining(", "));
+        return "MERGE INTO " + d.quote(currentTable(t)) + " AS t\nUSING (\n  " + latest + "\n) AS s\nON " + on
+                + "\nWHEN MATCHED AND s." + d.quote("_op") + " = 'd' THEN DELETE"
+                + (set.isEmpty() ? "" : "\nWHEN MATCHED THEN UPDATE SET " + set)
+                + "\nWHEN NOT MATCHED AND s." + d.quote("_op") + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
+    }
+
+    public String clearStage(TableSchema t) {
+        return "DELETE FROM " + d.quote(stageTable(t));
+    }
+
+    private String typedColumns(TableSchema t) {
+        return t.columns().stream()
+                .map(c -> d.castFromText(d.quote(c.name()), c) + " AS " + d.quote(c.name()))
+                .collect(Collectors.joining(", "));
+    }
+
+    private String quotedList(List<String> names) {
+        return names.stream().map(d::quote).collect(Collectors.joining(", "));
+    }
+
+    /** Stage column order: metadata first, then the source columns; the loader appends in this order. */
+    public static List<String> stageColumns(TableSchema t) {
+        return Stream.concat(METADATA.stream(), t.columns().stream().map(Column::name)).toList();
+    }
+}

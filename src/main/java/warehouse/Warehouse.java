@@ -1,0 +1,17 @@
+package warehouse;
+
+import java.util.List;
+
+/**
+ * The analytical destination. It keeps, per captured table, a current-state table equal to the
+ * source and an append-only history of every change, and it remembers the Kafka offsets it has
+ * loaded in the same transaction as the data, so a redelivered change is never applied twice.
+ */
+public interface Warehouse extends AutoCloseable {
+
+    /** Creates the tables of these source tables if they do not exist yet. */
+    void prepare(List<TableSchema> tables) throws Exception;
+
+    /** Applies a batch of changes in one transaction; changes loaded before are skipped. */
+    LoadResult load(List<ChangeEvent> batch) throws Exception;
+}

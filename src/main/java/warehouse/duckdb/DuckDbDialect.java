@@ -1,0 +1,80 @@
+package warehouse.duckdb;
+
+import warehouse.Column;
+import warehouse.Dialect;
+
+/** DuckDB's identifiers and types. */
+public final class DuckDbDialect implements Dialect {
+
+    @Override
+    public String quote(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    @Override
+    public String type(Column column) {
+        String base = switch (column.type()) {
+            case TEXT, JSON -> "VARCHAR";
+            case BOOLEAN -> "BOOLEAN";
+            case SMALLINT -> "SMALLINT";
+            case INTEGER -> "INTEGER";
+            case BIGINT -> "BIGINT";
+            case REAL -> "FLOAT";
+            case DOUBLE -> "DOUBLE";
+            // DuckDB's widest decimal; PostgreSQL numeric beyond it does not fit any DuckDB number.
+            case NUMERIC -> "DECIMAL(38,9)";
+            case DATE -> "DATE";
+            case TIMESTAMP -> "TIMESTAMP";
+            case TIMESTAMPTZ -> "TIMESTAMPTZ";
+        };
+        return column.array() ? base + "[]" : base;
+    }
+
+    @Override
+    public String castFromText(String expression, Column column) {
+        if (!column.array()) {
+            // Debezium's default (adaptive) time precision: dates as days, timestamps as microseconds since the epoch.
+            switch (column.type()) {
+                case DATE:
+                    return "CAST(DATE '1970-01-01' + CAST(" + expression + " AS INTEGER) AS DATE)";
+                case TIMESTAMP:
+                    return "make_timestamp(CAST(" + expression + " AS BIGINT))";
+                case TEXT, JSON:
+                    return expression;
+                default:
+                    break;
+            }
+        }
+        return "CAST(" + expression + " AS " + type(column) + ")";
+    }
+
+    @Override
+    public String textType() {
+        return "VARCHAR";
+    }
+
+    @Override
+    public String bigintType() {
+        return "BIGINT";
+    }
+
+    @Override
+    public String integerType() {
+        return "INTEGER";
+    }
+
+    @Override
+    public String timestamptzType() {
+        return "TIMESTAMPTZ";
+    }
+
+    @Override
+    public String epochMillisToTimestamptz(String expression) {
+        return "to_timestamp(CAST(" + expression + " AS DOUBLE) / 1000)";
+    }
+
+    @Override
+    public String createStageTable(String name, String columns) {
+        return "CREATE TABLE IF NOT EXISTS " + name + " (" + columns + ")";
+    }
+}

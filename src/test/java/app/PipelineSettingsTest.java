@@ -1,0 +1,79 @@
+package app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import warehouse.TableId;
+
+class PipelineSettingsTest {
+
+    /** application.properties as shipped, with {{...}} placeholders resolved the simple way. */
+    private static Map<String, String> shipped() throws Exception {
+        Properties p = new Properties();
+        try (InputStream in = PipelineSettingsTest.class.getResourceAsStream("/application.properties")) {
+            p.load(in);
+        }
+        Map<String, String> map = new HashMap<>();
+        p.stringPropertyNames().forEach(k -> map.put(k, p.getProperty(k)
+                .replace("{{flightcdc.data-dir}}", p.getProperty("flightcdc.data-dir"))));
+        return map;
+    }
+
+    private static PipelineSettings settings(Map<String, String> values) {
+        return PipelineSettings.from(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    @Test
+    void theShippedDefaultsRunEverythingEmbedded() throws Exception {
+        PipelineSettings s = settings(shipped());
+
+        assertThat(s.source().embedded()).isTrue();
+        assertThat(s.kafka().embedded()).isTrue();
+        assertThat(s.openSky().simulated()).isTrue();
+        assertThat(s.openSky().pollEnabled()).isTrue();
+        assertThat(s.source().tables()).containsExactly(new TableId("public", "flight_state"));
+        assertThat(s.kafka().topicFor(s.source().tables().get(0))).isEqualTo("flightcdc.public.flight_state");
+        assertThat(s.warehouse().duckdbPath().toString()).isEqualTo("data/warehouse.duckdb");
+    }
+
+    @Test
+    void configuringAnEndpointSwitchesThatPieceToExternal() throws Exception {
+        Map<String, String> v = shipped();
+        v.put("flightcdc.source.jdbc-url", "jdbc:postgresql://db.example:5432/flights");
+        v.put("flightcdc.kafka.bootstrap-servers", "kafka1:9092,kafka2:9092");
+        v.put("flightcdc.opensky.base-url", "https://opensky-network.org/api/");
+
+        PipelineSettings s = settings(v);
+
+        assertThat(s.source().embedded()).isFalse();
+        assertThat(s.kafka().embedded()).isFalse();
+        assertThat(s.openSky().baseUrl()).contains("https://opensky-network.org/api");
+    }
+
+    @Test
+    void aWrongSettingNamesItsKey() throws Exception {
+        assertRejected("flightcdc.source.embedded-port", "70000", "between 1 and 65535");
+        assertRejected("flightcdc.opensky.poll-interval-ms", "soon", "whole number");
+        assertRejected("flightcdc.opensky.poll-enabled", "yes", "true or false");
+        assertRejected("flightcdc.source.jdbc-url", "postgres://x/y", "jdbc:postgresql://");
+        assertRejected("flightcdc.source.tables", "flight_state", "schema.table");
+        assertRejected("flightcdc.source.slot", "Bad-Slot", "slot name");
+        assertRejected("flightcdc.opensky.base-url", "opensky-network.org", "http(s) URL");
+        assertRejected("flightcdc.source.user", "", "required");
+    }
+
+    private static void assertRejected(String key, String value, String problem) throws Exception {
+        Map<String, String> v = shipped();
+        v.put(key, value);
+        assertThatThrownBy(() -> settings(v))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("Setting " + key + " ")
+                .hasMessageContaining(problem);
+    }
+}

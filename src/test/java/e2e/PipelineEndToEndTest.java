@@ -1,0 +1,211 @@
+package e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import app.PipelineConfiguration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Properties;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import routes.CaptureRoute;
+import routes.LoadRoute;
+import routes.OpenSkyPollRoute;
+import source.SourceDatabase;
+import warehouse.duckdb.DuckDbWarehouse;
+
+/**
+ * The whole pipeline on its real embedded services: PostgreSQL 17, Debezium, a KRaft Kafka broker,
+ * the OpenSky simulator and DuckDB. Changes made in PostgreSQL must arrive exactly in the
+ * warehouse's current state and history. Test rows use keys the simulator never produces
+ * (not hex) and a last contact in the future, so the running poll leaves them alone.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class PipelineEndToEndTest extends CamelMainTestSupport {
+
+    private static final Path DATA;
+    private static final String COLUMNS = "icao24, callsign, origin_country, time_position, last_contact, longitude,"
+            + " latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors, geo_altitude, squawk,"
+            + " spi, position_source, category";
+
+    static {
+        try {
+            // Under target/, not deleted by the test: the embedded Kafka broker halts the JVM if its log
+            // directory vanishes while it still runs, and Camel stops it only after every @AfterAll.
+            DATA = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "pipeline-");
+        } catch (java.io.IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration context) {
+        super.configureContext(context);
+        Properties p = new Properties();
+        p.setProperty("flightcdc.data-dir", DATA.toString());
+        p.setProperty("flightcdc.warehouse.duckdb-path", DATA.resolve("warehouse.duckdb").toString());
+        p.setProperty("flightcdc.source.embedded-port", String.valueOf(FreePorts.one()));
+        p.setProperty("flightcdc.kafka.embedded-port", String.valueOf(FreePorts.pair()));
+        p.setProperty("flightcdc.simulator.port", "0");
+        p.setProperty("flightcdc.simulator.aircraft", "300");
+        p.setProperty("flightcdc.opensky.poll-interval-ms", "1000");
+        p.setProperty("flightcdc.load.max-wait-ms", "100");
+        context.withUseOverridePropertiesWithPropertiesComponent(p);
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(PipelineConfiguration.class);
+        configuration.addRoutesBuilder(new OpenSkyPollRoute());
+        configuration.addRoutesBuilder(new CaptureRoute());
+        configuration.addRoutesBuilder(new LoadRoute());
+    }
+
+    @Test
+    @Order(1)
+    void insertsUpdatesAndDeletesMadeInPostgresArriveExactlyInTheWarehouse() throws Exception {
+        awaitReplicationSlotActive();
+
+        source("""
+                INSERT INTO flight_state (icao24, callsign, origin_country, time_position, last_contact, longitude,
+                    latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors, geo_altitude,
+                    squawk, spi, position_source, category)
+                VALUES ('test01', 'AFR1234 ', 'Côte d''Ivoire', now(), now() + interval '1 day', 2.35, 48.85, 10668.0,
+                        false, 250.5, 90.0, 0.0, '{1,2,3}', 10700.25, '7700', true, 0, 3),
+                       ('test02', NULL, NULL, NULL, now() + interval '1 day', NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+                        NULL, NULL, NULL, NULL, NULL, NULL),
+                       ('test03', '日本航空  ', 'Japan', now(), now() + interval '1 day', 139.78, 35.55, 0, true, 5.1,
+                        180, 0, '{}', NULL, '1200', false, 2, 0)""");
+        source("UPDATE flight_state SET velocity = 260.75, callsign = 'Zürich✈' WHERE icao24 = 'test01'");
+        source("UPDATE flight_state SET icao24 = 'test04' WHERE icao24 = 'test03'");
+        source("DELETE FROM flight_state WHERE icao24 = 'test02'");
+        source("""
+                INSERT INTO flight_state (icao24, callsign, last_contact, sensors)
+                VALUES ('test02', 'BACK    ', now() + interval '1 day', '{7}')""");
+        source("""
+                BEGIN;
+                INSERT INTO flight_state (icao24, last_contact) VALUES ('test05', now() + interval '1 day');
+                UPDATE flight_state SET squawk = '7600' WHERE icao24 = 'test05';
+                DELETE FROM flight_state WHERE icao24 = 'test05';
+                COMMIT""");
+
+        String testRows = "SELECT " + COLUMNS + " FROM flight_state WHERE icao24 LIKE 'test%' ORDER BY icao24";
+        List<List<Object>> expected = rows(sourceConnection(), testRows);
+        assertThat(expected).extracting(r -> r.get(0)).containsExactly("test01", "test02", "test04");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(rows(warehouseConnection(), testRows)).isEqualTo(expected));
+
+        assertThat(rows(warehouseConnection(), """
+                SELECT _op, icao24 FROM flight_state_history WHERE icao24 LIKE 'test%'
+                ORDER BY _kafka_partition, _kafka_offset""").stream().map(r -> r.get(0) + " " + r.get(1)).toList())
+                .containsExactly(
+                        "c test01", "c test02", "c test03",
+                        "u test01",
+                        "d test03", "c test04",
+                        "d test02",
+                        "c test02",
+                        "c test05", "u test05", "d test05");
+        assertThat(rows(warehouseConnection(), """
+                SELECT count(*) FROM flight_state_history
+                WHERE icao24 LIKE 'test%' AND (_lsn <= 0 OR _source_ts IS NULL OR _loaded_at < _source_ts)"""))
+                .containsExactly(List.of(0L));
+    }
+
+    @Test
+    @Order(2)
+    void polledFlightsReachTheWarehouseAndItsCurrentStateEqualsTheSource() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(rows(warehouseConnection(), "SELECT count(*) FROM flight_state_history WHERE _op = 'u'")
+                        .get(0).get(0)).isNotEqualTo(0L));
+
+        context.getRouteController().stopRoute(OpenSkyPollRoute.ROUTE_ID);
+
+        String all = "SELECT " + COLUMNS + " FROM flight_state ORDER BY icao24";
+        List<List<Object>> expected = rows(sourceConnection(), all);
+        assertThat(expected).hasSizeGreaterThan(200);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(rows(warehouseConnection(), all)).isEqualTo(expected));
+        assertThat(rows(sourceConnection(), "SELECT count(*) FROM rejected_state")).containsExactly(List.of(0L));
+    }
+
+    private void awaitReplicationSlotActive() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> !rows(sourceConnection(),
+                "SELECT 1 FROM pg_replication_slots WHERE slot_name = 'flightcdc' AND active").isEmpty());
+    }
+
+    private void source(String sql) throws Exception {
+        try (Connection c = sourceConnection(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+
+    private Connection sourceConnection() throws Exception {
+        return context.getRegistry().lookupByNameAndType("sourceDatabase", SourceDatabase.class).dataSource().getConnection();
+    }
+
+    private Connection warehouseConnection() throws Exception {
+        return context.getRegistry().lookupByNameAndType("warehouse", DuckDbWarehouse.class).newReader();
+    }
+
+    /** Rows with values normalised across PostgreSQL and DuckDB: instants, lists, longs and doubles. */
+    private static List<List<Object>> rows(Connection connection, String sql) throws Exception {
+        List<List<Object>> rows = new ArrayList<>();
+        try (Connection c = connection; Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            ResultSetMetaData meta = rs.getMetaData();
+            while (rs.next()) {
+                List<Object> row = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    row.add(normalise(rs.getObject(i)));
+                }
+                rows.add(row);
+            }
+        }
+        return rows;
+    }
+
+    private static Object normalise(Object value) throws Exception {
+        if (value instanceof Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof OffsetDateTime t) {
+            return t.toInstant();
+        }
+        if (value instanceof Array a) {
+            List<Object> items = new ArrayList<>();
+            for (Object item : (Object[]) a.getArray()) {
+                items.add(normalise(item));
+            }
+            return items;
+        }
+        if (value instanceof Short || value instanceof Integer || value instanceof Long) {
+            return ((Number) value).longValue();
+        }
+        if (value instanceof Float || value instanceof Double) {
+            return ((Number) value).doubleValue();
+        }
+        if (value instanceof Object[] items) {
+            return Arrays.asList(items);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,170 @@
+package routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import capture.DebeziumJsonEnvelope;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.debezium.DebeziumConstants;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.mock.MockEndpoint;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class CaptureRouteTest extends CamelMainTestSupport {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TOPIC = "flightcdc.public.flight_state";
+    private static final Schema KEY = SchemaBuilder.struct().name("flightcdc.public.flight_state.Key")
+            .field("icao24", Schema.STRING_SCHEMA).build();
+    private static final Schema ROW = SchemaBuilder.struct().name("flightcdc.public.flight_state.Value")
+            .field("icao24", Schema.STRING_SCHEMA)
+            .field("callsign", Schema.OPTIONAL_STRING_SCHEMA)
+            .field("last_contact", SchemaBuilder.string().name("io.debezium.time.ZonedTimestamp").optional().build())
+            .field("velocity", Schema.OPTIONAL_FLOAT64_SCHEMA)
+            .field("sensors", SchemaBuilder.array(Schema.OPTIONAL_INT32_SCHEMA).optional().build())
+            .build();
+
+    private MockEndpoint kafka;
+
+    @Override
+    public void configureTest(TestExecutionConfiguration test) {
+        super.configureTest(test);
+        test.withUseAdviceWith(true);
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration context) {
+        super.configureContext(context);
+        Properties p = new Properties();
+        p.setProperty("flightcdc.source.host", "127.0.0.1");
+        p.setProperty("flightcdc.source.port", "9");
+        p.setProperty("flightcdc.source.database", "postgres");
+        p.setProperty("flightcdc.kafka.bootstrap-servers", "127.0.0.1:9");
+        context.withUseOverridePropertiesWithPropertiesComponent(p);
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addRoutesBuilder(new CaptureRoute());
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
+    }
+
+    @BeforeEach
+    void replaceDebeziumAndKafka() throws Exception {
+        AdviceWith.adviceWith(context, CaptureRoute.ROUTE_ID, route -> {
+            route.replaceFromWith("direct:change");
+            route.weaveByToUri("kafka*").replace().to("mock:kafka");
+        });
+        context.start();
+        kafka = getMockEndpoint("mock:kafka");
+    }
+
+    @Test
+    void publishesAnUpdateAsDebeziumsJsonEnvelopeKeyedByPrimaryKey() throws Exception {
+        kafka.expectedMessageCount(1);
+
+        template.send("direct:change", e -> debeziumChange(e, "u",
+                row("abc123", "DLH1    ", "2024-05-01T10:00:00Z", 230.5, List.of(1, 2)),
+                row("abc123", "Zürich", "2024-05-01T10:00:05Z", null, null)));
+
+        kafka.assertIsSatisfied();
+        Exchange sent = kafka.getExchanges().get(0);
+        assertThat(sent.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC)).isEqualTo(TOPIC);
+        assertThat(sent.getMessage().getHeader(KafkaConstants.KEY)).isEqualTo("{\"icao24\":\"abc123\"}");
+        assertThat(JSON.readTree(sent.getMessage().getBody(String.class))).isEqualTo(JSON.readTree("""
+                {"before": {"icao24": "abc123", "callsign": "DLH1    ", "last_contact": "2024-05-01T10:00:00Z",
+                            "velocity": 230.5, "sensors": [1, 2]},
+                 "after":  {"icao24": "abc123", "callsign": "Zürich", "last_contact": "2024-05-01T10:00:05Z",
+                            "velocity": null, "sensors": null},
+                 "source": {"connector": "postgresql", "schema": "public", "table": "flight_state",
+                            "lsn": 123456, "txId": 789, "ts_ms": 1714557605000, "snapshot": "false"},
+                 "op": "u", "ts_ms": 1714557605100}"""));
+    }
+
+    @Test
+    void aCreateHasNoBeforeImage() throws Exception {
+        kafka.expectedMessageCount(1);
+
+        template.send("direct:change", e -> debeziumChange(e, "c", null, row("abc123", null, null, null, null)));
+
+        kafka.assertIsSatisfied();
+        var envelope = JSON.readTree(kafka.getExchanges().get(0).getMessage().getBody(String.class));
+        assertThat(envelope.get("before").isNull()).isTrue();
+        assertThat(envelope.get("op").asText()).isEqualTo("c");
+    }
+
+    @Test
+    void aTombstoneStaysATombstone() throws Exception {
+        kafka.expectedMessageCount(1);
+
+        template.send("direct:change", e -> {
+            e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, TOPIC);
+            e.getMessage().setHeader(DebeziumConstants.HEADER_KEY, new Struct(KEY).put("icao24", "abc123"));
+            e.getMessage().setBody(null);
+        });
+
+        kafka.assertIsSatisfied();
+        Exchange sent = kafka.getExchanges().get(0);
+        assertThat(sent.getMessage().getBody()).isNull();
+        assertThat(sent.getMessage().getHeader(KafkaConstants.KEY)).isEqualTo("{\"icao24\":\"abc123\"}");
+    }
+
+    @Test
+    void aChangeKafkaRefusesIsRetriedUntilItIsTakenNotSkipped() throws Exception {
+        AtomicInteger attempts = new AtomicInteger();
+        kafka.whenAnyExchangeReceived(e -> {
+            if (attempts.incrementAndGet() < 3) {
+                throw new TimeoutException("broker not available");
+            }
+        });
+
+        Exchange result = template.send("direct:change", e -> debeziumChange(e, "c", null, row("abc123", null, null, null, null)));
+
+        assertThat(result.getException()).isNull();
+        assertThat(attempts.get()).isEqualTo(3);
+    }
+
+    private static Struct row(String icao24, String callsign, String lastContact, Double velocity, List<Integer> sensors) {
+        return new Struct(ROW).put("icao24", icao24).put("callsign", callsign).put("last_contact", lastContact)
+                .put("velocity", velocity).put("sensors", sensors);
+    }
+
+    /** The exchange camel-debezium makes of a change: the after image as body, the rest as headers. */
+    private static void debeziumChange(Exchange e, String op, Struct before, Struct after) {
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("connector", "postgresql");
+        source.put("schema", "public");
+        source.put("table", "flight_state");
+        source.put("lsn", 123456L);
+        source.put("txId", 789L);
+        source.put("ts_ms", 1714557605000L);
+        source.put("snapshot", "false");
+        e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, TOPIC);
+        e.getMessage().setHeader(DebeziumConstants.HEADER_KEY, new Struct(KEY).put("icao24", after.getString("icao24")));
+        e.getMessage().setHeader(DebeziumConstants.HEADER_OPERATION, op);
+        e.getMessage().setHeader(DebeziumConstants.HEADER_BEFORE, before);
+        e.getMessage().setHeader(DebeziumConstants.HEADER_SOURCE_METADATA, source);
+        e.getMessage().setHeader(DebeziumConstants.HEADER_TIMESTAMP, 1714557605100L);
+        e.getMessage().setBody(after);
+    }
+}

@@ -1,0 +1,143 @@
+package routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import capture.ChangeBatchDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.camel.Exchange;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.DefaultExchange;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.junit5.TestExecutionConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import warehouse.ChangeEvent;
+import warehouse.ChangeEvent.Operation;
+import warehouse.LoadResult;
+import warehouse.TableSchema;
+import warehouse.Warehouse;
+
+class LoadRouteTest extends CamelMainTestSupport {
+
+    private static final String TOPIC = "flightcdc.public.flight_state";
+
+    private final List<String> calls = new ArrayList<>();
+    private final RecordingWarehouse warehouse = new RecordingWarehouse();
+
+    @Override
+    public void configureTest(TestExecutionConfiguration test) {
+        super.configureTest(test);
+        test.withUseAdviceWith(true);
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration context) {
+        super.configureContext(context);
+        Properties p = new Properties();
+        p.setProperty("flightcdc.kafka.bootstrap-servers", "127.0.0.1:9");
+        p.setProperty("flightcdc.load.topics", TOPIC);
+        p.setProperty("flightcdc.load.retry-delay-ms", "10");
+        context.withUseOverridePropertiesWithPropertiesComponent(p);
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addRoutesBuilder(new LoadRoute());
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
+        registry.bind("warehouse", warehouse);
+        registry.bind("kafkaOffsets", new RecordingOffsets());
+    }
+
+    @BeforeEach
+    void replaceKafka() throws Exception {
+        AdviceWith.adviceWith(context, LoadRoute.ROUTE_ID, route -> route.replaceFromWith("direct:batch"));
+        context.start();
+    }
+
+    @Test
+    void loadsTheBatchThenCommitsItsOffsets() {
+        List<Exchange> batch = List.of(
+                record(10, "{\"before\":null,\"after\":{\"icao24\":\"aaaaaa\"},\"source\":{\"schema\":\"public\","
+                        + "\"table\":\"flight_state\",\"lsn\":5,\"ts_ms\":1},\"op\":\"c\",\"ts_ms\":2}"),
+                record(11, "{\"before\":{\"icao24\":\"aaaaaa\"},\"after\":null,\"source\":{\"schema\":\"public\","
+                        + "\"table\":\"flight_state\",\"lsn\":6,\"ts_ms\":1},\"op\":\"d\",\"ts_ms\":2}"),
+                record(12, null));
+
+        Exchange result = template.send("direct:batch", e -> e.getMessage().setBody(batch));
+
+        assertThat(result.getException()).isNull();
+        assertThat(warehouse.loaded).extracting(ChangeEvent::offset, ChangeEvent::operation)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(10L, Operation.CREATE),
+                        org.assertj.core.groups.Tuple.tuple(11L, Operation.DELETE));
+        assertThat(calls).containsExactly("load 2", "commit 3");
+    }
+
+    @Test
+    void aBatchTheWarehouseRefusesIsRetriedAndNeverCommitted() {
+        warehouse.failuresLeft = 100;
+
+        Exchange result = template.send("direct:batch", e -> e.getMessage().setBody(List.of(
+                record(10, "{\"after\":{\"icao24\":\"aaaaaa\"},\"source\":{\"schema\":\"public\",\"table\":\"flight_state\"},\"op\":\"c\"}"))));
+
+        assertThat(result.getException()).isNotNull();
+        assertThat(calls).containsExactly("load failed", "load failed", "load failed", "load failed", "load failed", "load failed");
+    }
+
+    @Test
+    void aRecordThatIsNotAChangeEventFailsTheBatchWithItsPosition() {
+        Exchange result = template.send("direct:batch", e -> e.getMessage().setBody(List.of(record(42, "not json"))));
+
+        assertThat(result.getException()).hasMessageContaining(TOPIC + "/0@42").hasMessageContaining("not JSON");
+        assertThat(calls).isEmpty();
+    }
+
+    private Exchange record(long offset, String value) {
+        Exchange e = new DefaultExchange(context);
+        e.getMessage().setHeader(KafkaConstants.TOPIC, TOPIC);
+        e.getMessage().setHeader(KafkaConstants.PARTITION, 0);
+        e.getMessage().setHeader(KafkaConstants.OFFSET, offset);
+        e.getMessage().setBody(value);
+        return e;
+    }
+
+    private class RecordingWarehouse implements Warehouse {
+        final List<ChangeEvent> loaded = new ArrayList<>();
+        int failuresLeft;
+
+        @Override
+        public void prepare(List<TableSchema> tables) {
+        }
+
+        @Override
+        public LoadResult load(List<ChangeEvent> batch) {
+            if (failuresLeft-- > 0) {
+                calls.add("load failed");
+                throw new IllegalStateException("warehouse unavailable");
+            }
+            calls.add("load " + batch.size());
+            loaded.addAll(batch);
+            return new LoadResult(batch.size(), batch.size(), 0, 0, 0, 0, 1);
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    /** Stands in for capture.KafkaOffsets, which needs a live Kafka consumer. */
+    public class RecordingOffsets {
+        public void commit(List<Exchange> records) {
+            calls.add("commit " + records.size());
+        }
+    }
+}
