@@ -6,6 +6,7 @@ import capture.KafkaOffsets;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import source.FlightStateRepository;
 import source.SourceCatalog;
 import source.SourceDatabase;
+import warehouse.LoadProgress;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.duckdb.DuckDbWarehouse;
@@ -119,6 +121,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
         registry.bind("kafkaOffsets", new KafkaOffsets());
+        LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
+        started.push(progress);
+        registry.bind("loadProgress", progress);
 
         resolved.forEach((key, value) -> context.getPropertiesComponent().addOverrideProperty((String) key, (String) value));
         LOG.info("Pipeline wired: source {}:{}/{}, Kafka {}, warehouse {}", source.host(), source.port(),

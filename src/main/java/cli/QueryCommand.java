@@ -6,6 +6,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,9 @@ public class QueryCommand implements Callable<Integer> {
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             print(rs);
+        } catch (SQLException e) {
+            System.err.println(e.getMessage().strip());
+            return 1;
         }
         return 0;
     }

@@ -1,17 +1,24 @@
 package routes;
 
+import capture.AcknowledgedKafkaPublisher;
+import capture.AcknowledgedOffsetStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
-/** PostgreSQL WAL → Kafka: Debezium reads the logical replication stream; each change goes to its table's topic. */
+/**
+ * PostgreSQL WAL → Kafka: Debezium reads the logical replication stream; each change goes to its
+ * table's topic. Changes are published without waiting for each acknowledgement; Debezium's position
+ * is stored only once every change before it is in Kafka (see AcknowledgedOffsetStore).
+ */
 public class CaptureRoute extends RouteBuilder {
 
     public static final String ROUTE_ID = "capture";
+    public static final String PUBLISH_ID = "publish-to-kafka";
 
     @Override
     public void configure() {
-        // camel-debezium marks a change processed when the route returns, even after a failure, so a
-        // change Kafka did not take is retried here, blocking the stream, rather than skipped.
+        // A change the Kafka producer will not even accept (its buffer full while the broker is away) is
+        // retried here, blocking the stream, rather than skipped: camel-debezium would count it as done.
         errorHandler(defaultErrorHandler()
                 .maximumRedeliveries(-1)
                 .redeliveryDelay(500)
@@ -34,13 +41,18 @@ public class CaptureRoute extends RouteBuilder {
                 + "&publicationAutocreateMode=filtered"
                 + "&decimalHandlingMode=string"
                 + "&tombstonesOnDelete=true"
+                + "&pollIntervalMs=100"
+                + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()
                 + "&offsetStorageFileName={{flightcdc.data-dir}}/debezium-offsets.dat"
                 + "&offsetFlushIntervalMs=1000")
                 .routeId(ROUTE_ID)
                 .process("debeziumJsonEnvelope")
-                .to("kafka:{{flightcdc.kafka.topic-prefix}}"
+                .process(new AcknowledgedKafkaPublisher("kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                         + "&requestRequiredAcks=all"
-                        + "&enableIdempotence=true");
+                        + "&enableIdempotence=true"
+                        // Keep retrying while the broker is away instead of failing the change after 2 minutes.
+                        + "&deliveryTimeoutMs=2147483647"
+                        + "&lingerMs=5")).id(PUBLISH_ID);
     }
 }

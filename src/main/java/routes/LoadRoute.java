@@ -38,6 +38,6 @@ public class LoadRoute extends RouteBuilder {
                 .bean("changeBatchDecoder", "decode")
                 .bean("warehouse", "load")
                 .bean("kafkaOffsets", "commit(${exchangeProperty." + RECORDS + "})")
-                .log("Loaded ${body}");
+                .bean("loadProgress", "record");
     }
 }

@@ -3,6 +3,7 @@ package routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import capture.ChangeBatchDecoder;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import warehouse.ChangeEvent;
 import warehouse.ChangeEvent.Operation;
+import warehouse.LoadProgress;
 import warehouse.LoadResult;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
@@ -29,6 +31,7 @@ class LoadRouteTest extends CamelMainTestSupport {
 
     private final List<String> calls = new ArrayList<>();
     private final RecordingWarehouse warehouse = new RecordingWarehouse();
+    private final LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
 
     @Override
     public void configureTest(TestExecutionConfiguration test) {
@@ -56,6 +59,12 @@ class LoadRouteTest extends CamelMainTestSupport {
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
         registry.bind("kafkaOffsets", new RecordingOffsets());
+        registry.bind("loadProgress", progress);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopProgress() {
+        progress.close();
     }
 
     @BeforeEach
@@ -126,7 +135,7 @@ class LoadRouteTest extends CamelMainTestSupport {
             }
             calls.add("load " + batch.size());
             loaded.addAll(batch);
-            return new LoadResult(batch.size(), batch.size(), 0, 0, 0, 0, 1);
+            return new LoadResult(batch.size(), batch.size(), 0, 0, 0, 0, 1, 1);
         }
 
         @Override

@@ -106,6 +106,7 @@ public final class DuckDbWarehouse implements Warehouse {
         int inserts = 0;
         int updates = 0;
         int deletes = 0;
+        long newestCommitMs = 0;
         for (ChangeEvent e : batch) {
             String partition = e.topic() + "/" + e.partition();
             if (e.offset() < nextOffsets.getOrDefault(partition, 0L)) {
@@ -119,6 +120,7 @@ public final class DuckDbWarehouse implements Warehouse {
             }
             byTable.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e);
             batchOffsets.merge(partition, e.offset() + 1, Math::max);
+            newestCommitMs = Math.max(newestCommitMs, e.sourceTsMs());
             switch (e.operation()) {
                 case CREATE, READ -> inserts++;
                 case UPDATE -> updates++;
@@ -130,7 +132,7 @@ public final class DuckDbWarehouse implements Warehouse {
             nextOffsets.putAll(batchOffsets);
         }
         return new LoadResult(batch.size(), batch.size() - skipped, skipped, inserts, updates, deletes,
-                (System.nanoTime() - started) / 1_000_000);
+                (System.nanoTime() - started) / 1_000_000, System.currentTimeMillis() - newestCommitMs);
     }
 
     private void applyInOneTransaction(Map<TableId, List<ChangeEvent>> byTable, Map<String, Long> offsets)

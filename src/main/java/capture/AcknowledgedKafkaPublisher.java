@@ -1,0 +1,84 @@
+package capture;
+
+import java.time.Duration;
+import org.apache.camel.AsyncProducer;
+import org.apache.camel.CamelContext;
+import org.apache.camel.CamelContextAware;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.support.service.ServiceHelper;
+import org.apache.camel.support.service.ServiceSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Hands each change to a camel-kafka producer and returns without waiting for Kafka's answer,
+ * so the capture is not limited to one network round trip per change. Kafka keeps the order
+ * (idempotent producer, one partition per key). Safety does not rest on this class returning
+ * late but on {@link AcknowledgedOffsetStore}: Debezium's position is stored only after every
+ * change handed over before it is acknowledged.
+ */
+public final class AcknowledgedKafkaPublisher extends ServiceSupport implements Processor, CamelContextAware {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AcknowledgedKafkaPublisher.class);
+
+    private final String endpointUri;
+    private final PublishTracker tracker = new PublishTracker();
+    private CamelContext camelContext;
+    private AsyncProducer producer;
+
+    public AcknowledgedKafkaPublisher(String endpointUri) {
+        this.endpointUri = endpointUri;
+    }
+
+    @Override
+    public void process(Exchange exchange) {
+        tracker.failure().ifPresent(failure -> {
+            throw new PublishTracker.PublishFailedException(failure);
+        });
+        // The consumer may reuse its exchange once the route returns; Kafka's answer comes later.
+        Exchange send = exchange.copy();
+        long ticket = tracker.begin();
+        producer.process(send, doneSync -> {
+            Exception error = send.getException();
+            if (error != null && tracker.failure().isEmpty()) {
+                LOG.error("Kafka refused a change ({}); the capture position will not move past it. Restart to resume"
+                        + " from the last position whose changes are all in Kafka.", error.getMessage());
+            }
+            tracker.completed(ticket, error);
+        });
+    }
+
+    public PublishTracker tracker() {
+        return tracker;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        producer = camelContext.getEndpoint(endpointUri).createAsyncProducer();
+        ServiceHelper.startService(producer);
+        PublishTracker.activate(tracker);
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        try {
+            tracker.awaitAcknowledged(Duration.ofSeconds(30));
+        } catch (Exception e) {
+            LOG.warn("Stopping with changes Kafka has not acknowledged ({}); they are captured again on the next start",
+                    e.getMessage());
+        }
+        PublishTracker.deactivate(tracker);
+        ServiceHelper.stopService(producer);
+    }
+
+    @Override
+    public CamelContext getCamelContext() {
+        return camelContext;
+    }
+
+    @Override
+    public void setCamelContext(CamelContext camelContext) {
+        this.camelContext = camelContext;
+    }
+}

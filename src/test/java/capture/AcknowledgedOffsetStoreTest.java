@@ -1,0 +1,83 @@
+package capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AcknowledgedOffsetStoreTest {
+
+    private static final ByteBuffer KEY = bytes("[\"flight-cdc\",{\"server\":\"flightcdc\"}]");
+    private static final ByteBuffer POSITION = bytes("{\"lsn\":42}");
+
+    @TempDir
+    Path dir;
+    private final PublishTracker tracker = new PublishTracker();
+    private AcknowledgedOffsetStore store;
+
+    @BeforeEach
+    void start() {
+        PublishTracker.activate(tracker);
+        store = new AcknowledgedOffsetStore();
+        store.configure(new StandaloneConfig(Map.of(
+                "bootstrap.servers", "127.0.0.1:9",
+                "key.converter", "org.apache.kafka.connect.json.JsonConverter",
+                "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                "offset.storage.file.filename", dir.resolve("offsets.dat").toString())));
+        store.start();
+    }
+
+    @AfterEach
+    void stop() {
+        store.stop();
+        PublishTracker.deactivate(tracker);
+    }
+
+    @Test
+    void aPositionIsStoredOnlyAfterKafkaAcknowledgedEveryChangeBeforeIt() throws Exception {
+        long inFlight = tracker.begin();
+        CompletableFuture<Future<Void>> storing = CompletableFuture.supplyAsync(() -> store.set(Map.of(KEY, POSITION), null));
+        Thread.sleep(150);
+        assertThat(storing).isNotDone();
+        assertThat(stored()).isNull();
+
+        tracker.completed(inFlight, null);
+
+        storing.get(5, TimeUnit.SECONDS).get(5, TimeUnit.SECONDS);
+        assertThat(stored()).isEqualTo(POSITION);
+    }
+
+    @Test
+    void noPositionIsStoredOnceKafkaRefusedAChange() throws Exception {
+        tracker.completed(tracker.begin(), new IllegalStateException("not authorized"));
+        Exception[] callbackError = new Exception[1];
+
+        Future<Void> result = store.set(Map.of(KEY, POSITION), (error, ignored) -> callbackError[0] = (Exception) error);
+
+        assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasMessageContaining("not authorized");
+        assertThat(callbackError[0]).hasMessageContaining("not authorized");
+        assertThat(stored()).isNull();
+    }
+
+    private ByteBuffer stored() throws Exception {
+        return store.get(List.of(KEY)).get(5, TimeUnit.SECONDS).get(KEY);
+    }
+
+    private static ByteBuffer bytes(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.UTF_8));
+    }
+}
