@@ -1,5 +1,6 @@
 package cli;
 
+import app.StartupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,19 @@ public class FlightCdc implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FlightCdc()).execute(args));
+        System.exit(new CommandLine(new FlightCdc())
+                .setExecutionExceptionHandler(FlightCdc::reportMisconfiguration)
+                .execute(args));
+    }
+
+    /** A wrong setting or an unreachable service is the user's to fix: say what, without a stack trace. */
+    private static int reportMisconfiguration(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) throws Exception {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof StartupException startup) {
+                cmd.getErr().println(startup.getMessage());
+                return 2;
+            }
+        }
+        throw e;
     }
 }

@@ -24,31 +24,31 @@ import routes.OpenSkyPollRoute;
         description = "Run the pipeline. With no options every piece runs embedded on loopback.")
 public class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", description = "Folder for embedded data, Debezium offsets and the DuckDB file (default: data).")
+    @Option(names = "--data-dir", description = "Folder for embedded data, Debezium offsets and the DuckDB file (flightcdc.data-dir, default data).")
     String dataDir;
 
-    @Option(names = "--postgres-url", description = "JDBC URL of an external PostgreSQL (wal_level=logical) instead of the embedded one.")
+    @Option(names = "--postgres-url", description = "JDBC URL of an external PostgreSQL (wal_level=logical) instead of the embedded one (flightcdc.source.jdbc-url).")
     String postgresUrl;
 
-    @Option(names = "--postgres-user", description = "Source database user (default: postgres).")
+    @Option(names = "--postgres-user", description = "Source database user (flightcdc.source.user); the password comes from FLIGHTCDC_SOURCE_PASSWORD.")
     String postgresUser;
 
-    @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka instead of the embedded broker.")
+    @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka instead of the embedded broker (flightcdc.kafka.bootstrap-servers).")
     String kafka;
 
-    @Option(names = "--opensky-url", description = "OpenSky API base URL (e.g. https://opensky-network.org/api) instead of the simulator.")
+    @Option(names = "--opensky-url", description = "OpenSky API base URL, e.g. https://opensky-network.org/api, instead of the simulator (flightcdc.opensky.base-url).")
     String openSkyUrl;
 
-    @Option(names = "--no-poll", description = "Do not poll OpenSky: carry only the changes others make in PostgreSQL.")
+    @Option(names = "--no-poll", description = "Do not poll OpenSky: carry only the changes others make in PostgreSQL (flightcdc.opensky.poll-enabled=false).")
     boolean noPoll;
 
-    @Option(names = "--poll-interval-ms", description = "Milliseconds between OpenSky polls (default: 5000).")
+    @Option(names = "--poll-interval-ms", description = "Milliseconds between OpenSky polls (flightcdc.opensky.poll-interval-ms).")
     Integer pollIntervalMs;
 
-    @Option(names = "--aircraft", description = "Number of aircraft the simulator flies (default: 5000).")
+    @Option(names = "--aircraft", description = "Number of aircraft the simulator flies (flightcdc.simulator.aircraft).")
     Integer aircraft;
 
-    @Option(names = "--duckdb", description = "DuckDB warehouse file (default: <data-dir>/warehouse.duckdb).")
+    @Option(names = "--duckdb", description = "DuckDB warehouse file (flightcdc.warehouse.duckdb-path, default <data-dir>/warehouse.duckdb).")
     String duckdb;
 
     @Option(names = "--routes", description = "Folder of your own YAML routes, loaded when it exists (default: routes).")

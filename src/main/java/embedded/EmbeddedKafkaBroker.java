@@ -1,5 +1,6 @@
 package embedded;
 
+import app.StartupException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -44,7 +45,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.startup();
         } catch (RuntimeException e) {
             server.shutdown();
-            throw new IllegalStateException("Could not start the embedded Kafka broker on 127.0.0.1:" + port
+            throw new StartupException("Could not start the embedded Kafka broker on 127.0.0.1:" + port
                     + " (is the port or the next one in use? set flightcdc.kafka.embedded-port)", e);
         }
         LOG.info("Embedded Kafka broker ready on 127.0.0.1:{} in {} ms (logs in {})", port,
@@ -90,6 +91,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static void formatStorageOnce(Path logDirectory, Properties config) {
         try {
             Files.createDirectories(logDirectory);
+            if (Files.exists(logDirectory.resolve("meta.properties"))) {
+                return; // formatted on an earlier run: keep its cluster id and data
+            }
             Path configFile = logDirectory.resolve("server.properties");
             try (Writer out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
                 config.store(out, "written by flight-cdc for the embedded Kafka broker");

@@ -2,7 +2,7 @@ package embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import app.StartupException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.slf4j.Logger;
@@ -40,7 +40,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDirectory);
             return new EmbeddedPostgresServer(postgres);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded PostgreSQL on port " + port
+            throw new StartupException("Could not start the embedded PostgreSQL on port " + port
                     + " (is the port in use? set flightcdc.source.embedded-port)", e);
         }
     }

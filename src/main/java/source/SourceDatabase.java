@@ -3,7 +3,9 @@ package source;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import java.net.URI;
+import app.StartupException;
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,7 @@ public final class SourceDatabase implements AutoCloseable {
         config.setPassword(password);
         config.setMaximumPoolSize(4);
         config.setPoolName("source");
+        config.setConnectionTimeout(10_000);
         // Start even when PostgreSQL is briefly unreachable; the poll's error handler reports it.
         config.setInitializationFailTimeout(-1);
         this.dataSource = new HikariDataSource(config);
@@ -37,14 +40,19 @@ public final class SourceDatabase implements AutoCloseable {
 
     /** Brings the source schema to the newest version in sql/ (idempotent). */
     public void migrate() {
-        var result = Flyway.configure()
+        Flyway flyway = Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
-                .load()
-                .migrate();
-        LOG.info("Source schema at version {} ({} migration(s) applied now)",
-                result.targetSchemaVersion == null ? "current" : result.targetSchemaVersion,
-                result.migrationsExecuted);
+                .load();
+        int applied;
+        try {
+            applied = flyway.migrate().migrationsExecuted;
+        } catch (FlywayException e) {
+            throw new StartupException("Cannot prepare the source schema in " + jdbcUrl + ": " + e.getMessage()
+                    + " (is PostgreSQL running and flightcdc.source.jdbc-url / user / password right?)", e);
+        }
+        LOG.info("Source schema at version {} ({} migration{} applied now)",
+                flyway.info().current().getVersion(), applied, applied == 1 ? "" : "s");
     }
 
     public String host() {

@@ -1,5 +1,6 @@
 package opensky.simulator;
 
+import app.StartupException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
@@ -7,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -47,7 +47,7 @@ public final class OpenSkySimulator implements AutoCloseable {
         try {
             server = HttpServer.create(new InetSocketAddress(host, port), 0);
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the OpenSky simulator on " + host + ":" + port
+            throw new StartupException("Could not start the OpenSky simulator on " + host + ":" + port
                     + " (is the port in use? set flightcdc.simulator.port)", e);
         }
         executor = Executors.newFixedThreadPool(2, r -> {
