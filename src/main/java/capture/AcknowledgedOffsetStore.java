@@ -41,7 +41,7 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
             });
         } catch (RuntimeException e) {
             LOG.warn("Capture position not stored: {}. It stays at the last position whose changes are all in Kafka.",
-                    e.getMessage());
+                    e.getMessage() == null ? e.toString() : e.getMessage());
             if (callback != null) {
                 callback.onCompletion(e, null);
             }

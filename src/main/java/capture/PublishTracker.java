@@ -77,7 +77,9 @@ public final class PublishTracker {
                 if (failure != null) {
                     throw new PublishFailedException(failure);
                 }
-                if (inFlight.isEmpty() || inFlight.first() > upTo) {
+                // ceiling, unlike first(), cannot race with the last acknowledgement emptying the set
+                Long oldest = inFlight.ceiling(Long.MIN_VALUE);
+                if (oldest == null || oldest > upTo) {
                     return;
                 }
                 long waitNanos = deadline - System.nanoTime();

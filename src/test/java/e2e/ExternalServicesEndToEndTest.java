@@ -1,0 +1,107 @@
+package e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import app.PipelineConfiguration;
+import embedded.EmbeddedKafkaBroker;
+import embedded.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.junit5.CamelContextConfiguration;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import routes.CaptureRoute;
+import routes.LoadRoute;
+import routes.OpenSkyPollRoute;
+import warehouse.duckdb.DuckDbWarehouse;
+
+/**
+ * Configuring a PostgreSQL URL and Kafka bootstrap servers switches those pieces to external
+ * servers: the pipeline starts no embedded PostgreSQL or Kafka of its own and carries changes
+ * through the ones it was given (here started by the test, standing in for a user's servers).
+ */
+class ExternalServicesEndToEndTest extends CamelMainTestSupport {
+
+    private static final Path DIR;
+    private static final EmbeddedPostgresServer EXTERNAL_POSTGRES;
+    private static final EmbeddedKafkaBroker EXTERNAL_KAFKA;
+
+    static {
+        try {
+            DIR = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "external-");
+        } catch (java.io.IOException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        EXTERNAL_POSTGRES = EmbeddedPostgresServer.start(DIR.resolve("their-postgres"), FreePorts.one());
+        EXTERNAL_KAFKA = EmbeddedKafkaBroker.start(DIR.resolve("their-kafka"), FreePorts.pair());
+    }
+
+    @AfterAll
+    static void stopExternalServices() throws Exception {
+        EXTERNAL_KAFKA.close();
+        EXTERNAL_POSTGRES.close();
+    }
+
+    @Override
+    public void configureContext(CamelContextConfiguration context) {
+        super.configureContext(context);
+        Properties p = new Properties();
+        p.setProperty("flightcdc.data-dir", DIR.resolve("pipeline").toString());
+        p.setProperty("flightcdc.warehouse.duckdb-path", DIR.resolve("pipeline/warehouse.duckdb").toString());
+        p.setProperty("flightcdc.source.jdbc-url", EXTERNAL_POSTGRES.jdbcUrl());
+        p.setProperty("flightcdc.kafka.bootstrap-servers", EXTERNAL_KAFKA.bootstrapServers());
+        p.setProperty("flightcdc.opensky.poll-enabled", "false");
+        p.setProperty("flightcdc.load.max-wait-ms", "100");
+        context.withUseOverridePropertiesWithPropertiesComponent(p);
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(PipelineConfiguration.class);
+        configuration.addRoutesBuilder(new OpenSkyPollRoute());
+        configuration.addRoutesBuilder(new CaptureRoute());
+        configuration.addRoutesBuilder(new LoadRoute());
+    }
+
+    @Test
+    void carriesChangesThroughTheConfiguredServersAndStartsNoneOfItsOwn() throws Exception {
+        assertThat(context.getRouteController().getRouteStatus(OpenSkyPollRoute.ROUTE_ID).isStarted()).isFalse();
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(EXTERNAL_POSTGRES.jdbcUrl(),
+                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flightcdc' AND active") == 1);
+
+        try (Connection c = DriverManager.getConnection(EXTERNAL_POSTGRES.jdbcUrl(), "postgres", "postgres");
+             Statement s = c.createStatement()) {
+            s.execute("INSERT INTO flight_state (icao24, callsign, last_contact) VALUES ('ext001', 'THEIRS  ', now())");
+            s.execute("UPDATE flight_state SET callsign = 'MOVED   ' WHERE icao24 = 'ext001'");
+        }
+
+        DuckDbWarehouse warehouse = context.getRegistry().lookupByNameAndType("warehouse", DuckDbWarehouse.class);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            try (Connection c = warehouse.newReader(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT callsign, (SELECT count(*) FROM flight_state_history) FROM flight_state")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("MOVED   ");
+                assertThat(rs.getLong(2)).isEqualTo(2);
+            }
+        });
+        assertThat(DIR.resolve("pipeline/postgres")).doesNotExist();
+        assertThat(DIR.resolve("pipeline/kafka")).doesNotExist();
+    }
+
+    private static long count(String jdbcUrl, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import embedded.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import opensky.Rejection;
+import opensky.StateVector;
+import opensky.StatesResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The poll's writes against a real PostgreSQL 17: what changes, what does not, what is deleted. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class FlightStateRepositoryTest {
+
+    private static final long T0 = 1_714_557_600L;
+
+    private EmbeddedPostgresServer postgres;
+    private SourceDatabase source;
+    private FlightStateRepository repository;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "pg")), "repository-");
+        postgres = EmbeddedPostgresServer.start(dir, e2ePort());
+        source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres");
+        source.migrate();
+        repository = new FlightStateRepository(source.dataSource(), 60);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        source.close();
+        postgres.close();
+    }
+
+    @BeforeEach
+    void empty() throws Exception {
+        sql("TRUNCATE flight_state, rejected_state");
+    }
+
+    @Test
+    void insertsNewAircraftAndUpdatesOnlyThoseThatChanged() throws Exception {
+        PollResult first = repository.write(poll(T0, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0, 200.0)));
+        PollResult same = repository.write(poll(T0 + 5, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0, 200.0)));
+        PollResult moved = repository.write(poll(T0 + 10, vector("aaaaaa", T0 + 10, 110.0), vector("bbbbbb", T0, 200.0)));
+
+        assertThat(first).extracting(PollResult::inserted, PollResult::updated).containsExactly(2L, 0L);
+        assertThat(same).extracting(PollResult::inserted, PollResult::updated, PollResult::unchanged).containsExactly(0L, 0L, 2L);
+        assertThat(moved).extracting(PollResult::inserted, PollResult::updated, PollResult::unchanged).containsExactly(0L, 1L, 1L);
+        assertThat(rows("SELECT icao24, velocity, extract(epoch FROM last_contact)::bigint, sensors::text FROM flight_state ORDER BY 1"))
+                .containsExactly("aaaaaa|110|" + (T0 + 10) + "|{1,2}", "bbbbbb|200|" + T0 + "|{1,2}");
+    }
+
+    @Test
+    void deletesAircraftUnseenForLongerThanTheStaleLimit() throws Exception {
+        repository.write(poll(T0, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0, 200.0)));
+
+        PollResult later = repository.write(poll(T0 + 61, vector("aaaaaa", T0 + 61, 100.0)));
+
+        assertThat(later.deleted()).isEqualTo(1);
+        assertThat(rows("SELECT icao24 FROM flight_state")).containsExactly("aaaaaa");
+    }
+
+    @Test
+    void theLastVectorOfAnAircraftListedTwiceWins() throws Exception {
+        repository.write(poll(T0, vector("aaaaaa", T0, 100.0), vector("aaaaaa", T0, 150.0)));
+
+        assertThat(rows("SELECT velocity FROM flight_state")).containsExactly("150");
+    }
+
+    @Test
+    void keepsRefusedVectorsAndResponsesWithTheirReason() throws Exception {
+        repository.write(new StatesResponse(T0, List.of(vector("aaaaaa", T0, 1.0)),
+                List.of(new Rejection("icao24 must be 6 lower-case hex digits, got \"XYZ\"", "[\"XYZ\"]"))));
+        repository.rejectResponse("response is not JSON", "<html>x".repeat(300_000));
+
+        assertThat(rows("SELECT reason, length(raw) FROM rejected_state ORDER BY id")).containsExactly(
+                "icao24 must be 6 lower-case hex digits, got \"XYZ\"|7",
+                "response is not JSON (body of 2100000 characters, first 1048576 kept)|1048576");
+    }
+
+    private static StatesResponse poll(long time, StateVector... vectors) {
+        return new StatesResponse(time, List.of(vectors), List.of());
+    }
+
+    private static StateVector vector(String icao24, long lastContact, double velocity) {
+        return new StateVector(icao24, "TEST    ", "Nowhere", lastContact, lastContact, 1.0, 2.0, 1000.0, false,
+                velocity, 90.0, 0.0, List.of(1, 2), 1010.0, "1000", false, 0, null);
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection c = source.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.execute(statement);
+        }
+    }
+
+    private List<String> rows(String query) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = source.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(query)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> cells = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    cells.add(rs.getString(i));
+                }
+                rows.add(String.join("|", cells));
+            }
+        }
+        return rows;
+    }
+
+    private static int e2ePort() throws Exception {
+        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}
