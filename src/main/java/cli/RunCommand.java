@@ -1,6 +1,6 @@
 package cli;
 
-import app.PipelineConfiguration;
+import app.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,9 +12,6 @@ import java.util.stream.Stream;
 import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import routes.CaptureRoute;
-import routes.LoadRoute;
-import routes.OpenSkyPollRoute;
 
 /**
  * Starts the whole pipeline. Each option sets one key of application.properties; anything not
@@ -76,10 +73,7 @@ public class RunCommand implements Callable<Integer> {
 
         Main main = new Main();
         overrides.forEach(main::addOverrideProperty);
-        main.configure().addConfiguration(PipelineConfiguration.class);
-        main.configure().addRoutesBuilder(new OpenSkyPollRoute());
-        main.configure().addRoutesBuilder(new CaptureRoute());
-        main.configure().addRoutesBuilder(new LoadRoute());
+        Pipeline.addTo(main.configure());
         if (Files.isDirectory(userRoutes)) {
             main.configure().withRoutesIncludePattern("file:" + userRoutes.toAbsolutePath() + "/*.yaml");
         }

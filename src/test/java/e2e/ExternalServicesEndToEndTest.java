@@ -3,7 +3,7 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.PipelineConfiguration;
+import app.Pipeline;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
 import java.nio.file.Files;
@@ -19,8 +19,6 @@ import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import routes.CaptureRoute;
-import routes.LoadRoute;
 import routes.OpenSkyPollRoute;
 import warehouse.duckdb.DuckDbWarehouse;
 
@@ -66,10 +64,7 @@ class ExternalServicesEndToEndTest extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(PipelineConfiguration.class);
-        configuration.addRoutesBuilder(new OpenSkyPollRoute());
-        configuration.addRoutesBuilder(new CaptureRoute());
-        configuration.addRoutesBuilder(new LoadRoute());
+        Pipeline.addTo(configuration);
     }
 
     @Test

@@ -3,7 +3,7 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.PipelineConfiguration;
+import app.Pipeline;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
@@ -26,8 +26,6 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import routes.CaptureRoute;
-import routes.LoadRoute;
 import routes.OpenSkyPollRoute;
 import source.SourceDatabase;
 import warehouse.duckdb.DuckDbWarehouse;
@@ -74,10 +72,7 @@ class PipelineEndToEndTest extends CamelMainTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(PipelineConfiguration.class);
-        configuration.addRoutesBuilder(new OpenSkyPollRoute());
-        configuration.addRoutesBuilder(new CaptureRoute());
-        configuration.addRoutesBuilder(new LoadRoute());
+        Pipeline.addTo(configuration);
     }
 
     @Test

@@ -16,9 +16,6 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -26,7 +23,7 @@ import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-class CaptureRouteTest extends CamelMainTestSupport {
+class CaptureRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOPIC = "flightcdc.public.flight_state";
@@ -43,20 +40,9 @@ class CaptureRouteTest extends CamelMainTestSupport {
     private MockEndpoint kafka;
 
     @Override
-    public void configureTest(TestExecutionConfiguration test) {
-        super.configureTest(test);
-        test.withUseAdviceWith(true);
-    }
-
-    @Override
-    public void configureContext(CamelContextConfiguration context) {
-        super.configureContext(context);
-        Properties p = new Properties();
-        p.setProperty("flightcdc.source.host", "127.0.0.1");
-        p.setProperty("flightcdc.source.port", "9");
-        p.setProperty("flightcdc.source.database", "postgres");
-        p.setProperty("flightcdc.kafka.bootstrap-servers", "127.0.0.1:9");
-        context.withUseOverridePropertiesWithPropertiesComponent(p);
+    protected Properties resolvedProperties() {
+        return properties("flightcdc.source.host", "127.0.0.1", "flightcdc.source.port", "9",
+                "flightcdc.source.database", "postgres", "flightcdc.kafka.bootstrap-servers", "127.0.0.1:9");
     }
 
     @Override

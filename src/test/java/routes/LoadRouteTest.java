@@ -13,9 +13,6 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultExchange;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import warehouse.ChangeEvent;
@@ -25,7 +22,7 @@ import warehouse.LoadResult;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
 
-class LoadRouteTest extends CamelMainTestSupport {
+class LoadRouteTest extends RouteTestSupport {
 
     private static final String TOPIC = "flightcdc.public.flight_state";
 
@@ -34,19 +31,9 @@ class LoadRouteTest extends CamelMainTestSupport {
     private final LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
 
     @Override
-    public void configureTest(TestExecutionConfiguration test) {
-        super.configureTest(test);
-        test.withUseAdviceWith(true);
-    }
-
-    @Override
-    public void configureContext(CamelContextConfiguration context) {
-        super.configureContext(context);
-        Properties p = new Properties();
-        p.setProperty("flightcdc.kafka.bootstrap-servers", "127.0.0.1:9");
-        p.setProperty("flightcdc.load.topics", TOPIC);
-        p.setProperty("flightcdc.load.retry-delay-ms", "10");
-        context.withUseOverridePropertiesWithPropertiesComponent(p);
+    protected Properties resolvedProperties() {
+        return properties("flightcdc.kafka.bootstrap-servers", "127.0.0.1:9",
+                "flightcdc.load.topics", TOPIC, "flightcdc.load.retry-delay-ms", "10");
     }
 
     @Override

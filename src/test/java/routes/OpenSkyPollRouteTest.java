@@ -15,14 +15,11 @@ import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.junit5.TestExecutionConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import source.PollResult;
 
-class OpenSkyPollRouteTest extends CamelMainTestSupport {
+class OpenSkyPollRouteTest extends RouteTestSupport {
 
     private static final String VECTOR = "[\"%s\", \"DLH1    \", \"Germany\", 1, 2, 8.5, 50.0, 1000.0, false,"
             + " 200.0, 90.0, 0.0, null, 1010.0, \"1000\", false, 0]";
@@ -31,17 +28,8 @@ class OpenSkyPollRouteTest extends CamelMainTestSupport {
     private MockEndpoint openSky;
 
     @Override
-    public void configureTest(TestExecutionConfiguration test) {
-        super.configureTest(test);
-        test.withUseAdviceWith(true);
-    }
-
-    @Override
-    public void configureContext(CamelContextConfiguration context) {
-        super.configureContext(context);
-        Properties p = new Properties();
-        p.setProperty("flightcdc.opensky.base-url", "http://127.0.0.1:9/api");
-        context.withUseOverridePropertiesWithPropertiesComponent(p);
+    protected Properties resolvedProperties() {
+        return properties("flightcdc.opensky.base-url", "http://127.0.0.1:9/api");
     }
 
     @Override
