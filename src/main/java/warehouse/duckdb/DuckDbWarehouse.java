@@ -38,7 +38,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     private final DuckDBConnection connection;
     private final MergeSqlGenerator sql = new MergeSqlGenerator(new DuckDbDialect());
-    private final Map<TableId, TableSchema> tables = new LinkedHashMap<>();
+    private final Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
     /** Next offset to load per "topic/partition", mirrored from the offsets table. */
     private final Map<String, Long> nextOffsets = new HashMap<>();
 
@@ -76,7 +76,7 @@ public final class DuckDbWarehouse implements Warehouse {
             s.execute("CREATE TABLE IF NOT EXISTS " + OFFSETS
                     + " (topic VARCHAR, \"partition\" INTEGER, next_offset BIGINT NOT NULL, PRIMARY KEY (topic, \"partition\"))");
             for (TableSchema t : schemas) {
-                TableSchema clash = tables.values().stream()
+                TableSchema clash = tables.values().stream().map(PreparedTable::schema)
                         .filter(o -> o.id().name().equals(t.id().name()) && !o.id().equals(t.id())).findFirst().orElse(null);
                 if (clash != null) {
                     throw new IllegalArgumentException("Tables " + clash.id() + " and " + t.id()
@@ -86,7 +86,8 @@ public final class DuckDbWarehouse implements Warehouse {
                 s.execute(sql.createHistoryTable(t));
                 s.execute(sql.createStageTable(t));
                 s.execute(sql.clearStage(t));
-                tables.put(t.id(), t);
+                tables.put(t.id(), new PreparedTable(t, sql.stageTable(t), sql.clearStage(t),
+                        sql.insertHistoryFromStage(t), sql.mergeFromStage(t)));
             }
             try (ResultSet rs = s.executeQuery("SELECT topic, \"partition\", next_offset FROM " + OFFSETS)) {
                 while (rs.next()) {
@@ -113,8 +114,7 @@ public final class DuckDbWarehouse implements Warehouse {
                 skipped++;
                 continue;
             }
-            TableSchema schema = tables.get(e.table());
-            if (schema == null) {
+            if (!tables.containsKey(e.table())) {
                 throw new IllegalStateException("Change for table " + e.table() + " which the warehouse was not"
                         + " prepared for (topic " + e.topic() + ", offset " + e.offset() + ")");
             }
@@ -140,13 +140,13 @@ public final class DuckDbWarehouse implements Warehouse {
         connection.setAutoCommit(false);
         try (Statement s = connection.createStatement()) {
             for (Map.Entry<TableId, List<ChangeEvent>> entry : byTable.entrySet()) {
-                TableSchema table = tables.get(entry.getKey());
+                PreparedTable table = tables.get(entry.getKey());
                 // A batch that failed after staging may have left rows behind: start from an empty stage.
-                s.execute(sql.clearStage(table));
+                s.execute(table.clearStage());
                 stage(table, entry.getValue());
-                s.execute(sql.insertHistoryFromStage(table));
-                s.execute(sql.mergeFromStage(table));
-                s.execute(sql.clearStage(table));
+                s.execute(table.insertHistory());
+                s.execute(table.merge());
+                s.execute(table.clearStage());
             }
             storeOffsets(offsets);
             connection.commit();
@@ -158,8 +158,8 @@ public final class DuckDbWarehouse implements Warehouse {
         }
     }
 
-    private void stage(TableSchema table, List<ChangeEvent> changes) throws SQLException {
-        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, sql.stageTable(table))) {
+    private void stage(PreparedTable table, List<ChangeEvent> changes) throws SQLException {
+        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table.stage())) {
             for (ChangeEvent e : changes) {
                 appender.beginRow()
                         .append(e.operation().code())
@@ -169,7 +169,7 @@ public final class DuckDbWarehouse implements Warehouse {
                         .append(e.topic())
                         .append(e.partition())
                         .append(e.offset());
-                for (Column c : table.columns()) {
+                for (Column c : table.schema().columns()) {
                     appender.append(JsonText.of(e.row().get(c.name())));
                 }
                 appender.endRow();
@@ -188,6 +188,10 @@ public final class DuckDbWarehouse implements Warehouse {
             }
             ps.executeBatch();
         }
+    }
+
+    /** A captured table and the statements that load it, generated once. */
+    private record PreparedTable(TableSchema schema, String stage, String clearStage, String insertHistory, String merge) {
     }
 
     @Override
