@@ -3,6 +3,7 @@ package app;
 import capture.ChangeBatchDecoder;
 import capture.DebeziumJsonEnvelope;
 import capture.KafkaOffsets;
+import capture.SnapshotProgress;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
 import java.time.Clock;
@@ -26,6 +27,7 @@ import org.slf4j.LoggerFactory;
 import source.FlightStateRepository;
 import source.SourceCatalog;
 import source.SourceDatabase;
+import source.TableSizes;
 import warehouse.LoadProgress;
 import warehouse.TableId;
 import warehouse.TableSchema;
@@ -118,6 +120,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("flightStateRepository",
                 new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds()));
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
+        TableSizes sizes = new TableSizes(source.dataSource());
+        registry.bind("snapshotProgress", new SnapshotProgress(
+                () -> sizes.estimateRows(settings.source().tables()), Duration.ofSeconds(5)));
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
         registry.bind("kafkaOffsets", new KafkaOffsets());

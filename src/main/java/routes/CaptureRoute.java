@@ -4,11 +4,13 @@ import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.debezium.DebeziumConstants;
 
 /**
  * PostgreSQL WAL → Kafka: Debezium reads the logical replication stream; each change goes to its
  * table's topic. Changes are published without waiting for each acknowledgement; Debezium's position
- * is stored only once every change before it is in Kafka (see AcknowledgedOffsetStore).
+ * is stored only once every change before it is in Kafka (see AcknowledgedOffsetStore). On a first start
+ * against a table that holds rows, Debezium reads them all first (op 'r'); SnapshotProgress reports on that.
  */
 public class CaptureRoute extends RouteBuilder {
 
@@ -53,6 +55,7 @@ public class CaptureRoute extends RouteBuilder {
                         + "&enableIdempotence=true"
                         // Keep retrying while the broker is away instead of failing the change after 2 minutes.
                         + "&deliveryTimeoutMs=2147483647"
-                        + "&lingerMs=5")).id(PUBLISH_ID);
+                        + "&lingerMs=5")).id(PUBLISH_ID)
+                .bean("snapshotProgress", "record(${header." + DebeziumConstants.HEADER_SOURCE_METADATA + "})");
     }
 }

@@ -3,7 +3,9 @@ package routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import capture.DebeziumJsonEnvelope;
+import capture.SnapshotProgress;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ class CaptureRouteTest extends RouteTestSupport {
             .field("sensors", SchemaBuilder.array(Schema.OPTIONAL_INT32_SCHEMA).optional().build())
             .build();
 
+    private final SnapshotProgress snapshotProgress = new SnapshotProgress(() -> 2, Duration.ofSeconds(5));
     private MockEndpoint kafka;
 
     @Override
@@ -53,6 +56,7 @@ class CaptureRouteTest extends RouteTestSupport {
     @Override
     protected void bindToRegistry(Registry registry) {
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
+        registry.bind("snapshotProgress", snapshotProgress);
     }
 
     @BeforeEach
@@ -128,6 +132,21 @@ class CaptureRouteTest extends RouteTestSupport {
 
         assertThat(result.getException()).isNull();
         assertThat(attempts.get()).isEqualTo(3);
+    }
+
+    @Test
+    void snapshotReadsAreCountedForTheProgressLog() throws Exception {
+        kafka.expectedMessageCount(3);
+
+        for (String snapshot : List.of("first", "last", "false")) {
+            template.send("direct:change", e -> {
+                debeziumChange(e, "r", null, row("abc123", null, null, null, null));
+                e.getMessage().getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class).put("snapshot", snapshot);
+            });
+        }
+
+        kafka.assertIsSatisfied();
+        assertThat(snapshotProgress.summary()).map(SnapshotProgress.Summary::rows).hasValue(2L);
     }
 
     private static Struct row(String icao24, String callsign, String lastContact, Double velocity, List<Integer> sensors) {

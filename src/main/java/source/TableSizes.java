@@ -1,0 +1,72 @@
+package source;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import warehouse.TableId;
+
+/**
+ * How many rows the captured tables hold, for progress reports. Uses the planner's own estimate
+ * (rows per page from the last ANALYZE times the pages the table has now), which costs nothing on
+ * any size of table; a table never analysed yet, typically one just loaded, is counted instead.
+ */
+public final class TableSizes {
+
+    private static final String STATISTICS = """
+            SELECT c.reltuples, c.relpages, pg_relation_size(c.oid) / current_setting('block_size')::int AS pages
+            FROM pg_class c
+            WHERE c.oid = format('%I.%I', ?, ?)::regclass
+            """;
+    /** A count is a full scan: bounded, so a huge unanalysed table cannot hold up the capture for long. */
+    private static final int COUNT_TIMEOUT_SECONDS = 10;
+
+    private final DataSource dataSource;
+
+    public TableSizes(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    public long estimateRows(List<TableId> tables) throws SQLException {
+        long rows = 0;
+        try (Connection c = dataSource.getConnection()) {
+            for (TableId table : tables) {
+                rows += estimateRows(c, table);
+            }
+        }
+        return rows;
+    }
+
+    private static long estimateRows(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(STATISTICS)) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                double tuples = rs.getDouble("reltuples");
+                long analysedPages = rs.getLong("relpages");
+                long pages = rs.getLong("pages");
+                if (pages == 0) {
+                    return 0;
+                }
+                if (tuples >= 0 && analysedPages > 0) {
+                    return Math.round(tuples / analysedPages * pages);
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            s.setQueryTimeout(COUNT_TIMEOUT_SECONDS);
+            try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quoted(table.schema()) + "." + quoted(table.name()))) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+}
