@@ -10,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A real PostgreSQL 17 server run from the zonky binaries, set up for logical decoding. Its data
- * directory is kept between runs so the pipeline resumes where it stopped. Zonky runs PostgreSQL
- * with fsync off: fine for a laptop demo and tests, not for data you care about.
+ * directory is kept between runs so the pipeline resumes where it stopped, also after a run that was
+ * killed and left its server behind (see LeftoverPostmaster). Zonky runs PostgreSQL with fsync off:
+ * fine for a laptop demo and tests, not for data you care about.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -24,6 +25,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        LeftoverPostmaster.clear(dataDirectory, Duration.ofSeconds(60));
         long started = System.nanoTime();
         try {
             EmbeddedPostgres postgres = EmbeddedPostgres.builder()

@@ -1,0 +1,150 @@
+package e2e;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+
+/**
+ * A Java program in a JVM of its own, made from the test classpath with the test's own java binary,
+ * so a test can do to the real application what only happens to a process: SIGTERM (a graceful stop
+ * through its shutdown hooks) and SIGKILL (a crash: no hook, no flush, child processes orphaned).
+ * Its output goes to a file, to wait on and to read after a failure.
+ *
+ * <p>{@link #close()} kills it, and any process it started, if it still runs: use try-with-resources.
+ */
+public final class ChildJvm implements AutoCloseable {
+
+    private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Process process;
+    private final Path output;
+
+    private ChildJvm(Process process, Path output) {
+        this.process = process;
+        this.output = output;
+    }
+
+    /** Runs {@code mainClass} with {@code args}; its stdout and stderr are written to {@code output}. */
+    public static ChildJvm start(Path output, List<String> jvmOptions, String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        try {
+            Files.createDirectories(output.toAbsolutePath().getParent());
+            Process process = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(output.toFile())
+                    .start();
+            return new ChildJvm(process, output);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot start " + mainClass + " in a child JVM", e);
+        }
+    }
+
+    /** The flight-cdc command line, as a user runs it: {@code flight-cdc <args>}. */
+    public static ChildJvm flightCdc(Path output, List<String> args) {
+        return start(output, List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError"), "cli.FlightCdc", args);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    public Path output() {
+        return output;
+    }
+
+    /**
+     * Waits until a line of output matches {@code pattern} and returns it.
+     *
+     * @throws IllegalStateException if the program exits first or the time runs out, with its last lines
+     */
+    public String awaitLine(Pattern pattern, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            boolean exited = !process.isAlive();
+            Optional<String> match = lines().stream().filter(line -> pattern.matcher(line).find()).findFirst();
+            if (match.isPresent()) {
+                return match.get();
+            }
+            if (exited) {
+                throw new IllegalStateException("Exited with " + process.exitValue() + " before printing /" + pattern
+                        + "/; its output ends with:\n" + tail(40));
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("No line matching /" + pattern + "/ within " + timeout.toSeconds()
+                        + " s; its output ends with:\n" + tail(40));
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** SIGTERM, then waits for the exit: returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+            close();
+            throw new IllegalStateException("Did not stop within " + EXIT_TIMEOUT.toSeconds() + " s of SIGTERM;"
+                    + " killed. Its output ends with:\n" + tail(40));
+        }
+        return process.exitValue();
+    }
+
+    /** SIGKILL (what Process.destroyForcibly sends on Linux), then waits for the exit. Its children live on. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    public List<String> lines() {
+        try {
+            // Lenient decoding: the last line may be cut in the middle of a character.
+            return new String(Files.readAllBytes(output), StandardCharsets.UTF_8).lines().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public String tail(int count) {
+        List<String> lines = lines();
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - count), lines.size()));
+    }
+
+    /**
+     * Kills the program if it still runs, and stops the processes it started (an embedded PostgreSQL):
+     * with SIGTERM, so a server shuts down its own children, and SIGKILL only if that does not work.
+     */
+    @Override
+    public void close() {
+        // Its children are known only while it lives: once it is gone they belong to init.
+        List<ProcessHandle> children = process.children().toList();
+        process.destroyForcibly();
+        children.forEach(ProcessHandle::destroy);
+        try {
+            process.waitFor(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            for (ProcessHandle child : children) {
+                child.onExit().get(EXIT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            children.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+}
