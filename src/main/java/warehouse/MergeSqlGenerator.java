@@ -16,6 +16,8 @@ public final class MergeSqlGenerator {
     public static final List<String> METADATA = List.of(
             "_op", "_lsn", "_tx_id", "_source_ts_ms", "_kafka_topic", "_kafka_partition", "_kafka_offset");
 
+    public static final String DEAD_LETTER_TABLE = "_flightcdc_dead_letter";
+
     private final Dialect d;
 
     public MergeSqlGenerator(Dialect dialect) {
@@ -100,6 +102,23 @@ public final class MergeSqlGenerator {
                 + "\nWHEN MATCHED AND s." + d.quote("_op") + " = 'd' THEN DELETE"
                 + (set.isEmpty() ? "" : "\nWHEN MATCHED THEN UPDATE SET " + set)
                 + "\nWHEN NOT MATCHED AND s." + d.quote("_op") + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
+    }
+
+    /** Records the warehouse set aside, with the reason and the record as received. */
+    public String createDeadLetterTable() {
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(DEAD_LETTER_TABLE) + " (\n  "
+                + d.quote("dead_at") + " " + d.timestamptzType() + " NOT NULL,\n  "
+                + d.quote("kafka_topic") + " " + d.textType() + " NOT NULL,\n  "
+                + d.quote("kafka_partition") + " " + d.integerType() + " NOT NULL,\n  "
+                + d.quote("kafka_offset") + " " + d.bigintType() + " NOT NULL,\n  "
+                + d.quote("source_table") + " " + d.textType() + ",\n  "
+                + d.quote("reason") + " " + d.textType() + " NOT NULL,\n  "
+                + d.quote("event") + " " + d.textType() + "\n)";
+    }
+
+    /** Parameters: topic, partition, offset, source table, reason, event. */
+    public String insertDeadLetter() {
+        return "INSERT INTO " + d.quote(DEAD_LETTER_TABLE) + " VALUES (now(), ?, ?, ?, ?, ?, ?)";
     }
 
     public String clearStage(TableSchema t) {
