@@ -27,6 +27,7 @@ import source.FlightStateRepository;
 import source.SourceCatalog;
 import source.SourceDatabase;
 import warehouse.LoadProgress;
+import warehouse.SchemaEvolution;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.duckdb.DuckDbWarehouse;
@@ -120,6 +121,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
+        registry.bind("schemaEvolution", new SchemaEvolution(catalog::describe, warehouse, schemas));
         registry.bind("kafkaOffsets", new KafkaOffsets());
         LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
         started.push(progress);

@@ -4,7 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One row change as read from Kafka: where it sits in Kafka, where it came from in the source,
- * the row image (the new row, or the old one for a delete) as Debezium encoded it, and the record
+ * the row image (the new row, the old one for a delete, none for a truncate of the whole table) as
+ * Debezium encoded it, and the record
  * value as received, kept for the dead-letter table should the warehouse refuse the change.
  */
 public record ChangeEvent(
@@ -30,7 +31,7 @@ public record ChangeEvent(
 
     /** Debezium's op codes. */
     public enum Operation {
-        CREATE("c"), UPDATE("u"), DELETE("d"), READ("r");
+        CREATE("c"), UPDATE("u"), DELETE("d"), READ("r"), TRUNCATE("t");
 
         private final String code;
 

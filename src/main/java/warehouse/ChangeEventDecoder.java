@@ -31,7 +31,11 @@ public final class ChangeEventDecoder {
             throw new IllegalArgumentException("not a Debezium change event (no op or source)");
         }
         ChangeEvent.Operation operation = ChangeEvent.Operation.fromCode(op);
-        JsonNode row = envelope.get(operation == ChangeEvent.Operation.DELETE ? "before" : "after");
+        JsonNode row = switch (operation) {
+            case TRUNCATE -> JSON.createObjectNode();
+            case DELETE -> envelope.get("before");
+            default -> envelope.get("after");
+        };
         if (row == null || !row.isObject()) {
             throw new IllegalArgumentException("op '" + op + "' without its row image");
         }

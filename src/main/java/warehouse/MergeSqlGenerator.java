@@ -73,8 +73,12 @@ public final class MergeSqlGenerator {
         return d.createStageTable(d.quote(stageTable(t)), String.join(", ", columns));
     }
 
+    /** Names its columns: a warehouse table may hold columns the source has dropped since. */
     public String insertHistoryFromStage(TableSchema t) {
-        return "INSERT INTO " + d.quote(historyTable(t)) + "\nSELECT " + d.quote("_op") + ", " + d.quote("_lsn") + ", "
+        String columns = Stream.concat(Stream.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at", "_kafka_topic",
+                        "_kafka_partition", "_kafka_offset"), t.columns().stream().map(Column::name))
+                .map(d::quote).collect(Collectors.joining(", "));
+        return "INSERT INTO " + d.quote(historyTable(t)) + " (" + columns + ")\nSELECT " + d.quote("_op") + ", " + d.quote("_lsn") + ", "
                 + d.quote("_tx_id") + ", " + d.epochMillisToTimestamptz(d.quote("_source_ts_ms")) + ", now(), "
                 + d.quote("_kafka_topic") + ", " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset")
                 + ",\n  " + typedColumns(t) + "\nFROM " + d.quote(stageTable(t))
@@ -119,6 +123,23 @@ public final class MergeSqlGenerator {
     /** Parameters: topic, partition, offset, source table, reason, event. */
     public String insertDeadLetter() {
         return "INSERT INTO " + d.quote(DEAD_LETTER_TABLE) + " VALUES (now(), ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** A TRUNCATE in the source empties the current state; the history keeps it as a change of its own. */
+    public String truncateCurrent(TableSchema t) {
+        return "DELETE FROM " + d.quote(currentTable(t));
+    }
+
+    /** Widens the current-state and history tables with a column the source gained. */
+    public List<String> addColumn(TableSchema t, Column c) {
+        return List.of(
+                "ALTER TABLE " + d.quote(currentTable(t)) + " ADD COLUMN IF NOT EXISTS " + d.quote(c.name()) + " " + d.type(c),
+                "ALTER TABLE " + d.quote(historyTable(t)) + " ADD COLUMN IF NOT EXISTS " + d.quote(c.name()) + " " + d.type(c));
+    }
+
+    /** The staging table holds nothing between batches; it is made anew to match the table's columns now. */
+    public String dropStageTable(TableSchema t) {
+        return "DROP TABLE IF EXISTS " + d.quote(stageTable(t));
     }
 
     public String clearStage(TableSchema t) {

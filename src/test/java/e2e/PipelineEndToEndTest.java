@@ -148,6 +148,29 @@ class PipelineEndToEndTest extends CamelMainTestSupport {
         assertThat(rows(sourceConnection(), "SELECT count(*) FROM rejected_state")).containsExactly(List.of(0L));
     }
 
+    @Test
+    @Order(3)
+    void aColumnAddedInPostgresAndATruncateReachTheWarehouseWithoutARestart() throws Exception {
+        source("ALTER TABLE flight_state ADD COLUMN remark text");
+        source("INSERT INTO flight_state (icao24, last_contact, remark) VALUES ('test10', now() + interval '1 day', 'Grüße')");
+
+        // Until the loader has met the new column, the warehouse does not have it and the query fails.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+                assertThat(rows(warehouseConnection(), "SELECT remark FROM flight_state WHERE icao24 = 'test10'"))
+                        .containsExactly(List.of("Grüße")));
+
+        source("TRUNCATE flight_state");
+        source("INSERT INTO flight_state (icao24, last_contact, remark) VALUES ('test11', now() + interval '1 day', 'after')");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(rows(warehouseConnection(), "SELECT icao24, remark FROM flight_state"))
+                        .containsExactly(List.of("test11", "after")));
+        assertThat(rows(warehouseConnection(), "SELECT count(*) FROM flight_state_history WHERE _op = 't'"))
+                .containsExactly(List.of(1L));
+        assertThat(rows(warehouseConnection(), "SELECT count(*) FROM _flightcdc_dead_letter"))
+                .containsExactly(List.of(0L));
+    }
+
     private void awaitReplicationSlotActive() {
         await().atMost(Duration.ofSeconds(60)).until(() -> !rows(sourceConnection(),
                 "SELECT 1 FROM pg_replication_slots WHERE slot_name = 'flightcdc' AND active").isEmpty());

@@ -21,6 +21,7 @@ import warehouse.DeadLetter;
 import warehouse.ChangeEvent.Operation;
 import warehouse.LoadProgress;
 import warehouse.LoadResult;
+import warehouse.SchemaEvolution;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
 
@@ -47,6 +48,9 @@ class LoadRouteTest extends RouteTestSupport {
     protected void bindToRegistry(Registry registry) {
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
+        registry.bind("schemaEvolution", new SchemaEvolution(table -> {
+            throw new AssertionError("no table is known, so none is described");
+        }, warehouse, List.of()));
         registry.bind("kafkaOffsets", new RecordingOffsets());
         registry.bind("loadProgress", progress);
     }

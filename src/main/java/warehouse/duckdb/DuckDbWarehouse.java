@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
+import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
 import warehouse.DeadLetter;
 import warehouse.KafkaPartition;
@@ -97,10 +98,15 @@ public final class DuckDbWarehouse implements Warehouse {
                 }
                 s.execute(sql.createCurrentTable(t));
                 s.execute(sql.createHistoryTable(t));
+                for (Column c : t.columns()) {
+                    for (String widen : sql.addColumn(t, c)) {
+                        s.execute(widen);
+                    }
+                }
+                s.execute(sql.dropStageTable(t));
                 s.execute(sql.createStageTable(t));
-                s.execute(sql.clearStage(t));
                 tables.put(t.id(), new PreparedTable(t, sql.stageTable(t), sql.clearStage(t),
-                        sql.insertHistoryFromStage(t), sql.mergeFromStage(t)));
+                        sql.insertHistoryFromStage(t), sql.mergeFromStage(t), sql.truncateCurrent(t)));
             }
             try (ResultSet rs = s.executeQuery("SELECT topic, \"partition\", next_offset, newest_last_commit_lsn,"
                     + " newest_lsn, newest_order FROM " + PROGRESS)) {
@@ -176,12 +182,14 @@ public final class DuckDbWarehouse implements Warehouse {
         try (Statement s = connection.createStatement()) {
             for (Map.Entry<TableId, List<ChangeEvent>> entry : byTable.entrySet()) {
                 PreparedTable table = tables.get(entry.getKey());
-                // A batch that failed after staging may have left rows behind: start from an empty stage.
-                s.execute(table.clearStage());
-                stage(table, entry.getValue());
-                s.execute(table.insertHistory());
-                s.execute(table.merge());
-                s.execute(table.clearStage());
+                for (List<ChangeEvent> run : splitAtTruncates(entry.getValue())) {
+                    // A batch that failed after staging may have left rows behind: start from an empty stage.
+                    s.execute(table.clearStage());
+                    stage(table, run);
+                    s.execute(table.insertHistory());
+                    s.execute(run.get(0).operation() == Operation.TRUNCATE ? table.truncate() : table.merge());
+                    s.execute(table.clearStage());
+                }
             }
             storeDeadLetters(deadLetters);
             storeProgress(progress);
@@ -192,6 +200,30 @@ public final class DuckDbWarehouse implements Warehouse {
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    /**
+     * The changes before a TRUNCATE must be applied before it and those after it, after: each
+     * truncate is a run of its own between runs of row changes.
+     */
+    private static List<List<ChangeEvent>> splitAtTruncates(List<ChangeEvent> changes) {
+        List<List<ChangeEvent>> runs = new ArrayList<>();
+        List<ChangeEvent> run = new ArrayList<>();
+        for (ChangeEvent e : changes) {
+            if (e.operation() == Operation.TRUNCATE) {
+                if (!run.isEmpty()) {
+                    runs.add(run);
+                    run = new ArrayList<>();
+                }
+                runs.add(List.of(e));
+            } else {
+                run.add(e);
+            }
+        }
+        if (!run.isEmpty()) {
+            runs.add(run);
+        }
+        return runs;
     }
 
     private void stage(PreparedTable table, List<ChangeEvent> changes) throws SQLException {
@@ -262,7 +294,7 @@ public final class DuckDbWarehouse implements Warehouse {
             switch (e.operation()) {
                 case CREATE, READ -> inserts++;
                 case UPDATE -> updates++;
-                case DELETE -> deletes++;
+                case DELETE, TRUNCATE -> deletes++;
             }
         }
         return new LoadResult(batch.size(), applied.size(), plan.alreadyLoaded(), plan.replayed(), deadLettered,
@@ -277,7 +309,8 @@ public final class DuckDbWarehouse implements Warehouse {
     }
 
     /** A captured table and the statements that load it, generated once. */
-    private record PreparedTable(TableSchema schema, String stage, String clearStage, String insertHistory, String merge) {
+    private record PreparedTable(TableSchema schema, String stage, String clearStage, String insertHistory, String merge,
+                                 String truncate) {
     }
 
     @Override

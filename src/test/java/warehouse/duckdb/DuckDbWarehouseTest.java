@@ -21,6 +21,7 @@ import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
 import warehouse.ColumnType;
 import warehouse.LoadResult;
+import warehouse.SchemaEvolution;
 import warehouse.TableId;
 import warehouse.TableSchema;
 
@@ -211,6 +212,56 @@ class DuckDbWarehouseTest {
         assertThat(warehouse.load(batch(stranger)).deadLettered()).isEqualTo(1);
         assertThat(rows("SELECT reason FROM _flightcdc_dead_letter")).singleElement().asString()
                 .contains("flightcdc.source.tables");
+    }
+
+    @Test
+    void aTruncateEmptiesTheCurrentStateBetweenTheChangesBeforeAndAfterIt() throws Exception {
+        warehouse.load(batch(
+                change(Operation.CREATE, "{\"icao24\":\"aaaaaa\"}"),
+                change(Operation.CREATE, "{\"icao24\":\"bbbbbb\"}"),
+                change(Operation.TRUNCATE, "{}"),
+                change(Operation.CREATE, "{\"icao24\":\"cccccc\"}")));
+
+        assertThat(rows("SELECT icao24 FROM flight_state")).containsExactly("cccccc");
+        assertThat(rows("SELECT _op, icao24 FROM flight_state_history ORDER BY _kafka_offset"))
+                .containsExactly("c|aaaaaa", "c|bbbbbb", "t|null", "c|cccccc");
+    }
+
+    @Test
+    void aColumnTheSourceGainedIsAddedToTheWarehouseAndLoaded() throws Exception {
+        TableSchema widened = new TableSchema(TABLE, concat(SCHEMA.columns(), new Column("remark", ColumnType.TEXT, false)),
+                SCHEMA.primaryKey());
+        SchemaEvolution evolution = new SchemaEvolution(table -> widened, warehouse, List.of(SCHEMA));
+        warehouse.load(batch(change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"OLD\"}")));
+
+        // "gust" is in the change but no longer in the catalog: dropped again since. Its values are kept as text.
+        warehouse.load(evolution.follow(batch(
+                change(Operation.CREATE, "{\"icao24\":\"bbbbbb\",\"remark\":\"new column\",\"gust\":12.5}"))));
+
+        assertThat(rows("SELECT icao24, remark, gust FROM flight_state ORDER BY icao24"))
+                .containsExactly("aaaaaa|null|null", "bbbbbb|new column|12.5");
+        assertThat(rows("SELECT remark FROM flight_state_history ORDER BY _kafka_offset")).containsExactly("null", "new column");
+    }
+
+    @Test
+    void aColumnTheSourceDroppedStaysInTheWarehouseAfterAReopen() throws Exception {
+        warehouse.load(batch(change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"KEPT\"}")));
+        warehouse.close();
+        TableSchema narrowed = new TableSchema(TABLE,
+                SCHEMA.columns().stream().filter(c -> !c.name().equals("callsign")).toList(), SCHEMA.primaryKey());
+
+        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"));
+        warehouse.prepare(List.of(narrowed));
+        warehouse.load(batch(change(Operation.CREATE, "{\"icao24\":\"bbbbbb\"}")));
+
+        assertThat(rows("SELECT icao24, callsign FROM flight_state ORDER BY icao24"))
+                .containsExactly("aaaaaa|KEPT", "bbbbbb|null");
+    }
+
+    private static List<Column> concat(List<Column> columns, Column more) {
+        List<Column> all = new ArrayList<>(columns);
+        all.add(more);
+        return all;
     }
 
     private ChangeEvent change(Operation op, String row) throws Exception {
