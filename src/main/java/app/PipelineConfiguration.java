@@ -29,6 +29,7 @@ import source.SourceCatalog;
 import source.SourceDatabase;
 import source.TableSizes;
 import warehouse.LoadProgress;
+import warehouse.SchemaEvolution;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.duckdb.DuckDbWarehouse;
@@ -125,6 +126,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 () -> sizes.estimateRows(settings.source().tables()), Duration.ofSeconds(5)));
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
+        registry.bind("schemaEvolution", new SchemaEvolution(catalog::describe, warehouse, schemas));
         registry.bind("kafkaOffsets", new KafkaOffsets());
         LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
         started.push(progress);

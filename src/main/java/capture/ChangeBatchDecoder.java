@@ -5,28 +5,36 @@ import java.util.List;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
+import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.ChangeEventDecoder;
+import warehouse.DeadLetter;
 
-/** Turns a batch of Kafka records (camel-kafka's batching mode) into change events, dropping tombstones. */
+/**
+ * Turns a batch of Kafka records (camel-kafka's batching mode) into change events, dropping
+ * tombstones. A record that is not a change event is not allowed to stop the pipeline: it goes
+ * to the dead-letter table with the reason.
+ */
 public final class ChangeBatchDecoder {
 
     private final ChangeEventDecoder decoder = new ChangeEventDecoder();
 
-    public List<ChangeEvent> decode(List<Exchange> records) {
+    public ChangeBatch decode(List<Exchange> records) {
         List<ChangeEvent> changes = new ArrayList<>(records.size());
+        List<DeadLetter> unreadable = new ArrayList<>();
         for (Exchange record : records) {
             Message m = record.getMessage();
             String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
             long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
+            String value = m.getBody(String.class);
             try {
-                decoder.decode(topic, partition, offset, m.getBody(String.class)).ifPresent(changes::add);
+                decoder.decode(topic, partition, offset, value).ifPresent(changes::add);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Kafka record " + topic + "/" + partition + "@" + offset
-                        + " is not a change event: " + e.getMessage(), e);
+                unreadable.add(new DeadLetter(topic, partition, offset, null,
+                        "not a change event: " + e.getMessage(), value));
             }
         }
-        return changes;
+        return new ChangeBatch(changes, unreadable);
     }
 }

@@ -43,6 +43,8 @@ public class CaptureRoute extends RouteBuilder {
                 + "&publicationAutocreateMode=filtered"
                 + "&decimalHandlingMode=string"
                 + "&tombstonesOnDelete=true"
+                // Debezium skips TRUNCATE by default; the warehouse applies it like any other change.
+                + "&skippedOperations=none"
                 + "&pollIntervalMs=100"
                 + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()
                 + "&offsetStorageFileName={{flightcdc.data-dir}}/debezium-offsets.dat"

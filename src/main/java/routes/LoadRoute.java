@@ -36,6 +36,7 @@ public class LoadRoute extends RouteBuilder {
                 .routeId(ROUTE_ID)
                 .setProperty(RECORDS, body())
                 .bean("changeBatchDecoder", "decode")
+                .bean("schemaEvolution", "follow")
                 .bean("warehouse", "load")
                 .bean("kafkaOffsets", "commit(${exchangeProperty." + RECORDS + "})")
                 .bean("loadProgress", "record");

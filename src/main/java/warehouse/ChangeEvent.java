@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 /**
  * One row change as read from Kafka: where it sits in Kafka, where it came from in the source,
- * and the row image (the new row, or the old one for a delete) as Debezium encoded it.
+ * the row image (the new row, the old one for a delete, none for a truncate of the whole table) as
+ * Debezium encoded it, and the record
+ * value as received, kept for the dead-letter table should the warehouse refuse the change.
  */
 public record ChangeEvent(
         String topic,
@@ -12,14 +14,24 @@ public record ChangeEvent(
         long offset,
         TableId table,
         Operation operation,
-        long lsn,
+        SourcePosition position,
         Long txId,
         long sourceTsMs,
-        JsonNode row) {
+        JsonNode row,
+        String raw) {
+
+    public long lsn() {
+        return position.lsn();
+    }
+
+    /** Snapshot reads are a fresh read of the table, not a change in the source's stream. */
+    public boolean streamed() {
+        return operation != Operation.READ;
+    }
 
     /** Debezium's op codes. */
     public enum Operation {
-        CREATE("c"), UPDATE("u"), DELETE("d"), READ("r");
+        CREATE("c"), UPDATE("u"), DELETE("d"), READ("r"), TRUNCATE("t");
 
         private final String code;
 

@@ -31,14 +31,34 @@ public final class ChangeEventDecoder {
             throw new IllegalArgumentException("not a Debezium change event (no op or source)");
         }
         ChangeEvent.Operation operation = ChangeEvent.Operation.fromCode(op);
-        JsonNode row = envelope.get(operation == ChangeEvent.Operation.DELETE ? "before" : "after");
+        JsonNode row = switch (operation) {
+            case TRUNCATE -> JSON.createObjectNode();
+            case DELETE -> envelope.get("before");
+            default -> envelope.get("after");
+        };
         if (row == null || !row.isObject()) {
             throw new IllegalArgumentException("op '" + op + "' without its row image");
         }
         TableId table = new TableId(source.path("schema").asText(), source.path("table").asText());
+        long lsn = source.path("lsn").asLong();
         JsonNode txId = source.get("txId");
         return Optional.of(new ChangeEvent(topic, partition, offset, table, operation,
-                source.path("lsn").asLong(), txId == null || txId.isNull() ? null : txId.asLong(),
-                source.path("ts_ms").asLong(), row));
+                SourcePosition.of(lastCommitLsn(source), lsn, operation),
+                txId == null || txId.isNull() ? null : txId.asLong(),
+                source.path("ts_ms").asLong(), row, value));
+    }
+
+    /** Debezium's {@code source.sequence} is a JSON array in a string: ["last commit LSN", "LSN"]. */
+    private static long lastCommitLsn(JsonNode source) {
+        String sequence = source.path("sequence").asText(null);
+        if (sequence == null) {
+            return 0;
+        }
+        try {
+            JsonNode lastCommit = JSON.readTree(sequence).path(0);
+            return lastCommit.isNull() || lastCommit.isMissingNode() ? 0 : Long.parseLong(lastCommit.asText());
+        } catch (JsonProcessingException | NumberFormatException e) {
+            throw new IllegalArgumentException("source.sequence is not [\"LSN\", \"LSN\"]: " + sequence);
+        }
     }
 }

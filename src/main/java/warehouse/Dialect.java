@@ -1,5 +1,7 @@
 package warehouse;
 
+import java.sql.SQLException;
+
 /** What differs between warehouses in the SQL the loader runs: identifiers and types. */
 public interface Dialect {
 
@@ -24,4 +26,10 @@ public interface Dialect {
 
     /** Defines the staging table a batch is written into before it is applied. */
     String createStageTable(String name, String columns);
+
+    /**
+     * Whether the warehouse refused the data itself (a value that does not fit its column, a broken
+     * constraint), which no retry can mend, as opposed to being unavailable.
+     */
+    boolean refusesData(SQLException e);
 }

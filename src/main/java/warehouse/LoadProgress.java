@@ -26,6 +26,8 @@ public final class LoadProgress implements AutoCloseable {
     private long updates;
     private long deletes;
     private long skipped;
+    private long replayed;
+    private long deadLettered;
     private long maxLagMillis;
     private long lastLagMillis;
 
@@ -39,6 +41,8 @@ public final class LoadProgress implements AutoCloseable {
         updates += result.updates();
         deletes += result.deletes();
         skipped += result.alreadyLoaded();
+        replayed += result.replayed();
+        deadLettered += result.deadLettered();
         if (result.applied() > 0) {
             maxLagMillis = Math.max(maxLagMillis, result.lagMillis());
             lastLagMillis = result.lagMillis();
@@ -48,17 +52,22 @@ public final class LoadProgress implements AutoCloseable {
     /** Logs what was loaded since the last report, if anything. */
     public synchronized void report() {
         long changes = inserts + updates + deletes;
-        if (changes > 0 || skipped > 0) {
+        if (changes > 0 || skipped > 0 || replayed > 0 || deadLettered > 0) {
             LOG.info("Loaded {} change{} ({} c/r, {} u, {} d) in {} batch{}; visible {} ms after the source commit"
-                            + " (slowest {} ms){}",
+                            + " (slowest {} ms){}{}{}",
                     changes, changes == 1 ? "" : "s", inserts, updates, deletes, batches, batches == 1 ? "" : "es",
-                    lastLagMillis, maxLagMillis, skipped > 0 ? "; " + skipped + " already loaded, skipped" : "");
+                    lastLagMillis, maxLagMillis,
+                    skipped > 0 ? "; " + skipped + " already loaded, skipped" : "",
+                    replayed > 0 ? "; " + replayed + " emitted again by the capture after a restart, skipped" : "",
+                    deadLettered > 0 ? "; " + deadLettered + " set aside in " + MergeSqlGenerator.DEAD_LETTER_TABLE : "");
         }
         batches = 0;
         inserts = 0;
         updates = 0;
         deletes = 0;
         skipped = 0;
+        replayed = 0;
+        deadLettered = 0;
         maxLagMillis = 0;
     }
 

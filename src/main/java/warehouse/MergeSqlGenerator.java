@@ -16,6 +16,8 @@ public final class MergeSqlGenerator {
     public static final List<String> METADATA = List.of(
             "_op", "_lsn", "_tx_id", "_source_ts_ms", "_kafka_topic", "_kafka_partition", "_kafka_offset");
 
+    public static final String DEAD_LETTER_TABLE = "_flightcdc_dead_letter";
+
     private final Dialect d;
 
     public MergeSqlGenerator(Dialect dialect) {
@@ -71,8 +73,12 @@ public final class MergeSqlGenerator {
         return d.createStageTable(d.quote(stageTable(t)), String.join(", ", columns));
     }
 
+    /** Names its columns: a warehouse table may hold columns the source has dropped since. */
     public String insertHistoryFromStage(TableSchema t) {
-        return "INSERT INTO " + d.quote(historyTable(t)) + "\nSELECT " + d.quote("_op") + ", " + d.quote("_lsn") + ", "
+        String columns = Stream.concat(Stream.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at", "_kafka_topic",
+                        "_kafka_partition", "_kafka_offset"), t.columns().stream().map(Column::name))
+                .map(d::quote).collect(Collectors.joining(", "));
+        return "INSERT INTO " + d.quote(historyTable(t)) + " (" + columns + ")\nSELECT " + d.quote("_op") + ", " + d.quote("_lsn") + ", "
                 + d.quote("_tx_id") + ", " + d.epochMillisToTimestamptz(d.quote("_source_ts_ms")) + ", now(), "
                 + d.quote("_kafka_topic") + ", " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset")
                 + ",\n  " + typedColumns(t) + "\nFROM " + d.quote(stageTable(t))
@@ -100,6 +106,40 @@ public final class MergeSqlGenerator {
                 + "\nWHEN MATCHED AND s." + d.quote("_op") + " = 'd' THEN DELETE"
                 + (set.isEmpty() ? "" : "\nWHEN MATCHED THEN UPDATE SET " + set)
                 + "\nWHEN NOT MATCHED AND s." + d.quote("_op") + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
+    }
+
+    /** Records the warehouse set aside, with the reason and the record as received. */
+    public String createDeadLetterTable() {
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(DEAD_LETTER_TABLE) + " (\n  "
+                + d.quote("dead_at") + " " + d.timestamptzType() + " NOT NULL,\n  "
+                + d.quote("kafka_topic") + " " + d.textType() + " NOT NULL,\n  "
+                + d.quote("kafka_partition") + " " + d.integerType() + " NOT NULL,\n  "
+                + d.quote("kafka_offset") + " " + d.bigintType() + " NOT NULL,\n  "
+                + d.quote("source_table") + " " + d.textType() + ",\n  "
+                + d.quote("reason") + " " + d.textType() + " NOT NULL,\n  "
+                + d.quote("event") + " " + d.textType() + "\n)";
+    }
+
+    /** Parameters: topic, partition, offset, source table, reason, event. */
+    public String insertDeadLetter() {
+        return "INSERT INTO " + d.quote(DEAD_LETTER_TABLE) + " VALUES (now(), ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** A TRUNCATE in the source empties the current state; the history keeps it as a change of its own. */
+    public String truncateCurrent(TableSchema t) {
+        return "DELETE FROM " + d.quote(currentTable(t));
+    }
+
+    /** Widens the current-state and history tables with a column the source gained. */
+    public List<String> addColumn(TableSchema t, Column c) {
+        return List.of(
+                "ALTER TABLE " + d.quote(currentTable(t)) + " ADD COLUMN IF NOT EXISTS " + d.quote(c.name()) + " " + d.type(c),
+                "ALTER TABLE " + d.quote(historyTable(t)) + " ADD COLUMN IF NOT EXISTS " + d.quote(c.name()) + " " + d.type(c));
+    }
+
+    /** The staging table holds nothing between batches; it is made anew to match the table's columns now. */
+    public String dropStageTable(TableSchema t) {
+        return "DROP TABLE IF EXISTS " + d.quote(stageTable(t));
     }
 
     public String clearStage(TableSchema t) {

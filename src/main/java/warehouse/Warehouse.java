@@ -12,6 +12,9 @@ public interface Warehouse extends AutoCloseable {
     /** Creates the tables of these source tables if they do not exist yet. */
     void prepare(List<TableSchema> tables) throws Exception;
 
-    /** Applies a batch of changes in one transaction; changes loaded before are skipped. */
-    LoadResult load(List<ChangeEvent> batch) throws Exception;
+    /**
+     * Applies a batch in one transaction: changes loaded before, or emitted again by the capture, are
+     * skipped; what the warehouse cannot apply goes to its dead-letter table, and the rest is applied.
+     */
+    LoadResult load(ChangeBatch batch) throws Exception;
 }

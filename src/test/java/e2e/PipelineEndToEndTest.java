@@ -125,6 +125,10 @@ class PipelineEndToEndTest extends CamelMainTestSupport {
                 SELECT count(*) FROM flight_state_history
                 WHERE icao24 LIKE 'test%' AND (_lsn <= 0 OR _source_ts IS NULL OR _loaded_at < _source_ts)"""))
                 .containsExactly(List.of(0L));
+        // Debezium's source.sequence reached the warehouse: it is what recognises changes emitted again after a restart.
+        assertThat(rows(warehouseConnection(), """
+                SELECT count(*) FROM _flightcdc_kafka_offsets WHERE newest_last_commit_lsn > 0 AND newest_lsn > 0"""))
+                .containsExactly(List.of(1L));
     }
 
     @Test
@@ -142,6 +146,29 @@ class PipelineEndToEndTest extends CamelMainTestSupport {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(rows(warehouseConnection(), all)).isEqualTo(expected));
         assertThat(rows(sourceConnection(), "SELECT count(*) FROM rejected_state")).containsExactly(List.of(0L));
+    }
+
+    @Test
+    @Order(3)
+    void aColumnAddedInPostgresAndATruncateReachTheWarehouseWithoutARestart() throws Exception {
+        source("ALTER TABLE flight_state ADD COLUMN remark text");
+        source("INSERT INTO flight_state (icao24, last_contact, remark) VALUES ('test10', now() + interval '1 day', 'Grüße')");
+
+        // Until the loader has met the new column, the warehouse does not have it and the query fails.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).ignoreExceptions().untilAsserted(() ->
+                assertThat(rows(warehouseConnection(), "SELECT remark FROM flight_state WHERE icao24 = 'test10'"))
+                        .containsExactly(List.of("Grüße")));
+
+        source("TRUNCATE flight_state");
+        source("INSERT INTO flight_state (icao24, last_contact, remark) VALUES ('test11', now() + interval '1 day', 'after')");
+
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(rows(warehouseConnection(), "SELECT icao24, remark FROM flight_state"))
+                        .containsExactly(List.of("test11", "after")));
+        assertThat(rows(warehouseConnection(), "SELECT count(*) FROM flight_state_history WHERE _op = 't'"))
+                .containsExactly(List.of(1L));
+        assertThat(rows(warehouseConnection(), "SELECT count(*) FROM _flightcdc_dead_letter"))
+                .containsExactly(List.of(0L));
     }
 
     private void awaitReplicationSlotActive() {

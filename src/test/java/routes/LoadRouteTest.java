@@ -15,10 +15,13 @@ import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultExchange;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
+import warehouse.DeadLetter;
 import warehouse.ChangeEvent.Operation;
 import warehouse.LoadProgress;
 import warehouse.LoadResult;
+import warehouse.SchemaEvolution;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
 
@@ -45,6 +48,9 @@ class LoadRouteTest extends RouteTestSupport {
     protected void bindToRegistry(Registry registry) {
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
+        registry.bind("schemaEvolution", new SchemaEvolution(table -> {
+            throw new AssertionError("no table is known, so none is described");
+        }, warehouse, List.of()));
         registry.bind("kafkaOffsets", new RecordingOffsets());
         registry.bind("loadProgress", progress);
     }
@@ -90,11 +96,16 @@ class LoadRouteTest extends RouteTestSupport {
     }
 
     @Test
-    void aRecordThatIsNotAChangeEventFailsTheBatchWithItsPosition() {
+    void aRecordThatIsNotAChangeEventGoesToTheWarehouseAsADeadLetterWithItsPosition() {
         Exchange result = template.send("direct:batch", e -> e.getMessage().setBody(List.of(record(42, "not json"))));
 
-        assertThat(result.getException()).hasMessageContaining(TOPIC + "/0@42").hasMessageContaining("not JSON");
-        assertThat(calls).isEmpty();
+        assertThat(result.getException()).isNull();
+        assertThat(warehouse.deadLetters).singleElement().satisfies(d -> {
+            assertThat(d.offset()).isEqualTo(42);
+            assertThat(d.reason()).contains("not JSON");
+            assertThat(d.event()).isEqualTo("not json");
+        });
+        assertThat(calls).containsExactly("load 0", "commit 1");
     }
 
     private Exchange record(long offset, String value) {
@@ -108,6 +119,7 @@ class LoadRouteTest extends RouteTestSupport {
 
     private class RecordingWarehouse implements Warehouse {
         final List<ChangeEvent> loaded = new ArrayList<>();
+        final List<DeadLetter> deadLetters = new ArrayList<>();
         int failuresLeft;
 
         @Override
@@ -115,14 +127,15 @@ class LoadRouteTest extends RouteTestSupport {
         }
 
         @Override
-        public LoadResult load(List<ChangeEvent> batch) {
+        public LoadResult load(ChangeBatch batch) {
             if (failuresLeft-- > 0) {
                 calls.add("load failed");
                 throw new IllegalStateException("warehouse unavailable");
             }
-            calls.add("load " + batch.size());
-            loaded.addAll(batch);
-            return new LoadResult(batch.size(), batch.size(), 0, 0, 0, 0, 1, 1);
+            calls.add("load " + batch.changes().size());
+            loaded.addAll(batch.changes());
+            deadLetters.addAll(batch.unreadable());
+            return new LoadResult(batch.size(), batch.changes().size(), 0, 0, batch.unreadable().size(), 0, 0, 0, 1, 1);
         }
 
         @Override

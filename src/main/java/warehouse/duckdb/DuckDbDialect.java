@@ -1,10 +1,16 @@
 package warehouse.duckdb;
 
+import java.sql.SQLException;
+import java.util.List;
 import warehouse.Column;
 import warehouse.Dialect;
 
 /** DuckDB's identifiers and types. */
 public final class DuckDbDialect implements Dialect {
+
+    /** DuckDB names the kind of error at the start of its message; these are about the data. */
+    private static final List<String> DATA_ERRORS = List.of("Conversion Error", "Constraint Error",
+            "Invalid Input Error", "Out of Range Error", "Mismatch Type Error");
 
     @Override
     public String quote(String identifier) {
@@ -76,5 +82,11 @@ public final class DuckDbDialect implements Dialect {
     @Override
     public String createStageTable(String name, String columns) {
         return "CREATE TABLE IF NOT EXISTS " + name + " (" + columns + ")";
+    }
+
+    @Override
+    public boolean refusesData(SQLException e) {
+        String message = e.getMessage() == null ? "" : e.getMessage().strip();
+        return DATA_ERRORS.stream().anyMatch(message::startsWith);
     }
 }

@@ -13,11 +13,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
+import warehouse.DeadLetter;
+import warehouse.SourcePosition;
 import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
 import warehouse.ColumnType;
 import warehouse.LoadResult;
+import warehouse.SchemaEvolution;
 import warehouse.TableId;
 import warehouse.TableSchema;
 
@@ -52,12 +56,12 @@ class DuckDbWarehouseTest {
 
     @Test
     void appliesInsertsUpdatesAndDeletesAndKeepsEveryChangeInHistory() throws Exception {
-        warehouse.load(List.of(
+        warehouse.load(batch(
                 change(Operation.CREATE, "{\"icao24\":\"abc123\",\"callsign\":\"DLH1    \",\"last_contact\":\"2024-05-01T10:00:00Z\","
                         + "\"velocity\":230.5,\"on_ground\":false,\"sensors\":[1,2],\"category\":3}"),
                 change(Operation.CREATE, "{\"icao24\":\"def456\",\"callsign\":null,\"last_contact\":null,"
                         + "\"velocity\":null,\"on_ground\":null,\"sensors\":null,\"category\":null}")));
-        warehouse.load(List.of(
+        warehouse.load(batch(
                 change(Operation.UPDATE, "{\"icao24\":\"abc123\",\"callsign\":\"Zürich✈\",\"last_contact\":\"2024-05-01T10:00:05Z\","
                         + "\"velocity\":1.0E10,\"on_ground\":true,\"sensors\":[],\"category\":3}"),
                 change(Operation.DELETE, "{\"icao24\":\"def456\"}")));
@@ -70,7 +74,7 @@ class DuckDbWarehouseTest {
 
     @Test
     void lastChangeOfAKeyWinsWithinOneBatch() throws Exception {
-        warehouse.load(List.of(
+        warehouse.load(batch(
                 change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}"),
                 change(Operation.DELETE, "{\"icao24\":\"aaaaaa\"}"),
                 change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"TWO\"}"),
@@ -86,9 +90,9 @@ class DuckDbWarehouseTest {
         List<ChangeEvent> batch = List.of(
                 change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}"),
                 change(Operation.DELETE, "{\"icao24\":\"aaaaaa\"}"));
-        warehouse.load(batch);
+        warehouse.load(ChangeBatch.of(batch));
 
-        LoadResult again = warehouse.load(batch);
+        LoadResult again = warehouse.load(ChangeBatch.of(batch));
 
         assertThat(again.alreadyLoaded()).isEqualTo(2);
         assertThat(rows("SELECT count(*) FROM flight_state")).containsExactly("0");
@@ -98,36 +102,186 @@ class DuckDbWarehouseTest {
     @Test
     void loadedOffsetsSurviveAReopen() throws Exception {
         List<ChangeEvent> batch = List.of(change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}"));
-        warehouse.load(batch);
+        warehouse.load(ChangeBatch.of(batch));
         warehouse.close();
 
         warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"));
         warehouse.prepare(List.of(SCHEMA));
 
-        assertThat(warehouse.load(batch).alreadyLoaded()).isEqualTo(1);
+        assertThat(warehouse.load(ChangeBatch.of(batch)).alreadyLoaded()).isEqualTo(1);
         assertThat(rows("SELECT count(*) FROM flight_state_history")).containsExactly("1");
     }
 
     @Test
-    void aFailedBatchLeavesNoTrace() throws Exception {
-        List<ChangeEvent> bad = List.of(
-                change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}"),
-                change(Operation.CREATE, "{\"icao24\":\"bbbbbb\",\"velocity\":\"not a number\"}"));
-        try {
-            warehouse.load(bad);
-        } catch (Exception expected) {
-            // the conversion error is the point of this test
+    void changesTheCaptureEmitsAgainAfterARestartAreSkippedAndADeletedRowStaysDeleted() throws Exception {
+        ChangeEvent created = change(Operation.CREATE, 100, 110, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}");
+        ChangeEvent updated = change(Operation.UPDATE, 100, 120, "{\"icao24\":\"aaaaaa\",\"callsign\":\"TWO\"}");
+        ChangeEvent deleted = change(Operation.DELETE, 130, 140, "{\"icao24\":\"aaaaaa\"}");
+        warehouse.load(batch(created, updated));
+        // Debezium restarted from a position stored before the update: Kafka now holds it and the
+        // delete after it again, at new offsets, the replay in the same batch as the first delivery.
+        LoadResult result = warehouse.load(batch(deleted, again(updated), again(deleted)));
+        LoadResult later = warehouse.load(batch(again(created), again(updated)));
+
+        assertThat(result.applied()).isEqualTo(1);
+        assertThat(result.replayed()).isEqualTo(2);
+        assertThat(later.replayed()).isEqualTo(2);
+        assertThat(rows("SELECT count(*) FROM flight_state")).containsExactly("0");
+        assertThat(rows("SELECT _op, callsign FROM flight_state_history ORDER BY _kafka_offset"))
+                .containsExactly("c|ONE", "u|TWO", "d|null");
+    }
+
+    @Test
+    void aPrimaryKeyUpdateAppliesBothItsDeleteAndItsCreateFromOneWalRecord() throws Exception {
+        warehouse.load(batch(change(Operation.CREATE, 100, 110, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}")));
+        warehouse.load(batch(
+                change(Operation.DELETE, 200, 210, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}"),
+                change(Operation.CREATE, 200, 210, "{\"icao24\":\"bbbbbb\",\"callsign\":\"ONE\"}")));
+
+        assertThat(rows("SELECT icao24, callsign FROM flight_state")).containsExactly("bbbbbb|ONE");
+    }
+
+    @Test
+    void snapshotReadsShareOnePositionAndAreAllLoaded() throws Exception {
+        warehouse.load(batch(
+                change(Operation.READ, 0, 500, "{\"icao24\":\"aaaaaa\"}"),
+                change(Operation.READ, 0, 500, "{\"icao24\":\"bbbbbb\"}"),
+                change(Operation.CREATE, 500, 510, "{\"icao24\":\"cccccc\"}")));
+
+        assertThat(rows("SELECT icao24 FROM flight_state ORDER BY icao24")).containsExactly("aaaaaa", "bbbbbb", "cccccc");
+    }
+
+    @Test
+    void theNewestSourcePositionSurvivesAReopen() throws Exception {
+        ChangeEvent created = change(Operation.CREATE, 100, 110, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}");
+        warehouse.load(batch(created));
+        warehouse.close();
+
+        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"));
+        warehouse.prepare(List.of(SCHEMA));
+
+        assertThat(warehouse.load(batch(again(created))).replayed()).isEqualTo(1);
+        assertThat(rows("SELECT count(*) FROM flight_state_history")).containsExactly("1");
+    }
+
+    @Test
+    void aChangeTheWarehouseRefusesIsSetAsideWithItsReasonAndTheRestIsApplied() throws Exception {
+        List<ChangeEvent> changes = new ArrayList<>();
+        ChangeEvent bad = null;
+        for (int i = 0; i < 11; i++) {
+            if (i == 6) {
+                bad = change(Operation.CREATE, "{\"icao24\":\"bad001\",\"velocity\":\"not a number\"}");
+                changes.add(bad);
+            } else {
+                changes.add(change(Operation.CREATE, "{\"icao24\":\"ok000" + i + "\",\"velocity\":" + i + "}"));
+            }
         }
 
-        assertThat(rows("SELECT count(*) FROM flight_state_history")).containsExactly("0");
-        assertThat(rows("SELECT count(*) FROM flight_state")).containsExactly("0");
-        assertThat(warehouse.load(bad.subList(0, 1)).applied()).isEqualTo(1);
+        LoadResult result = warehouse.load(ChangeBatch.of(changes));
+
+        assertThat(result.applied()).isEqualTo(10);
+        assertThat(result.deadLettered()).isEqualTo(1);
+        assertThat(rows("SELECT count(*) FROM flight_state")).containsExactly("10");
+        assertThat(rows("SELECT count(*) FROM flight_state_history")).containsExactly("10");
+        assertThat(rows("SELECT kafka_offset, source_table, event FROM _flightcdc_dead_letter"))
+                .containsExactly(bad.offset() + "|public.flight_state|" + bad.raw());
+        assertThat(rows("SELECT reason FROM _flightcdc_dead_letter")).singleElement().asString()
+                .contains("not a number");
+        // Set aside for good: delivered again, it is not retried.
+        assertThat(warehouse.load(ChangeBatch.of(List.of(bad))).alreadyLoaded()).isEqualTo(1);
+    }
+
+    @Test
+    void aRecordThatIsNotAChangeEventIsSetAsideAndTheBatchGoesOn() throws Exception {
+        DeadLetter unreadable = new DeadLetter("flightcdc.public.flight_state", 0, offset++, null,
+                "not a change event: not JSON", "garbage");
+        ChangeEvent after = change(Operation.CREATE, "{\"icao24\":\"aaaaaa\"}");
+
+        LoadResult result = warehouse.load(new ChangeBatch(List.of(after), List.of(unreadable)));
+
+        assertThat(result.applied()).isEqualTo(1);
+        assertThat(rows("SELECT kafka_offset, reason, event FROM _flightcdc_dead_letter"))
+                .containsExactly(unreadable.offset() + "|not a change event: not JSON|garbage");
+    }
+
+    @Test
+    void aChangeForATableTheWarehouseDoesNotHaveIsSetAside() throws Exception {
+        ChangeEvent stranger = new ChangeEvent("flightcdc.public.other", 0, 0, new TableId("public", "other"),
+                Operation.CREATE, SourcePosition.of(1, 2, Operation.CREATE), 7L, 0, JSON.readTree("{\"id\":1}"), "{}");
+
+        assertThat(warehouse.load(batch(stranger)).deadLettered()).isEqualTo(1);
+        assertThat(rows("SELECT reason FROM _flightcdc_dead_letter")).singleElement().asString()
+                .contains("flightcdc.source.tables");
+    }
+
+    @Test
+    void aTruncateEmptiesTheCurrentStateBetweenTheChangesBeforeAndAfterIt() throws Exception {
+        warehouse.load(batch(
+                change(Operation.CREATE, "{\"icao24\":\"aaaaaa\"}"),
+                change(Operation.CREATE, "{\"icao24\":\"bbbbbb\"}"),
+                change(Operation.TRUNCATE, "{}"),
+                change(Operation.CREATE, "{\"icao24\":\"cccccc\"}")));
+
+        assertThat(rows("SELECT icao24 FROM flight_state")).containsExactly("cccccc");
+        assertThat(rows("SELECT _op, icao24 FROM flight_state_history ORDER BY _kafka_offset"))
+                .containsExactly("c|aaaaaa", "c|bbbbbb", "t|null", "c|cccccc");
+    }
+
+    @Test
+    void aColumnTheSourceGainedIsAddedToTheWarehouseAndLoaded() throws Exception {
+        TableSchema widened = new TableSchema(TABLE, concat(SCHEMA.columns(), new Column("remark", ColumnType.TEXT, false)),
+                SCHEMA.primaryKey());
+        SchemaEvolution evolution = new SchemaEvolution(table -> widened, warehouse, List.of(SCHEMA));
+        warehouse.load(batch(change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"OLD\"}")));
+
+        // "gust" is in the change but no longer in the catalog: dropped again since. Its values are kept as text.
+        warehouse.load(evolution.follow(batch(
+                change(Operation.CREATE, "{\"icao24\":\"bbbbbb\",\"remark\":\"new column\",\"gust\":12.5}"))));
+
+        assertThat(rows("SELECT icao24, remark, gust FROM flight_state ORDER BY icao24"))
+                .containsExactly("aaaaaa|null|null", "bbbbbb|new column|12.5");
+        assertThat(rows("SELECT remark FROM flight_state_history ORDER BY _kafka_offset")).containsExactly("null", "new column");
+    }
+
+    @Test
+    void aColumnTheSourceDroppedStaysInTheWarehouseAfterAReopen() throws Exception {
+        warehouse.load(batch(change(Operation.CREATE, "{\"icao24\":\"aaaaaa\",\"callsign\":\"KEPT\"}")));
+        warehouse.close();
+        TableSchema narrowed = new TableSchema(TABLE,
+                SCHEMA.columns().stream().filter(c -> !c.name().equals("callsign")).toList(), SCHEMA.primaryKey());
+
+        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"));
+        warehouse.prepare(List.of(narrowed));
+        warehouse.load(batch(change(Operation.CREATE, "{\"icao24\":\"bbbbbb\"}")));
+
+        assertThat(rows("SELECT icao24, callsign FROM flight_state ORDER BY icao24"))
+                .containsExactly("aaaaaa|KEPT", "bbbbbb|null");
+    }
+
+    private static List<Column> concat(List<Column> columns, Column more) {
+        List<Column> all = new ArrayList<>(columns);
+        all.add(more);
+        return all;
     }
 
     private ChangeEvent change(Operation op, String row) throws Exception {
+        return change(op, 1000 + offset, 1000 + offset, row);
+    }
+
+    private ChangeEvent change(Operation op, long lastCommitLsn, long lsn, String row) throws Exception {
         long o = offset++;
-        return new ChangeEvent("flightcdc.public.flight_state", 0, o, TABLE, op, 1000 + o, 7L,
-                1_714_557_600_000L + o, JSON.readTree(row));
+        return new ChangeEvent("flightcdc.public.flight_state", 0, o, TABLE, op, SourcePosition.of(lastCommitLsn, lsn, op),
+                7L, 1_714_557_600_000L + o, JSON.readTree(row), "{\"op\":\"" + op.code() + "\",\"offset\":" + o + "}");
+    }
+
+    /** The same change, as Kafka holds it a second time when Debezium emitted it again. */
+    private ChangeEvent again(ChangeEvent e) {
+        return new ChangeEvent(e.topic(), e.partition(), offset++, e.table(), e.operation(), e.position(), e.txId(),
+                e.sourceTsMs(), e.row(), e.raw());
+    }
+
+    private static ChangeBatch batch(ChangeEvent... changes) {
+        return ChangeBatch.of(List.of(changes));
     }
 
     private List<String> rows(String sql) throws Exception {

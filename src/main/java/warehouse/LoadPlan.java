@@ -1,0 +1,102 @@
+package warehouse;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * What a batch will do to a warehouse, decided before any SQL runs and the same for every dialect:
+ * which changes to apply, which records Kafka delivered again (at or below the partition's next
+ * offset), which changes Debezium emitted again after a restart (at or below the partition's newest
+ * source position), which go to the dead-letter table, and the progress to store with the data.
+ */
+public final class LoadPlan {
+
+    private final List<ChangeEvent> changes = new ArrayList<>();
+    private final List<DeadLetter> deadLetters = new ArrayList<>();
+    private final Map<KafkaPartition, PartitionProgress> progress = new HashMap<>();
+    private int alreadyLoaded;
+    private int replayed;
+
+    private LoadPlan() {
+    }
+
+    /**
+     * @param loaded how far each partition was loaded before this batch
+     * @param known whether the warehouse has tables for a source table
+     */
+    public static LoadPlan of(ChangeBatch batch, Map<KafkaPartition, PartitionProgress> loaded, Predicate<TableId> known) {
+        LoadPlan plan = new LoadPlan();
+        for (DeadLetter unreadable : batch.unreadable()) {
+            KafkaPartition partition = new KafkaPartition(unreadable.topic(), unreadable.partition());
+            PartitionProgress before = plan.progress(partition, loaded);
+            if (before.loaded(unreadable.offset())) {
+                plan.alreadyLoaded++;
+            } else {
+                plan.deadLetters.add(unreadable);
+                plan.progress.put(partition, before.past(unreadable.offset()));
+            }
+        }
+        for (ChangeEvent change : batch.changes()) {
+            KafkaPartition partition = new KafkaPartition(change.topic(), change.partition());
+            PartitionProgress before = plan.progress(partition, loaded);
+            if (before.loaded(change.offset())) {
+                plan.alreadyLoaded++;
+                continue;
+            }
+            if (before.replayed(change)) {
+                plan.replayed++;
+                plan.progress.put(partition, before.past(change.offset()));
+                continue;
+            }
+            if (known.test(change.table())) {
+                plan.changes.add(change);
+            } else {
+                plan.deadLetters.add(DeadLetter.of(change, "the warehouse has no tables for " + change.table()
+                        + " (add it to flightcdc.source.tables)"));
+            }
+            plan.progress.put(partition, before.after(change));
+        }
+        return plan;
+    }
+
+    /** The progress after {@code changes} alone, for loading part of a batch in a transaction of its own. */
+    public static Map<KafkaPartition, PartitionProgress> progressAfter(List<ChangeEvent> changes,
+                                                                       Map<KafkaPartition, PartitionProgress> loaded) {
+        Map<KafkaPartition, PartitionProgress> progress = new HashMap<>();
+        for (ChangeEvent change : changes) {
+            KafkaPartition partition = new KafkaPartition(change.topic(), change.partition());
+            progress.put(partition, progress.getOrDefault(partition, loaded.getOrDefault(partition, PartitionProgress.NONE))
+                    .after(change));
+        }
+        return progress;
+    }
+
+    private PartitionProgress progress(KafkaPartition partition, Map<KafkaPartition, PartitionProgress> loaded) {
+        return progress.getOrDefault(partition, loaded.getOrDefault(partition, PartitionProgress.NONE));
+    }
+
+    /** The changes to apply, in the order Kafka delivered them. */
+    public List<ChangeEvent> changes() {
+        return changes;
+    }
+
+    public List<DeadLetter> deadLetters() {
+        return deadLetters;
+    }
+
+    /** The progress of every partition this batch moved. */
+    public Map<KafkaPartition, PartitionProgress> progress() {
+        return progress;
+    }
+
+    public int alreadyLoaded() {
+        return alreadyLoaded;
+    }
+
+    public int replayed() {
+        return replayed;
+    }
+}
