@@ -83,6 +83,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("transaction.state.log.replication.factor", "1");
         p.put("transaction.state.log.min.isr", "1");
         p.put("group.initial.rebalance.delay.ms", "0");
+        // After a crash the controller refuses the restarted broker until the dead one's session expires
+        // (9 s by default); in one process both come and go together, so a short session costs nothing.
+        p.put("broker.heartbeat.interval.ms", "1000");
+        p.put("broker.session.timeout.ms", "4000");
         // The log cleaner reserves 128 MB for deduplication by default; compacted topics here are tiny.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
         return p;
