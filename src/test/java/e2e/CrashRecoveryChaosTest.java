@@ -1,0 +1,317 @@
+package e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import embedded.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import source.SourceDatabase;
+
+/**
+ * The delivery promise under crashes: the real application, in a JVM of its own with its embedded
+ * Kafka broker, is SIGKILLed again and again at random moments while a busy source writes 100,000
+ * changes, and restarted each time. PostgreSQL belongs to the test (the application's external
+ * source), so it lives through every crash; Kafka, Debezium's offsets and DuckDB die with the
+ * application and must recover. At the end the warehouse must hold the source's current state, and
+ * its history every source change exactly once, as a trigger in the source recorded them.
+ *
+ * <p>The random moments come from a seed that is logged; {@code -Dchaos.seed=N} replays a run's
+ * choices (the timing of a machine never replays exactly). Logs: target/chaos/run-.../app-N.log.
+ */
+class CrashRecoveryChaosTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger("chaos");
+
+    private static final int CHANGES = 100_000;
+    private static final int MAX_TRANSACTION = 500;
+    private static final int KILLS = 5;
+    /** Slow enough that the source is still writing through most of the kills. */
+    private static final int CHANGES_PER_SECOND = 1_500;
+
+    private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
+    private static final Pattern REPLAYS_SKIPPED = Pattern.compile("(\\d+) emitted again by the capture after a restart, skipped");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(180);
+    private static final String TOPIC = "flightcdc.public.flight_state";
+    private static final String GROUP = "flightcdc-warehouse";
+
+    @Test
+    @Timeout(value = 10, unit = TimeUnit.MINUTES)
+    void everySourceChangeArrivesExactlyOnceThoughTheApplicationIsKilledAgainAndAgain() throws Exception {
+        long seed = Long.getLong("chaos.seed", new SecureRandom().nextLong());
+        LOG.info("Chaos seed {} (replay its choices with -Dchaos.seed={})", seed, seed);
+        Random random = new Random(seed);
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "chaos")), "run-");
+        long testStarted = System.nanoTime();
+
+        try (EmbeddedPostgresServer source = EmbeddedPostgresServer.start(dir.resolve("source-postgres"), FreePorts.one())) {
+            String sourceUrl = source.jdbcUrl();
+            prepareSource(sourceUrl);
+            Application app = new Application(dir, sourceUrl, FreePorts.pair());
+            ChangeGenerator generator = new ChangeGenerator(sourceUrl, random.nextLong(), CHANGES, MAX_TRANSACTION,
+                    CHANGES_PER_SECOND);
+            ExecutorService background = Executors.newSingleThreadExecutor();
+            try {
+                // The first run is not killed before Debezium has stored a position: a run that never did
+                // would start over with a snapshot, which is right, but reads rows where the audit has changes.
+                app.start().awaitLine(STARTED, START_TIMEOUT);
+                awaitStreaming(sourceUrl);
+                awaitCaptured(sourceUrl);
+                Future<?> generation = background.submit(generator);
+
+                for (int kill = 1; kill <= KILLS; kill++) {
+                    killAtARandomMoment(app, random, kill > 1, generator);
+                }
+
+                app.start().awaitLine(STARTED, START_TIMEOUT);
+                generation.get(CATCH_UP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                awaitCaptured(sourceUrl);
+                awaitLoaded(app.kafkaBootstrap());
+                long caughtUp = System.nanoTime();
+                app.stop();
+
+                Verdict verdict = compare(sourceUrl, dir.resolve("app/warehouse.duckdb"));
+                LOG.info("Chaos run: seed {}, {} changes in {} transactions, {} kills in {} runs, {} changes the capture"
+                                + " emitted again after a crash were skipped by the loader; {} s in all, {} s to catch up"
+                                + " after the last change; history: {} missing, {} extra, {} duplicated (lsn, op, key)",
+                        seed, generator.written(), generator.transactions(), KILLS, app.runs(), app.replaysSkipped(),
+                        seconds(System.nanoTime() - testStarted), seconds(caughtUp - generator.finishedAt()),
+                        verdict.missing().size(), verdict.extra().size(), verdict.duplicatedPositions());
+
+                assertThat(generator.written()).isGreaterThanOrEqualTo(CHANGES);
+                assertThat(verdict.currentStateMatches()).as("current state in DuckDB equals the source table").isTrue();
+                assertThat(verdict.missing()).as("source changes missing from the history (seed %d)", seed).isEmpty();
+                assertThat(verdict.extra()).as("history rows beyond the source's changes (seed %d)", seed).isEmpty();
+                assertThat(verdict.duplicatedPositions()).as("(lsn, op, key) loaded more than once").isZero();
+            } finally {
+                generator.stop();
+                background.shutdownNow();
+                background.awaitTermination(30, TimeUnit.SECONDS);
+                app.close();
+            }
+        }
+    }
+
+    /**
+     * Most kills hit a run while it carries changes; one in four (never the first) hits it while it starts:
+     * Kafka recovering its logs, DuckDB replaying its WAL, Debezium connecting.
+     */
+    private static void killAtARandomMoment(Application app, Random random, boolean mayHitStartup,
+                                            ChangeGenerator generator) throws Exception {
+        ChildJvm run = app.current().orElseGet(app::start);
+        if (mayHitStartup && random.nextInt(4) == 0) {
+            long delayMs = 500 + random.nextInt(4_000);
+            Thread.sleep(delayMs);
+            LOG.info("Kill: run {} while it starts, {} ms after launch; {} changes written", app.runs(), delayMs,
+                    generator.written());
+        } else {
+            run.awaitLine(STARTED, START_TIMEOUT);
+            long delayMs = 500 + random.nextInt(6_000);
+            Thread.sleep(delayMs);
+            LOG.info("Kill: run {} while it carries changes, {} ms after it started; {} changes written", app.runs(),
+                    delayMs, generator.written());
+        }
+        app.kill();
+    }
+
+    private static void prepareSource(String jdbcUrl) throws Exception {
+        try (SourceDatabase schema = new SourceDatabase(jdbcUrl, "postgres", "postgres");
+             Connection c = schema.dataSource().getConnection()) {
+            schema.migrate();
+            ChangeAudit.install(c);
+        }
+    }
+
+    /**
+     * Waits until everything written to the source so far is in Kafka. Debezium confirms a position to the
+     * replication slot only after storing it, and stores it only once every change before it is in Kafka;
+     * but it confirms the end of the transaction before the last one it stored, and stores only when more
+     * changes come (there is no heartbeat yet). So the test keeps writing to a marker row, which the audit
+     * leaves out, until the slot is confirmed past the position from before the wait.
+     */
+    private static void awaitCaptured(String jdbcUrl) throws Exception {
+        long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres"); Statement s = c.createStatement()) {
+            String written = single(s, "SELECT pg_current_wal_insert_lsn()::text");
+            for (int nudge = 0; !"t".equals(single(s, "SELECT confirmed_flush_lsn > '" + written + "'::pg_lsn"
+                    + " FROM pg_replication_slots WHERE slot_name = 'flightcdc'")); nudge++) {
+                assertThat(System.nanoTime()).as("capture confirmed past %s within %s", written, CATCH_UP_TIMEOUT)
+                        .isLessThan(deadline);
+                s.execute("INSERT INTO flight_state (icao24, callsign, last_contact) VALUES ('" + ChangeAudit.MARKER
+                        + "', '" + nudge + "', now()) ON CONFLICT (icao24) DO UPDATE SET callsign = excluded.callsign");
+                Thread.sleep(500);
+            }
+        }
+    }
+
+    /** The replication slot is in use once Debezium's snapshot (of the empty table) is done. */
+    private static void awaitStreaming(String jdbcUrl) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres"); Statement s = c.createStatement()) {
+            while (!"t".equals(single(s, "SELECT active FROM pg_replication_slots WHERE slot_name = 'flightcdc'"))) {
+                assertThat(System.nanoTime()).as("replication slot in use within %s", START_TIMEOUT).isLessThan(deadline);
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    /** The loader commits a batch's Kafka offsets after the warehouse transaction: no lag, all loaded. */
+    private static void awaitLoaded(String bootstrap) throws Exception {
+        long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+        TopicPartition partition = new TopicPartition(TOPIC, 0);
+        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            while (true) {
+                long end = kafka.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
+                OffsetAndMetadata committed = kafka.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()
+                        .get(partition);
+                if (committed != null && committed.offset() >= end) {
+                    return;
+                }
+                assertThat(System.nanoTime()).as("loader reached Kafka offset %d within %s", end, CATCH_UP_TIMEOUT)
+                        .isLessThan(deadline);
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    private record Verdict(boolean currentStateMatches, Map<String, Long> missing, Map<String, Long> extra,
+                           long duplicatedPositions) {
+    }
+
+    private static Verdict compare(String sourceUrl, Path duckdb) throws Exception {
+        Properties readOnly = new Properties();
+        readOnly.setProperty("duckdb.read_only", "true");
+        try (Connection pg = DriverManager.getConnection(sourceUrl, "postgres", "postgres");
+             Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly);
+             Statement s = warehouse.createStatement()) {
+            // Same columns in the same order: the warehouse table is made from the source's catalog.
+            String all = "SELECT * FROM flight_state WHERE icao24 <> '" + ChangeAudit.MARKER + "' ORDER BY icao24";
+            boolean stateMatches = TableRows.read(pg, all).equals(TableRows.read(warehouse, all));
+            Map<String, Long> recorded = ChangeAudit.recorded(pg);
+            Map<String, Long> loaded = ChangeAudit.loaded(warehouse);
+            long duplicated = Long.parseLong(single(s, """
+                    SELECT count(*) FROM (SELECT _lsn, _op, icao24 FROM flight_state_history
+                                          GROUP BY ALL HAVING count(*) > 1)"""));
+            return new Verdict(stateMatches, difference(recorded, loaded), difference(loaded, recorded), duplicated);
+        }
+    }
+
+    /** What {@code a} holds more often than {@code b}, and how many times more. */
+    private static Map<String, Long> difference(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> more = new HashMap<>();
+        a.forEach((change, count) -> {
+            long excess = count - b.getOrDefault(change, 0L);
+            if (excess > 0) {
+                more.put(change, excess);
+            }
+        });
+        return more;
+    }
+
+    private static String single(Statement s, String sql) throws Exception {
+        try (ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static long seconds(long nanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(nanos);
+    }
+
+    /** The application's runs, one at a time, all on the same data folder, each with a log of its own. */
+    private static final class Application implements AutoCloseable {
+
+        private final Path dir;
+        private final List<String> args;
+        private final int kafkaPort;
+        private ChildJvm current;
+        private int runs;
+        private long replaysSkipped;
+
+        Application(Path dir, String sourceUrl, int kafkaPort) {
+            this.dir = dir;
+            this.kafkaPort = kafkaPort;
+            this.args = List.of("run", "--data-dir", dir.resolve("app").toString(), "--postgres-url", sourceUrl,
+                    "--no-poll", "--routes", dir.resolve("no-routes").toString(),
+                    "-D", "flightcdc.kafka.embedded-port=" + kafkaPort,
+                    "-D", "flightcdc.load.max-wait-ms=100");
+        }
+
+        ChildJvm start() {
+            runs++;
+            current = ChildJvm.flightCdc(dir.resolve("app-" + runs + ".log"), args);
+            return current;
+        }
+
+        Optional<ChildJvm> current() {
+            return Optional.ofNullable(current);
+        }
+
+        void kill() throws InterruptedException {
+            current.kill();
+            ended();
+        }
+
+        void stop() throws InterruptedException {
+            current.stop();
+            ended();
+        }
+
+        private void ended() {
+            for (String line : current.lines()) {
+                Matcher m = REPLAYS_SKIPPED.matcher(line);
+                if (m.find()) {
+                    replaysSkipped += Long.parseLong(m.group(1));
+                }
+            }
+            current.close();
+            current = null;
+        }
+
+        int runs() {
+            return runs;
+        }
+
+        long replaysSkipped() {
+            return replaysSkipped;
+        }
+
+        String kafkaBootstrap() {
+            return "127.0.0.1:" + kafkaPort;
+        }
+
+        @Override
+        public void close() {
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+}
