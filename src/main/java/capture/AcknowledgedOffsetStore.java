@@ -1,11 +1,23 @@
 package capture;
 
 import io.debezium.embedded.KafkaConnectUtil;
+import java.io.IOException;
+import java.io.ObjectOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
+import org.apache.kafka.connect.errors.ConnectException;
+import org.apache.kafka.connect.runtime.WorkerConfig;
+import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
 import org.apache.kafka.connect.storage.FileOffsetBackingStore;
 import org.apache.kafka.connect.util.Callback;
 import org.slf4j.Logger;
@@ -16,14 +28,51 @@ import org.slf4j.LoggerFactory;
  * published before it must be acknowledged. camel-debezium counts a change as done when the route
  * returns, and the route only hands the change to Kafka, so this is what keeps a stored position
  * from ever passing a change that is not in Kafka, both on the periodic flush and on shutdown.
+ *
+ * <p>It also writes the file so that a crash cannot cut it short: Kafka's store rewrites it in place,
+ * and a file cut short reads as no position at all, after which Debezium would snapshot every table
+ * again. The positions are written to a file alongside and renamed over the old one.
  */
 public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgedOffsetStore.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
 
+    private Path file;
+
     public AcknowledgedOffsetStore() {
         super(KafkaConnectUtil.converterForOffsetStore());
+    }
+
+    @Override
+    public void configure(WorkerConfig config) {
+        super.configure(config);
+        file = Path.of(config.getString(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG));
+    }
+
+    /**
+     * The format of Kafka's FileOffsetBackingStore (a serialized map of byte arrays), which reads it back.
+     * Unlike it, this does not track connectorPartitions, which only Kafka Connect's REST API asks for.
+     */
+    @Override
+    protected void save() {
+        Path written = file.resolveSibling(file.getFileName() + ".tmp");
+        Map<byte[], byte[]> raw = new HashMap<>();
+        data.forEach((key, value) -> raw.put(key == null ? null : key.array(), value == null ? null : value.array()));
+        try (FileChannel channel = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ObjectOutputStream out = new ObjectOutputStream(Channels.newOutputStream(channel));
+            out.writeObject(raw);
+            out.flush();
+            channel.force(true);
+        } catch (IOException e) {
+            throw new ConnectException("Could not write the capture position to " + written, e);
+        }
+        try {
+            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new ConnectException("Could not replace " + file + " with the new capture position", e);
+        }
     }
 
     @Override

@@ -3,8 +3,10 @@ package capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.debezium.embedded.KafkaConnectUtil;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
+import org.apache.kafka.connect.storage.FileOffsetBackingStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,12 +35,16 @@ class AcknowledgedOffsetStoreTest {
     void start() {
         PublishTracker.activate(tracker);
         store = new AcknowledgedOffsetStore();
-        store.configure(new StandaloneConfig(Map.of(
+        store.configure(config());
+        store.start();
+    }
+
+    private StandaloneConfig config() {
+        return new StandaloneConfig(Map.of(
                 "bootstrap.servers", "127.0.0.1:9",
                 "key.converter", "org.apache.kafka.connect.json.JsonConverter",
                 "value.converter", "org.apache.kafka.connect.json.JsonConverter",
-                "offset.storage.file.filename", dir.resolve("offsets.dat").toString())));
-        store.start();
+                "offset.storage.file.filename", dir.resolve("offsets.dat").toString()));
     }
 
     @AfterEach
@@ -71,6 +78,27 @@ class AcknowledgedOffsetStoreTest {
                 .hasMessageContaining("not authorized");
         assertThat(callbackError[0]).hasMessageContaining("not authorized");
         assertThat(stored()).isNull();
+    }
+
+    @Test
+    void thePositionFileIsReplacedWholeInTheFormatKafkasStoreReads() throws Exception {
+        Path file = dir.resolve("offsets.dat");
+        store.set(Map.of(KEY, POSITION), null).get(5, TimeUnit.SECONDS);
+        Object firstFile = Files.getAttribute(file, "unix:ino");
+
+        store.set(Map.of(KEY, bytes("{\"lsn\":43}")), null).get(5, TimeUnit.SECONDS);
+
+        // A new file renamed over the old one, never the old one rewritten: a crash leaves one or the other whole.
+        assertThat(Files.getAttribute(file, "unix:ino")).isNotEqualTo(firstFile);
+        assertThat(dir.resolve("offsets.dat.tmp")).doesNotExist();
+        FileOffsetBackingStore kafkas = new FileOffsetBackingStore(KafkaConnectUtil.converterForOffsetStore());
+        kafkas.configure(config());
+        kafkas.start();
+        try {
+            assertThat(kafkas.get(List.of(KEY)).get(5, TimeUnit.SECONDS).get(KEY)).isEqualTo(bytes("{\"lsn\":43}"));
+        } finally {
+            kafkas.stop();
+        }
     }
 
     private ByteBuffer stored() throws Exception {
