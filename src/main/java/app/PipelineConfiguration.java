@@ -1,6 +1,7 @@
 package app;
 
 import capture.ChangeBatchDecoder;
+import capture.ConsumerGroupPositions;
 import capture.DebeziumJsonEnvelope;
 import capture.KafkaOffsets;
 import embedded.EmbeddedKafkaBroker;
@@ -12,12 +13,15 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
 import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
 import opensky.simulator.OpenSkySimulator;
 import org.apache.camel.CamelConfiguration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
@@ -111,6 +115,12 @@ public class PipelineConfiguration implements CamelConfiguration {
             schemas.add(catalog.describe(table));
         }
         warehouse.prepare(schemas);
+
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(),
+                    settings.source().tables().stream().map(settings.kafka()::topicFor).collect(Collectors.toSet()),
+                    warehouse.progress());
+        }
 
         var registry = context.getRegistry();
         registry.bind("settings", settings);
