@@ -2,15 +2,20 @@ package cli;
 
 import static cli.SettingOptions.put;
 
+import app.EnvironmentSettings;
 import app.Pipeline;
+import app.PipelineSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,21 +63,29 @@ public class RunCommand implements Callable<Integer> {
 
         Main main = new Main();
         overrides.forEach(main::addOverrideProperty);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport starting) {
+                EnvironmentSettings.install(starting.getCamelContext());
+            }
+        });
         Pipeline.addTo(main.configure());
         if (Files.isDirectory(userRoutes)) {
             main.configure().withRoutesIncludePattern("file:" + userRoutes.toAbsolutePath() + "/*.yaml");
         }
         if (reset) {
-            resetData(Path.of(overrides.getOrDefault("flightcdc.data-dir", "data")));
+            PipelineSettings settings = options.resolve();
+            resetData(settings.dataDir(), settings.warehouse().duckdbPath());
         }
         main.run();
         return main.getExitCode();
     }
 
-    /** Removes only what the pipeline itself keeps in the data folder. */
-    static void resetData(Path dataDir) throws IOException {
-        for (String name : new String[] {"postgres", "kafka", "debezium-offsets.dat", "warehouse.duckdb", "warehouse.duckdb.wal"}) {
-            Path path = dataDir.resolve(name);
+    /** Removes only what the pipeline itself keeps: the embedded servers' data, Debezium's offsets, the warehouse. */
+    static void resetData(Path dataDir, Path duckdb) throws IOException {
+        List<Path> paths = List.of(dataDir.resolve("postgres"), dataDir.resolve("kafka"),
+                dataDir.resolve("debezium-offsets.dat"), duckdb, duckdb.resolveSibling(duckdb.getFileName() + ".wal"));
+        for (Path path : paths) {
             if (Files.exists(path)) {
                 try (Stream<Path> tree = Files.walk(path)) {
                     for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {

@@ -1,5 +1,6 @@
 package cli;
 
+import app.EnvironmentSettings;
 import app.PipelineSettings;
 import java.io.IOException;
 import java.util.LinkedHashMap;
@@ -55,8 +56,8 @@ public class SettingOptions {
      *
      * <p>{@code run} leaves the resolution to Camel Main, and Main leaves it to Camel's
      * PropertiesComponent: application.properties from Main's default location, environment
-     * variables and JVM system properties on top (FLIGHTCDC_SOURCE_JDBC_URL for
-     * flightcdc.source.jdbc-url), the options as override properties, {{placeholders}} resolved.
+     * variables over it (FLIGHTCDC_SOURCE_JDBC_URL for flightcdc.source.jdbc-url, see
+     * EnvironmentSettings), the options as override properties over both, {{placeholders}} resolved.
      * The same component in a plain CamelContext that is never started gives the same answers
      * without Main's lifecycle (configuration classes, routes, a run loop) that a command like
      * verify has no use for, and without a second reader of application.properties.
@@ -68,6 +69,7 @@ public class SettingOptions {
             camel.setStartupSummaryLevel(StartupSummaryLevel.Off);
             PropertiesComponent properties = camel.getPropertiesComponent();
             properties.setLocation(MainConstants.DEFAULT_PROPERTY_PLACEHOLDER_LOCATION);
+            EnvironmentSettings.install(camel);
             Properties overrides = new Properties();
             overrides.putAll(overrides());
             properties.setOverrideProperties(overrides);

@@ -12,7 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import source.SourceCatalog;
 import source.SourceDatabase;
+import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
+import warehouse.SourcePosition;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.duckdb.DuckDbWarehouse;
@@ -126,9 +128,10 @@ public final class FlightStateCopies implements AutoCloseable {
             for (String row : rows) {
                 long offset = creates.size();
                 creates.add(new ChangeEvent("flightcdc.public.flight_state", 0, offset, TABLE,
-                        ChangeEvent.Operation.CREATE, 1000 + offset, 1L, 1_714_557_600_000L, JSON.readTree(row)));
+                        ChangeEvent.Operation.CREATE, SourcePosition.of(1000 + offset, 1000 + offset, ChangeEvent.Operation.CREATE),
+                        1L, 1_714_557_600_000L, JSON.readTree(row), row));
             }
-            warehouse.load(creates);
+            warehouse.load(ChangeBatch.of(creates));
             try (Connection c = warehouse.newReader(); Statement s = c.createStatement()) {
                 for (String statement : sql) {
                     s.execute(statement);
