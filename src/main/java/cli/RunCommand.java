@@ -1,6 +1,7 @@
 package cli;
 
 import app.Pipeline;
+import app.PipelineSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,7 +93,8 @@ public class RunCommand implements Callable<Integer> {
 
     /** Removes only what the pipeline itself keeps in the data folder. */
     static void resetData(Path dataDir) throws IOException {
-        for (String name : new String[] {"postgres", "kafka", "debezium-offsets.dat", "warehouse.duckdb", "warehouse.duckdb.wal"}) {
+        for (String name : new String[] {"postgres", "kafka", PipelineSettings.DEBEZIUM_OFFSETS_FILE,
+                "warehouse.duckdb", "warehouse.duckdb.wal"}) {
             Path path = dataDir.resolve(name);
             if (Files.exists(path)) {
                 try (Stream<Path> tree = Files.walk(path)) {

@@ -6,12 +6,12 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /** Loopback ports nobody listens on, so tests never collide with a running pipeline. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
 
-    static int one() {
+    public static int one() {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -20,7 +20,7 @@ final class FreePorts {
     }
 
     /** A port whose next port up is free too (the embedded Kafka broker uses both). */
-    static int pair() {
+    public static int pair() {
         for (int attempt = 0; attempt < 50; attempt++) {
             int port = one();
             if (port < 65535 && isFree(port + 1)) {
