@@ -1,5 +1,6 @@
 package app;
 
+import capture.CapturedChanges;
 import capture.ChangeBatchDecoder;
 import capture.ConsumerGroupPositions;
 import capture.DebeziumJsonEnvelope;
@@ -16,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import monitor.ConsumerLagMonitor;
+import monitor.ReplicationSlotMonitor;
 import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
 import opensky.simulator.OpenSkySimulator;
@@ -28,6 +31,8 @@ import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import source.FlightStateRepository;
+import source.Heartbeat;
+import source.ReplicationPreflight;
 import source.SourceCatalog;
 import source.SourceDatabase;
 import warehouse.LoadProgress;
@@ -38,9 +43,9 @@ import warehouse.duckdb.DuckDbWarehouse;
 
 /**
  * Wires the pipeline before its routes start: validates the settings, starts the embedded
- * services for every piece that is not configured as external, prepares the source schema and
- * the warehouse, and binds what the routes call. The embedded services stop after Camel has
- * stopped the routes, so in-flight changes finish first.
+ * services for every piece that is not configured as external, prepares the source schema, checks
+ * that the source can be replicated from, prepares the warehouse, and binds what the routes call.
+ * The embedded services stop after Camel has stopped the routes, so in-flight changes finish first.
  */
 public class PipelineConfiguration implements CamelConfiguration {
 
@@ -77,9 +82,15 @@ public class PipelineConfiguration implements CamelConfiguration {
         SourceDatabase source = new SourceDatabase(jdbcUrl, settings.source().user(), settings.source().password());
         started.push(source);
         source.migrate();
+        new ReplicationPreflight(source.dataSource(), settings.source().slot(), settings.source().publication(),
+                settings.source().tables(), settings.debeziumOffsets()).check();
         resolved.put("flightcdc.source.host", source.host());
         resolved.put("flightcdc.source.port", String.valueOf(source.port()));
         resolved.put("flightcdc.source.database", source.database());
+        List<TableId> streamed = Heartbeat.streamedTables(settings.source().tables(), settings.source().heartbeatIntervalMs());
+        resolved.put("flightcdc.capture.streamed-tables",
+                streamed.stream().map(TableId::toString).collect(Collectors.joining(",")));
+        resolved.put("flightcdc.capture.offsets-file", settings.debeziumOffsets().toString());
 
         String bootstrap = settings.kafka().bootstrapServers().orElseGet(() -> {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
@@ -88,8 +99,8 @@ public class PipelineConfiguration implements CamelConfiguration {
             return broker.bootstrapServers();
         });
         resolved.put("flightcdc.kafka.bootstrap-servers", bootstrap);
-        resolved.put("flightcdc.load.topics", settings.source().tables().stream()
-                .map(settings.kafka()::topicFor).collect(Collectors.joining(",")));
+        List<String> capturedTopics = settings.source().tables().stream().map(settings.kafka()::topicFor).toList();
+        resolved.put("flightcdc.load.topics", String.join(",", capturedTopics));
 
         if (settings.openSky().pollEnabled()) {
             String baseUrl = settings.openSky().baseUrl().orElseGet(() -> {
@@ -128,6 +139,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("stateVectorParser", new StateVectorParser());
         registry.bind("flightStateRepository",
                 new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds()));
+        registry.bind("capturedChanges", new CapturedChanges(capturedTopics));
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
@@ -136,6 +148,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
         started.push(progress);
         registry.bind("loadProgress", progress);
+        registry.bind("replicationSlotMonitor", new ReplicationSlotMonitor(source.dataSource(),
+                settings.source().slot(), settings.monitor().retainedWalWarnMb()));
+        ConsumerLagMonitor consumerLag = ConsumerLagMonitor.connect(bootstrap, settings.kafka().consumerGroup(),
+                capturedTopics, settings.monitor().consumerLagWarn());
+        started.push(consumerLag);
+        registry.bind("consumerLagMonitor", consumerLag);
 
         resolved.forEach((key, value) -> context.getPropertiesComponent().addOverrideProperty((String) key, (String) value));
         LOG.info("Pipeline wired: source {}:{}/{}, Kafka {}, warehouse {}", source.host(), source.port(),

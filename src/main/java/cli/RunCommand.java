@@ -84,7 +84,7 @@ public class RunCommand implements Callable<Integer> {
     /** Removes only what the pipeline itself keeps: the embedded servers' data, Debezium's offsets, the warehouse. */
     static void resetData(Path dataDir, Path duckdb) throws IOException {
         List<Path> paths = List.of(dataDir.resolve("postgres"), dataDir.resolve("kafka"),
-                dataDir.resolve("debezium-offsets.dat"), duckdb, duckdb.resolveSibling(duckdb.getFileName() + ".wal"));
+                dataDir.resolve(PipelineSettings.DEBEZIUM_OFFSETS_FILE), duckdb, duckdb.resolveSibling(duckdb.getFileName() + ".wal"));
         for (Path path : paths) {
             if (Files.exists(path)) {
                 try (Stream<Path> tree = Files.walk(path)) {

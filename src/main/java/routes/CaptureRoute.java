@@ -4,11 +4,14 @@ import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import source.Heartbeat;
 
 /**
  * PostgreSQL WAL → Kafka: Debezium reads the logical replication stream; each change goes to its
  * table's topic. Changes are published without waiting for each acknowledgement; Debezium's position
- * is stored only once every change before it is in Kafka (see AcknowledgedOffsetStore).
+ * is stored only once every change before it is in Kafka (see AcknowledgedOffsetStore). Heartbeats
+ * keep the replication slot moving while the captured tables are idle (see Heartbeat); they are not
+ * changes and are not published.
  */
 public class CaptureRoute extends RouteBuilder {
 
@@ -34,7 +37,7 @@ public class CaptureRoute extends RouteBuilder {
                 + "&databaseUser={{flightcdc.source.user}}"
                 + "&databasePassword=RAW({{flightcdc.source.password}})"
                 + "&topicPrefix={{flightcdc.kafka.topic-prefix}}"
-                + "&tableIncludeList={{flightcdc.source.tables}}"
+                + "&tableIncludeList={{flightcdc.capture.streamed-tables}}"
                 + "&pluginName=pgoutput"
                 + "&slotName={{flightcdc.source.slot}}"
                 + "&publicationName={{flightcdc.source.publication}}"
@@ -45,9 +48,12 @@ public class CaptureRoute extends RouteBuilder {
                 + "&skippedOperations=none"
                 + "&pollIntervalMs=100"
                 + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()
-                + "&offsetStorageFileName={{flightcdc.data-dir}}/debezium-offsets.dat"
-                + "&offsetFlushIntervalMs=1000")
+                + "&offsetStorageFileName={{flightcdc.capture.offsets-file}}"
+                + "&offsetFlushIntervalMs=1000"
+                + "&heartbeatIntervalMs={{flightcdc.source.heartbeat-interval-ms}}"
+                + "&heartbeatActionQuery=RAW{" + Heartbeat.ACTION_QUERY + "}")
                 .routeId(ROUTE_ID)
+                .filter(method("capturedChanges", "matches"))
                 .process("debeziumJsonEnvelope")
                 .process(new AcknowledgedKafkaPublisher("kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
