@@ -3,9 +3,10 @@ package app;
 import org.apache.camel.main.MainConfigurationProperties;
 import routes.CaptureRoute;
 import routes.LoadRoute;
+import routes.MonitorRoute;
 import routes.OpenSkyPollRoute;
 
-/** What the pipeline is made of: its wiring and its three routes, for the CLI and the tests alike. */
+/** What the pipeline is made of: its wiring, its three stages and their monitoring, for the CLI and the tests alike. */
 public final class Pipeline {
 
     private Pipeline() {
@@ -16,5 +17,6 @@ public final class Pipeline {
         main.addRoutesBuilder(new OpenSkyPollRoute());
         main.addRoutesBuilder(new CaptureRoute());
         main.addRoutesBuilder(new LoadRoute());
+        main.addRoutesBuilder(new MonitorRoute());
     }
 }

@@ -1,6 +1,8 @@
 package app;
 
+import capture.CapturedChanges;
 import capture.ChangeBatchDecoder;
+import capture.ConsumerGroupPositions;
 import capture.DebeziumJsonEnvelope;
 import capture.KafkaOffsets;
 import capture.SnapshotProgress;
@@ -13,18 +15,25 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Collectors;
+import monitor.ConsumerLagMonitor;
+import monitor.ReplicationSlotMonitor;
 import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
 import opensky.simulator.OpenSkySimulator;
 import org.apache.camel.CamelConfiguration;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import source.FlightStateRepository;
+import source.Heartbeat;
+import source.ReplicationPreflight;
 import source.SourceCatalog;
 import source.SourceDatabase;
 import source.TableSizes;
@@ -36,9 +45,9 @@ import warehouse.duckdb.DuckDbWarehouse;
 
 /**
  * Wires the pipeline before its routes start: validates the settings, starts the embedded
- * services for every piece that is not configured as external, prepares the source schema and
- * the warehouse, and binds what the routes call. The embedded services stop after Camel has
- * stopped the routes, so in-flight changes finish first.
+ * services for every piece that is not configured as external, prepares the source schema, checks
+ * that the source can be replicated from, prepares the warehouse, and binds what the routes call.
+ * The embedded services stop after Camel has stopped the routes, so in-flight changes finish first.
  */
 public class PipelineConfiguration implements CamelConfiguration {
 
@@ -75,9 +84,15 @@ public class PipelineConfiguration implements CamelConfiguration {
         SourceDatabase source = new SourceDatabase(jdbcUrl, settings.source().user(), settings.source().password());
         started.push(source);
         source.migrate();
+        new ReplicationPreflight(source.dataSource(), settings.source().slot(), settings.source().publication(),
+                settings.source().tables(), settings.debeziumOffsets()).check();
         resolved.put("flightcdc.source.host", source.host());
         resolved.put("flightcdc.source.port", String.valueOf(source.port()));
         resolved.put("flightcdc.source.database", source.database());
+        List<TableId> streamed = Heartbeat.streamedTables(settings.source().tables(), settings.source().heartbeatIntervalMs());
+        resolved.put("flightcdc.capture.streamed-tables",
+                streamed.stream().map(TableId::toString).collect(Collectors.joining(",")));
+        resolved.put("flightcdc.capture.offsets-file", settings.debeziumOffsets().toString());
 
         String bootstrap = settings.kafka().bootstrapServers().orElseGet(() -> {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
@@ -86,8 +101,8 @@ public class PipelineConfiguration implements CamelConfiguration {
             return broker.bootstrapServers();
         });
         resolved.put("flightcdc.kafka.bootstrap-servers", bootstrap);
-        resolved.put("flightcdc.load.topics", settings.source().tables().stream()
-                .map(settings.kafka()::topicFor).collect(Collectors.joining(",")));
+        List<String> capturedTopics = settings.source().tables().stream().map(settings.kafka()::topicFor).toList();
+        resolved.put("flightcdc.load.topics", String.join(",", capturedTopics));
 
         if (settings.openSky().pollEnabled()) {
             String baseUrl = settings.openSky().baseUrl().orElseGet(() -> {
@@ -114,16 +129,23 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         warehouse.prepare(schemas);
 
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(),
+                    settings.source().tables().stream().map(settings.kafka()::topicFor).collect(Collectors.toSet()),
+                    warehouse.progress());
+        }
+
         var registry = context.getRegistry();
         registry.bind("settings", settings);
         registry.bind("sourceDatabase", source);
         registry.bind("stateVectorParser", new StateVectorParser());
         registry.bind("flightStateRepository",
                 new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds()));
+        registry.bind("capturedChanges", new CapturedChanges(capturedTopics));
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         TableSizes sizes = new TableSizes(source.dataSource());
         registry.bind("snapshotProgress", new SnapshotProgress(
-                () -> sizes.estimateRows(settings.source().tables()), Duration.ofSeconds(5)));
+                () -> sizes.estimateRows(streamed), Duration.ofSeconds(5)));
         registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
         registry.bind("warehouse", warehouse);
         registry.bind("schemaEvolution", new SchemaEvolution(catalog::describe, warehouse, schemas));
@@ -131,6 +153,12 @@ public class PipelineConfiguration implements CamelConfiguration {
         LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
         started.push(progress);
         registry.bind("loadProgress", progress);
+        registry.bind("replicationSlotMonitor", new ReplicationSlotMonitor(source.dataSource(),
+                settings.source().slot(), settings.monitor().retainedWalWarnMb()));
+        ConsumerLagMonitor consumerLag = ConsumerLagMonitor.connect(bootstrap, settings.kafka().consumerGroup(),
+                capturedTopics, settings.monitor().consumerLagWarn());
+        started.push(consumerLag);
+        registry.bind("consumerLagMonitor", consumerLag);
 
         resolved.forEach((key, value) -> context.getPropertiesComponent().addOverrideProperty((String) key, (String) value));
         LOG.info("Pipeline wired: source {}:{}/{}, Kafka {}, warehouse {}", source.host(), source.port(),

@@ -11,12 +11,16 @@ import warehouse.TableId;
  * Every setting of the pipeline, typed and validated once at startup. The keys, defaults and
  * one-line docs live in application.properties; this class is where they are checked.
  */
-public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky openSky, Warehouse warehouse) {
+public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky openSky, Warehouse warehouse,
+                               Monitor monitor) {
 
     private static final String PG_IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
 
+    /** File in the data folder where Debezium keeps its position in the WAL. */
+    public static final String DEBEZIUM_OFFSETS_FILE = "debezium-offsets.dat";
+
     public record Source(Optional<String> jdbcUrl, String user, String password, int embeddedPort,
-                         List<TableId> tables, String slot, String publication) {
+                         List<TableId> tables, String slot, String publication, int heartbeatIntervalMs) {
         public boolean embedded() {
             return jdbcUrl.isEmpty();
         }
@@ -43,6 +47,14 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
     public record Warehouse(Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs) {
     }
 
+    public record Monitor(int intervalMs, int retainedWalWarnMb, int consumerLagWarn) {
+    }
+
+    /** Where Debezium keeps its position in the WAL: its presence means the pipeline has run before. */
+    public Path debeziumOffsets() {
+        return dataDir.resolve(DEBEZIUM_OFFSETS_FILE);
+    }
+
     /** Reads and validates all settings; {@code properties} resolves a key to its configured value. */
     public static PipelineSettings from(Function<String, Optional<String>> properties) {
         SettingsReader r = new SettingsReader(properties);
@@ -64,7 +76,8 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.source.embedded-port", 1, 65535),
                 tables,
                 r.matching("flightcdc.source.slot", PG_IDENTIFIER, "a PostgreSQL slot name (lower-case letters, digits, _)"),
-                r.matching("flightcdc.source.publication", PG_IDENTIFIER, "a lower-case PostgreSQL identifier"));
+                r.matching("flightcdc.source.publication", PG_IDENTIFIER, "a lower-case PostgreSQL identifier"),
+                r.intInRange("flightcdc.source.heartbeat-interval-ms", 0, 3_600_000));
 
         Kafka kafka = new Kafka(r.optional("flightcdc.kafka.bootstrap-servers"),
                 r.intInRange("flightcdc.kafka.embedded-port", 1, 65534),
@@ -87,6 +100,10 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.load.max-wait-ms", 1, 600_000),
                 r.intInRange("flightcdc.load.retry-delay-ms", 1, 600_000));
 
-        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse);
+        Monitor monitor = new Monitor(r.intInRange("flightcdc.monitor.interval-ms", 100, 86_400_000),
+                r.intInRange("flightcdc.monitor.retained-wal-warn-mb", 0, 100_000_000),
+                r.intInRange("flightcdc.monitor.consumer-lag-warn", 0, Integer.MAX_VALUE));
+
+        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, monitor);
     }
 }

@@ -62,12 +62,16 @@ public final class SnapshotProgress {
     }
 
     /**
-     * Takes note of one change, given its Debezium source metadata; changes that are not snapshot
-     * reads only end a snapshot that is still running (its last row may have been a tombstone).
+     * Takes note of one record, given its Debezium source metadata. A streamed change ends a snapshot
+     * still running, in case its last row was not seen; a record without source metadata (a tombstone,
+     * a Debezium heartbeat) says nothing about the snapshot.
      */
     public synchronized void record(Map<String, ?> source) {
         Object marker = source == null ? null : source.get("snapshot");
-        String snapshot = marker == null ? "false" : marker.toString();
+        if (marker == null) {
+            return;
+        }
+        String snapshot = marker.toString();
         boolean last = LAST_SNAPSHOT_ROW.equals(snapshot);
         if (!last && !SNAPSHOT_ROW.contains(snapshot)) {
             if (state == State.RUNNING) {

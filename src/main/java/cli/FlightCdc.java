@@ -4,12 +4,15 @@ import app.StartupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The flight-cdc command line: {@code run} (the default) starts the pipeline, {@code query} reads the warehouse. */
+/**
+ * The flight-cdc command line: {@code run} (the default) starts the pipeline, {@code query} reads
+ * the warehouse, {@code verify} compares the warehouse with the source.
+ */
 @Command(name = "flight-cdc",
         mixinStandardHelpOptions = true,
         version = "flight-cdc 0.1.0",
         description = "Real-time change data capture of live flight data: OpenSky -> PostgreSQL -> Debezium -> Kafka -> warehouse.",
-        subcommands = {RunCommand.class, QueryCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, QueryCommand.class, VerifyCommand.class, CommandLine.HelpCommand.class})
 public class FlightCdc implements Runnable {
 
     @Override
@@ -18,9 +21,12 @@ public class FlightCdc implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new FlightCdc())
-                .setExecutionExceptionHandler(FlightCdc::reportMisconfiguration)
-                .execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code main} runs it, exit codes included; tests run commands through it too. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new FlightCdc()).setExecutionExceptionHandler(FlightCdc::reportMisconfiguration);
     }
 
     /** A wrong setting or an unreachable service is the user's to fix: say what, without a stack trace. */

@@ -1,16 +1,23 @@
 package cli;
 
+import static cli.SettingOptions.put;
+
+import app.EnvironmentSettings;
 import app.Pipeline;
+import app.PipelineSettings;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
+import org.apache.camel.main.MainListenerSupport;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,14 +28,8 @@ import picocli.CommandLine.Option;
         description = "Run the pipeline. With no options every piece runs embedded on loopback.")
 public class RunCommand implements Callable<Integer> {
 
-    @Option(names = "--data-dir", description = "Folder for embedded data, Debezium offsets and the DuckDB file (flightcdc.data-dir, default data).")
-    String dataDir;
-
-    @Option(names = "--postgres-url", description = "JDBC URL of an external PostgreSQL (wal_level=logical) instead of the embedded one (flightcdc.source.jdbc-url).")
-    String postgresUrl;
-
-    @Option(names = "--postgres-user", description = "Source database user (flightcdc.source.user); the password comes from FLIGHTCDC_SOURCE_PASSWORD.")
-    String postgresUser;
+    @Mixin
+    SettingOptions options = new SettingOptions();
 
     @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka instead of the embedded broker (flightcdc.kafka.bootstrap-servers).")
     String kafka;
@@ -45,55 +46,46 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--aircraft", description = "Number of aircraft the simulator flies (flightcdc.simulator.aircraft).")
     Integer aircraft;
 
-    @Option(names = "--duckdb", description = "DuckDB warehouse file (flightcdc.warehouse.duckdb-path, default <data-dir>/warehouse.duckdb).")
-    String duckdb;
-
     @Option(names = "--routes", description = "Folder of your own YAML routes, loaded when it exists (default: routes).")
     Path userRoutes = Path.of("routes");
 
     @Option(names = "--reset", description = "Delete the embedded PostgreSQL and Kafka data, Debezium offsets and the DuckDB file first.")
     boolean reset;
 
-    @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE",
-            description = "Set any key of application.properties, e.g. -D flightcdc.load.max-batch=5000.")
-    Map<String, String> settings = new LinkedHashMap<>();
-
     @Override
     public Integer call() throws Exception {
-        Map<String, String> overrides = new LinkedHashMap<>(settings);
-        put(overrides, "flightcdc.data-dir", dataDir);
-        put(overrides, "flightcdc.source.jdbc-url", postgresUrl);
-        put(overrides, "flightcdc.source.user", postgresUser);
+        Map<String, String> overrides = options.overrides();
         put(overrides, "flightcdc.kafka.bootstrap-servers", kafka);
         put(overrides, "flightcdc.opensky.base-url", openSkyUrl);
         put(overrides, "flightcdc.opensky.poll-enabled", noPoll ? "false" : null);
         put(overrides, "flightcdc.opensky.poll-interval-ms", pollIntervalMs);
         put(overrides, "flightcdc.simulator.aircraft", aircraft);
-        put(overrides, "flightcdc.warehouse.duckdb-path", duckdb);
 
         Main main = new Main();
         overrides.forEach(main::addOverrideProperty);
+        main.addMainListener(new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport starting) {
+                EnvironmentSettings.install(starting.getCamelContext());
+            }
+        });
         Pipeline.addTo(main.configure());
         if (Files.isDirectory(userRoutes)) {
             main.configure().withRoutesIncludePattern("file:" + userRoutes.toAbsolutePath() + "/*.yaml");
         }
         if (reset) {
-            resetData(Path.of(overrides.getOrDefault("flightcdc.data-dir", "data")));
+            PipelineSettings settings = options.resolve();
+            resetData(settings.dataDir(), settings.warehouse().duckdbPath());
         }
         main.run();
         return main.getExitCode();
     }
 
-    private static void put(Map<String, String> overrides, String key, Object value) {
-        if (value != null) {
-            overrides.put(key, value.toString());
-        }
-    }
-
-    /** Removes only what the pipeline itself keeps in the data folder. */
-    static void resetData(Path dataDir) throws IOException {
-        for (String name : new String[] {"postgres", "kafka", "debezium-offsets.dat", "warehouse.duckdb", "warehouse.duckdb.wal"}) {
-            Path path = dataDir.resolve(name);
+    /** Removes only what the pipeline itself keeps: the embedded servers' data, Debezium's offsets, the warehouse. */
+    static void resetData(Path dataDir, Path duckdb) throws IOException {
+        List<Path> paths = List.of(dataDir.resolve("postgres"), dataDir.resolve("kafka"),
+                dataDir.resolve(PipelineSettings.DEBEZIUM_OFFSETS_FILE), duckdb, duckdb.resolveSibling(duckdb.getFileName() + ".wal"));
+        for (Path path : paths) {
             if (Files.exists(path)) {
                 try (Stream<Path> tree = Files.walk(path)) {
                     for (Path p : tree.sorted(Comparator.reverseOrder()).toList()) {

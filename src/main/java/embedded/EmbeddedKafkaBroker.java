@@ -6,6 +6,9 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -38,6 +41,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Starts a broker on {@code port}; its KRaft controller listens on {@code port + 1}. */
     public static EmbeddedKafkaBroker start(Path logDirectory, int port) {
         long started = System.nanoTime();
+        // Kafka halts the whole JVM when a listener cannot bind, before any message can be given.
+        for (int p : new int[] {port, port + 1}) {
+            if (!isFree(p)) {
+                throw new StartupException("Cannot start the embedded Kafka broker: 127.0.0.1:" + p + " is in use"
+                        + " (the broker needs " + port + " and " + (port + 1) + "; is another pipeline running?"
+                        + " set flightcdc.kafka.embedded-port)");
+            }
+        }
         Properties config = brokerConfig(logDirectory, port);
         formatStorageOnce(logDirectory, config);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config), Time.SYSTEM);
@@ -51,6 +62,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.info("Embedded Kafka broker ready on 127.0.0.1:{} in {} ms (logs in {})", port,
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), logDirectory);
         return new EmbeddedKafkaBroker(server, port);
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     public String bootstrapServers() {

@@ -44,11 +44,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         } catch (IOException e) {
             throw new StartupException("Could not start the embedded PostgreSQL on port " + port
                     + " (is the port in use? set flightcdc.source.embedded-port)", e);
+        } catch (IllegalStateException e) {
+            if (!String.valueOf(e.getMessage()).startsWith("could not lock")) {
+                throw e;
+            }
+            // zonky holds a file lock in the data directory while its server runs.
+            throw new StartupException("The embedded PostgreSQL data in " + dataDirectory + " is in use by another"
+                    + " process: stop the pipeline that uses it first", e);
         }
     }
 
     public String jdbcUrl() {
-        return postgres.getJdbcUrl("postgres", "postgres");
+        // The server listens on 127.0.0.1 only; "localhost" (zonky's default) may resolve to ::1 first.
+        return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
     }
 
     @Override

@@ -5,12 +5,15 @@ import capture.AcknowledgedOffsetStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.component.debezium.DebeziumConstants;
+import source.Heartbeat;
 
 /**
  * PostgreSQL WAL → Kafka: Debezium reads the logical replication stream; each change goes to its
  * table's topic. Changes are published without waiting for each acknowledgement; Debezium's position
- * is stored only once every change before it is in Kafka (see AcknowledgedOffsetStore). On a first start
- * against a table that holds rows, Debezium reads them all first (op 'r'); SnapshotProgress reports on that.
+ * is stored only once every change before it is in Kafka (see AcknowledgedOffsetStore). Heartbeats
+ * keep the replication slot moving while the captured tables are idle (see Heartbeat); they are not
+ * changes and are not published. On a first start against a table that holds rows, Debezium reads them
+ * all first (op 'r'); SnapshotProgress reports on that.
  */
 public class CaptureRoute extends RouteBuilder {
 
@@ -36,7 +39,7 @@ public class CaptureRoute extends RouteBuilder {
                 + "&databaseUser={{flightcdc.source.user}}"
                 + "&databasePassword=RAW({{flightcdc.source.password}})"
                 + "&topicPrefix={{flightcdc.kafka.topic-prefix}}"
-                + "&tableIncludeList={{flightcdc.source.tables}}"
+                + "&tableIncludeList={{flightcdc.capture.streamed-tables}}"
                 + "&pluginName=pgoutput"
                 + "&slotName={{flightcdc.source.slot}}"
                 + "&publicationName={{flightcdc.source.publication}}"
@@ -47,9 +50,14 @@ public class CaptureRoute extends RouteBuilder {
                 + "&skippedOperations=none"
                 + "&pollIntervalMs=100"
                 + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()
-                + "&offsetStorageFileName={{flightcdc.data-dir}}/debezium-offsets.dat"
-                + "&offsetFlushIntervalMs=1000")
+                + "&offsetStorageFileName={{flightcdc.capture.offsets-file}}"
+                + "&offsetFlushIntervalMs=1000"
+                + "&heartbeatIntervalMs={{flightcdc.source.heartbeat-interval-ms}}"
+                + "&heartbeatActionQuery=RAW{" + Heartbeat.ACTION_QUERY + "}")
                 .routeId(ROUTE_ID)
+                // Every record, heartbeat table included: the snapshot's last row may be the heartbeat's.
+                .bean("snapshotProgress", "record(${header." + DebeziumConstants.HEADER_SOURCE_METADATA + "})")
+                .filter(method("capturedChanges", "matches"))
                 .process("debeziumJsonEnvelope")
                 .process(new AcknowledgedKafkaPublisher("kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
@@ -57,7 +65,6 @@ public class CaptureRoute extends RouteBuilder {
                         + "&enableIdempotence=true"
                         // Keep retrying while the broker is away instead of failing the change after 2 minutes.
                         + "&deliveryTimeoutMs=2147483647"
-                        + "&lingerMs=5")).id(PUBLISH_ID)
-                .bean("snapshotProgress", "record(${header." + DebeziumConstants.HEADER_SOURCE_METADATA + "})");
+                        + "&lingerMs=5")).id(PUBLISH_ID);
     }
 }

@@ -24,9 +24,9 @@ public class LoadRoute extends RouteBuilder {
         from("kafka:{{flightcdc.load.topics}}"
                 + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                 + "&groupId={{flightcdc.kafka.consumer-group}}"
-                // Static membership: a restarted loader gets its partitions back at once, instead of waiting
-                // for the session of the one that crashed to time out (45 s).
-                + "&groupInstanceId={{flightcdc.kafka.consumer-group}}-loader"
+                // A loader that crashed stays in the group until its session times out, and until then the
+                // restarted one gets no partition: 10 s instead of Kafka's 45 s.
+                + "&sessionTimeoutMs=10000"
                 + "&autoOffsetReset=earliest"
                 + "&autoCommitEnable=false"
                 + "&allowManualCommit=true"

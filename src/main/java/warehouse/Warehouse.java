@@ -1,6 +1,7 @@
 package warehouse;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * The analytical destination. It keeps, per captured table, a current-state table equal to the
@@ -17,4 +18,7 @@ public interface Warehouse extends AutoCloseable {
      * skipped; what the warehouse cannot apply goes to its dead-letter table, and the rest is applied.
      */
     LoadResult load(ChangeBatch batch) throws Exception;
+
+    /** How far each Kafka partition is loaded, as committed with the data. */
+    Map<KafkaPartition, PartitionProgress> progress();
 }

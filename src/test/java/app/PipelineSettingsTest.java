@@ -40,6 +40,9 @@ class PipelineSettingsTest {
         assertThat(s.source().tables()).containsExactly(new TableId("public", "flight_state"));
         assertThat(s.kafka().topicFor(s.source().tables().get(0))).isEqualTo("flightcdc.public.flight_state");
         assertThat(s.warehouse().duckdbPath().toString()).isEqualTo("data/warehouse.duckdb");
+        assertThat(s.debeziumOffsets().toString()).isEqualTo("data/debezium-offsets.dat");
+        assertThat(s.source().heartbeatIntervalMs()).isEqualTo(10_000);
+        assertThat(s.monitor()).isEqualTo(new PipelineSettings.Monitor(30_000, 1024, 100_000));
     }
 
     @Test
@@ -66,6 +69,10 @@ class PipelineSettingsTest {
         assertRejected("flightcdc.source.slot", "Bad-Slot", "slot name");
         assertRejected("flightcdc.opensky.base-url", "opensky-network.org", "http(s) URL");
         assertRejected("flightcdc.source.user", "", "required");
+        assertRejected("flightcdc.source.heartbeat-interval-ms", "-1", "between 0 and 3600000");
+        assertRejected("flightcdc.monitor.interval-ms", "0", "between 100 and");
+        assertRejected("flightcdc.monitor.retained-wal-warn-mb", "1GB", "whole number");
+        assertRejected("flightcdc.monitor.consumer-lag-warn", "", "required");
     }
 
     private static void assertRejected(String key, String value, String problem) throws Exception {

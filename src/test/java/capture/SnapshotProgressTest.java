@@ -88,6 +88,19 @@ class SnapshotProgressTest {
     }
 
     @Test
+    void recordsWithoutSourceMetadataNeitherCountNorEndASnapshot() {
+        read("first", 1);
+
+        progress.record(null);
+        progress.record(Map.of("ts_ms", 1714557605000L));
+        read("true", 1);
+
+        assertThat(progress.running()).isTrue();
+        assertThat(progress.rows()).isEqualTo(2);
+        assertThat(totalLookups).hasValue(1);
+    }
+
+    @Test
     void streamedChangesAndIncrementalSnapshotsAreNotCounted() {
         progress.record(Map.of("snapshot", "false"));
         progress.record(Map.of("snapshot", "incremental"));

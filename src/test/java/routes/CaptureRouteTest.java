@@ -2,6 +2,7 @@ package routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import capture.CapturedChanges;
 import capture.DebeziumJsonEnvelope;
 import capture.SnapshotProgress;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -55,6 +56,7 @@ class CaptureRouteTest extends RouteTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
+        registry.bind("capturedChanges", new CapturedChanges(List.of(TOPIC)));
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         registry.bind("snapshotProgress", snapshotProgress);
     }
@@ -117,6 +119,27 @@ class CaptureRouteTest extends RouteTestSupport {
         Exchange sent = kafka.getExchanges().get(0);
         assertThat(sent.getMessage().getBody()).isNull();
         assertThat(sent.getMessage().getHeader(KafkaConstants.KEY)).isEqualTo("{\"icao24\":\"abc123\"}");
+    }
+
+    @Test
+    void heartbeatsAndTheHeartbeatTablesChangesAreNotPublished() throws Exception {
+        Schema heartbeatKey = SchemaBuilder.struct().field("serverName", Schema.STRING_SCHEMA).build();
+        Schema heartbeatTableKey = SchemaBuilder.struct().field("id", Schema.INT32_SCHEMA).build();
+        kafka.expectedMessageCount(1);
+
+        template.send("direct:change", e -> {
+            e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, "__debezium-heartbeat.flightcdc");
+            e.getMessage().setHeader(DebeziumConstants.HEADER_KEY, new Struct(heartbeatKey).put("serverName", "flightcdc"));
+        });
+        template.send("direct:change", e -> {
+            e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, "flightcdc.public.flightcdc_heartbeat");
+            e.getMessage().setHeader(DebeziumConstants.HEADER_KEY, new Struct(heartbeatTableKey).put("id", 1));
+            e.getMessage().setHeader(DebeziumConstants.HEADER_OPERATION, "u");
+        });
+        template.send("direct:change", e -> debeziumChange(e, "c", null, row("abc123", null, null, null, null)));
+
+        kafka.assertIsSatisfied();
+        assertThat(kafka.getExchanges().get(0).getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC)).isEqualTo(TOPIC);
     }
 
     @Test

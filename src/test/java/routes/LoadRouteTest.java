@@ -6,6 +6,7 @@ import capture.ChangeBatchDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
@@ -20,7 +21,9 @@ import warehouse.ChangeEvent;
 import warehouse.DeadLetter;
 import warehouse.ChangeEvent.Operation;
 import warehouse.LoadProgress;
+import warehouse.KafkaPartition;
 import warehouse.LoadResult;
+import warehouse.PartitionProgress;
 import warehouse.SchemaEvolution;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
@@ -136,6 +139,11 @@ class LoadRouteTest extends RouteTestSupport {
             loaded.addAll(batch.changes());
             deadLetters.addAll(batch.unreadable());
             return new LoadResult(batch.size(), batch.changes().size(), 0, 0, batch.unreadable().size(), 0, 0, 0, 1, 1);
+        }
+
+        @Override
+        public Map<KafkaPartition, PartitionProgress> progress() {
+            return Map.of();
         }
 
         @Override

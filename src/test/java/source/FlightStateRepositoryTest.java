@@ -2,6 +2,7 @@ package source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import e2e.FreePorts;
 import embedded.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class FlightStateRepositoryTest {
     @BeforeAll
     void start() throws Exception {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "pg")), "repository-");
-        postgres = EmbeddedPostgresServer.start(dir, e2ePort());
+        postgres = EmbeddedPostgresServer.start(dir, FreePorts.one());
         source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres");
         source.migrate();
         repository = new FlightStateRepository(source.dataSource(), 60);
@@ -119,11 +120,5 @@ class FlightStateRepositoryTest {
             }
         }
         return rows;
-    }
-
-    private static int e2ePort() throws Exception {
-        try (var socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

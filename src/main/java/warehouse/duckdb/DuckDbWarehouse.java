@@ -142,6 +142,11 @@ public final class DuckDbWarehouse implements Warehouse {
         return result(batch, plan, applied, deadLetters.size(), started);
     }
 
+    @Override
+    public synchronized Map<KafkaPartition, PartitionProgress> progress() {
+        return Map.copyOf(loaded);
+    }
+
     /**
      * Loads {@code changes} in halves, each in its own transaction and in order, down to the single
      * changes the warehouse refuses, which go to the dead-letter table. A batch with one bad change

@@ -1,0 +1,109 @@
+package capture;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import app.StartupException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import warehouse.KafkaPartition;
+import warehouse.PartitionProgress;
+
+/**
+ * Makes the loader's consumer group resume where the warehouse stopped. The warehouse, not Kafka,
+ * records what was loaded: its offsets are written in the same transaction as the data, and the
+ * group's committed offsets are only a copy made after each batch. They disagree after a crash
+ * between the two commits (the group is behind: the load reads again and skips), or when the
+ * warehouse was replaced or restored from a backup (the group is ahead: the load would miss every
+ * change in between). Run before the load route starts, while the group has no members.
+ */
+public final class ConsumerGroupPositions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroupPositions.class);
+    private static final long TIMEOUT_SECONDS = 30;
+
+    private ConsumerGroupPositions() {
+    }
+
+    public static void alignWith(Admin admin, String group, Set<String> topics, Map<KafkaPartition, PartitionProgress> loaded)
+            throws InterruptedException {
+        try {
+            Map<TopicPartition, Long> committed = new HashMap<>();
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
+                    .forEach((tp, offset) -> {
+                        if (topics.contains(tp.topic()) && offset != null) {
+                            committed.put(tp, offset.offset());
+                        }
+                    });
+            Map<TopicPartition, Long> warehouse = new HashMap<>();
+            loaded.forEach((p, progress) -> {
+                if (topics.contains(p.topic())) {
+                    warehouse.put(new TopicPartition(p.topic(), p.partition()), progress.nextOffset());
+                }
+            });
+            refuseOffsetsKafkaDoesNotHave(admin, warehouse);
+
+            Map<TopicPartition, OffsetAndMetadata> moves = new HashMap<>();
+            List<String> described = new ArrayList<>();
+            warehouse.forEach((tp, next) -> {
+                Long kafka = committed.get(tp);
+                if (kafka == null || kafka.longValue() != next) {
+                    moves.put(tp, new OffsetAndMetadata(next));
+                    described.add(tp + " at " + next + " (the group had " + (kafka == null ? "none" : kafka) + ")");
+                }
+            });
+            // Partitions the warehouse never loaded are read from their start.
+            Set<TopicPartition> fromStart = new HashSet<>(committed.keySet());
+            fromStart.removeAll(warehouse.keySet());
+            fromStart.forEach(tp -> described.add(tp + " from its start (the group had " + committed.get(tp) + ")"));
+            if (moves.isEmpty() && fromStart.isEmpty()) {
+                return;
+            }
+            if (!moves.isEmpty()) {
+                admin.alterConsumerGroupOffsets(group, moves).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            if (!fromStart.isEmpty()) {
+                admin.deleteConsumerGroupOffsets(group, fromStart).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            }
+            LOG.info("The loader resumes where the warehouse stopped: {}", String.join("; ", described));
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            // Another loader of the same group is running, or Kafka is slow to answer: its own commits stand.
+            LOG.warn("Could not align consumer group {} with the warehouse's offsets ({}); it resumes from its own"
+                    + " committed offsets, and changes loaded already are skipped", group, cause.toString());
+        }
+    }
+
+    /**
+     * A warehouse that loaded past the end of a partition was filled from another topic of the same
+     * name (the topic was deleted and created again): every new change would be taken as loaded.
+     */
+    private static void refuseOffsetsKafkaDoesNotHave(Admin admin, Map<TopicPartition, Long> warehouse)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        if (warehouse.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        warehouse.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        var ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        for (Map.Entry<TopicPartition, Long> w : warehouse.entrySet()) {
+            long end = ends.get(w.getKey()).offset();
+            if (w.getValue() > end) {
+                throw new StartupException("The warehouse has loaded " + w.getKey() + " up to offset " + w.getValue()
+                        + " but Kafka's partition ends at " + end + ": the topic was created anew, and its changes"
+                        + " would be taken as loaded. Start from scratch with `run --reset`, or point"
+                        + " flightcdc.warehouse.duckdb-path at a new warehouse file");
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+package monitor;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * How many changes in Kafka the warehouse loader has not committed yet: the sum over the captured
+ * topics' partitions of end offset minus the loader group's committed offset. Past a threshold it
+ * is reported, since the warehouse then lags the source by that much.
+ */
+public final class ConsumerLagMonitor implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ConsumerLagMonitor.class);
+    private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    private final Admin admin;
+    private final String group;
+    private final List<String> topics;
+    private final int warnAbove;
+    private volatile OptionalLong lag = OptionalLong.empty();
+
+    ConsumerLagMonitor(Admin admin, String group, List<String> topics, int warnAbove) {
+        this.admin = admin;
+        this.group = group;
+        this.topics = List.copyOf(topics);
+        this.warnAbove = warnAbove;
+    }
+
+    /** A monitor with its own Kafka admin client; it connects on the first check. */
+    public static ConsumerLagMonitor connect(String bootstrapServers, String group, List<String> topics, int warnAbove) {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "flightcdc-monitor");
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
+        return new ConsumerLagMonitor(Admin.create(p), group, topics, warnAbove);
+    }
+
+    /** Measures the lag and logs it (a warning above the threshold). */
+    public long check() throws ExecutionException, InterruptedException, TimeoutException {
+        long measured = measure();
+        lag = OptionalLong.of(measured);
+        if (measured > warnAbove) {
+            LOG.warn("Warehouse loader (consumer group '{}') is {} changes behind Kafka (warning above {}): the"
+                    + " warehouse lags the source. Check that the load route is running and the warehouse accepts"
+                    + " its batches; a larger flightcdc.load.max-batch helps it catch up.", group, measured, warnAbove);
+        } else {
+            LOG.debug("Warehouse loader (consumer group '{}') is {} changes behind Kafka", group, measured);
+        }
+        return measured;
+    }
+
+    /** The lag at the last check, for metrics; empty before the first. */
+    public OptionalLong consumerLag() {
+        return lag;
+    }
+
+    private long measure() throws ExecutionException, InterruptedException, TimeoutException {
+        Set<String> existing = await(admin.listTopics().names());
+        // A topic appears with the first change of its table: until then nothing is behind.
+        List<String> present = topics.stream().filter(existing::contains).toList();
+        if (present.isEmpty()) {
+            return 0;
+        }
+        List<TopicPartition> partitions = await(admin.describeTopics(present).allTopicNames()).values().stream()
+                .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
+                .toList();
+        Map<TopicPartition, OffsetAndMetadata> committed =
+                await(admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata());
+        Map<TopicPartition, Long> end = offsets(partitions, OffsetSpec.latest());
+        // The loader starts a partition it never committed at its earliest offset.
+        Map<TopicPartition, Long> start = offsets(
+                partitions.stream().filter(tp -> committed.get(tp) == null).toList(), OffsetSpec.earliest());
+        return partitions.stream().mapToLong(tp -> {
+            OffsetAndMetadata done = committed.get(tp);
+            return Math.max(0, end.get(tp) - (done == null ? start.get(tp) : done.offset()));
+        }).sum();
+    }
+
+    private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        if (partitions.isEmpty()) {
+            return Map.of();
+        }
+        return await(admin.listOffsets(partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> spec))).all())
+                .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+    }
+
+    private static <T> T await(KafkaFuture<T> future)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void close() {
+        admin.close(Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,110 @@
+package capture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.StartupException;
+import e2e.FreePorts;
+import embedded.EmbeddedKafkaBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import warehouse.KafkaPartition;
+import warehouse.PartitionProgress;
+
+/** On a real broker: the loader's group is moved to the warehouse's offsets before the load starts. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ConsumerGroupPositionsTest {
+
+    private static final String TOPIC = "flightcdc.public.flight_state";
+    private static final TopicPartition TP = new TopicPartition(TOPIC, 0);
+
+    private EmbeddedKafkaBroker broker;
+    private Admin admin;
+
+    @BeforeAll
+    void startBroker() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "kafka")), "positions-");
+        broker = EmbeddedKafkaBroker.start(dir, FreePorts.pair());
+        admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i));
+            }
+        }
+    }
+
+    @AfterAll
+    void stopBroker() {
+        admin.close();
+        broker.close();
+    }
+
+    @Test
+    void aGroupAheadOfTheWarehouseIsMovedBackToIt() throws Exception {
+        commit("ahead", 10);
+
+        ConsumerGroupPositions.alignWith(admin, "ahead", Set.of(TOPIC), loadedUpTo(4));
+
+        assertThat(committed("ahead")).isEqualTo(4L);
+    }
+
+    @Test
+    void aGroupThatCommittedWhatTheWarehouseNeverLoadedRereadsFromTheStart() throws Exception {
+        commit("fresh-warehouse", 7);
+
+        ConsumerGroupPositions.alignWith(admin, "fresh-warehouse", Set.of(TOPIC), Map.of());
+
+        assertThat(committed("fresh-warehouse")).isNull();
+    }
+
+    @Test
+    void aGroupInStepWithTheWarehouseIsLeftAlone() throws Exception {
+        commit("in-step", 6);
+
+        ConsumerGroupPositions.alignWith(admin, "in-step", Set.of(TOPIC), loadedUpTo(6));
+
+        assertThat(committed("in-step")).isEqualTo(6L);
+    }
+
+    @Test
+    void aWarehouseThatLoadedPastTheEndOfThePartitionStopsTheStartWithTheFix() {
+        assertThatThrownBy(() -> ConsumerGroupPositions.alignWith(admin, "recreated", Set.of(TOPIC), loadedUpTo(12)))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("up to offset 12")
+                .hasMessageContaining("ends at 10")
+                .hasMessageContaining("--reset");
+    }
+
+    private static Map<KafkaPartition, PartitionProgress> loadedUpTo(long next) {
+        return Map.of(new KafkaPartition(TOPIC, 0), new PartitionProgress(next, null));
+    }
+
+    private void commit(String group, long offset) throws Exception {
+        admin.alterConsumerGroupOffsets(group, Map.of(TP, new OffsetAndMetadata(offset))).all().get();
+    }
+
+    private Long committed(String group) throws Exception {
+        OffsetAndMetadata offset = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get().get(TP);
+        return offset == null ? null : offset.offset();
+    }
+}

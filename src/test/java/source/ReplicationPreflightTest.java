@@ -1,0 +1,184 @@
+package source;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import app.StartupException;
+import e2e.FreePorts;
+import embedded.EmbeddedPostgresServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.postgresql.ds.PGSimpleDataSource;
+import warehouse.TableId;
+
+/** Each way the source can be unfit for replication stops the start with what is wrong and the fix. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ReplicationPreflightTest {
+
+    private static final List<TableId> CAPTURED = List.of(new TableId("public", "flight_state"));
+
+    private Path dir;
+    private EmbeddedPostgresServer postgres;
+    private SourceDatabase source;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "pg")), "preflight-");
+        postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), FreePorts.one());
+        source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres");
+        source.migrate();
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        source.close();
+        postgres.close();
+    }
+
+    @AfterEach
+    void dropSlotsAndPublications() throws Exception {
+        sql(source.dataSource(), "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots");
+        sql(source.dataSource(), "DROP PUBLICATION IF EXISTS flightcdc");
+    }
+
+    @Test
+    void aFirstRunOnAFitServerPasses() {
+        assertThatCode(() -> preflight(source.dataSource(), dir.resolve("never-ran.dat")).check()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aServerWithoutLogicalDecoding() throws Exception {
+        try (EmbeddedPostgres replica = EmbeddedPostgres.builder()
+                .setDataDirectory(dir.resolve("replica"))
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setServerConfig("wal_level", "replica")
+                .start()) {
+            assertFails(preflight(replica.getPostgresDatabase(), dir.resolve("never-ran.dat")),
+                    "PostgreSQL runs with wal_level = replica, but change data capture needs logical decoding."
+                            + " Fix: ALTER SYSTEM SET wal_level = logical; then restart PostgreSQL.");
+        }
+    }
+
+    @Test
+    void aRoleWithoutReplication() throws Exception {
+        sql(source.dataSource(), "DROP ROLE IF EXISTS cdc; CREATE ROLE cdc LOGIN");
+
+        assertFails(preflight(as("cdc", "postgres"), dir.resolve("never-ran.dat")),
+                "Role cdc may not stream changes: it has neither REPLICATION nor SUPERUSER."
+                        + " Fix, as a superuser: ALTER ROLE cdc REPLICATION;");
+    }
+
+    @Test
+    void aMissingSlotAfterThePipelineRan() throws Exception {
+        Path offsets = Files.writeString(dir.resolve("debezium-offsets.dat"), "a stored position");
+
+        assertFails(preflight(source.dataSource(), offsets),
+                "Replication slot 'flightcdc' does not exist, but Debezium's position in " + offsets
+                        + " shows the pipeline ran before: changes made since the slot went missing may be lost."
+                        + " Fix: start over with a new snapshot (run --reset), or set flightcdc.source.slot to the slot"
+                        + " this pipeline used.");
+    }
+
+    @Test
+    void anInvalidatedSlot() throws Exception {
+        sql(source.dataSource(), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
+        sql(source.dataSource(), "ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'; SELECT pg_reload_conf()");
+        try {
+            sql(source.dataSource(), "CREATE TABLE IF NOT EXISTS scratch (payload text)");
+            // PostgreSQL invalidates a slot at a checkpoint, once the WAL it holds exceeds the limit.
+            for (int i = 0; i < 20 && !"lost".equals(walStatus("flightcdc")); i++) {
+                sql(source.dataSource(), "INSERT INTO scratch SELECT repeat('x', 100) FROM generate_series(1, 1000);"
+                        + " SELECT pg_switch_wal(); CHECKPOINT");
+            }
+            assertThat(walStatus("flightcdc")).isEqualTo("lost");
+        } finally {
+            sql(source.dataSource(), "ALTER SYSTEM RESET max_slot_wal_keep_size; SELECT pg_reload_conf()");
+        }
+
+        assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
+                "Replication slot 'flightcdc' was invalidated by PostgreSQL (wal_removed): WAL it had not delivered yet"
+                        + " is gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('flightcdc'); then start"
+                        + " over with a new snapshot (run --reset).");
+    }
+
+    @Test
+    void aSlotOfAnotherPlugin() throws Exception {
+        sql(source.dataSource(), "SELECT pg_create_logical_replication_slot('flightcdc', 'test_decoding')");
+
+        assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
+                "Replication slot 'flightcdc' decodes with test_decoding, but the pipeline reads pgoutput."
+                        + " Fix: set flightcdc.source.slot to another name, or drop the slot if nothing uses it:"
+                        + " SELECT pg_drop_replication_slot('flightcdc');");
+    }
+
+    @Test
+    void aSlotOfAnotherDatabase() throws Exception {
+        sql(source.dataSource(), "DROP DATABASE IF EXISTS elsewhere; CREATE DATABASE elsewhere");
+        sql(as("postgres", "elsewhere"), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
+
+        assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
+                "Replication slot 'flightcdc' belongs to database 'elsewhere', but the pipeline captures database"
+                        + " 'postgres' (slot names are server-wide). Fix: set flightcdc.source.slot to another name, or"
+                        + " drop the slot if nothing uses it: SELECT pg_drop_replication_slot('flightcdc');");
+    }
+
+    @Test
+    void aPublicationWithoutACapturedTable() throws Exception {
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE rejected_state");
+
+        assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
+                "Publication 'flightcdc' does not publish public.flight_state, which the pipeline captures."
+                        + " Fix: ALTER PUBLICATION flightcdc ADD TABLE public.flight_state; or DROP PUBLICATION"
+                        + " flightcdc; so it is recreated.");
+    }
+
+    @Test
+    void aPublicationOfAllTables() throws Exception {
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR ALL TABLES");
+
+        assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
+                "Publication 'flightcdc' publishes all tables, but Debezium keeps a publication of the captured tables"
+                        + " only and will not alter it. Fix: DROP PUBLICATION flightcdc; so it is recreated, or set"
+                        + " flightcdc.source.publication to another name.");
+    }
+
+    private static ReplicationPreflight preflight(DataSource dataSource, Path offsets) {
+        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", CAPTURED, offsets);
+    }
+
+    private static void assertFails(ReplicationPreflight preflight, String message) {
+        assertThatThrownBy(preflight::check).isInstanceOf(StartupException.class).hasMessage(message);
+    }
+
+    private DataSource as(String user, String database) {
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(postgres.jdbcUrl().replaceFirst("/postgres\\b", "/" + database));
+        dataSource.setUser(user);
+        return dataSource;
+    }
+
+    private String walStatus(String slot) throws Exception {
+        try (Connection c = source.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
+            return rs.next() ? rs.getString(1) : null;
+        }
+    }
+
+    private static void sql(DataSource dataSource, String statements) throws Exception {
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute(statements);
+        }
+    }
+}
