@@ -11,12 +11,9 @@ import java.util.Map;
  * Records every change made to the source's flight_state, in the source's own transaction, into a
  * table the pipeline does not capture: what the warehouse's history must hold, no more and no less.
  * A change is recorded as Debezium emits it (op c/u/d, key, the row's callsign); a primary-key
- * update is a delete of the old key and a create of the new one. The row keyed {@link #MARKER} is the
- * test's own probe of the capture's progress, not a change under test: it is not recorded.
+ * update is a delete of the old key and a create of the new one.
  */
 final class ChangeAudit {
-
-    static final String MARKER = "marker";
 
     private static final String INSTALL = """
             CREATE TABLE change_audit (
@@ -27,9 +24,6 @@ final class ChangeAudit {
             );
             CREATE FUNCTION audit_flight_state() RETURNS trigger LANGUAGE plpgsql AS $$
             BEGIN
-                IF coalesce(NEW.icao24, OLD.icao24) = 'marker' THEN
-                    RETURN NULL;
-                END IF;
                 IF TG_OP = 'INSERT' THEN
                     INSERT INTO change_audit (op, icao24, callsign) VALUES ('c', NEW.icao24, NEW.callsign);
                 ELSIF TG_OP = 'DELETE' THEN
@@ -62,7 +56,7 @@ final class ChangeAudit {
 
     /** The same for the warehouse's history. */
     static Map<String, Long> loaded(Connection warehouse) throws SQLException {
-        return multiset(warehouse, "SELECT _op, icao24, callsign FROM flight_state_history WHERE icao24 <> '" + MARKER + "'");
+        return multiset(warehouse, "SELECT _op, icao24, callsign FROM flight_state_history");
     }
 
     private static Map<String, Long> multiset(Connection c, String sql) throws SQLException {

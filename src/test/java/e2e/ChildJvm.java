@@ -95,6 +95,16 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /** Waits for the program to end by itself: returns the exit code. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            close();
+            throw new IllegalStateException("Still running after " + timeout.toSeconds() + " s; killed. Its output"
+                    + " ends with:\n" + tail(40));
+        }
+        return process.exitValue();
+    }
+
     /** SIGTERM, then waits for the exit: returns the exit code. */
     public int stop() throws InterruptedException {
         process.destroy();
