@@ -76,7 +76,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         Properties resolved = new Properties();
 
         String jdbcUrl = settings.source().jdbcUrl().orElseGet(() -> {
-            EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(
+            EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startOwned(
                     settings.dataDir().resolve("postgres"), settings.source().embeddedPort());
             started.push(postgres);
             return postgres.jdbcUrl();

@@ -55,31 +55,52 @@ public final class ConsumerGroupPositions {
 
             Map<TopicPartition, OffsetAndMetadata> moves = new HashMap<>();
             List<String> described = new ArrayList<>();
+            List<String> ahead = new ArrayList<>();
             warehouse.forEach((tp, next) -> {
                 Long kafka = committed.get(tp);
                 if (kafka == null || kafka.longValue() != next) {
                     moves.put(tp, new OffsetAndMetadata(next));
                     described.add(tp + " at " + next + " (the group had " + (kafka == null ? "none" : kafka) + ")");
+                    if (kafka != null && kafka > next) {
+                        ahead.add(tp + " (group at " + kafka + ", warehouse at " + next + ")");
+                    }
                 }
             });
             // Partitions the warehouse never loaded are read from their start.
             Set<TopicPartition> fromStart = new HashSet<>(committed.keySet());
             fromStart.removeAll(warehouse.keySet());
-            fromStart.forEach(tp -> described.add(tp + " from its start (the group had " + committed.get(tp) + ")"));
+            fromStart.forEach(tp -> {
+                described.add(tp + " from its start (the group had " + committed.get(tp) + ")");
+                ahead.add(tp + " (group at " + committed.get(tp) + ", warehouse never loaded it)");
+            });
             if (moves.isEmpty() && fromStart.isEmpty()) {
                 return;
             }
-            if (!moves.isEmpty()) {
-                admin.alterConsumerGroupOffsets(group, moves).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            }
-            if (!fromStart.isEmpty()) {
-                admin.deleteConsumerGroupOffsets(group, fromStart).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            try {
+                if (!moves.isEmpty()) {
+                    admin.alterConsumerGroupOffsets(group, moves).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                }
+                if (!fromStart.isEmpty()) {
+                    admin.deleteConsumerGroupOffsets(group, fromStart).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                }
+            } catch (ExecutionException e) {
+                // Kafka moves a group's offsets only while it has no members: another loader runs, or the
+                // session of one that crashed has not expired yet.
+                if (!ahead.isEmpty()) {
+                    throw new StartupException("Consumer group " + group + " has committed past what the warehouse"
+                            + " loaded on " + String.join(", ", ahead) + ", and it cannot be moved back while it has"
+                            + " members (" + e.getCause().getMessage() + "). Stop any other loader of this group, or"
+                            + " wait 10 s for a crashed one's session to expire, then"
+                            + " start again");
+                }
+                LOG.info("The loader resumes from consumer group {}'s own offsets, behind the warehouse's: what was"
+                        + " loaded already is read again and skipped", group);
+                return;
             }
             LOG.info("The loader resumes where the warehouse stopped: {}", String.join("; ", described));
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            // Another loader of the same group is running, or Kafka is slow to answer: its own commits stand.
-            LOG.warn("Could not align consumer group {} with the warehouse's offsets ({}); it resumes from its own"
+            LOG.warn("Could not compare consumer group {} with the warehouse's offsets ({}); it resumes from its own"
                     + " committed offsets, and changes loaded already are skipped", group, cause.toString());
         }
     }

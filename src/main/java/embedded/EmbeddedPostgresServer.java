@@ -24,7 +24,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         this.postgres = postgres;
     }
 
+    /** Starts a server that also stops by itself when the JVM exits. */
     public static EmbeddedPostgresServer start(Path dataDirectory, int port) {
+        return start(dataDirectory, port, true);
+    }
+
+    /**
+     * Starts a server that only its owner stops. The pipeline stops PostgreSQL after Camel has stopped
+     * the routes using it; a JVM shutdown hook of its own would stop it under them, in parallel with
+     * Camel's, so the last changes of a Ctrl-C would fail instead of finishing.
+     */
+    public static EmbeddedPostgresServer startOwned(Path dataDirectory, int port) {
+        return start(dataDirectory, port, false);
+    }
+
+    private static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean stopOnJvmExit) {
         LeftoverPostmaster.clear(dataDirectory, Duration.ofSeconds(60));
         long started = System.nanoTime();
         try {
@@ -33,6 +47,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
+                    .setRegisterShutdownHook(stopOnJvmExit)
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_wal_senders", "10")

@@ -2,23 +2,28 @@ package capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import app.StartupException;
 import e2e.FreePorts;
 import embedded.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -93,6 +98,43 @@ class ConsumerGroupPositionsTest {
                 .hasMessageContaining("up to offset 12")
                 .hasMessageContaining("ends at 10")
                 .hasMessageContaining("--reset");
+    }
+
+    @Test
+    void aGroupAheadOfTheWarehouseThatHasMembersStopsTheStartWithTheFix() throws Exception {
+        commit("busy-ahead", 10);
+        try (KafkaConsumer<String, String> member = member("busy-ahead")) {
+            assertThatThrownBy(() -> ConsumerGroupPositions.alignWith(admin, "busy-ahead", Set.of(TOPIC), loadedUpTo(4)))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("committed past what the warehouse loaded on " + TP)
+                    .hasMessageContaining("Stop any other loader of this group");
+        }
+    }
+
+    @Test
+    void aGroupBehindTheWarehouseThatHasMembersIsLeftToSkipWhatWasLoaded() throws Exception {
+        commit("busy-behind", 2);
+        try (KafkaConsumer<String, String> member = member("busy-behind")) {
+            ConsumerGroupPositions.alignWith(admin, "busy-behind", Set.of(TOPIC), loadedUpTo(6));
+        }
+
+        assertThat(committed("busy-behind")).isEqualTo(2L);
+    }
+
+    /** A live member of {@code group}, as a loader that crashed moments ago still is. */
+    private KafkaConsumer<String, String> member(String group) {
+        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, group,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+        consumer.subscribe(List.of(TOPIC));
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            consumer.poll(Duration.ofMillis(100));
+            return !consumer.assignment().isEmpty();
+        });
+        return consumer;
     }
 
     private static Map<KafkaPartition, PartitionProgress> loadedUpTo(long next) {
