@@ -1,7 +1,9 @@
 package capture;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -9,6 +11,7 @@ import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.ChangeEventDecoder;
 import warehouse.DeadLetter;
+import warehouse.KafkaPartition;
 
 /**
  * Turns a batch of Kafka records (camel-kafka's batching mode) into change events, dropping
@@ -22,12 +25,14 @@ public final class ChangeBatchDecoder {
     public ChangeBatch decode(List<Exchange> records) {
         List<ChangeEvent> changes = new ArrayList<>(records.size());
         List<DeadLetter> unreadable = new ArrayList<>();
+        Map<KafkaPartition, Long> nextOffsets = new HashMap<>();
         for (Exchange record : records) {
             Message m = record.getMessage();
             String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
             long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
             String value = m.getBody(String.class);
+            nextOffsets.merge(new KafkaPartition(topic, partition), offset + 1, Math::max);
             try {
                 decoder.decode(topic, partition, offset, value).ifPresent(changes::add);
             } catch (IllegalArgumentException e) {
@@ -35,6 +40,6 @@ public final class ChangeBatchDecoder {
                         "not a change event: " + e.getMessage(), value));
             }
         }
-        return new ChangeBatch(changes, unreadable);
+        return new ChangeBatch(changes, unreadable, nextOffsets);
     }
 }

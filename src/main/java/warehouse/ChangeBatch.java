@@ -1,17 +1,24 @@
 package warehouse;
 
 import java.util.List;
+import java.util.Map;
 
-/** A batch of Kafka records for the warehouse: the change events, and the records that were not one. */
-public record ChangeBatch(List<ChangeEvent> changes, List<DeadLetter> unreadable) {
+/**
+ * A batch of Kafka records for the warehouse: the change events, the records that were not one,
+ * and per partition the offset after the batch's last record, tombstones included, so that the
+ * warehouse's offsets and the consumer group's agree even when a batch ends with a tombstone.
+ */
+public record ChangeBatch(List<ChangeEvent> changes, List<DeadLetter> unreadable, Map<KafkaPartition, Long> nextOffsets) {
 
     public ChangeBatch {
         changes = List.copyOf(changes);
         unreadable = List.copyOf(unreadable);
+        nextOffsets = Map.copyOf(nextOffsets);
     }
 
+    /** A batch of changes alone, as when nothing else was read. */
     public static ChangeBatch of(List<ChangeEvent> changes) {
-        return new ChangeBatch(changes, List.of());
+        return new ChangeBatch(changes, List.of(), Map.of());
     }
 
     public int size() {

@@ -59,6 +59,13 @@ public final class LoadPlan {
             }
             plan.progress.put(partition, before.after(change));
         }
+        // Tombstones and the like carry nothing to load, but the warehouse has read past them too.
+        batch.nextOffsets().forEach((partition, next) -> {
+            PartitionProgress before = plan.progress(partition, loaded);
+            if (!before.loaded(next - 1)) {
+                plan.progress.put(partition, before.past(next - 1));
+            }
+        });
         return plan;
     }
 

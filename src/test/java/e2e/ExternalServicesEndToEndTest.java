@@ -3,11 +3,9 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.Pipeline;
 import capture.SnapshotProgress;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -16,15 +14,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import routes.OpenSkyPollRoute;
 import source.SourceDatabase;
-import warehouse.duckdb.DuckDbWarehouse;
 
 /**
  * Configuring a PostgreSQL URL and Kafka bootstrap servers switches those pieces to external
@@ -34,7 +28,7 @@ import warehouse.duckdb.DuckDbWarehouse;
  * One pipeline serves every test here, as one would serve their servers.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExternalServicesEndToEndTest extends CamelMainTestSupport {
+class ExternalServicesEndToEndTest extends PipelineTestSupport {
 
     private static final int PRE_EXISTING_ROWS = 20_000;
     private static final Path DIR;
@@ -42,11 +36,7 @@ class ExternalServicesEndToEndTest extends CamelMainTestSupport {
     private static final EmbeddedKafkaBroker EXTERNAL_KAFKA;
 
     static {
-        try {
-            DIR = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "external-");
-        } catch (java.io.IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        DIR = newDirectory("external-");
         EXTERNAL_POSTGRES = EmbeddedPostgresServer.start(DIR.resolve("their-postgres"), FreePorts.one());
         EXTERNAL_KAFKA = EmbeddedKafkaBroker.start(DIR.resolve("their-kafka"), FreePorts.pair());
         fillTheirTableBeforeThePipelineStarts();
@@ -76,21 +66,11 @@ class ExternalServicesEndToEndTest extends CamelMainTestSupport {
     }
 
     @Override
-    public void configureContext(CamelContextConfiguration context) {
-        super.configureContext(context);
-        Properties p = new Properties();
-        p.setProperty("flightcdc.data-dir", DIR.resolve("pipeline").toString());
-        p.setProperty("flightcdc.warehouse.duckdb-path", DIR.resolve("pipeline/warehouse.duckdb").toString());
-        p.setProperty("flightcdc.source.jdbc-url", EXTERNAL_POSTGRES.jdbcUrl());
-        p.setProperty("flightcdc.kafka.bootstrap-servers", EXTERNAL_KAFKA.bootstrapServers());
-        p.setProperty("flightcdc.opensky.poll-enabled", "false");
-        p.setProperty("flightcdc.load.max-wait-ms", "100");
-        context.withUseOverridePropertiesWithPropertiesComponent(p);
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        Pipeline.addTo(configuration);
+    protected Properties pipelineSettings() {
+        return settings(DIR.resolve("pipeline"),
+                "flightcdc.source.jdbc-url", EXTERNAL_POSTGRES.jdbcUrl(),
+                "flightcdc.kafka.bootstrap-servers", EXTERNAL_KAFKA.bootstrapServers(),
+                "flightcdc.opensky.poll-enabled", "false");
     }
 
     @Test
@@ -106,7 +86,7 @@ class ExternalServicesEndToEndTest extends CamelMainTestSupport {
         }
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            try (Connection c = warehouse().newReader(); Statement s = c.createStatement();
+            try (Connection c = warehouseConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("""
                          SELECT callsign, (SELECT count(*) FROM flight_state_history WHERE icao24 = 'ext001')
                          FROM flight_state WHERE icao24 = 'ext001'""")) {
@@ -122,7 +102,7 @@ class ExternalServicesEndToEndTest extends CamelMainTestSupport {
     @Test
     void rowsTheDatabaseHeldBeforeTheFirstStartArriveThroughTheInitialSnapshot() throws Exception {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
-            try (Connection c = warehouse().newReader(); Statement s = c.createStatement();
+            try (Connection c = warehouseConnection(); Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("""
                          SELECT count(*), count(DISTINCT icao24), count(*) FILTER (WHERE _op = 'r'),
                                 (SELECT count(*) FROM flight_state WHERE icao24 LIKE 'old%')
@@ -137,9 +117,6 @@ class ExternalServicesEndToEndTest extends CamelMainTestSupport {
         assertThat(snapshot.summary()).map(SnapshotProgress.Summary::rows).hasValue((long) PRE_EXISTING_ROWS);
     }
 
-    private DuckDbWarehouse warehouse() {
-        return context.getRegistry().lookupByNameAndType("warehouse", DuckDbWarehouse.class);
-    }
 
     private static long count(String jdbcUrl, String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");

@@ -3,8 +3,6 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.Pipeline;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -18,9 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -28,7 +23,6 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import routes.OpenSkyPollRoute;
 import source.SourceDatabase;
-import warehouse.duckdb.DuckDbWarehouse;
 
 /**
  * The whole pipeline on its real embedded services: PostgreSQL 17, Debezium, a KRaft Kafka broker,
@@ -38,41 +32,21 @@ import warehouse.duckdb.DuckDbWarehouse;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class PipelineEndToEndTest extends CamelMainTestSupport {
+class PipelineEndToEndTest extends PipelineTestSupport {
 
-    private static final Path DATA;
+    private static final Path DATA = newDirectory("pipeline-");
     private static final String COLUMNS = "icao24, callsign, origin_country, time_position, last_contact, longitude,"
             + " latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors, geo_altitude, squawk,"
             + " spi, position_source, category";
 
-    static {
-        try {
-            // Under target/, not deleted by the test: the embedded Kafka broker halts the JVM if its log
-            // directory vanishes while it still runs, and Camel stops it only after every @AfterAll.
-            DATA = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "pipeline-");
-        } catch (java.io.IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     @Override
-    public void configureContext(CamelContextConfiguration context) {
-        super.configureContext(context);
-        Properties p = new Properties();
-        p.setProperty("flightcdc.data-dir", DATA.toString());
-        p.setProperty("flightcdc.warehouse.duckdb-path", DATA.resolve("warehouse.duckdb").toString());
-        p.setProperty("flightcdc.source.embedded-port", String.valueOf(FreePorts.one()));
-        p.setProperty("flightcdc.kafka.embedded-port", String.valueOf(FreePorts.pair()));
-        p.setProperty("flightcdc.simulator.port", "0");
-        p.setProperty("flightcdc.simulator.aircraft", "300");
-        p.setProperty("flightcdc.opensky.poll-interval-ms", "1000");
-        p.setProperty("flightcdc.load.max-wait-ms", "100");
-        context.withUseOverridePropertiesWithPropertiesComponent(p);
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        Pipeline.addTo(configuration);
+    protected Properties pipelineSettings() {
+        return settings(DATA,
+                "flightcdc.source.embedded-port", String.valueOf(FreePorts.one()),
+                "flightcdc.kafka.embedded-port", String.valueOf(FreePorts.pair()),
+                "flightcdc.simulator.port", "0",
+                "flightcdc.simulator.aircraft", "300",
+                "flightcdc.opensky.poll-interval-ms", "1000");
     }
 
     @Test
@@ -185,10 +159,6 @@ class PipelineEndToEndTest extends CamelMainTestSupport {
 
     private Connection sourceConnection() throws Exception {
         return context.getRegistry().lookupByNameAndType("sourceDatabase", SourceDatabase.class).dataSource().getConnection();
-    }
-
-    private Connection warehouseConnection() throws Exception {
-        return context.getRegistry().lookupByNameAndType("warehouse", DuckDbWarehouse.class).newReader();
     }
 
     /** Rows with values normalised across PostgreSQL and DuckDB: instants, lists, longs and doubles. */

@@ -3,8 +3,6 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.Pipeline;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -16,9 +14,6 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import monitor.ConsumerLagMonitor;
 import monitor.ReplicationSlotMonitor;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
@@ -38,18 +33,9 @@ import source.SourceDatabase;
  * startup checks must let through.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ReplicationSlotHygieneEndToEndTest extends CamelMainTestSupport {
+class ReplicationSlotHygieneEndToEndTest extends PipelineTestSupport {
 
-    private static final Path DATA;
-
-    static {
-        try {
-            // Under target/ and kept: see PipelineEndToEndTest.
-            DATA = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "slot-");
-        } catch (java.io.IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final Path DATA = newDirectory("slot-");
 
     private CapturedLog slotWarnings;
     private CapturedLog lagWarnings;
@@ -67,27 +53,17 @@ class ReplicationSlotHygieneEndToEndTest extends CamelMainTestSupport {
     }
 
     @Override
-    public void configureContext(CamelContextConfiguration context) {
-        super.configureContext(context);
-        Properties p = new Properties();
-        p.setProperty("flightcdc.data-dir", DATA.toString());
-        p.setProperty("flightcdc.warehouse.duckdb-path", DATA.resolve("warehouse.duckdb").toString());
-        p.setProperty("flightcdc.source.embedded-port", String.valueOf(FreePorts.one()));
-        p.setProperty("flightcdc.kafka.embedded-port", String.valueOf(FreePorts.pair()));
-        // Debezium names its JMX beans after the prefix: another pipeline test's engine may still be registered.
-        p.setProperty("flightcdc.kafka.topic-prefix", "slot-hygiene");
-        p.setProperty("flightcdc.opensky.poll-enabled", "false");
-        p.setProperty("flightcdc.source.heartbeat-interval-ms", "500");
-        p.setProperty("flightcdc.monitor.interval-ms", "500");
-        p.setProperty("flightcdc.monitor.retained-wal-warn-mb", "0");
-        p.setProperty("flightcdc.monitor.consumer-lag-warn", "0");
-        p.setProperty("flightcdc.load.max-wait-ms", "100");
-        context.withUseOverridePropertiesWithPropertiesComponent(p);
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        Pipeline.addTo(configuration);
+    protected Properties pipelineSettings() {
+        return settings(DATA,
+                "flightcdc.source.embedded-port", String.valueOf(FreePorts.one()),
+                "flightcdc.kafka.embedded-port", String.valueOf(FreePorts.pair()),
+                // Debezium names its JMX beans after the prefix: another pipeline test's engine may still be registered.
+                "flightcdc.kafka.topic-prefix", "slot-hygiene",
+                "flightcdc.opensky.poll-enabled", "false",
+                "flightcdc.source.heartbeat-interval-ms", "500",
+                "flightcdc.monitor.interval-ms", "500",
+                "flightcdc.monitor.retained-wal-warn-mb", "0",
+                "flightcdc.monitor.consumer-lag-warn", "0");
     }
 
     @Test

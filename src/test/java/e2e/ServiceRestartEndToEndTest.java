@@ -3,10 +3,8 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.Pipeline;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -19,21 +17,17 @@ import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.junit5.CamelContextConfiguration;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import warehouse.duckdb.DuckDbWarehouse;
 
 /**
  * The Kafka broker and then PostgreSQL restart while changes stream: the pipeline waits for each,
  * resumes by itself, and every change committed in the source reaches the warehouse exactly once.
  * Both servers belong to the test (as a user's servers would), so it can stop and start them.
  */
-class ServiceRestartEndToEndTest extends CamelMainTestSupport {
+class ServiceRestartEndToEndTest extends PipelineTestSupport {
 
     private static final Logger LOG = LoggerFactory.getLogger(ServiceRestartEndToEndTest.class);
     private static final Path DIR;
@@ -43,11 +37,7 @@ class ServiceRestartEndToEndTest extends CamelMainTestSupport {
     private static EmbeddedKafkaBroker kafka;
 
     static {
-        try {
-            DIR = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "restarts-");
-        } catch (java.io.IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
+        DIR = newDirectory("restarts-");
         postgres = EmbeddedPostgresServer.start(DIR.resolve("postgres"), POSTGRES_PORT);
         kafka = EmbeddedKafkaBroker.start(DIR.resolve("kafka"), KAFKA_PORT);
     }
@@ -63,21 +53,11 @@ class ServiceRestartEndToEndTest extends CamelMainTestSupport {
     }
 
     @Override
-    public void configureContext(CamelContextConfiguration context) {
-        super.configureContext(context);
-        Properties p = new Properties();
-        p.setProperty("flightcdc.data-dir", DIR.resolve("pipeline").toString());
-        p.setProperty("flightcdc.warehouse.duckdb-path", DIR.resolve("pipeline/warehouse.duckdb").toString());
-        p.setProperty("flightcdc.source.jdbc-url", postgres.jdbcUrl());
-        p.setProperty("flightcdc.kafka.bootstrap-servers", kafka.bootstrapServers());
-        p.setProperty("flightcdc.opensky.poll-enabled", "false");
-        p.setProperty("flightcdc.load.max-wait-ms", "100");
-        context.withUseOverridePropertiesWithPropertiesComponent(p);
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        Pipeline.addTo(configuration);
+    protected Properties pipelineSettings() {
+        return settings(DIR.resolve("pipeline"),
+                "flightcdc.source.jdbc-url", postgres.jdbcUrl(),
+                "flightcdc.kafka.bootstrap-servers", kafka.bootstrapServers(),
+                "flightcdc.opensky.poll-enabled", "false");
     }
 
     @Test
@@ -211,7 +191,7 @@ class ServiceRestartEndToEndTest extends CamelMainTestSupport {
     }
 
     private List<String> warehouse(String sql) throws Exception {
-        try (Connection c = context.getRegistry().lookupByNameAndType("warehouse", DuckDbWarehouse.class).newReader()) {
+        try (Connection c = warehouseConnection()) {
             return rows(c, sql);
         }
     }

@@ -9,6 +9,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.DeadLetter;
+import warehouse.KafkaPartition;
 import warehouse.SourcePosition;
 import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
@@ -197,11 +199,23 @@ class DuckDbWarehouseTest {
                 "not a change event: not JSON", "garbage");
         ChangeEvent after = change(Operation.CREATE, "{\"icao24\":\"aaaaaa\"}");
 
-        LoadResult result = warehouse.load(new ChangeBatch(List.of(after), List.of(unreadable)));
+        LoadResult result = warehouse.load(new ChangeBatch(List.of(after), List.of(unreadable), Map.of()));
 
         assertThat(result.applied()).isEqualTo(1);
         assertThat(rows("SELECT kafka_offset, reason, event FROM _flightcdc_dead_letter"))
                 .containsExactly(unreadable.offset() + "|not a change event: not JSON|garbage");
+    }
+
+    @Test
+    void aBatchEndingWithATombstoneIsLoadedPastIt() throws Exception {
+        ChangeEvent deleted = change(Operation.DELETE, "{\"icao24\":\"aaaaaa\"}");
+        long tombstone = offset++;
+        KafkaPartition partition = new KafkaPartition(deleted.topic(), deleted.partition());
+
+        warehouse.load(new ChangeBatch(List.of(deleted), List.of(), Map.of(partition, tombstone + 1)));
+
+        // The consumer group commits past the tombstone; the warehouse must say the same, or they would disagree.
+        assertThat(warehouse.progress().get(partition).nextOffset()).isEqualTo(tombstone + 1);
     }
 
     @Test
