@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -47,6 +48,13 @@ class PipelineEndToEndTest extends PipelineTestSupport {
                 "flightcdc.simulator.port", "0",
                 "flightcdc.simulator.aircraft", "300",
                 "flightcdc.opensky.poll-interval-ms", "1000");
+    }
+
+    @AfterAll
+    void stopThePipeline() {
+        // With one pipeline per class, camel-test would leave it running until the JVM exits, and the
+        // embedded PostgreSQL the pipeline owns stops only when the pipeline stops.
+        context.stop();
     }
 
     @Test
