@@ -2,7 +2,6 @@ package cli;
 
 import static cli.SettingOptions.put;
 
-import app.EnvironmentSettings;
 import app.Pipeline;
 import app.PipelineSettings;
 import java.io.IOException;
@@ -13,9 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.Main;
-import org.apache.camel.main.MainListenerSupport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,15 +58,7 @@ public class RunCommand implements Callable<Integer> {
         put(overrides, "flightcdc.opensky.poll-interval-ms", pollIntervalMs);
         put(overrides, "flightcdc.simulator.aircraft", aircraft);
 
-        Main main = new Main();
-        overrides.forEach(main::addOverrideProperty);
-        main.addMainListener(new MainListenerSupport() {
-            @Override
-            public void beforeConfigure(BaseMainSupport starting) {
-                EnvironmentSettings.install(starting.getCamelContext());
-            }
-        });
-        Pipeline.addTo(main.configure());
+        Main main = Pipeline.newMain(overrides);
         if (Files.isDirectory(userRoutes)) {
             main.configure().withRoutesIncludePattern("file:" + userRoutes.toAbsolutePath() + "/*.yaml");
         }

@@ -3,6 +3,7 @@ package cli;
 import app.PipelineSettings;
 import app.StartupException;
 import embedded.EmbeddedPostgresServer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -59,7 +61,20 @@ public class VerifyCommand implements Callable<Integer> {
         if (maxKeys < 0) {
             throw new ParameterException(spec.commandLine(), "--max-keys must be 0 or more, got " + maxKeys);
         }
-        PipelineSettings settings = options.resolve();
+        PrintWriter out = spec.commandLine().getOut();
+        boolean allMatch = true;
+        for (TableComparison comparison : compareAll(options.resolve(), maxKeys)) {
+            out.println(comparison.summary());
+            allMatch &= comparison.matches();
+        }
+        return allMatch ? 0 : 1;
+    }
+
+    /**
+     * Compares every captured table of {@code settings}, listing at most {@code maxKeys} differing keys
+     * per table. The pipeline must be stopped: it holds the warehouse and the embedded PostgreSQL.
+     */
+    static List<TableComparison> compareAll(PipelineSettings settings, int maxKeys) throws SQLException, IOException {
         PipelineSettings.Source sourceSettings = settings.source();
         Path duckdb = settings.warehouse().duckdbPath();
         Path postgresData = settings.dataDir().resolve("postgres");
@@ -79,19 +94,16 @@ public class VerifyCommand implements Callable<Integer> {
              Connection sourceConnection = connect(source, sourceSettings.user())) {
             LOG.info("Comparing source {}:{}/{} with warehouse {}", source.host(), source.port(), source.database(), duckdb);
             SourceCatalog catalog = new SourceCatalog(source.dataSource());
-            PrintWriter out = spec.commandLine().getOut();
-            boolean allMatch = true;
+            List<TableComparison> comparisons = new ArrayList<>();
             for (TableId id : sourceSettings.tables()) {
-                TableComparison comparison = compare(describe(catalog, id), sourceConnection, warehouse, duckdb);
-                out.println(comparison.summary());
-                allMatch &= comparison.matches();
+                comparisons.add(compare(describe(catalog, id), sourceConnection, warehouse, duckdb, maxKeys));
             }
-            return allMatch ? 0 : 1;
+            return comparisons;
         }
     }
 
-    private TableComparison compare(TableSchema table, Connection source, Connection warehouse, Path duckdb)
-            throws SQLException {
+    private static TableComparison compare(TableSchema table, Connection source, Connection warehouse, Path duckdb,
+                                           int maxKeys) throws SQLException {
         TableId id = table.id();
         String warehouseTable = new MergeSqlGenerator(new DuckDbDialect()).currentTable(table);
         if (!hasTable(warehouse, warehouseTable)) {

@@ -1,0 +1,221 @@
+package bench;
+
+import app.PipelineSettings;
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import source.SourceDatabase;
+import verify.TableComparison;
+import warehouse.KafkaPartition;
+import warehouse.PartitionProgress;
+import warehouse.TableId;
+import warehouse.duckdb.DuckDbWarehouse;
+
+/**
+ * Runs the real pipeline, preloads the source table and waits until the warehouse has it, writes the
+ * changes as fast as the source takes them, clocks when Kafka and then the warehouse hold every one,
+ * stops the pipeline and compares the warehouse with the source: a fast result that is wrong is no result.
+ */
+public final class Benchmark {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Benchmark.class);
+    public static final TableId TABLE = new TableId("public", "flight_state");
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
+    /** Longer than any pause a healthy pipeline takes (a Kafka rebalance, a large warehouse batch). */
+    private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
+
+    /** What to run: {@code changes} in the mix, on a table of {@code aircraft} rows, in transactions of 1 to {@code maxTransaction}. */
+    public record Workload(long changes, int aircraft, int maxTransaction, long seed, ChangeMix mix) {
+    }
+
+    /** The comparison {@code verify} makes, run once the pipeline has stopped and let go of the warehouse. */
+    @FunctionalInterface
+    public interface Verifier {
+        List<TableComparison> compare() throws Exception;
+    }
+
+    private final Map<String, String> pipelineOverrides;
+    private final Workload workload;
+    private final String command;
+
+    public Benchmark(Map<String, String> pipelineOverrides, Workload workload, String command) {
+        this.pipelineOverrides = Map.copyOf(pipelineOverrides);
+        this.workload = workload;
+        this.command = command;
+    }
+
+    public BenchResult run(Verifier verifier) throws Exception {
+        String startedAt = Instant.now().toString();
+        BenchResult.InitialLoad initialLoad;
+        SourceWriter.SourceWrites writes;
+        StageClock.Arrivals arrivals;
+        long peakHeap;
+        ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "bench-source-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        try (BackgroundPipeline pipeline = BackgroundPipeline.start(pipelineOverrides, START_TIMEOUT);
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                     pipeline.property("flightcdc.kafka.bootstrap-servers")))) {
+            PipelineSettings settings = pipeline.bean("settings", PipelineSettings.class);
+            String topic = settings.kafka().topicFor(TABLE);
+            DuckDbWarehouse warehouse = pipeline.bean("warehouse", DuckDbWarehouse.class);
+            // Polled every 20 ms: small next to the seconds the stages take, cheap next to their work.
+            StageClock clock = new StageClock(() -> endOffsets(admin, topic), () -> loaded(warehouse, topic),
+                    Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5));
+            DataSource source = pipeline.bean("sourceDatabase", SourceDatabase.class).dataSource();
+            SourceWriter writer = new SourceWriter(source, workload.mix(), workload.seed(), workload.maxTransaction());
+            // Debezium connects after the routes have started: the initial load's time is the pipeline's, not its start-up's.
+            awaitStreaming(source, settings.source().slot());
+
+            LOG.info("Bench: initial load of {} aircraft", workload.aircraft());
+            long preloadStarted = System.nanoTime();
+            writer.preload(workload.aircraft());
+            // Each preloaded row is one insert, one Kafka record.
+            long preloadNanos = clock.await("Initial load", CompletableFuture.completedFuture((long) workload.aircraft()),
+                    () -> workload.aircraft()).inWarehouseNanos() - preloadStarted;
+            initialLoad = new BenchResult.InitialLoad(workload.aircraft(), Throughput.seconds(preloadNanos),
+                    Throughput.perSecond(workload.aircraft(), preloadNanos));
+            LOG.info("Bench: initial load in the warehouse after {} s; writing {} changes", initialLoad.seconds(),
+                    workload.changes());
+
+            try (MemoryPeaks memory = new MemoryPeaks()) {
+                CompletableFuture<SourceWriter.SourceWrites> written = CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return writer.write(workload.changes());
+                    } catch (Exception e) {
+                        throw new CompletionException(e);
+                    }
+                }, writerThread);
+                arrivals = clock.await("Changes", written.thenApply(w -> workload.aircraft() + w.kafkaRecords()),
+                        writer::written);
+                writes = written.join();
+                peakHeap = memory.peakHeapBytes();
+            }
+            LOG.info("Bench: stopping the pipeline");
+        } finally {
+            writerThread.shutdownNow();
+            writerThread.awaitTermination(1, TimeUnit.MINUTES);
+        }
+
+        LOG.info("Bench: comparing the warehouse with the source");
+        List<TableComparison> comparisons = verifier.compare();
+        BenchResult.Verification verification = new BenchResult.Verification(
+                comparisons.stream().allMatch(TableComparison::matches),
+                comparisons.stream().map(TableComparison::summary).toList());
+
+        return new BenchResult(command, startedAt, machine(),
+                new BenchResult.Workload(writes.changes(), writes.inserts(), writes.updates(), writes.deletes(),
+                        writes.keyUpdates(), writes.transactions(), workload.maxTransaction(), workload.aircraft(),
+                        workload.seed(), writes.kafkaRecords()),
+                initialLoad, stages(writes, arrivals),
+                new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
+                verification);
+    }
+
+    private static List<BenchResult.Stage> stages(SourceWriter.SourceWrites writes, StageClock.Arrivals arrivals) {
+        long n = writes.changes();
+        return List.of(
+                new BenchResult.Stage("PostgreSQL: committed", Throughput.seconds(writes.writingNanos()),
+                        Throughput.perSecond(n, writes.writingNanos()), 0),
+                stage("Kafka: every change record", n, writes, arrivals.inKafkaNanos()),
+                stage("warehouse: loaded (end to end)", n, writes, arrivals.inWarehouseNanos()));
+    }
+
+    private static BenchResult.Stage stage(String name, long changes, SourceWriter.SourceWrites writes, long arrivedNanos) {
+        long nanos = arrivedNanos - writes.firstCommitNanos();
+        return new BenchResult.Stage(name, Throughput.seconds(nanos), Throughput.perSecond(changes, nanos),
+                Throughput.seconds(arrivedNanos - writes.lastCommitNanos()));
+    }
+
+    private static void awaitStreaming(DataSource source, String slot) throws Exception {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try (Connection c = source.getConnection();
+             PreparedStatement active = c.prepareStatement("SELECT active FROM pg_replication_slots WHERE slot_name = ?")) {
+            active.setString(1, slot);
+            while (true) {
+                try (ResultSet rs = active.executeQuery()) {
+                    if (rs.next() && rs.getBoolean(1)) {
+                        return;
+                    }
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Debezium did not start reading the replication slot " + slot
+                            + " within " + START_TIMEOUT.toSeconds() + " s");
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    /** Records in the topic: the sum of its partitions' end offsets (it is new, so they start at 0). */
+    private static long endOffsets(Admin admin, String topic) throws Exception {
+        Map<String, TopicDescription> described;
+        try {
+            described = admin.describeTopics(List.of(topic)).allTopicNames().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                return 0; // created with the first change
+            }
+            throw e;
+        }
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        described.get(topic).partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+    }
+
+    /** Records of the topic the warehouse has loaded, tombstones included: its stored next offsets. */
+    private static long loaded(DuckDbWarehouse warehouse, String topic) {
+        long loaded = 0;
+        for (Map.Entry<KafkaPartition, PartitionProgress> p : warehouse.progress().entrySet()) {
+            if (p.getKey().topic().equals(topic)) {
+                loaded += p.getValue().nextOffset();
+            }
+        }
+        return loaded;
+    }
+
+    private static BenchResult.Machine machine() {
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return new BenchResult.Machine(Runtime.getRuntime().availableProcessors(), cpuModel(), os.getTotalMemorySize(),
+                System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
+                System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
+                Runtime.getRuntime().maxMemory());
+    }
+
+    /** The CPU's name from /proc/cpuinfo ("model name : ..."), or "unknown" where there is none. */
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+}

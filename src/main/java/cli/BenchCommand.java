@@ -1,0 +1,81 @@
+package cli;
+
+import app.PipelineSettings;
+import bench.BenchResult;
+import bench.Benchmark;
+import bench.ChangeMix;
+import bench.ResultWriter;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Measures the pipeline's throughput on embedded services: see bench.Benchmark. Runs in a folder of
+ * its own under the data folder, wiped first, so it never touches the data of {@code run}.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = {
+            "Run the pipeline on embedded services with the OpenSky poll off, preload the table, write changes"
+                    + " (10% inserts, 85% updates, 5% deletes) as fast as PostgreSQL takes them, and measure when"
+                    + " Kafka and the warehouse hold every one; then check the warehouse equals the source.",
+            "Exit code 0: the warehouse matches the source; 1: it differs."})
+public class BenchCommand implements Callable<Integer> {
+
+    @Mixin
+    SettingOptions options = new SettingOptions();
+
+    @Option(names = "--changes", description = "Changes to write and measure (default: ${DEFAULT-VALUE}).")
+    long changes = 500_000;
+
+    @Option(names = "--aircraft", description = "Rows the table is preloaded with (default: ${DEFAULT-VALUE}).")
+    int aircraft = 50_000;
+
+    @Option(names = "--max-transaction", description = "Most changes per source transaction; each has 1 to this many, at random (default: ${DEFAULT-VALUE}).")
+    int maxTransaction = 1_000;
+
+    @Option(names = "--seed", description = "Seed of the workload's random choices (default: ${DEFAULT-VALUE}).")
+    long seed = 42;
+
+    @Option(names = "--out", description = "Folder for results.json and results.md (default: ${DEFAULT-VALUE}).")
+    Path out = Path.of("target", "bench-results");
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (changes < 1 || aircraft < 1 || maxTransaction < 1) {
+            throw new ParameterException(spec.commandLine(), "--changes, --aircraft and --max-transaction must be 1 or more");
+        }
+        options.dataDir = options.resolve().dataDir().resolve("bench").toString();
+        options.settings.put("flightcdc.opensky.poll-enabled", "false");
+        PipelineSettings settings = options.resolve();
+        if (!settings.source().embedded() || !settings.kafka().embedded()) {
+            throw new ParameterException(spec.commandLine(), "bench runs on the embedded PostgreSQL and Kafka only:"
+                    + " it rewrites the source table");
+        }
+        if (!settings.source().tables().contains(Benchmark.TABLE)) {
+            throw new ParameterException(spec.commandLine(), "bench writes to " + Benchmark.TABLE
+                    + ", which flightcdc.source.tables must list");
+        }
+        RunCommand.resetData(settings.dataDir(), settings.warehouse().duckdbPath());
+
+        Map<String, String> overrides = options.overrides();
+        String command = "flight-cdc " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+        BenchResult result = new Benchmark(overrides, new Benchmark.Workload(changes, aircraft, maxTransaction, seed,
+                ChangeMix.BENCHMARK), command).run(() -> VerifyCommand.compareAll(settings, 20));
+
+        PrintWriter stdout = spec.commandLine().getOut();
+        stdout.print(new ResultWriter().write(result, out));
+        stdout.println("Results written to " + out.resolve(ResultWriter.JSON) + " and " + out.resolve(ResultWriter.MARKDOWN));
+        stdout.flush();
+        return result.verification().matches() ? 0 : 1;
+    }
+}

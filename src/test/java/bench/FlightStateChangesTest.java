@@ -1,0 +1,63 @@
+package bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.lang.reflect.Proxy;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FlightStateChangesTest {
+
+    private final List<String> statements = new ArrayList<>();
+    /** Records the statements added to its batch; nothing else is called. */
+    private final Statement batch = (Statement) Proxy.newProxyInstance(getClass().getClassLoader(),
+            new Class<?>[] {Statement.class}, (proxy, method, args) -> {
+                assertThat(method.getName()).isEqualTo("addBatch");
+                statements.add((String) args[0]);
+                return null;
+            });
+
+    @Test
+    void followsTheMixAndCountsTheKafkaRecordsItsChangesBecome() throws Exception {
+        FlightStateChanges changes = new FlightStateChanges(ChangeMix.BENCHMARK, new Random(1));
+        for (int i = 0; i < 1000; i++) {
+            changes.addInsert(batch);
+        }
+        for (int i = 0; i < 20_000; i++) {
+            changes.addChange(batch);
+        }
+
+        long afterPreload = 20_000;
+        assertThat(changes.inserts() - 1000).isBetween(afterPreload * 8 / 100, afterPreload * 12 / 100);
+        assertThat(changes.updates()).isBetween(afterPreload * 82 / 100, afterPreload * 88 / 100);
+        assertThat(changes.deletes()).isBetween(afterPreload * 4 / 100, afterPreload * 6 / 100);
+        assertThat(changes.keyUpdates()).isZero();
+        assertThat(changes.changes()).isEqualTo(21_000).isEqualTo(statements.size());
+        assertThat(changes.kafkaRecords()).isEqualTo(21_000 + changes.deletes());
+        assertThat(changes.liveKeys()).isEqualTo(changes.inserts() - changes.deletes());
+    }
+
+    @Test
+    void aKeyUpdateIsTwoChangesAndThreeKafkaRecords() throws Exception {
+        FlightStateChanges changes = new FlightStateChanges(new ChangeMix(0, 0, 0, 100), new Random(1));
+        for (int i = 0; i < 50; i++) {
+            changes.addChange(batch); // inserts only, until the table has enough rows
+        }
+
+        assertThat(changes.addChange(batch)).isEqualTo(2);
+        assertThat(statements.get(50)).startsWith("UPDATE flight_state SET icao24 = ");
+        assertThat(changes.changes()).isEqualTo(52);
+        assertThat(changes.kafkaRecords()).isEqualTo(53);
+        assertThat(changes.liveKeys()).isEqualTo(50);
+    }
+
+    @Test
+    void aMixMustAddUpToAHundred() {
+        assertThatThrownBy(() -> new ChangeMix(10, 85, 4, 0)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("10/85/4/0");
+    }
+}

@@ -1,0 +1,65 @@
+package cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import bench.BenchResult;
+import bench.ResultWriter;
+import e2e.FreePorts;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import picocli.CommandLine;
+
+/**
+ * {@code flight-cdc bench} through its real code path on a tiny workload: the pipeline starts, carries
+ * every change, stops, and the results it writes add up. Speed is the machine's business, not the test's.
+ */
+class BenchCommandTest {
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void measuresATinyWorkloadAndWritesResultsThatAddUp() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "bench-");
+        Path out = dir.resolve("results");
+        StringWriter stdout = new StringWriter();
+        CommandLine cli = FlightCdc.commandLine();
+        cli.setOut(new PrintWriter(stdout));
+
+        int exitCode = cli.execute("bench", "--changes", "2000", "--aircraft", "500", "--seed", "7",
+                "--data-dir", dir.toString(), "--out", out.toString(),
+                "-D", "flightcdc.source.embedded-port=" + FreePorts.one(),
+                "-D", "flightcdc.kafka.embedded-port=" + FreePorts.pair());
+
+        assertThat(exitCode).as(stdout.toString()).isZero();
+        assertThat(dir.resolve("bench/warehouse.duckdb")).as("the bench runs in a folder of its own").exists();
+        BenchResult result = new ResultWriter().read(out);
+        BenchResult.Workload w = result.workload();
+        assertThat(w.changes()).isEqualTo(2000);
+        assertThat(w.inserts() + w.updates() + w.deletes()).isEqualTo(2000);
+        assertThat(w.updates()).isGreaterThan(w.inserts()).isGreaterThan(w.deletes());
+        assertThat(w.kafkaRecords()).as("a tombstone after each delete").isEqualTo(2000 + w.deletes());
+        assertThat(w.aircraft()).isEqualTo(500);
+        assertThat(result.initialLoad().rows()).isEqualTo(500);
+        assertThat(result.stages()).hasSize(3).allSatisfy(stage -> {
+            assertThat(stage.changesPerSecond()).as(stage.name()).isPositive();
+            assertThat(stage.seconds()).as(stage.name()).isPositive();
+        });
+        BenchResult.Stage source = result.stages().get(0);
+        BenchResult.Stage kafka = result.stages().get(1);
+        BenchResult.Stage warehouse = result.stages().get(2);
+        assertThat(warehouse.afterLastCommit()).isGreaterThanOrEqualTo(kafka.afterLastCommit()).isGreaterThanOrEqualTo(0);
+        assertThat(source.afterLastCommit()).isZero();
+        assertThat(result.memory().peakHeapBytes()).isPositive();
+        assertThat(result.machine().cores()).isPositive();
+        assertThat(result.command()).startsWith("flight-cdc bench --changes 2000");
+        assertThat(result.verification().matches()).isTrue();
+        assertThat(result.verification().tables()).singleElement().asString().endsWith("— MATCH");
+        assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("| warehouse: loaded (end to end) |",
+                "**MATCH**", "2,000 changes");
+        assertThat(stdout.toString()).contains("**MATCH**", "results.json");
+    }
+}
