@@ -7,6 +7,9 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.LongSupplier;
+import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
+import org.apache.camel.component.debezium.DebeziumConstants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>Called for every change on the capture thread, so it never throws: a failure to learn the total
  * only removes the percentage and the time left from the lines.
  */
-public final class SnapshotProgress {
+public final class SnapshotProgress implements Processor {
 
     private static final Logger LOG = LoggerFactory.getLogger("capture");
 
@@ -59,6 +62,12 @@ public final class SnapshotProgress {
         this.expectedRows = expectedRows;
         this.intervalNanos = interval.toNanos();
         this.nanoClock = nanoClock;
+    }
+
+    /** Takes note of the record camel-debezium hands the capture route. */
+    @Override
+    public void process(Exchange exchange) {
+        record(exchange.getMessage().getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class));
     }
 
     /**
