@@ -17,6 +17,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.stream.Collectors;
 import monitor.ConsumerLagMonitor;
 import monitor.ReplicationSlotMonitor;
@@ -24,11 +25,11 @@ import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
 import opensky.simulator.OpenSkySimulator;
 import org.apache.camel.CamelConfiguration;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
 import org.apache.camel.support.LifecycleStrategySupport;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import source.FlightStateRepository;
@@ -130,8 +131,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         warehouse.prepare(schemas);
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(),
-                    settings.source().tables().stream().map(settings.kafka()::topicFor).collect(Collectors.toSet()),
+            ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(), Set.copyOf(capturedTopics),
                     warehouse.progress());
         }
 

@@ -199,6 +199,9 @@ public final class DuckDbWarehouse implements Warehouse {
             storeDeadLetters(deadLetters);
             storeProgress(progress);
             connection.commit();
+            // Said once the record is safely set aside, not on each try of a transaction that fails.
+            deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(),
+                    d.offset(), MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason()));
         } catch (SQLException | RuntimeException e) {
             connection.rollback();
             throw e;
@@ -263,8 +266,6 @@ public final class DuckDbWarehouse implements Warehouse {
                 ps.setString(5, d.reason());
                 ps.setString(6, d.event());
                 ps.addBatch();
-                LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(), d.offset(),
-                        MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason());
             }
             ps.executeBatch();
         }
