@@ -24,6 +24,13 @@ public interface Dialect {
     /** Converts epoch milliseconds to a timestamp with time zone. */
     String epochMillisToTimestamptz(String expression);
 
+    /**
+     * Whether the current-state table declares its primary key. The MERGE applies one change per key,
+     * so the key stays unique either way; a warehouse that backs the constraint with an index every
+     * MERGE has to maintain may leave it out.
+     */
+    boolean declaresPrimaryKey();
+
     /** Defines the staging table a batch is written into before it is applied. */
     String createStageTable(String name, String columns);
 

@@ -40,8 +40,8 @@ public final class MergeSqlGenerator {
         String columns = t.columns().stream()
                 .map(c -> d.quote(c.name()) + " " + d.type(c))
                 .collect(Collectors.joining(",\n  "));
-        return "CREATE TABLE IF NOT EXISTS " + d.quote(currentTable(t)) + " (\n  " + columns
-                + ",\n  PRIMARY KEY (" + quotedList(t.primaryKey()) + ")\n)";
+        String key = d.declaresPrimaryKey() ? ",\n  PRIMARY KEY (" + quotedList(t.primaryKey()) + ")" : "";
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(currentTable(t)) + " (\n  " + columns + key + "\n)";
     }
 
     /** Every change in source order, with its operation, source position, commit time and load time. */

@@ -54,6 +54,15 @@ public final class DuckDbDialect implements Dialect {
         return "CAST(" + expression + " AS " + type(column) + ")";
     }
 
+    /**
+     * No: DuckDB backs a PRIMARY KEY with an ART index that each MERGE must update, which doubled the
+     * loader's CPU per change (117 against 57 µs, measured on 100k updates of a 20k-row table).
+     */
+    @Override
+    public boolean declaresPrimaryKey() {
+        return false;
+    }
+
     @Override
     public String textType() {
         return "VARCHAR";
