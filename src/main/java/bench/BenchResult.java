@@ -8,7 +8,8 @@ import java.util.List;
  * source commit, except the source's own, which counts from the start of writing.
  */
 public record BenchResult(String command, String startedAt, Machine machine, Workload workload,
-                          InitialLoad initialLoad, List<Stage> stages, Memory memory, Verification verification) {
+                          InitialLoad initialLoad, List<Stage> stages, Memory memory, Verification verification,
+                          CatchUp catchUp) {
 
     public BenchResult {
         stages = List.copyOf(stages);
@@ -49,5 +50,52 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
         public String verdict() {
             return matches ? "MATCH" : "DIFFER";
         }
+    }
+
+    /**
+     * The capture stage reading one stretch of WAL written while nothing read it, each reader from a
+     * replication slot of its own made before the writes, one reader after the other: the physical
+     * ceiling (pg_recvlogical), the peer (Kafka Connect running the Debezium PostgreSQL connector) and
+     * our capture. Rates count from a reader's first record to its last, the same for all three.
+     *
+     * @param readers       those that ran, ceiling first, ours last
+     * @param skipped       why a reader did not run (not asked for, not installed)
+     * @param oursToPeer    our changes/s over the peer's; null when the peer did not run
+     * @param oursToCeiling our changes/s over the ceiling's; null when the ceiling did not run
+     */
+    public record CatchUp(long changes, long kafkaRecords, long transactions, double writingSeconds,
+                          List<Reader> readers, List<String> skipped, Double oursToPeer, Double oursToCeiling,
+                          Load load) {
+        public CatchUp {
+            readers = List.copyOf(readers);
+            skipped = List.copyOf(skipped);
+        }
+    }
+
+    /**
+     * @param startToFirst     seconds from starting the reader to its first record: start-up and connecting
+     * @param firstToLast      seconds from its first record to its last
+     * @param startToLast      seconds from starting it to its last record
+     * @param changesPerSecond the changes over {@code firstToLast}
+     * @param recordsPerSecond the Kafka records over {@code firstToLast}; null for a reader that does not write Kafka
+     * @param extraRecords     records beyond the expected ones, e.g. replayed after a restart; null where not counted
+     * @param bytesPerRecord   the records' bytes in the broker's log, batch headers included; null where not counted
+     * @param loadAverage      the machine's 1-minute load average when the reader was done: the cores are shared,
+     *                         and a reader that ran while other work did is slower for it
+     */
+    public record Reader(String name, double startToFirst, double firstToLast, double startToLast,
+                         long changesPerSecond, Long recordsPerSecond, Long extraRecords, Long bytesPerRecord,
+                         double loadAverage) {
+    }
+
+    /**
+     * Our load, started once the capture had put every record in Kafka, loading them into the warehouse.
+     *
+     * @param seconds                   from the load route's start until the warehouse held every record
+     * @param changesPerSecond          the changes over {@code seconds}
+     * @param fromCaptureStart          from the capture route's start until the warehouse held every record
+     * @param fromCaptureStartPerSecond the changes over {@code fromCaptureStart}
+     */
+    public record Load(double seconds, long changesPerSecond, double fromCaptureStart, long fromCaptureStartPerSecond) {
     }
 }

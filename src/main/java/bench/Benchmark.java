@@ -11,28 +11,20 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import source.SourceDatabase;
 import verify.TableComparison;
-import warehouse.KafkaPartition;
-import warehouse.PartitionProgress;
 import warehouse.TableId;
 import warehouse.duckdb.DuckDbWarehouse;
 
@@ -40,6 +32,8 @@ import warehouse.duckdb.DuckDbWarehouse;
  * Runs the real pipeline, preloads the source table and waits until the warehouse has it, writes the
  * changes as fast as the source takes them, clocks when Kafka and then the warehouse hold every one,
  * stops the pipeline and compares the warehouse with the source: a fast result that is wrong is no result.
+ * Then, on the same pipeline, the capture stage catches up on changes written while it was stopped,
+ * beside its physical ceiling and its peer reading the same WAL (see CaptureCatchUp).
  */
 public final class Benchmark {
 
@@ -62,11 +56,18 @@ public final class Benchmark {
     private final Map<String, String> pipelineOverrides;
     private final Workload workload;
     private final String command;
+    private boolean peers = true;
 
     public Benchmark(Map<String, String> pipelineOverrides, Workload workload, String command) {
         this.pipelineOverrides = Map.copyOf(pipelineOverrides);
         this.workload = workload;
         this.command = command;
+    }
+
+    /** Whether the catch-up also runs the capture's ceiling (pg_recvlogical) and peer (Kafka Connect); on by default. */
+    public Benchmark withPeers(boolean peers) {
+        this.peers = peers;
+        return this;
     }
 
     public BenchResult run(Verifier verifier) throws Exception {
@@ -75,6 +76,7 @@ public final class Benchmark {
         SourceWriter.SourceWrites writes;
         StageClock.Arrivals arrivals;
         long peakHeap;
+        BenchResult.CatchUp catchUp;
         ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bench-source-writer");
             t.setDaemon(true);
@@ -118,6 +120,9 @@ public final class Benchmark {
                 writes = written.join();
                 peakHeap = memory.peakHeapBytes();
             }
+            catchUp = new CaptureCatchUp(pipeline, admin, writer,
+                    new CatchUpClock(Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5)), peers)
+                    .run(workload.changes());
             LOG.info("Bench: stopping the pipeline");
         } finally {
             writerThread.shutdownNow();
@@ -136,7 +141,7 @@ public final class Benchmark {
                         workload.seed(), writes.kafkaRecords()),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
-                verification);
+                verification, catchUp);
     }
 
     private static List<BenchResult.Stage> stages(SourceWriter.SourceWrites writes, StageClock.Arrivals arrivals) {
@@ -176,29 +181,12 @@ public final class Benchmark {
 
     /** Records in the topic: the sum of its partitions' end offsets (it is new, so they start at 0). */
     private static long endOffsets(Admin admin, String topic) throws Exception {
-        Map<String, TopicDescription> described;
-        try {
-            described = admin.describeTopics(List.of(topic)).allTopicNames().get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return 0; // created with the first change
-            }
-            throw e;
-        }
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        described.get(topic).partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
+        return RecordCounts.inTopic(admin, topic);
     }
 
     /** Records of the topic the warehouse has loaded, tombstones included: its stored next offsets. */
     private static long loaded(DuckDbWarehouse warehouse, String topic) {
-        long loaded = 0;
-        for (Map.Entry<KafkaPartition, PartitionProgress> p : warehouse.progress().entrySet()) {
-            if (p.getKey().topic().equals(topic)) {
-                loaded += p.getValue().nextOffset();
-            }
-        }
-        return loaded;
+        return RecordCounts.loaded(warehouse, topic);
     }
 
     private static BenchResult.Machine machine() {

@@ -25,6 +25,9 @@ import picocli.CommandLine.Spec;
             "Run the pipeline on embedded services with the OpenSky poll off, preload the table, write changes"
                     + " (10% inserts, 85% updates, 5% deletes) as fast as PostgreSQL takes them, and measure when"
                     + " Kafka and the warehouse hold every one; then check the warehouse equals the source.",
+            "Then stop the capture, write as many changes again, and clock how fast the capture catches up on"
+                    + " that WAL beside its physical ceiling (pg_recvlogical) and its peer (Kafka Connect running the"
+                    + " Debezium connector), each reading the same WAL from a slot of its own.",
             "Exit code 0: the warehouse matches the source; 1: it differs."})
 public class BenchCommand implements Callable<Integer> {
 
@@ -45,6 +48,9 @@ public class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--out", description = "Folder for results.json and results.md (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("target", "bench-results");
+
+    @Option(names = "--no-peers", description = "Clock only our capture catching up, not pg_recvlogical (the ceiling) and Kafka Connect (the peer) on the same WAL.")
+    boolean noPeers;
 
     @Spec
     CommandSpec spec;
@@ -70,7 +76,7 @@ public class BenchCommand implements Callable<Integer> {
         Map<String, String> overrides = options.overrides();
         String command = "flight-cdc " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchResult result = new Benchmark(overrides, new Benchmark.Workload(changes, aircraft, maxTransaction, seed,
-                ChangeMix.BENCHMARK), command).run(() -> VerifyCommand.compareAll(settings, 20));
+                ChangeMix.BENCHMARK), command).withPeers(!noPeers).run(() -> VerifyCommand.compareAll(settings, 20));
 
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(new ResultWriter().write(result, out));

@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -16,7 +17,8 @@ import picocli.CommandLine;
 
 /**
  * {@code flight-cdc bench} through its real code path on a tiny workload: the pipeline starts, carries
- * every change, stops, and the results it writes add up. Speed is the machine's business, not the test's.
+ * every change, stops, and the results it writes add up, the capture's catch-up beside its ceiling and its
+ * peer included. Speed is the machine's business, not the test's.
  */
 class BenchCommandTest {
 
@@ -61,5 +63,35 @@ class BenchCommandTest {
         assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("| warehouse: loaded (end to end) |",
                 "**MATCH**", "2,000 changes");
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
+
+        // The catch-up on one pre-written stretch of WAL: the ceiling (where pg_recvlogical is installed), the
+        // peer in its own JVM, and ours, each with every record once.
+        BenchResult.CatchUp catchUp = result.catchUp();
+        assertThat(catchUp.changes()).isEqualTo(2000);
+        assertThat(catchUp.kafkaRecords()).isGreaterThan(2000);
+        List<String> readers = catchUp.readers().stream().map(BenchResult.Reader::name).toList();
+        assertThat(readers).endsWith("Kafka Connect + Debezium (peer)", "flight-cdc capture");
+        if (!readers.contains("pg_recvlogical (ceiling)")) {
+            assertThat(catchUp.skipped()).singleElement().asString().contains("pg_recvlogical was not found");
+            assertThat(catchUp.oursToCeiling()).isNull();
+        } else {
+            assertThat(readers).hasSize(3).startsWith("pg_recvlogical (ceiling)");
+            assertThat(catchUp.skipped()).isEmpty();
+            assertThat(catchUp.oursToCeiling()).isPositive();
+        }
+        assertThat(catchUp.readers()).allSatisfy(reader -> {
+            assertThat(reader.changesPerSecond()).as(reader.name()).isPositive();
+            assertThat(reader.startToLast()).as(reader.name()).isGreaterThanOrEqualTo(reader.firstToLast());
+        });
+        assertThat(catchUp.readers()).filteredOn(reader -> reader.recordsPerSecond() != null).hasSize(2)
+                .allSatisfy(reader -> {
+                    assertThat(reader.extraRecords()).as(reader.name() + ": every record once").isZero();
+                    assertThat(reader.bytesPerRecord()).as(reader.name()).isPositive();
+                });
+        assertThat(catchUp.oursToPeer()).isPositive();
+        assertThat(catchUp.load().fromCaptureStart()).isGreaterThan(catchUp.load().seconds()).isPositive();
+        assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("## Capture stage, same WAL",
+                "| Kafka Connect + Debezium (peer) |", "| flight-cdc capture |");
+        assertThat(dir.resolve("bench/capture-peers/connect.log")).as("the peer's own log").exists();
     }
 }

@@ -1,0 +1,163 @@
+package bench;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
+import org.apache.kafka.clients.admin.Admin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import warehouse.TableId;
+
+/**
+ * The peer of our capture: the same Debezium PostgreSQL connector run the way it is usually deployed,
+ * by Kafka Connect in standalone mode, in a JVM of its own started with connect-standalone.sh's heap
+ * and GC options, so its CPU and memory are its own. It reads the same WAL as our capture through a
+ * slot of its own made before the changes were written ({@code snapshot.mode=no_data}: with no stored
+ * offset it streams from where the slot stands), and publishes to the same broker under a topic prefix
+ * of its own, with JsonConverter and schemas off for keys and values, as our capture writes its
+ * records, so the bytes per record compare. Connect's producer keeps its defaults.
+ */
+final class KafkaConnectPeer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaConnectPeer.class);
+    static final String NAME = "Kafka Connect + Debezium (peer)";
+    static final String SLOT = "bench_peer";
+    static final String TOPIC_PREFIX = "benchpeer";
+    /** KAFKA_HEAP_OPTS and KAFKA_JVM_PERFORMANCE_OPTS as Kafka's start scripts set them for connect-standalone.sh. */
+    private static final List<String> JVM_OPTIONS = List.of("-Xms256M", "-Xmx2G", "-server", "-XX:+UseG1GC",
+            "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
+            "-Djava.awt.headless=true");
+    private static final long STOP_TIMEOUT_SECONDS = 60;
+
+    private final String classpath;
+    private final LogicalSlot slot;
+    private final Path workDir;
+    private Process process;
+
+    private KafkaConnectPeer(String classpath, LogicalSlot slot, Path workDir) {
+        this.classpath = classpath;
+        this.slot = slot;
+        this.workDir = workDir;
+    }
+
+    /** Makes the peer's slot; call before the changes are written. Fails at once if Kafka Connect cannot be run. */
+    static KafkaConnectPeer prepare(DataSource source, Path workDir) throws SQLException, IOException, InterruptedException {
+        String classpath = JvmClasspath.forKafkaConnect();
+        Files.createDirectories(workDir);
+        return new KafkaConnectPeer(classpath, LogicalSlot.create(source, SLOT, "pgoutput"), workDir);
+    }
+
+    static String topic(TableId table) {
+        return TOPIC_PREFIX + "." + table.schema() + "." + table.name();
+    }
+
+    /**
+     * Starts Kafka Connect, clocks it until its topic holds the {@code records} Kafka records of the
+     * {@code changes} written, and stops it.
+     */
+    BenchResult.Reader measure(PostgresEndpoint pg, String bootstrapServers, Admin admin, TableId table, long changes,
+                               long records, CatchUpClock clock) throws Exception {
+        String topic = topic(table);
+        Path worker = write("worker.properties", Map.of(
+                "bootstrap.servers", bootstrapServers,
+                "key.converter", "org.apache.kafka.connect.json.JsonConverter",
+                "value.converter", "org.apache.kafka.connect.json.JsonConverter",
+                "key.converter.schemas.enable", "false",
+                "value.converter.schemas.enable", "false",
+                "offset.storage.file.filename", workDir.resolve("connect.offsets").toString(),
+                // Its REST API on loopback and on a port the system picks: it never clashes with anything.
+                "listeners", "http://127.0.0.1:0",
+                // The connector and converters declare themselves (META-INF/services): no class path scan at start-up.
+                "plugin.discovery", "service_load"));
+        Path connector = write("connector.properties", Map.ofEntries(
+                Map.entry("name", "bench-peer"),
+                Map.entry("connector.class", "io.debezium.connector.postgresql.PostgresConnector"),
+                Map.entry("tasks.max", "1"),
+                Map.entry("database.hostname", pg.host()),
+                Map.entry("database.port", String.valueOf(pg.port())),
+                Map.entry("database.user", pg.user()),
+                Map.entry("database.password", pg.password()),
+                Map.entry("database.dbname", pg.database()),
+                Map.entry("topic.prefix", TOPIC_PREFIX),
+                Map.entry("plugin.name", "pgoutput"),
+                Map.entry("slot.name", slot.name()),
+                // The pipeline's publication, left as it is: the peer decodes what our capture decodes.
+                Map.entry("publication.name", pg.publication()),
+                Map.entry("publication.autocreate.mode", "disabled"),
+                Map.entry("table.include.list", table.toString()),
+                Map.entry("snapshot.mode", "no_data"),
+                // As our capture sets them, so both write the same records.
+                Map.entry("decimal.handling.mode", "string"),
+                Map.entry("tombstones.on.delete", "true"),
+                Map.entry("skipped.operations", "none")));
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPTIONS);
+        command.addAll(List.of("-cp", classpath, "org.apache.kafka.connect.cli.ConnectStandalone",
+                worker.toString(), connector.toString()));
+        Path log = workDir.resolve("connect.log");
+        LOG.info("{}: starting Kafka Connect standalone (log in {})", NAME, log);
+        long started = System.nanoTime();
+        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        CatchUpClock.Timeline t = clock.await(NAME, started, () -> RecordCounts.inTopic(admin, topic), 0, records,
+                () -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(NAME + " exited with code " + process.exitValue()
+                                + " before its topic held every record; see " + log);
+                    }
+                });
+        double loadAverage = CatchUpClock.loadAverage();
+        stop();
+        long extra = RecordCounts.inTopic(admin, topic) - records;
+        if (extra != 0) {
+            LOG.warn("{}: its topic holds {} records more than the {} expected", NAME, extra, records);
+        }
+        return new BenchResult.Reader(NAME, Throughput.seconds(t.startToFirstNanos()), Throughput.seconds(t.firstToLastNanos()),
+                Throughput.seconds(t.startToLastNanos()), Throughput.perSecond(changes, t.firstToLastNanos()),
+                Throughput.perSecond(records, t.firstToLastNanos()), extra,
+                Math.round((double) RecordCounts.topicBytes(admin, topic) / (records + extra)), loadAverage);
+    }
+
+    private Path write(String name, Map<String, String> settings) throws IOException {
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        Path file = workDir.resolve(name);
+        try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
+            properties.store(out, "written by flight-cdc bench for the Kafka Connect peer");
+        }
+        return file;
+    }
+
+    /** Stops Kafka Connect as its scripts are stopped, SIGTERM (its shutdown hook stops the connector), then waits. */
+    private void stop() throws InterruptedException {
+        if (process == null || !process.isAlive()) {
+            return;
+        }
+        process.destroy();
+        if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            LOG.warn("{}: still running {} s after SIGTERM; killing it", NAME, STOP_TIMEOUT_SECONDS);
+            process.destroyForcibly().waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        }
+        // 143 (128 + SIGTERM) is how a JVM that stopped on SIGTERM exits.
+        LOG.info("{}: Kafka Connect stopped (exit code {})", NAME, process.exitValue());
+    }
+
+    /** Stops Kafka Connect if it still runs, then drops its slot. */
+    @Override
+    public void close() throws Exception {
+        try {
+            stop();
+        } finally {
+            slot.close();
+        }
+    }
+}
