@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
 import org.slf4j.Logger;
@@ -22,6 +23,9 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
 
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgedKafkaPublisher.class);
 
+    /** The prefix of camel-kafka's own headers (topic override, key, partition, timestamp). */
+    private static final String KAFKA_HEADERS = "kafka.";
+
     private final String endpointUri;
     private final PublishTracker tracker = new PublishTracker();
     private CamelContext camelContext;
@@ -36,8 +40,15 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
         tracker.failure().ifPresent(failure -> {
             throw new PublishTracker.PublishFailedException(failure);
         });
-        // The consumer may reuse its exchange once the route returns; Kafka's answer comes later.
-        Exchange send = exchange.copy();
+        // The consumer may reuse its exchange once the route returns; Kafka's answer comes later. Only
+        // the body and the kafka.* headers travel: a full copy of Debezium's headers costs more than the send.
+        Exchange send = new DefaultExchange(camelContext);
+        send.getMessage().setBody(exchange.getMessage().getBody());
+        exchange.getMessage().getHeaders().forEach((name, value) -> {
+            if (name.startsWith(KAFKA_HEADERS)) {
+                send.getMessage().setHeader(name, value);
+            }
+        });
         long ticket = tracker.begin();
         producer.process(send, doneSync -> {
             Exception error = send.getException();
