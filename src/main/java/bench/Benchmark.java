@@ -62,11 +62,14 @@ public final class Benchmark {
     private final Map<String, String> pipelineOverrides;
     private final Workload workload;
     private final String command;
+    private final LatencyPhases.Plan latencyPlan;
 
-    public Benchmark(Map<String, String> pipelineOverrides, Workload workload, String command) {
+    /** {@code latencyPlan}: the latency phases after the throughput run, if any. */
+    public Benchmark(Map<String, String> pipelineOverrides, Workload workload, String command, LatencyPhases.Plan latencyPlan) {
         this.pipelineOverrides = Map.copyOf(pipelineOverrides);
         this.workload = workload;
         this.command = command;
+        this.latencyPlan = latencyPlan;
     }
 
     public BenchResult run(Verifier verifier) throws Exception {
@@ -75,6 +78,7 @@ public final class Benchmark {
         SourceWriter.SourceWrites writes;
         StageClock.Arrivals arrivals;
         long peakHeap;
+        List<LatencyResult> latency;
         ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bench-source-writer");
             t.setDaemon(true);
@@ -118,6 +122,9 @@ public final class Benchmark {
                 writes = written.join();
                 peakHeap = memory.peakHeapBytes();
             }
+            // After the throughput run, not before: its figures stay comparable with earlier runs, and the
+            // phases measure a pipeline that is warmed up and has a history behind it, as a running one has.
+            latency = new LatencyPhases(latencyPlan, STALL_TIMEOUT).run(warehouse, writer, () -> loaded(warehouse, topic));
             LOG.info("Bench: stopping the pipeline");
         } finally {
             writerThread.shutdownNow();
@@ -136,7 +143,7 @@ public final class Benchmark {
                         workload.seed(), writes.kafkaRecords()),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
-                verification);
+                verification, latency);
     }
 
     private static List<BenchResult.Stage> stages(SourceWriter.SourceWrites writes, StageClock.Arrivals arrivals) {

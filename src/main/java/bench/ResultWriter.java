@@ -54,6 +54,7 @@ public final class ResultWriter {
                 r.memory().peakRssBytes() == null ? "unknown" : bytes(r.memory().peakRssBytes())));
         md.append("Warehouse against source: **").append(r.verification().verdict()).append("**\n\n");
         r.verification().tables().forEach(t -> md.append("- ").append(t).append('\n'));
+        md.append(LatencyTable.markdown(r.latency()));
         return md.toString();
     }
 
