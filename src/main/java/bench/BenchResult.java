@@ -5,14 +5,17 @@ import java.util.List;
 /**
  * One benchmark run: what ran where, how fast each stage carried the changes, and whether the
  * warehouse ended up equal to the source. Times are in seconds; stage times count from the first
- * source commit, except the source's own, which counts from the start of writing.
+ * source commit, except the source's own, which counts from the start of writing. The latency phases
+ * at fixed rates, if any were run, come after the throughput run.
  */
 public record BenchResult(String command, String startedAt, Machine machine, Workload workload,
                           InitialLoad initialLoad, List<Stage> stages, Memory memory, Verification verification,
-                          CatchUp catchUp) {
+                          CatchUp catchUp,
+                          List<LatencyResult> latency) {
 
     public BenchResult {
         stages = List.copyOf(stages);
+        latency = latency == null ? List.of() : List.copyOf(latency); // null in results written before there were latency phases
     }
 
     public record Machine(int cores, String cpu, long memoryBytes, String os, String java, long maxHeapBytes) {

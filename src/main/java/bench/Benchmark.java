@@ -57,11 +57,14 @@ public final class Benchmark {
     private final Workload workload;
     private final String command;
     private boolean peers = true;
+    private final LatencyPhases.Plan latencyPlan;
 
-    public Benchmark(Map<String, String> pipelineOverrides, Workload workload, String command) {
+    /** {@code latencyPlan}: the latency phases after the throughput run, if any. */
+    public Benchmark(Map<String, String> pipelineOverrides, Workload workload, String command, LatencyPhases.Plan latencyPlan) {
         this.pipelineOverrides = Map.copyOf(pipelineOverrides);
         this.workload = workload;
         this.command = command;
+        this.latencyPlan = latencyPlan;
     }
 
     /** Whether the catch-up also runs the capture's ceiling (pg_recvlogical) and peer (Kafka Connect); on by default. */
@@ -77,6 +80,7 @@ public final class Benchmark {
         StageClock.Arrivals arrivals;
         long peakHeap;
         BenchResult.CatchUp catchUp;
+        List<LatencyResult> latency;
         ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bench-source-writer");
             t.setDaemon(true);
@@ -120,6 +124,9 @@ public final class Benchmark {
                 writes = written.join();
                 peakHeap = memory.peakHeapBytes();
             }
+            // After the throughput run, not before: its figures stay comparable with earlier runs, and the
+            // phases measure a pipeline that is warmed up and has a history behind it, as a running one has.
+            latency = new LatencyPhases(latencyPlan, STALL_TIMEOUT).run(warehouse, writer, () -> loaded(warehouse, topic));
             catchUp = new CaptureCatchUp(pipeline, admin, writer,
                     new CatchUpClock(Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5)), peers)
                     .run(workload.changes());
@@ -141,7 +148,7 @@ public final class Benchmark {
                         workload.seed(), writes.kafkaRecords()),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
-                verification, catchUp);
+                verification, catchUp, latency);
     }
 
     private static List<BenchResult.Stage> stages(SourceWriter.SourceWrites writes, StageClock.Arrivals arrivals) {

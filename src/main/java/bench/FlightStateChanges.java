@@ -1,7 +1,6 @@
 package bench;
 
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * A seeded stream of changes to flight_state in a given mix, added to a statement batch one by one. Its
+ * A seeded stream of changes to flight_state in a given mix, added to a batch one by one. Its
  * user must be the table's only writer: it knows which keys exist, so every update and delete hits a row.
  * Every row image it writes has a callsign of its own, so each change can be told apart in the
  * warehouse's history. Counts changes as Debezium sees them (a key update is two) and the Kafka records
@@ -37,7 +36,7 @@ public final class FlightStateChanges {
     }
 
     /** Adds one change in the mix to the batch; returns the number of changes Debezium will see. */
-    public int addChange(Statement batch) throws SQLException {
+    public int addChange(FlightStateBatch batch) throws SQLException {
         if (keys.size() < MIN_LIVE_KEYS) {
             return addInsert(batch);
         }
@@ -48,30 +47,35 @@ public final class FlightStateChanges {
         String key = keys.get(random.nextInt(keys.size()));
         dice -= mix.insertPercent();
         if (dice < mix.updatePercent()) {
-            batch.addBatch("UPDATE flight_state SET callsign = '" + newImage() + "', velocity = " + speed()
-                    + ", latitude = " + coordinate(90) + ", last_contact = now() WHERE icao24 = '" + key + "'");
+            String callsign = newImage();
+            double velocity = speed();
+            batch.update(key, callsign, velocity, coordinate(90));
             updates++;
             return 1;
         }
         removeKey(key);
         dice -= mix.updatePercent();
         if (dice < mix.deletePercent()) {
-            batch.addBatch("DELETE FROM flight_state WHERE icao24 = '" + key + "'");
+            batch.delete(key);
             deletes++;
             return 1;
         }
-        batch.addBatch("UPDATE flight_state SET icao24 = '" + newKey() + "', callsign = '" + newImage()
-                + "' WHERE icao24 = '" + key + "'");
+        batch.changeKey(key, newKey(), newImage());
         keyUpdates++;
         return 2;
     }
 
     /** Adds the insert of a new aircraft to the batch; returns 1, the changes it makes. */
-    public int addInsert(Statement batch) throws SQLException {
-        batch.addBatch("INSERT INTO flight_state (icao24, callsign, origin_country, last_contact, longitude, latitude,"
-                + " velocity, on_ground, sensors, squawk) VALUES ('" + newKey() + "', '" + newImage() + "', 'Chaos', now(), "
-                + coordinate(180) + ", " + coordinate(90) + ", " + speed() + ", " + random.nextBoolean()
-                + ", '{" + random.nextInt(10) + "," + random.nextInt(10) + "}', '" + (1000 + random.nextInt(6777)) + "')");
+    public int addInsert(FlightStateBatch batch) throws SQLException {
+        String key = newKey();
+        String callsign = newImage();
+        double longitude = coordinate(180);
+        double latitude = coordinate(90);
+        double velocity = speed();
+        boolean onGround = random.nextBoolean();
+        int[] sensors = {random.nextInt(10), random.nextInt(10)};
+        String squawk = String.valueOf(1000 + random.nextInt(6777));
+        batch.insert(key, callsign, longitude, latitude, velocity, onGround, sensors, squawk);
         inserts++;
         return 1;
     }

@@ -55,6 +55,7 @@ public final class ResultWriter {
         md.append("Warehouse against source: **").append(r.verification().verdict()).append("**\n\n");
         r.verification().tables().forEach(t -> md.append("- ").append(t).append('\n'));
         md.append('\n').append(CatchUpTable.markdown(r.catchUp()));
+        md.append(LatencyTable.markdown(r.latency()));
         return md.toString();
     }
 

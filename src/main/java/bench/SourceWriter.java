@@ -2,7 +2,6 @@ package bench;
 
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Random;
 import javax.sql.DataSource;
@@ -11,8 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Writes the benchmark's changes to the source as fast as one connection can: each transaction is one
- * JDBC batch of plain statements (one round trip, run in order, so a transaction may touch a row
- * several times as real ones do), and its commit time is recorded.
+ * {@link PreparedFlightStateBatch} (a round trip per kind of change), and its commit time is recorded.
+ * The one writer of flight_state for the whole run: the throughput phase, and the latency phases
+ * through {@link #session()}, draw their changes from the same stream.
  */
 public final class SourceWriter {
 
@@ -33,16 +33,14 @@ public final class SourceWriter {
 
     /** Inserts {@code rows} new aircraft in transactions of the largest size. */
     public void preload(int rows) throws SQLException {
-        try (Connection c = source.getConnection()) {
+        try (Connection c = source.getConnection(); PreparedFlightStateBatch batch = new PreparedFlightStateBatch(c)) {
             c.setAutoCommit(false);
             for (int done = 0; done < rows; ) {
                 int size = Math.min(maxTransaction, rows - done);
-                try (Statement s = c.createStatement()) {
-                    for (int i = 0; i < size; i++) {
-                        changes.addInsert(s);
-                    }
-                    s.executeBatch();
+                for (int i = 0; i < size; i++) {
+                    changes.addInsert(batch);
                 }
+                batch.execute();
                 c.commit();
                 done += size;
             }
@@ -60,24 +58,16 @@ public final class SourceWriter {
         long[] commitNanos = new long[1024];
         int transactions = 0;
         long started = System.nanoTime();
-        try (Connection c = source.getConnection()) {
-            c.setAutoCommit(false);
+        try (Session session = session()) {
             long done = 0;
             while (done < count) {
                 int size = 1 + random.nextInt((int) Math.min(maxTransaction, count - done));
-                int inTransaction = 0;
-                try (Statement s = c.createStatement()) {
-                    while (inTransaction < size) {
-                        inTransaction += changes.addChange(s);
-                    }
-                    s.executeBatch();
-                }
-                c.commit();
+                Commit commit = session.commit(size);
                 if (transactions == commitNanos.length) {
                     commitNanos = Arrays.copyOf(commitNanos, transactions * 2);
                 }
-                commitNanos[transactions++] = System.nanoTime();
-                done += inTransaction;
+                commitNanos[transactions++] = commit.nanos();
+                done += commit.changes();
                 written = done;
             }
         }
@@ -93,6 +83,61 @@ public final class SourceWriter {
     /** Changes committed so far by {@link #write}, for progress reports from other threads. */
     public long written() {
         return written;
+    }
+
+    /** Kafka records the capture makes of every change written so far, the preload included. */
+    public long kafkaRecords() {
+        return changes.kafkaRecords();
+    }
+
+    /** A connection to commit transactions on, one at a time, from one thread. */
+    public Session session() throws SQLException {
+        return new Session(source.getConnection());
+    }
+
+    public final class Session implements AutoCloseable {
+
+        private final Connection connection;
+        private final PreparedFlightStateBatch batch;
+
+        private Session(Connection connection) throws SQLException {
+            this.connection = connection;
+            try {
+                connection.setAutoCommit(false);
+                this.batch = new PreparedFlightStateBatch(connection);
+            } catch (SQLException | RuntimeException e) {
+                connection.close();
+                throw e;
+            }
+        }
+
+        /** Writes at least {@code size} changes in the mix in one transaction (a key update is two) and commits it. */
+        public Commit commit(int size) throws SQLException {
+            long recordsBefore = changes.kafkaRecords();
+            int inTransaction = 0;
+            while (inTransaction < size) {
+                inTransaction += changes.addChange(batch);
+            }
+            batch.execute();
+            connection.commit();
+            return new Commit(inTransaction, changes.kafkaRecords() - recordsBefore, System.nanoTime());
+        }
+
+        @Override
+        public void close() throws SQLException {
+            try (connection; batch) {
+                // closes the statements, then the connection
+            }
+        }
+    }
+
+    /**
+     * One committed transaction.
+     *
+     * @param kafkaRecords records the capture puts in Kafka for its changes
+     * @param nanos        System.nanoTime() right after the commit returned
+     */
+    public record Commit(int changes, long kafkaRecords, long nanos) {
     }
 
     /**

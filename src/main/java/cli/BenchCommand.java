@@ -4,9 +4,12 @@ import app.PipelineSettings;
 import bench.BenchResult;
 import bench.Benchmark;
 import bench.ChangeMix;
+import bench.LatencyPhases;
 import bench.ResultWriter;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -25,6 +28,8 @@ import picocli.CommandLine.Spec;
             "Run the pipeline on embedded services with the OpenSky poll off, preload the table, write changes"
                     + " (10% inserts, 85% updates, 5% deletes) as fast as PostgreSQL takes them, and measure when"
                     + " Kafka and the warehouse hold every one; then check the warehouse equals the source.",
+            "Then, for each --latency-rates, write at that rate for --latency-seconds and measure each transaction's"
+                    + " latency from its source commit until the warehouse holds it.",
             "Then stop the capture, write as many changes again, and clock how fast the capture catches up on"
                     + " that WAL beside its physical ceiling (pg_recvlogical) and its peer (Kafka Connect running the"
                     + " Debezium connector), each reading the same WAL from a slot of its own.",
@@ -46,6 +51,18 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the workload's random choices (default: ${DEFAULT-VALUE}).")
     long seed = 42;
 
+    @Option(names = "--latency-rates", split = ",", paramLabel = "RATE",
+            description = "After the throughput run, one latency phase per rate, in changes/s; 'none' for no phases"
+                    + " (default: ${DEFAULT-VALUE}).")
+    List<String> latencyRates = List.of("2000", "10000");
+
+    @Option(names = "--latency-seconds", description = "How long each latency phase writes (default: ${DEFAULT-VALUE}).")
+    double latencySeconds = 30;
+
+    @Option(names = "--latency-tick-ms",
+            description = "In latency phases, one transaction of rate × tick changes every tick (default: ${DEFAULT-VALUE}).")
+    int latencyTickMs = 20;
+
     @Option(names = "--out", description = "Folder for results.json and results.md (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("target", "bench-results");
 
@@ -60,6 +77,7 @@ public class BenchCommand implements Callable<Integer> {
         if (changes < 1 || aircraft < 1 || maxTransaction < 1) {
             throw new ParameterException(spec.commandLine(), "--changes, --aircraft and --max-transaction must be 1 or more");
         }
+        LatencyPhases.Plan latency = latencyPlan();
         options.dataDir = options.resolve().dataDir().resolve("bench").toString();
         options.settings.put("flightcdc.opensky.poll-enabled", "false");
         PipelineSettings settings = options.resolve();
@@ -76,12 +94,31 @@ public class BenchCommand implements Callable<Integer> {
         Map<String, String> overrides = options.overrides();
         String command = "flight-cdc " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchResult result = new Benchmark(overrides, new Benchmark.Workload(changes, aircraft, maxTransaction, seed,
-                ChangeMix.BENCHMARK), command).withPeers(!noPeers).run(() -> VerifyCommand.compareAll(settings, 20));
+                ChangeMix.BENCHMARK), command, latency).withPeers(!noPeers).run(() -> VerifyCommand.compareAll(settings, 20));
 
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(new ResultWriter().write(result, out));
         stdout.println("Results written to " + out.resolve(ResultWriter.JSON) + " and " + out.resolve(ResultWriter.MARKDOWN));
         stdout.flush();
         return result.verification().matches() ? 0 : 1;
+    }
+
+    private LatencyPhases.Plan latencyPlan() {
+        if (latencyRates.equals(List.of("none"))) {
+            return LatencyPhases.Plan.none();
+        }
+        List<Integer> rates;
+        try {
+            rates = latencyRates.stream().map(Integer::valueOf).toList();
+        } catch (NumberFormatException e) {
+            throw new ParameterException(spec.commandLine(), "--latency-rates takes whole changes/s, like 2000,10000, or none");
+        }
+        if (latencyTickMs < 1 || latencySeconds * 1000 < latencyTickMs
+                || rates.stream().anyMatch(r -> r < 1 || r * latencySeconds < 1)) {
+            throw new ParameterException(spec.commandLine(), "--latency-rates must be 1 or more, and each phase at least one"
+                    + " tick long (--latency-tick-ms 1 or more) and long enough for one change at its rate");
+        }
+        return new LatencyPhases.Plan(rates, Duration.ofMillis(Math.round(latencySeconds * 1000)),
+                Duration.ofMillis(latencyTickMs));
     }
 }

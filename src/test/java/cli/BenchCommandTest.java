@@ -3,6 +3,7 @@ package cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import bench.BenchResult;
+import bench.LatencyResult;
 import bench.ResultWriter;
 import e2e.FreePorts;
 import java.io.PrintWriter;
@@ -32,6 +33,7 @@ class BenchCommandTest {
         cli.setOut(new PrintWriter(stdout));
 
         int exitCode = cli.execute("bench", "--changes", "2000", "--aircraft", "500", "--seed", "7",
+                "--latency-rates", "200,1000", "--latency-seconds", "2", "--latency-tick-ms", "50",
                 "--data-dir", dir.toString(), "--out", out.toString(),
                 "-D", "flightcdc.source.embedded-port=" + FreePorts.one(),
                 "-D", "flightcdc.kafka.embedded-port=" + FreePorts.pair());
@@ -60,8 +62,25 @@ class BenchCommandTest {
         assertThat(result.command()).startsWith("flight-cdc bench --changes 2000");
         assertThat(result.verification().matches()).isTrue();
         assertThat(result.verification().tables()).singleElement().asString().endsWith("— MATCH");
+        assertThat(result.latency()).extracting(LatencyResult::targetChangesPerSecond).containsExactly(200, 1000);
+        assertThat(result.latency()).allSatisfy(phase -> {
+            assertThat(phase.seconds()).isGreaterThanOrEqualTo(2.0);
+            assertThat(phase.tickMillis()).isEqualTo(50);
+            assertThat(phase.ticks()).isEqualTo(40); // 2 s of 50 ms ticks
+            // One transaction of rate × tick changes per tick written; ticks not reached in time are left out.
+            assertThat(phase.transactions()).isBetween(1L, (long) phase.ticks());
+            assertThat(phase.lateTicks()).isBetween(0, phase.ticks());
+            assertThat(phase.changes()).isEqualTo(phase.transactions() * phase.targetChangesPerSecond() / 20);
+            assertThat(phase.kafkaRecords()).isGreaterThanOrEqualTo(phase.changes());
+            assertThat(phase.writtenChangesPerSecond()).isPositive().isLessThanOrEqualTo(phase.targetChangesPerSecond());
+            LatencyResult.Latency ms = phase.latencyMs();
+            assertThat(ms.p50()).isPositive();
+            assertThat(ms.p95()).isGreaterThanOrEqualTo(ms.p50());
+            assertThat(ms.p99()).isGreaterThanOrEqualTo(ms.p95());
+            assertThat(ms.max()).isGreaterThanOrEqualTo(ms.p99());
+        });
         assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("| warehouse: loaded (end to end) |",
-                "**MATCH**", "2,000 changes");
+                "**MATCH**", "2,000 changes", "## Latency at fixed rates", "| 1,000 | ");
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
 
         // The catch-up on one pre-written stretch of WAL: the ceiling (where pg_recvlogical is installed), the

@@ -2,9 +2,9 @@ package e2e;
 
 import bench.ChangeMix;
 import bench.FlightStateChanges;
+import bench.PreparedFlightStateBatch;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.Statement;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -59,19 +59,17 @@ final class ChangeGenerator implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+             PreparedFlightStateBatch batch = new PreparedFlightStateBatch(c)) {
             c.setAutoCommit(false);
             while (written < changes && !stopped) {
                 int size = 1 + random.nextInt(Math.min(maxTransaction, (int) (changes - written)));
                 long inTransaction = 0;
-                try (Statement s = c.createStatement()) {
-                    // A plain statement's batch runs in order in one round trip, so one transaction may
-                    // touch a row several times, as real ones do.
-                    while (inTransaction < size) {
-                        inTransaction += changeStream.addChange(s);
-                    }
-                    s.executeBatch();
+                // One transaction may touch a row several times, as real ones do: the batch keeps each row's changes in order.
+                while (inTransaction < size) {
+                    inTransaction += changeStream.addChange(batch);
                 }
+                batch.execute();
                 c.commit();
                 written += inTransaction;
                 transactions++;

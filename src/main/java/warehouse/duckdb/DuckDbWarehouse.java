@@ -50,6 +50,7 @@ public final class DuckDbWarehouse implements Warehouse {
     private final Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
     /** How far each partition is loaded, mirrored from the progress table. */
     private final Map<KafkaPartition, PartitionProgress> loaded = new HashMap<>();
+    private volatile Runnable afterLoad = () -> { };
 
     private DuckDbWarehouse(DuckDBConnection connection) {
         this.connection = connection;
@@ -139,7 +140,16 @@ public final class DuckDbWarehouse implements Warehouse {
             write(List.of(), plan.deadLetters(), plan.progress());
         }
         loaded.putAll(plan.progress());
+        afterLoad.run();
         return result(batch, plan, applied, deadLetters.size(), started);
+    }
+
+    /**
+     * Runs {@code observer} on the loader's thread each time a batch is committed, right after: the
+     * benchmark times with it when changes became visible. {@link #progress} already tells how far.
+     */
+    public void afterLoad(Runnable observer) {
+        this.afterLoad = observer == null ? () -> { } : observer;
     }
 
     @Override

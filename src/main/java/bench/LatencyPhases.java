@@ -1,0 +1,128 @@
+package bench;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import warehouse.duckdb.DuckDbWarehouse;
+
+/**
+ * Latency at fixed rates: for each rate, once the warehouse holds every change written so far, a
+ * {@link PacedWriter} writes at that rate for the phase's time, and each transaction's latency is the
+ * time from its commit until the warehouse held its last Kafka record ({@link WarehouseVisibility}).
+ * The topic has one partition and the capture publishes in commit order, so a transaction is visible
+ * once the warehouse's stored next offset reaches the records written through it.
+ */
+public final class LatencyPhases {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LatencyPhases.class);
+    /** The writer kept the rate if it wrote this share of it: a tick lost to a pause at the very end is no shortfall. */
+    private static final double KEPT_RATE = 0.99;
+    /** The pipeline kept pace if it made the changes visible at this share of the written rate. */
+    private static final double KEPT_PACE = 0.95;
+    private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
+
+    /** One phase per rate, each {@code phase} long, one transaction per {@code tick}; no rates, no phases. */
+    public record Plan(List<Integer> changesPerSecond, Duration phase, Duration tick) {
+        public Plan {
+            changesPerSecond = List.copyOf(changesPerSecond);
+        }
+
+        public static Plan none() {
+            return new Plan(List.of(), Duration.ZERO, Duration.ofMillis(20));
+        }
+    }
+
+    private final Plan plan;
+    private final Duration stallTimeout;
+
+    public LatencyPhases(Plan plan, Duration stallTimeout) {
+        this.plan = plan;
+        this.stallTimeout = stallTimeout;
+    }
+
+    /**
+     * Runs the phases on a pipeline whose warehouse holds, or is about to, everything {@code writer} wrote;
+     * {@code loaded} reads the warehouse's stored next offsets of the written table's topic.
+     */
+    List<LatencyResult> run(DuckDbWarehouse warehouse, SourceWriter writer, LongSupplier loaded) throws Exception {
+        List<LatencyResult> results = new ArrayList<>();
+        if (plan.changesPerSecond().isEmpty()) {
+            return results;
+        }
+        try (WarehouseVisibility visibility = WarehouseVisibility.watch(warehouse, loaded)) {
+            for (int rate : plan.changesPerSecond()) {
+                results.add(phase(rate, writer, visibility));
+            }
+        }
+        return results;
+    }
+
+    private LatencyResult phase(int rate, SourceWriter writer, WarehouseVisibility visibility) throws Exception {
+        String name = String.format("Latency at %,d changes/s", rate);
+        long before = writer.kafkaRecords();
+        awaitVisible(name + ", before it starts", visibility, before);
+        if (visibility.visible() != before) {
+            throw new IllegalStateException(name + ": the warehouse holds " + visibility.visible()
+                    + " records of the topic, but " + before + " were written: the record count is wrong");
+        }
+        LOG.info("{}: the warehouse holds every change; writing for {} s, one transaction every {} ms", name,
+                plan.phase().toMillis() / 1e3, plan.tick().toMillis());
+
+        PacedWriter.Writes writes = new PacedWriter(writer, plan.tick()).write(rate, plan.phase(),
+                (elapsed, changes, records) -> LOG.info("{}: {} s, {} changes written, {} of their {} Kafka records in"
+                        + " the warehouse", name, Throughput.seconds(elapsed), changes, visibility.visible() - before, records));
+        if (writes.transactions() == 0) {
+            throw new IllegalStateException(name + ": no transaction was written in " + plan.phase().toMillis() + " ms");
+        }
+        LOG.info("{}: {} changes in {} transactions in {} s ({} changes/s; {} of {} ticks late); waiting for the warehouse",
+                name, writes.changes(), writes.transactions(), Throughput.seconds(writes.elapsedNanos()),
+                writes.changesPerSecond(), writes.lateTicks(), writes.ticks());
+        awaitVisible(name, visibility, before + writes.kafkaRecords());
+
+        LatencyResult result = result(writes, visibility, before);
+        LOG.info("{}: source commit to warehouse p50 {} ms, p95 {} ms, p99 {} ms, max {} ms; {}{}", name,
+                result.latencyMs().p50(), result.latencyMs().p95(), result.latencyMs().p99(), result.latencyMs().max(),
+                result.warehouseChangesPerSecond() == null ? "one batch made them all visible"
+                        : "the warehouse carried " + result.warehouseChangesPerSecond() + " changes/s",
+                result.writerKeptRate() ? "" : "; the writer did not keep the rate");
+        return result;
+    }
+
+    private LatencyResult result(PacedWriter.Writes writes, WarehouseVisibility visibility, long recordsBefore) {
+        int n = writes.transactions();
+        long[] latencies = new long[n];
+        for (int i = 0; i < n; i++) {
+            latencies[i] = visibility.visibleAt(recordsBefore + writes.recordsThrough()[i]) - writes.commitNanos()[i];
+        }
+        // From the first transaction's visibility to the last's: the latency the phase starts with does not count.
+        long span = visibility.visibleAt(recordsBefore + writes.kafkaRecords())
+                - visibility.visibleAt(recordsBefore + writes.recordsThrough()[0]);
+        Long carried = span <= 0 ? null : Throughput.perSecond(writes.changes() - writes.changesThrough()[0], span);
+        long written = writes.changesPerSecond();
+        return new LatencyResult(writes.targetPerSecond(), Throughput.seconds(writes.elapsedNanos()),
+                plan.tick().toMillis(), writes.ticks(), writes.lateTicks(), n, writes.changes(), writes.kafkaRecords(),
+                written, written >= KEPT_RATE * writes.targetPerSecond(), carried,
+                carried == null || carried >= KEPT_PACE * written, LatencyResult.Latency.ofNanos(Percentiles.of(latencies)));
+    }
+
+    /** Waits until the warehouse holds {@code records}, saying how far it is every few seconds. */
+    private void awaitVisible(String phase, WarehouseVisibility visibility, long records) throws InterruptedException {
+        long lastCount = visibility.visible();
+        long lastMove = System.nanoTime();
+        while (!visibility.await(records, REPORT_EVERY)) {
+            long count = visibility.visible();
+            long now = System.nanoTime();
+            if (count != lastCount) {
+                lastCount = count;
+                lastMove = now;
+            } else if (now - lastMove > stallTimeout.toNanos()) {
+                throw new IllegalStateException(phase + ": the warehouse did not move for " + stallTimeout.toSeconds()
+                        + " s; it holds " + count + " records of the topic, expected " + records);
+            }
+            LOG.info("{}: waiting for the warehouse, {} records behind", phase, records - count);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package bench;
+
+import java.util.List;
+import java.util.Locale;
+
+/** The latency phases of a result, for people: a table, how it was measured, and what fell short. */
+final class LatencyTable {
+
+    private LatencyTable() {
+    }
+
+    static String markdown(List<LatencyResult> phases) {
+        if (phases.isEmpty()) {
+            return "";
+        }
+        LatencyResult first = phases.get(0);
+        StringBuilder md = new StringBuilder("\n## Latency at fixed rates\n\n");
+        md.append(format("After the throughput run, with the warehouse holding every change before each phase: one"
+                + " transaction every %d ms (rate × %d ms of changes, the same mix) on a fixed timetable; a writer that"
+                + " falls behind writes its late ticks back to back. Latency is per transaction, from its source commit"
+                + " until the warehouse held it, exact per loaded batch: timed right after the warehouse transaction that"
+                + " made it visible committed. Percentiles are nearest-rank.%n%n", first.tickMillis(), first.tickMillis()));
+        md.append("| rate asked (changes/s) | seconds | written (changes/s) | transactions | p50 (ms) | p95 (ms) | p99 (ms)"
+                + " | max (ms) | warehouse carried (changes/s) |\n");
+        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (LatencyResult p : phases) {
+            md.append(format("| %,d | %.1f | %,d%s | %,d | %.1f | %.1f | %.1f | %.1f | %s%s |%n",
+                    p.targetChangesPerSecond(), p.seconds(), p.writtenChangesPerSecond(),
+                    p.writerKeptRate() ? "" : " (short)", p.transactions(),
+                    p.latencyMs().p50(), p.latencyMs().p95(), p.latencyMs().p99(), p.latencyMs().max(),
+                    p.warehouseChangesPerSecond() == null ? "all in one batch" : format("%,d", p.warehouseChangesPerSecond()),
+                    p.pipelineKeptPace() ? "" : " (fell behind)"));
+        }
+        md.append('\n');
+        for (LatencyResult p : phases) {
+            if (!p.writerKeptRate()) {
+                md.append(format("- At %,d changes/s the source writer fell short: it wrote %,d changes/s, and the"
+                        + " latencies are those of that rate.%n", p.targetChangesPerSecond(), p.writtenChangesPerSecond()));
+            }
+            if (p.lateTicks() > 0) {
+                md.append(format("- At %,d changes/s the writer was behind the timetable for %,d of the %,d ticks%s.%n",
+                        p.targetChangesPerSecond(), p.lateTicks(), p.ticks(), p.transactions() < p.ticks()
+                                ? format(", and had written %,d when the phase's time was up", p.transactions()) : ""));
+            }
+            if (!p.pipelineKeptPace()) {
+                md.append(format("- At %,d changes/s the pipeline fell behind: the warehouse carried %,d of the %,d"
+                                + " changes/s written, so the backlog, and with it the latency, grew for as long as the"
+                                + " phase ran; its percentiles depend on the phase's length.%n", p.targetChangesPerSecond(),
+                        p.warehouseChangesPerSecond(), p.writtenChangesPerSecond()));
+            }
+        }
+        return md.toString();
+    }
+
+    private static String format(String pattern, Object... args) {
+        return String.format(Locale.ROOT, pattern, args);
+    }
+}

@@ -1,0 +1,38 @@
+package bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class LatencyTableTest {
+
+    private static final LatencyResult.Latency MS = new LatencyResult.Latency(412.3, 655.0, 801.9, 950.2);
+
+    @Test
+    void aPhaseThatKeptUpIsARowAndNothingMore() {
+        String md = LatencyTable.markdown(List.of(
+                new LatencyResult(2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true, MS)));
+
+        assertThat(md).contains("## Latency at fixed rates", "one transaction every 20 ms",
+                        "| 2,000 | 30.0 | 2,000 | 1,500 | 412.3 | 655.0 | 801.9 | 950.2 | 1,996 |")
+                .doesNotContain("fell short", "fell behind", "behind the timetable");
+    }
+
+    @Test
+    void saysWhenTheWriterOrThePipelineCouldNotKeepUp() {
+        String md = LatencyTable.markdown(List.of(
+                new LatencyResult(10_000, 30.4, 20, 1500, 600, 900, 240_000, 252_000, 7900, false, 3100L, false, MS)));
+
+        assertThat(md).contains("| 10,000 | 30.4 | 7,900 (short) | 900 |", "| 3,100 (fell behind) |",
+                "At 10,000 changes/s the source writer fell short: it wrote 7,900 changes/s",
+                "At 10,000 changes/s the writer was behind the timetable for 600 of the 1,500 ticks, and had written 900"
+                        + " when the phase's time was up",
+                "At 10,000 changes/s the pipeline fell behind: the warehouse carried 3,100 of the 7,900 changes/s");
+    }
+
+    @Test
+    void noPhasesNoSection() {
+        assertThat(LatencyTable.markdown(List.of())).isEmpty();
+    }
+}
