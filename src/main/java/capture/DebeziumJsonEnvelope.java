@@ -1,9 +1,10 @@
 package capture;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.camel.Exchange;
@@ -20,10 +21,19 @@ import org.apache.kafka.connect.json.JsonConverterConfig;
  * JSON, and the value as the envelope {before, after, source, op, ts_ms} without embedded schemas,
  * as Kafka Connect's JsonConverter writes it. So any Debezium consumer can read the topics.
  * A delete's tombstone (no value) stays a tombstone. The record goes to the topic Debezium named.
+ *
+ * <p>Key and value are UTF-8 bytes, for Kafka's ByteArraySerializer. This runs for every change on
+ * the capture's busiest thread, so the rows JsonConverter renders are copied into the envelope as
+ * they are, not decoded to text and encoded again.
  */
 public final class DebeziumJsonEnvelope implements Processor {
 
-    private static final JsonFactory JSON = new JsonFactory();
+    /** Writes the envelope's tail as a sequence of root values, with nothing between them. */
+    private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
+    private static final byte[] BEFORE = ascii("{\"before\":");
+    private static final byte[] AFTER = ascii(",\"after\":");
+    private static final byte[] SOURCE = ascii(",\"source\":");
+    private static final byte[] NULL = ascii("null");
 
     private final JsonConverter converter = new JsonConverter();
 
@@ -45,29 +55,21 @@ public final class DebeziumJsonEnvelope implements Processor {
             in.setBody(null);
             return;
         }
-        StringWriter out = new StringWriter(512);
+        ByteArrayBuilder out = new ByteArrayBuilder(1024);
+        out.write(BEFORE);
+        out.write(json(topic, in.getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class)));
+        out.write(AFTER);
+        out.write(json(topic, in.getBody(Struct.class)));
+        out.write(SOURCE);
         try (JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeFieldName("before");
-            writeStruct(g, topic, in.getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class));
-            g.writeFieldName("after");
-            writeStruct(g, topic, in.getBody(Struct.class));
-            g.writeFieldName("source");
             writeMap(g, in.getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class));
-            g.writeStringField("op", op);
-            g.writeFieldName("ts_ms");
+            g.writeRaw(",\"op\":");
+            g.writeString(op);
+            g.writeRaw(",\"ts_ms\":");
             g.writeObject(in.getHeader(DebeziumConstants.HEADER_TIMESTAMP));
-            g.writeEndObject();
+            g.writeRaw('}');
         }
-        in.setBody(out.toString());
-    }
-
-    private void writeStruct(JsonGenerator g, String topic, Struct struct) throws IOException {
-        if (struct == null) {
-            g.writeNull();
-        } else {
-            g.writeRawValue(json(topic, struct));
-        }
+        in.setBody(out.toByteArray());
     }
 
     private static void writeMap(JsonGenerator g, Map<?, ?> map) throws IOException {
@@ -90,7 +92,11 @@ public final class DebeziumJsonEnvelope implements Processor {
         g.writeEndObject();
     }
 
-    private String json(String topic, Struct struct) {
-        return new String(converter.fromConnectData(topic, struct.schema(), struct), StandardCharsets.UTF_8);
+    private byte[] json(String topic, Struct struct) {
+        return struct == null ? NULL : converter.fromConnectData(topic, struct.schema(), struct);
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 }

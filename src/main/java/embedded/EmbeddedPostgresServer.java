@@ -52,6 +52,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_wal_senders", "10")
                     .setServerConfig("max_replication_slots", "10")
+                    // Zonky commits without waiting for the WAL flush, and logical decoding sends only flushed
+                    // WAL: with the default 200 ms between WAL writer flushes, a change waited up to 200 ms
+                    // before Debezium could see it.
+                    .setServerConfig("wal_writer_delay", "10ms")
                     .start();
             LOG.info("Embedded PostgreSQL 17 ready on 127.0.0.1:{} in {} ms (data in {})", port,
                     Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDirectory);

@@ -65,6 +65,9 @@ public class CaptureRoute extends RouteBuilder {
                 .process(new AcknowledgedKafkaPublisher("kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                         + "&requestRequiredAcks=all"
+                        // DebeziumJsonEnvelope renders key and value as UTF-8 JSON bytes.
+                        + "&keySerializer=org.apache.kafka.common.serialization.ByteArraySerializer"
+                        + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer"
                         + "&enableIdempotence=true"
                         // Keep retrying while the broker is away instead of failing the change after 2 minutes.
                         + "&deliveryTimeoutMs=2147483647"

@@ -82,7 +82,7 @@ class CaptureRouteTest extends RouteTestSupport {
         kafka.assertIsSatisfied();
         Exchange sent = kafka.getExchanges().get(0);
         assertThat(sent.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC)).isEqualTo(TOPIC);
-        assertThat(sent.getMessage().getHeader(KafkaConstants.KEY)).isEqualTo("{\"icao24\":\"abc123\"}");
+        assertThat(sent.getMessage().getHeader(KafkaConstants.KEY, String.class)).isEqualTo("{\"icao24\":\"abc123\"}");
         assertThat(JSON.readTree(sent.getMessage().getBody(String.class))).isEqualTo(JSON.readTree("""
                 {"before": {"icao24": "abc123", "callsign": "DLH1    ", "last_contact": "2024-05-01T10:00:00Z",
                             "velocity": 230.5, "sensors": [1, 2]},
@@ -118,7 +118,7 @@ class CaptureRouteTest extends RouteTestSupport {
         kafka.assertIsSatisfied();
         Exchange sent = kafka.getExchanges().get(0);
         assertThat(sent.getMessage().getBody()).isNull();
-        assertThat(sent.getMessage().getHeader(KafkaConstants.KEY)).isEqualTo("{\"icao24\":\"abc123\"}");
+        assertThat(sent.getMessage().getHeader(KafkaConstants.KEY, String.class)).isEqualTo("{\"icao24\":\"abc123\"}");
     }
 
     @Test
