@@ -22,9 +22,8 @@ import org.apache.kafka.connect.json.JsonConverterConfig;
  * as Kafka Connect's JsonConverter writes it. So any Debezium consumer can read the topics.
  * A delete's tombstone (no value) stays a tombstone. The record goes to the topic Debezium named.
  *
- * <p>Key and value are UTF-8 bytes, for Kafka's ByteArraySerializer. This runs for every change on
- * the capture's busiest thread, so the rows JsonConverter renders are copied into the envelope as
- * they are, not decoded to text and encoded again.
+ * <p>Key and value are UTF-8 bytes, for Kafka's ByteArraySerializer: the rows JsonConverter renders
+ * are copied into the envelope as they are, not decoded to text and encoded again.
  */
 public final class DebeziumJsonEnvelope implements Processor {
 
