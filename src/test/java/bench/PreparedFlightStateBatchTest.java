@@ -2,10 +2,6 @@ package bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import e2e.FreePorts;
-import embedded.EmbeddedPostgresServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,25 +14,23 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import source.SourceDatabase;
+import source.TestSource;
 
 /** The batch groups a transaction's changes by kind: each row must still see its own changes in order. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class PreparedFlightStateBatchTest {
 
-    private EmbeddedPostgresServer postgres;
+    private TestSource postgres;
     private SourceDatabase source;
 
     @BeforeAll
     void start() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "pg")), "batch-");
-        postgres = EmbeddedPostgresServer.start(dir, FreePorts.one());
-        source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres");
-        source.migrate();
+        postgres = TestSource.start("batch");
+        source = postgres.database();
     }
 
     @AfterAll
     void stop() throws Exception {
-        source.close();
         postgres.close();
     }
 

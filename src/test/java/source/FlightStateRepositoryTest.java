@@ -2,10 +2,6 @@ package source;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import e2e.FreePorts;
-import embedded.EmbeddedPostgresServer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -26,22 +22,19 @@ class FlightStateRepositoryTest {
 
     private static final long T0 = 1_714_557_600L;
 
-    private EmbeddedPostgresServer postgres;
+    private TestSource postgres;
     private SourceDatabase source;
     private FlightStateRepository repository;
 
     @BeforeAll
     void start() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "pg")), "repository-");
-        postgres = EmbeddedPostgresServer.start(dir, FreePorts.one());
-        source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres");
-        source.migrate();
+        postgres = TestSource.start("repository");
+        source = postgres.database();
         repository = new FlightStateRepository(source.dataSource(), 60);
     }
 
     @AfterAll
     void stop() throws Exception {
-        source.close();
         postgres.close();
     }
 

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import app.StartupException;
-import e2e.FreePorts;
-import embedded.EmbeddedPostgresServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,20 +28,18 @@ class ReplicationPreflightTest {
     private static final List<TableId> CAPTURED = List.of(new TableId("public", "flight_state"));
 
     private Path dir;
-    private EmbeddedPostgresServer postgres;
+    private TestSource postgres;
     private SourceDatabase source;
 
     @BeforeAll
     void start() throws Exception {
-        dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "pg")), "preflight-");
-        postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), FreePorts.one());
-        source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres");
-        source.migrate();
+        postgres = TestSource.start("preflight");
+        source = postgres.database();
+        dir = postgres.dir();
     }
 
     @AfterAll
     void stop() throws Exception {
-        source.close();
         postgres.close();
     }
 
