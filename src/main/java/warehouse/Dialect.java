@@ -21,6 +21,9 @@ public interface Dialect {
 
     String timestamptzType();
 
+    /** The time now, as a timestamp with time zone: when a row was loaded or set aside. */
+    String currentTimestamp();
+
     /** Converts epoch milliseconds to a timestamp with time zone. */
     String epochMillisToTimestamptz(String expression);
 

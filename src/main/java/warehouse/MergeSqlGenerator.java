@@ -79,7 +79,7 @@ public final class MergeSqlGenerator {
                         "_kafka_partition", "_kafka_offset"), t.columns().stream().map(Column::name))
                 .map(d::quote).collect(Collectors.joining(", "));
         return "INSERT INTO " + d.quote(historyTable(t)) + " (" + columns + ")\nSELECT " + d.quote("_op") + ", " + d.quote("_lsn") + ", "
-                + d.quote("_tx_id") + ", " + d.epochMillisToTimestamptz(d.quote("_source_ts_ms")) + ", now(), "
+                + d.quote("_tx_id") + ", " + d.epochMillisToTimestamptz(d.quote("_source_ts_ms")) + ", " + d.currentTimestamp() + ", "
                 + d.quote("_kafka_topic") + ", " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset")
                 + ",\n  " + typedColumns(t) + "\nFROM " + d.quote(stageTable(t))
                 + "\nORDER BY " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset");
@@ -122,7 +122,7 @@ public final class MergeSqlGenerator {
 
     /** Parameters: topic, partition, offset, source table, reason, event. */
     public String insertDeadLetter() {
-        return "INSERT INTO " + d.quote(DEAD_LETTER_TABLE) + " VALUES (now(), ?, ?, ?, ?, ?, ?)";
+        return "INSERT INTO " + d.quote(DEAD_LETTER_TABLE) + " VALUES (" + d.currentTimestamp() + ", ?, ?, ?, ?, ?, ?)";
     }
 
     /** A TRUNCATE in the source empties the current state; the history keeps it as a change of its own. */

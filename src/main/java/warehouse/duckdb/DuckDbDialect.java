@@ -84,6 +84,11 @@ public final class DuckDbDialect implements Dialect {
     }
 
     @Override
+    public String currentTimestamp() {
+        return "now()";
+    }
+
+    @Override
     public String epochMillisToTimestamptz(String expression) {
         return "to_timestamp(CAST(" + expression + " AS DOUBLE) / 1000)";
     }

@@ -1,0 +1,116 @@
+package warehouse.snowflake;
+
+import java.sql.SQLException;
+import java.util.Locale;
+import warehouse.Column;
+import warehouse.Dialect;
+
+/**
+ * Snowflake's identifiers and types, for the shared MERGE generator (JDBC MERGE mode).
+ *
+ * <p>Identifiers are quoted in upper case: Snowflake folds unquoted names to upper case, so analysts
+ * can write {@code select * from flight_state} without quotes and still reach the loader's tables.
+ */
+public final class SnowflakeDialect implements Dialect {
+
+    @Override
+    public String quote(String identifier) {
+        return '"' + identifier.toUpperCase(Locale.ROOT).replace("\"", "\"\"") + '"';
+    }
+
+    @Override
+    public String type(Column column) {
+        if (column.array()) {
+            // Snowflake's ARRAY holds semi-structured values; PostgreSQL's element type has no place in it.
+            return "ARRAY";
+        }
+        return switch (column.type()) {
+            case TEXT -> "VARCHAR";
+            case JSON -> "VARIANT";
+            case BOOLEAN -> "BOOLEAN";
+            case SMALLINT -> "SMALLINT";
+            case INTEGER -> "INTEGER";
+            case BIGINT -> "BIGINT";
+            case REAL, DOUBLE -> "FLOAT";
+            // Snowflake's widest number; PostgreSQL numeric beyond it does not fit any Snowflake number.
+            case NUMERIC -> "NUMBER(38,9)";
+            case DATE -> "DATE";
+            case TIMESTAMP -> "TIMESTAMP_NTZ";
+            case TIMESTAMPTZ -> "TIMESTAMP_TZ";
+        };
+    }
+
+    /**
+     * Strict conversions, never TRY_: a value that does not fit must fail the batch, so that it is set
+     * aside in the dead-letter table with the reason instead of landing as NULL.
+     */
+    @Override
+    public String castFromText(String expression, Column column) {
+        if (column.array()) {
+            return "CAST(PARSE_JSON(" + expression + ") AS ARRAY)";
+        }
+        return switch (column.type()) {
+            case TEXT -> expression;
+            case JSON -> "PARSE_JSON(" + expression + ")";
+            // Debezium's default (adaptive) time precision: dates as days, timestamps as microseconds since the epoch.
+            case DATE -> "DATEADD(day, CAST(" + expression + " AS INTEGER), DATE '1970-01-01')";
+            case TIMESTAMP -> "TO_TIMESTAMP_NTZ(CAST(" + expression + " AS BIGINT), 6)";
+            // Debezium renders timestamptz as an ISO-8601 string with its offset.
+            case TIMESTAMPTZ -> "TO_TIMESTAMP_TZ(" + expression + ")";
+            default -> "CAST(" + expression + " AS " + type(column) + ")";
+        };
+    }
+
+    @Override
+    public String textType() {
+        return "VARCHAR";
+    }
+
+    @Override
+    public String bigintType() {
+        return "BIGINT";
+    }
+
+    @Override
+    public String integerType() {
+        return "INTEGER";
+    }
+
+    @Override
+    public String timestamptzType() {
+        return "TIMESTAMP_TZ";
+    }
+
+    @Override
+    public String currentTimestamp() {
+        return "CURRENT_TIMESTAMP()";
+    }
+
+    @Override
+    public String epochMillisToTimestamptz(String expression) {
+        return "TO_TIMESTAMP_TZ(" + expression + ", 3)";
+    }
+
+    /** Yes: Snowflake does not enforce it, and tools that read the catalog learn the key from it. */
+    @Override
+    public boolean declaresPrimaryKey() {
+        return true;
+    }
+
+    /** A temporary table: it lives as long as the loader's session, and no other session sees it. */
+    @Override
+    public String createStageTable(String name, String columns) {
+        return "CREATE TEMPORARY TABLE IF NOT EXISTS " + name + " (" + columns + ")";
+    }
+
+    /**
+     * SQLSTATE class 22 (data exception: a value that does not convert or does not fit) and 23 (a broken
+     * constraint, such as NOT NULL), as the Snowflake JDBC driver reports them; anything else, such as a
+     * lost connection or a suspended warehouse, is worth retrying.
+     */
+    @Override
+    public boolean refusesData(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23"));
+    }
+}

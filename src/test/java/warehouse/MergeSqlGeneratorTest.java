@@ -1,0 +1,138 @@
+package warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import warehouse.duckdb.DuckDbDialect;
+import warehouse.snowflake.SnowflakeDialect;
+
+/**
+ * Golden SQL of the one MERGE generator, for each dialect: a change here is a change to what every
+ * warehouse runs, so it has to be made on purpose. DuckDB's statements also run for real in
+ * DuckDbWarehouseTest and the end-to-end tests; Snowflake's are checked here only (no account).
+ */
+class MergeSqlGeneratorTest {
+
+    private static final TableSchema FLIGHT_STATE = new TableSchema(new TableId("public", "flight_state"), List.of(
+            new Column("icao24", ColumnType.TEXT, false),
+            new Column("time_position", ColumnType.TIMESTAMPTZ, false),
+            new Column("velocity", ColumnType.DOUBLE, false),
+            new Column("on_ground", ColumnType.BOOLEAN, false),
+            new Column("sensors", ColumnType.INTEGER, true)), List.of("icao24"));
+
+    private final MergeSqlGenerator duckdb = new MergeSqlGenerator(new DuckDbDialect());
+    private final MergeSqlGenerator snowflake = new MergeSqlGenerator(new SnowflakeDialect());
+
+    @Test
+    void duckdbMergesTheLastChangePerKey() {
+        assertThat(duckdb.mergeFromStage(FLIGHT_STATE)).isEqualTo("""
+                MERGE INTO "flight_state" AS t
+                USING (
+                  SELECT "_op", "icao24" AS "icao24", CAST("time_position" AS TIMESTAMPTZ) AS "time_position", \
+                CAST("velocity" AS DOUBLE) AS "velocity", CAST("on_ground" AS BOOLEAN) AS "on_ground", \
+                CAST("sensors" AS INTEGER[]) AS "sensors"
+                  FROM "_stage_flight_state"
+                  QUALIFY row_number() OVER (PARTITION BY "icao24" ORDER BY "_kafka_offset" DESC) = 1
+                ) AS s
+                ON t."icao24" = s."icao24"
+                WHEN MATCHED AND s."_op" = 'd' THEN DELETE
+                WHEN MATCHED THEN UPDATE SET "time_position" = s."time_position", "velocity" = s."velocity", \
+                "on_ground" = s."on_ground", "sensors" = s."sensors"
+                WHEN NOT MATCHED AND s."_op" <> 'd' THEN INSERT ("icao24", "time_position", "velocity", "on_ground", \
+                "sensors") VALUES (s."icao24", s."time_position", s."velocity", s."on_ground", s."sensors")""");
+    }
+
+    @Test
+    void snowflakeMergesTheLastChangePerKeyWithItsOwnIdentifiersAndCasts() {
+        assertThat(snowflake.mergeFromStage(FLIGHT_STATE)).isEqualTo("""
+                MERGE INTO "FLIGHT_STATE" AS t
+                USING (
+                  SELECT "_OP", "ICAO24" AS "ICAO24", TO_TIMESTAMP_TZ("TIME_POSITION") AS "TIME_POSITION", \
+                CAST("VELOCITY" AS FLOAT) AS "VELOCITY", CAST("ON_GROUND" AS BOOLEAN) AS "ON_GROUND", \
+                CAST(PARSE_JSON("SENSORS") AS ARRAY) AS "SENSORS"
+                  FROM "_STAGE_FLIGHT_STATE"
+                  QUALIFY row_number() OVER (PARTITION BY "ICAO24" ORDER BY "_KAFKA_OFFSET" DESC) = 1
+                ) AS s
+                ON t."ICAO24" = s."ICAO24"
+                WHEN MATCHED AND s."_OP" = 'd' THEN DELETE
+                WHEN MATCHED THEN UPDATE SET "TIME_POSITION" = s."TIME_POSITION", "VELOCITY" = s."VELOCITY", \
+                "ON_GROUND" = s."ON_GROUND", "SENSORS" = s."SENSORS"
+                WHEN NOT MATCHED AND s."_OP" <> 'd' THEN INSERT ("ICAO24", "TIME_POSITION", "VELOCITY", "ON_GROUND", \
+                "SENSORS") VALUES (s."ICAO24", s."TIME_POSITION", s."VELOCITY", s."ON_GROUND", s."SENSORS")""");
+    }
+
+    @Test
+    void snowflakeHistoryKeepsEveryChangeInKafkaOrderWithItsCommitAndLoadTimes() {
+        assertThat(snowflake.insertHistoryFromStage(FLIGHT_STATE)).isEqualTo("""
+                INSERT INTO "FLIGHT_STATE_HISTORY" ("_OP", "_LSN", "_TX_ID", "_SOURCE_TS", "_LOADED_AT", "_KAFKA_TOPIC", \
+                "_KAFKA_PARTITION", "_KAFKA_OFFSET", "ICAO24", "TIME_POSITION", "VELOCITY", "ON_GROUND", "SENSORS")
+                SELECT "_OP", "_LSN", "_TX_ID", TO_TIMESTAMP_TZ("_SOURCE_TS_MS", 3), CURRENT_TIMESTAMP(), "_KAFKA_TOPIC", \
+                "_KAFKA_PARTITION", "_KAFKA_OFFSET",
+                  "ICAO24" AS "ICAO24", TO_TIMESTAMP_TZ("TIME_POSITION") AS "TIME_POSITION", \
+                CAST("VELOCITY" AS FLOAT) AS "VELOCITY", CAST("ON_GROUND" AS BOOLEAN) AS "ON_GROUND", \
+                CAST(PARSE_JSON("SENSORS") AS ARRAY) AS "SENSORS"
+                FROM "_STAGE_FLIGHT_STATE"
+                ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET\"""");
+        assertThat(duckdb.insertHistoryFromStage(FLIGHT_STATE))
+                .contains("to_timestamp(CAST(\"_source_ts_ms\" AS DOUBLE) / 1000), now(), ");
+    }
+
+    @Test
+    void currentStateTablesDeclareTheKeyWhereItCostsNothing() {
+        assertThat(snowflake.createCurrentTable(FLIGHT_STATE)).isEqualTo("""
+                CREATE TABLE IF NOT EXISTS "FLIGHT_STATE" (
+                  "ICAO24" VARCHAR,
+                  "TIME_POSITION" TIMESTAMP_TZ,
+                  "VELOCITY" FLOAT,
+                  "ON_GROUND" BOOLEAN,
+                  "SENSORS" ARRAY,
+                  PRIMARY KEY ("ICAO24")
+                )""");
+        // DuckDB would maintain an index on every MERGE (see DuckDbDialect.declaresPrimaryKey).
+        assertThat(duckdb.createCurrentTable(FLIGHT_STATE)).isEqualTo("""
+                CREATE TABLE IF NOT EXISTS "flight_state" (
+                  "icao24" VARCHAR,
+                  "time_position" TIMESTAMPTZ,
+                  "velocity" DOUBLE,
+                  "on_ground" BOOLEAN,
+                  "sensors" INTEGER[]
+                )""");
+    }
+
+    @Test
+    void snowflakeStagesInATemporaryTableOfText() {
+        assertThat(snowflake.createStageTable(FLIGHT_STATE)).isEqualTo("CREATE TEMPORARY TABLE IF NOT EXISTS"
+                + " \"_STAGE_FLIGHT_STATE\" (\"_OP\" VARCHAR, \"_LSN\" BIGINT, \"_TX_ID\" BIGINT, \"_SOURCE_TS_MS\" BIGINT,"
+                + " \"_KAFKA_TOPIC\" VARCHAR, \"_KAFKA_PARTITION\" INTEGER, \"_KAFKA_OFFSET\" BIGINT, \"ICAO24\" VARCHAR,"
+                + " \"TIME_POSITION\" VARCHAR, \"VELOCITY\" VARCHAR, \"ON_GROUND\" VARCHAR, \"SENSORS\" VARCHAR)");
+        assertThat(snowflake.insertDeadLetter())
+                .isEqualTo("INSERT INTO \"_FLIGHTCDC_DEAD_LETTER\" VALUES (CURRENT_TIMESTAMP(), ?, ?, ?, ?, ?, ?)");
+    }
+
+    @Test
+    void snowflakeMapsEverySourceType() {
+        SnowflakeDialect d = new SnowflakeDialect();
+        assertThat(Arrays.stream(ColumnType.values()).map(t -> d.type(new Column("c", t, false))).toList())
+                .containsExactly("VARCHAR", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "FLOAT", "NUMBER(38,9)",
+                        "DATE", "TIMESTAMP_NTZ", "TIMESTAMP_TZ", "VARIANT");
+        assertThat(d.type(new Column("c", ColumnType.TEXT, true))).isEqualTo("ARRAY");
+        // Debezium's adaptive precision: days and microseconds since the epoch.
+        assertThat(d.castFromText("x", new Column("c", ColumnType.DATE, false)))
+                .isEqualTo("DATEADD(day, CAST(x AS INTEGER), DATE '1970-01-01')");
+        assertThat(d.castFromText("x", new Column("c", ColumnType.TIMESTAMP, false)))
+                .isEqualTo("TO_TIMESTAMP_NTZ(CAST(x AS BIGINT), 6)");
+        assertThat(d.castFromText("x", new Column("c", ColumnType.JSON, false))).isEqualTo("PARSE_JSON(x)");
+    }
+
+    @Test
+    void snowflakeSetsAsideOnlyWhatTheDataCausedAndRetriesTheRest() {
+        SnowflakeDialect d = new SnowflakeDialect();
+        assertThat(d.refusesData(new SQLException("Numeric value 'abc' is not recognized", "22018"))).isTrue();
+        assertThat(d.refusesData(new SQLException("NULL result in a non-nullable column", "23502"))).isTrue();
+        assertThat(d.refusesData(new SQLException("JDBC driver encountered communication error", "08001"))).isFalse();
+        assertThat(d.refusesData(new SQLException("no state"))).isFalse();
+    }
+}
