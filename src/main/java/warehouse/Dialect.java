@@ -13,11 +13,18 @@ public interface Dialect {
     /** Converts {@code expression}, the column's value as Debezium's JSON rendered to text, to its type. */
     String castFromText(String expression, Column column);
 
-    String textType();
+    /** Standard SQL's names for the loader's own columns; a warehouse that calls them otherwise overrides these. */
+    default String textType() {
+        return "VARCHAR";
+    }
 
-    String bigintType();
+    default String bigintType() {
+        return "BIGINT";
+    }
 
-    String integerType();
+    default String integerType() {
+        return "INTEGER";
+    }
 
     String timestamptzType();
 

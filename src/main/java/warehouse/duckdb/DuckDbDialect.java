@@ -64,21 +64,6 @@ public final class DuckDbDialect implements Dialect {
     }
 
     @Override
-    public String textType() {
-        return "VARCHAR";
-    }
-
-    @Override
-    public String bigintType() {
-        return "BIGINT";
-    }
-
-    @Override
-    public String integerType() {
-        return "INTEGER";
-    }
-
-    @Override
     public String timestamptzType() {
         return "TIMESTAMPTZ";
     }

@@ -62,21 +62,6 @@ public final class SnowflakeDialect implements Dialect {
     }
 
     @Override
-    public String textType() {
-        return "VARCHAR";
-    }
-
-    @Override
-    public String bigintType() {
-        return "BIGINT";
-    }
-
-    @Override
-    public String integerType() {
-        return "INTEGER";
-    }
-
-    @Override
     public String timestamptzType() {
         return "TIMESTAMP_TZ";
     }
