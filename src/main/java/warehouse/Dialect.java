@@ -31,6 +31,9 @@ public interface Dialect {
     /** The time now, as a timestamp with time zone: when a row was loaded or set aside. */
     String currentTimestamp();
 
+    /** Whole seconds from timestamp {@code from} to timestamp {@code to}. */
+    String secondsBetween(String from, String to);
+
     /** Converts epoch milliseconds to a timestamp with time zone. */
     String epochMillisToTimestamptz(String expression);
 

@@ -74,6 +74,11 @@ public final class DuckDbDialect implements Dialect {
     }
 
     @Override
+    public String secondsBetween(String from, String to) {
+        return "date_diff('second', " + from + ", " + to + ")";
+    }
+
+    @Override
     public String epochMillisToTimestamptz(String expression) {
         return "to_timestamp(CAST(" + expression + " AS DOUBLE) / 1000)";
     }

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ import warehouse.ChangeEvent;
 import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
 import warehouse.DeadLetter;
+import warehouse.FlightAnalyticsViews;
 import warehouse.KafkaPartition;
 import warehouse.LoadPlan;
 import warehouse.PartitionProgress;
@@ -108,6 +110,17 @@ public final class DuckDbWarehouse implements Warehouse {
                 s.execute(sql.createStageTable(t));
                 tables.put(t.id(), new PreparedTable(t, sql.stageTable(t), sql.clearStage(t),
                         sql.insertHistoryFromStage(t), sql.mergeFromStage(t), sql.truncateCurrent(t)));
+            }
+            PreparedTable flights = tables.get(FlightAnalyticsViews.FLIGHT_STATE);
+            if (flights != null) {
+                Set<String> missing = FlightAnalyticsViews.missingColumns(flights.schema());
+                if (missing.isEmpty()) {
+                    for (String view : new FlightAnalyticsViews(dialect).createStatements()) {
+                        s.execute(view);
+                    }
+                } else {
+                    LOG.warn("Analytics views not created: {} lacks the columns {}", FlightAnalyticsViews.FLIGHT_STATE, missing);
+                }
             }
             try (ResultSet rs = s.executeQuery("SELECT topic, \"partition\", next_offset, newest_last_commit_lsn,"
                     + " newest_lsn, newest_order FROM " + PROGRESS)) {

@@ -72,6 +72,11 @@ public final class SnowflakeDialect implements Dialect {
     }
 
     @Override
+    public String secondsBetween(String from, String to) {
+        return "DATEDIFF(second, " + from + ", " + to + ")";
+    }
+
+    @Override
     public String epochMillisToTimestamptz(String expression) {
         return "TO_TIMESTAMP_TZ(" + expression + ", 3)";
     }

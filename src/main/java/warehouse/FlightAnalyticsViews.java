@@ -1,0 +1,79 @@
+package warehouse;
+
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The views a dashboard is built on, over {@code flight_state} and its history. They are written once,
+ * with the dialect's identifiers and functions, so they mean the same in every warehouse.
+ *
+ * <p>Rows of a view come in no particular order: {@code aircraft_tracks} is read ordered by
+ * {@code icao24, seen_at}, {@code changes_per_minute} by {@code minute_start}.
+ */
+public final class FlightAnalyticsViews {
+
+    /** The source table the views are about; a warehouse creates them only when it captures it. */
+    public static final TableId FLIGHT_STATE = new TableId("public", "flight_state");
+
+    /** The source columns the views read. */
+    public static final Set<String> COLUMNS = Set.of("icao24", "callsign", "origin_country", "on_ground",
+            "baro_altitude", "velocity", "squawk", "latitude", "longitude", "true_track");
+
+    private static final List<String> EMERGENCY_SQUAWKS = List.of("7500", "7600", "7700");
+
+    private final Dialect d;
+    private final String current;
+    private final String history;
+
+    public FlightAnalyticsViews(Dialect dialect) {
+        this.d = dialect;
+        this.current = d.quote(FLIGHT_STATE.name());
+        this.history = d.quote(FLIGHT_STATE.name() + "_history");
+    }
+
+    /** The columns of {@code table} the views need and it lacks: the views can be made when there are none. */
+    public static Set<String> missingColumns(TableSchema table) {
+        Set<String> missing = new TreeSet<>(COLUMNS);
+        table.columns().forEach(column -> missing.remove(column.name()));
+        return missing;
+    }
+
+    /** CREATE OR REPLACE VIEW statements, one per view, to run after the tables exist. */
+    public List<String> createStatements() {
+        return List.of(
+                view("airborne_by_country", "SELECT " + c("origin_country") + ", count(*) AS " + c("aircraft")
+                        + " FROM " + current + " WHERE " + c("on_ground") + " = FALSE GROUP BY " + c("origin_country")),
+                // Bands of 1,000 m of barometric altitude, named by their lower bound.
+                view("altitude_bands", "SELECT CAST(floor(" + c("baro_altitude") + " / 1000) * 1000 AS INTEGER) AS "
+                        + c("band_from_m") + ", count(*) AS " + c("aircraft") + " FROM " + current
+                        + " WHERE " + c("on_ground") + " = FALSE AND " + c("baro_altitude") + " IS NOT NULL GROUP BY 1"),
+                view("fastest_aircraft", "SELECT " + c("icao24") + ", " + c("callsign") + ", " + c("origin_country") + ", "
+                        + c("velocity") + " FROM " + current + " WHERE " + c("velocity") + " IS NOT NULL ORDER BY "
+                        + c("velocity") + " DESC LIMIT 20"),
+                view("emergency_squawks", "SELECT " + c("icao24") + ", " + c("callsign") + ", " + c("origin_country") + ", "
+                        + c("squawk") + ", CASE " + c("squawk") + " WHEN '7500' THEN 'hijacking' WHEN '7600' THEN 'radio failure'"
+                        + " ELSE 'emergency' END AS " + c("meaning") + ", " + c("latitude") + ", " + c("longitude") + ", "
+                        + c("baro_altitude") + " FROM " + current + " WHERE " + c("squawk") + " IN ('"
+                        + String.join("', '", EMERGENCY_SQUAWKS) + "')"),
+                view("changes_per_minute", "SELECT date_trunc('minute', " + c("_source_ts") + ") AS " + c("minute_start") + ", "
+                        + c("_op") + ", count(*) AS " + c("changes") + " FROM " + history + " GROUP BY 1, 2"),
+                // How far the warehouse is behind the source: now minus the newest source commit it holds.
+                view("data_freshness", "SELECT max(" + c("_source_ts") + ") AS " + c("newest_source_commit") + ", "
+                        + d.secondsBetween("max(" + c("_source_ts") + ")", d.currentTimestamp()) + " AS "
+                        + c("seconds_behind") + " FROM " + history),
+                // Each aircraft's positions as they changed, rebuilt from the history.
+                view("aircraft_tracks", "SELECT " + c("icao24") + ", " + c("_source_ts") + " AS " + c("seen_at") + ", "
+                        + c("latitude") + ", " + c("longitude") + ", " + c("baro_altitude") + ", " + c("velocity") + ", "
+                        + c("true_track") + " FROM " + history + " WHERE " + c("_op") + " IN ('c', 'u', 'r') AND "
+                        + c("latitude") + " IS NOT NULL AND " + c("longitude") + " IS NOT NULL"));
+    }
+
+    private String view(String name, String query) {
+        return "CREATE OR REPLACE VIEW " + d.quote(name) + " AS " + query;
+    }
+
+    private String c(String column) {
+        return d.quote(column);
+    }
+}
