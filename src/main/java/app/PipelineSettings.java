@@ -12,7 +12,7 @@ import warehouse.TableId;
  * one-line docs live in application.properties; this class is where they are checked.
  */
 public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky openSky, Warehouse warehouse,
-                               Monitor monitor) {
+                               Optional<SnowflakeSettings> snowflake, Monitor monitor) {
 
     private static final String PG_IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
 
@@ -44,7 +44,25 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
     }
 
-    public record Warehouse(Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs) {
+    public record Warehouse(Type type, Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs) {
+
+        /** Where the loader writes: the setting's values are the constants' names in lower case, _ as -. */
+        public enum Type {
+            /** The embedded DuckDB file. */
+            DUCKDB,
+            /** Snowflake through Snowpipe Streaming: a raw change table, the current state derived in Snowflake. */
+            SNOWFLAKE_STREAMING,
+            /** Snowflake through JDBC: each batch staged and merged, with its offsets, in one transaction. */
+            SNOWFLAKE_MERGE;
+
+            public String setting() {
+                return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            }
+
+            public boolean snowflake() {
+                return this != DUCKDB;
+            }
+        }
     }
 
     public record Monitor(int intervalMs, int retainedWalWarnMb, int consumerLagWarn) {
@@ -95,7 +113,11 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
             throw new InvalidSettingException("flightcdc.opensky.base-url", "must be an http(s) URL, got '" + url + "'");
         });
 
-        Warehouse warehouse = new Warehouse(Path.of(r.required("flightcdc.warehouse.duckdb-path")),
+        String typeSetting = r.required("flightcdc.warehouse.type");
+        Warehouse.Type type = Arrays.stream(Warehouse.Type.values()).filter(t -> t.setting().equals(typeSetting)).findFirst()
+                .orElseThrow(() -> new InvalidSettingException("flightcdc.warehouse.type", "must be one of "
+                        + Arrays.stream(Warehouse.Type.values()).map(Warehouse.Type::setting).toList() + ", got '" + typeSetting + "'"));
+        Warehouse warehouse = new Warehouse(type, Path.of(r.required("flightcdc.warehouse.duckdb-path")),
                 r.intInRange("flightcdc.load.max-batch", 1, 1_000_000),
                 r.intInRange("flightcdc.load.max-wait-ms", 1, 600_000),
                 r.intInRange("flightcdc.load.retry-delay-ms", 1, 600_000));
@@ -104,6 +126,9 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.monitor.retained-wal-warn-mb", 0, 100_000_000),
                 r.intInRange("flightcdc.monitor.consumer-lag-warn", 0, Integer.MAX_VALUE));
 
-        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, monitor);
+        // Read only when used: the embedded default needs no Snowflake account.
+        Optional<SnowflakeSettings> snowflake = type.snowflake() ? Optional.of(SnowflakeSettings.from(properties)) : Optional.empty();
+
+        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor);
     }
 }
