@@ -32,7 +32,7 @@ public final class LoadPlan {
         for (DeadLetter unreadable : batch.unreadable()) {
             KafkaPartition partition = new KafkaPartition(unreadable.topic(), unreadable.partition());
             PartitionProgress before = plan.progress(partition, loaded);
-            if (before.loaded(unreadable.offset())) {
+            if (loadedBefore(partition, loaded).loaded(unreadable.offset())) {
                 plan.alreadyLoaded++;
             } else {
                 plan.deadLetters.add(unreadable);
@@ -42,7 +42,7 @@ public final class LoadPlan {
         for (ChangeEvent change : batch.changes()) {
             KafkaPartition partition = new KafkaPartition(change.topic(), change.partition());
             PartitionProgress before = plan.progress(partition, loaded);
-            if (before.loaded(change.offset())) {
+            if (loadedBefore(partition, loaded).loaded(change.offset())) {
                 plan.alreadyLoaded++;
                 continue;
             }
@@ -79,6 +79,14 @@ public final class LoadPlan {
                     .after(change));
         }
         return progress;
+    }
+
+    /**
+     * Whether a record was loaded is asked of the progress before the batch: the batch's own progress
+     * already covers its unreadable records, which come apart from, and may follow, its changes.
+     */
+    private static PartitionProgress loadedBefore(KafkaPartition partition, Map<KafkaPartition, PartitionProgress> loaded) {
+        return loaded.getOrDefault(partition, PartitionProgress.NONE);
     }
 
     private PartitionProgress progress(KafkaPartition partition, Map<KafkaPartition, PartitionProgress> loaded) {
