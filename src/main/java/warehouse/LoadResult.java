@@ -1,5 +1,7 @@
 package warehouse;
 
+import java.util.List;
+
 /**
  * What one batch did to the warehouse. {@code alreadyLoaded} records Kafka delivered again,
  * {@code replayed} changes Debezium emitted again after a restart, {@code deadLettered} records set
@@ -8,6 +10,26 @@ package warehouse;
  */
 public record LoadResult(int received, int applied, int alreadyLoaded, int replayed, int deadLettered,
                          int inserts, int updates, int deletes, long millis, long lagMillis) {
+
+    /** The result of loading {@code batch} as {@code plan} said, {@code applied} being the changes now visible. */
+    public static LoadResult of(ChangeBatch batch, LoadPlan plan, List<ChangeEvent> applied, int deadLettered,
+                                long startedNanos) {
+        int inserts = 0;
+        int updates = 0;
+        int deletes = 0;
+        long newestCommitMs = 0;
+        for (ChangeEvent e : applied) {
+            newestCommitMs = Math.max(newestCommitMs, e.sourceTsMs());
+            switch (e.operation()) {
+                case CREATE, READ -> inserts++;
+                case UPDATE -> updates++;
+                case DELETE, TRUNCATE -> deletes++;
+            }
+        }
+        return new LoadResult(batch.size(), applied.size(), plan.alreadyLoaded(), plan.replayed(), deadLettered,
+                inserts, updates, deletes, (System.nanoTime() - startedNanos) / 1_000_000,
+                System.currentTimeMillis() - newestCommitMs);
+    }
 
     @Override
     public String toString() {

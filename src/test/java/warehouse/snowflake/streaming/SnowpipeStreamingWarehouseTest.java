@@ -1,0 +1,266 @@
+package warehouse.snowflake.streaming;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import warehouse.ChangeBatch;
+import warehouse.ChangeEvent;
+import warehouse.ChangeEvent.Operation;
+import warehouse.Column;
+import warehouse.ColumnType;
+import warehouse.DeadLetter;
+import warehouse.KafkaPartition;
+import warehouse.LoadResult;
+import warehouse.PartitionProgress;
+import warehouse.SourcePosition;
+import warehouse.TableId;
+import warehouse.TableSchema;
+
+/**
+ * The Snowpipe Streaming writer against a fake of the SDK's client and channel: every Kafka record
+ * lands exactly once, through batching, refused rows, invalidated channels, failures in the middle of
+ * a batch and restarts.
+ */
+class SnowpipeStreamingWarehouseTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TableId FLIGHTS = new TableId("public", "flight_state");
+    private static final TableSchema SCHEMA = new TableSchema(FLIGHTS, List.of(
+            new Column("icao24", ColumnType.TEXT, false),
+            new Column("velocity", ColumnType.DOUBLE, false),
+            new Column("on_ground", ColumnType.BOOLEAN, false),
+            new Column("last_contact", ColumnType.TIMESTAMPTZ, false),
+            new Column("sensors", ColumnType.INTEGER, true)), List.of("icao24"));
+    private static final String TOPIC = "flightcdc.public.flight_state";
+    private static final String TABLE = "FLIGHTCDC.CDC.FLIGHT_STATE_CHANGES";
+    private static final String CHANNEL_0 = TABLE + ".flightcdc-warehouse_" + TOPIC + "_0";
+    private static final String CHANNEL_1 = TABLE + ".flightcdc-warehouse_" + TOPIC + "_1";
+
+    private final FakeSnowflake snowflake = new FakeSnowflake();
+    private SnowpipeStreamingWarehouse warehouse;
+    private final Map<Integer, Long> nextOffset = new HashMap<>();
+    private long lsn = 1000;
+
+    @BeforeEach
+    void start() {
+        Set<String> columns = new TreeSet<>(Set.of("_OP", "_LAST_COMMIT_LSN", "_LSN", "_TX_ID", "_SOURCE_TS", "_LOADED_AT",
+                "_KAFKA_TOPIC", "_KAFKA_PARTITION", "_KAFKA_OFFSET", "_REJECTED_REASON", "_REJECTED_EVENT"));
+        SCHEMA.columns().forEach(c -> columns.add(c.name().toUpperCase()));
+        snowflake.table(TABLE, columns);
+        warehouse = startProcess();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        warehouse.close();
+    }
+
+    private SnowpipeStreamingWarehouse startProcess() {
+        SnowpipeStreamingWarehouse w = new SnowpipeStreamingWarehouse(snowflake.newClient(), "FLIGHTCDC", "CDC",
+                "flightcdc-warehouse", t -> "flightcdc." + t, Duration.ofMillis(500));
+        w.prepare(List.of(SCHEMA));
+        return w;
+    }
+
+    @Test
+    void everyRecordBecomesOneRowAndTheChannelTokenIsItsKafkaOffset() throws Exception {
+        LoadResult result = warehouse.load(batch(
+                change(0, Operation.CREATE, "{\"icao24\":\"abc123\",\"velocity\":230.5,\"on_ground\":false,"
+                        + "\"last_contact\":\"2024-05-01T10:00:00Z\",\"sensors\":[1,2]}"),
+                change(0, Operation.UPDATE, "{\"icao24\":\"abc123\",\"velocity\":1.0E10,\"on_ground\":true,"
+                        + "\"last_contact\":\"2024-05-01T10:00:05Z\",\"sensors\":[]}"),
+                change(0, Operation.DELETE, "{\"icao24\":\"abc123\"}")));
+
+        assertThat(result.applied()).isEqualTo(3);
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L, 2L);
+        assertThat(snowflake.committedToken(CHANNEL_0)).isEqualTo("2");
+        assertThat(warehouse.progress().get(new KafkaPartition(TOPIC, 0)).nextOffset()).isEqualTo(3);
+        Map<String, Object> update = snowflake.rows(TABLE).get(1);
+        assertThat(update).containsEntry("_OP", "u").containsEntry("ICAO24", "abc123").containsEntry("VELOCITY", 1.0E10)
+                .containsEntry("ON_GROUND", true).containsEntry("LAST_CONTACT", "2024-05-01T10:00:05Z")
+                .containsEntry("SENSORS", "[]").containsEntry("_KAFKA_TOPIC", TOPIC).containsEntry("_KAFKA_PARTITION", 0)
+                .containsEntry("_KAFKA_OFFSET", 1L).containsEntry("_LSN", 1001L).containsKey("_LOADED_AT")
+                .doesNotContainKey("_REJECTED_REASON");
+    }
+
+    @Test
+    void aBatchIsOneInsertPerPartitionAndOneFlush() throws Exception {
+        List<ChangeEvent> changes = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            changes.add(change(i % 2, Operation.CREATE, "{\"icao24\":\"a" + i + "\"}"));
+        }
+
+        warehouse.load(ChangeBatch.of(changes));
+
+        assertThat(snowflake.inserts).isEqualTo(2);
+        assertThat(snowflake.flushes).isEqualTo(1);
+        assertThat(offsetsLoaded(0)).hasSize(250).doesNotHaveDuplicates();
+        assertThat(offsetsLoaded(1)).hasSize(250).doesNotHaveDuplicates();
+        assertThat(snowflake.committedToken(CHANNEL_1)).isEqualTo("249");
+    }
+
+    @Test
+    void aRowSnowflakeRefusesIsSetAsideWithItsReasonAndTheRestOfTheBatchLands() throws Exception {
+        snowflake.refuse = row -> "NaN".equals(row.get("VELOCITY")) ? "FLOAT column VELOCITY does not take 'NaN'" : null;
+
+        LoadResult result = warehouse.load(batch(
+                change(0, Operation.CREATE, "{\"icao24\":\"aaa111\",\"velocity\":12.5}"),
+                change(0, Operation.CREATE, "{\"icao24\":\"bbb222\",\"velocity\":\"NaN\"}"),
+                change(0, Operation.CREATE, "{\"icao24\":\"ccc333\",\"velocity\":13.5}")));
+
+        assertThat(result.applied()).isEqualTo(2);
+        assertThat(result.deadLettered()).isEqualTo(1);
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L, 2L);
+        Map<String, Object> setAside = snowflake.rows(TABLE).get(1);
+        assertThat(setAside).containsEntry("_KAFKA_OFFSET", 1L).doesNotContainKey("ICAO24").doesNotContainKey("_OP");
+        assertThat((String) setAside.get("_REJECTED_REASON")).startsWith("Snowflake refused the row: ").contains("NaN");
+        assertThat((String) setAside.get("_REJECTED_EVENT")).contains("bbb222");
+    }
+
+    @Test
+    void recordsThatAreNotChangesAreSetAsideInTheirPartitionsChannel() throws Exception {
+        ChangeBatch batch = new ChangeBatch(List.of(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}")),
+                List.of(new DeadLetter(TOPIC, 0, nextOffset.merge(0, 1L, Long::sum) - 1, null, "not JSON", "{oops")),
+                Map.of());
+
+        LoadResult result = warehouse.load(batch);
+
+        assertThat(result.deadLettered()).isEqualTo(1);
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L);
+        assertThat(snowflake.rows(TABLE).get(1)).containsEntry("_REJECTED_REASON", "not JSON")
+                .containsEntry("_REJECTED_EVENT", "{oops");
+    }
+
+    @Test
+    void aChannelInvalidatedBeforeItsRowsCommitIsOpenedAgainAndTheBatchLandsOnce() throws Exception {
+        warehouse.load(batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}")));
+        ChangeBatch second = batch(
+                change(0, Operation.UPDATE, "{\"icao24\":\"aaa111\",\"velocity\":1.0}"),
+                change(0, Operation.UPDATE, "{\"icao24\":\"aaa111\",\"velocity\":2.0}"));
+        snowflake.invalidateAtFlush.add(CHANNEL_0);
+
+        assertThatThrownBy(() -> warehouse.load(second)).hasMessageContaining("invalidated")
+                .hasMessageContaining("sent again");
+        // Camel's error handler delivers the same batch again.
+        warehouse.load(second);
+
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L, 2L);
+        assertThat(snowflake.committedToken(CHANNEL_0)).isEqualTo("2");
+    }
+
+    @Test
+    void aFailureInTheMiddleOfABatchLeavesNothingTwiceAndNothingOut() throws Exception {
+        ChangeBatch batch = batch(
+                change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}"),
+                change(1, Operation.CREATE, "{\"icao24\":\"bbb222\"}"),
+                change(0, Operation.UPDATE, "{\"icao24\":\"aaa111\",\"velocity\":3.0}"),
+                change(1, Operation.UPDATE, "{\"icao24\":\"bbb222\",\"velocity\":4.0}"));
+        // Partition 0 is buffered, then partition 1 fails: nothing is flushed, and partition 0's rows wait in its channel.
+        snowflake.failNextInsert.add(CHANNEL_1);
+
+        assertThatThrownBy(() -> warehouse.load(batch)).hasMessageContaining("buffer full");
+        // Partition 0's buffered rows may be flushed by the SDK on its own before the batch comes again.
+        snowflake.newClient().flush();
+        warehouse.load(batch);
+
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L);
+        assertThat(offsetsLoaded(1)).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void aBatchSnowflakeDoesNotCommitInTimeFailsAndIsSentAgainWithoutDuplicates() throws Exception {
+        snowflake.stalled = true;
+        ChangeBatch batch = batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}"),
+                change(0, Operation.CREATE, "{\"icao24\":\"bbb222\"}"));
+
+        assertThatThrownBy(() -> warehouse.load(batch)).hasMessageContaining("had not committed")
+                .hasMessageContaining("after 500 ms");
+        snowflake.stalled = false;
+        warehouse.load(batch);
+
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L);
+    }
+
+    @Test
+    void aRestartedLoaderResumesFromTheCommittedTokenAndSkipsWhatKafkaDeliversAgain() throws Exception {
+        ChangeBatch first = batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}"),
+                change(0, Operation.CREATE, "{\"icao24\":\"bbb222\"}"));
+        warehouse.load(first);
+        warehouse.close();
+
+        // The process restarts: its Kafka offsets were not committed, so Kafka delivers the batch again.
+        warehouse = startProcess();
+        warehouse.resume(Set.of(new KafkaPartition(TOPIC, 0), new KafkaPartition(TOPIC, 1)));
+        assertThat(warehouse.progress()).containsEntry(new KafkaPartition(TOPIC, 0), new PartitionProgress(2, null))
+                .containsEntry(new KafkaPartition(TOPIC, 1), new PartitionProgress(0, null));
+        LoadResult again = warehouse.load(first);
+        warehouse.load(batch(change(0, Operation.DELETE, "{\"icao24\":\"aaa111\"}")));
+
+        assertThat(again.alreadyLoaded()).isEqualTo(2);
+        assertThat(again.applied()).isZero();
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L, 2L);
+    }
+
+    @Test
+    void aNewLoaderFencesOffTheRowsAnOldOneStillBuffers() throws Exception {
+        warehouse.load(batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}")));
+        snowflake.stalled = true;
+        ChangeBatch pending = batch(change(0, Operation.CREATE, "{\"icao24\":\"bbb222\"}"));
+        assertThatThrownBy(() -> warehouse.load(pending)).hasMessageContaining("had not committed");
+
+        // A second loader takes the partition over (the first one hangs): its open invalidates the old channel.
+        SnowpipeStreamingWarehouse successor = startProcess();
+        successor.resume(Set.of(new KafkaPartition(TOPIC, 0)));
+        snowflake.stalled = false;
+        successor.load(pending);
+        snowflake.newClient().flush();
+
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L);
+        successor.close();
+    }
+
+    @Test
+    void tombstonesMoveTheProgressButWriteNothing() throws Exception {
+        ChangeEvent create = change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}");
+        long tombstone = nextOffset.merge(0, 1L, Long::sum) - 1;
+
+        warehouse.load(new ChangeBatch(List.of(create), List.of(), Map.of(new KafkaPartition(TOPIC, 0), tombstone + 1)));
+
+        assertThat(offsetsLoaded(0)).containsExactly(0L);
+        assertThat(warehouse.progress().get(new KafkaPartition(TOPIC, 0)).nextOffset()).isEqualTo(2);
+    }
+
+    private List<Long> offsetsLoaded(int partition) {
+        return snowflake.rows(TABLE).stream()
+                .filter(r -> r.get("_KAFKA_PARTITION").equals(partition))
+                .map(r -> (Long) r.get("_KAFKA_OFFSET"))
+                .sorted()
+                .toList();
+    }
+
+    private static ChangeBatch batch(ChangeEvent... changes) {
+        return ChangeBatch.of(List.of(changes));
+    }
+
+    private ChangeEvent change(int partition, Operation op, String row) {
+        long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
+        long position = lsn++;
+        try {
+            return new ChangeEvent(TOPIC, partition, offset, FLIGHTS, op, SourcePosition.of(position - 1, position, op), 7L,
+                    1_714_557_600_000L + offset, JSON.readTree(row), "{\"after\":" + row + "}");
+        } catch (Exception e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+}
