@@ -1,6 +1,7 @@
 package warehouse;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -17,6 +18,20 @@ public final class MergeSqlGenerator {
             "_op", "_lsn", "_tx_id", "_source_ts_ms", "_kafka_topic", "_kafka_partition", "_kafka_offset");
 
     public static final String DEAD_LETTER_TABLE = "_flightcdc_dead_letter";
+
+    /** How far each Kafka partition is loaded (PartitionProgress), stored with the data it describes. */
+    public static final String PROGRESS_TABLE = "_flightcdc_kafka_offsets";
+
+    /** The progress table's key. */
+    private static final List<String> PROGRESS_KEY = List.of("topic", "partition");
+
+    /** The progress table's columns, in the order its select returns them and its upsert takes them. */
+    private static final List<String> PROGRESS_COLUMNS = List.of(
+            "topic", "partition", "next_offset", "newest_last_commit_lsn", "newest_lsn", "newest_order");
+
+    /** Columns the progress table gained after the first release, which created it without them. */
+    private static final List<String> PROGRESS_COLUMNS_ADDED_LATER = List.of(
+            "newest_last_commit_lsn", "newest_lsn", "newest_order");
 
     private final Dialect d;
 
@@ -123,6 +138,68 @@ public final class MergeSqlGenerator {
     /** Parameters: topic, partition, offset, source table, reason, event. */
     public String insertDeadLetter() {
         return "INSERT INTO " + d.quote(DEAD_LETTER_TABLE) + " VALUES (" + d.currentTimestamp() + ", ?, ?, ?, ?, ?, ?)";
+    }
+
+    /**
+     * Parameters: one per column of {@link #stageColumns}, in that order. A plain INSERT, for a warehouse
+     * without a bulk appender: Snowflake's driver uploads a large batch of these binds as a file itself.
+     */
+    public String insertIntoStage(TableSchema t) {
+        List<String> columns = stageColumns(t);
+        return "INSERT INTO " + d.quote(stageTable(t)) + " (" + quotedList(columns) + ") VALUES ("
+                + String.join(", ", Collections.nCopies(columns.size(), "?")) + ")";
+    }
+
+    /** Created with every column; a table from before some of them gains them with {@link #addProgressColumns}. */
+    public String createProgressTable() {
+        String columns = PROGRESS_COLUMNS.stream()
+                .map(c -> d.quote(c) + " " + progressType(c) + (c.equals("next_offset") ? " NOT NULL" : ""))
+                .collect(Collectors.joining(",\n  "));
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(PROGRESS_TABLE) + " (\n  " + columns
+                + ",\n  PRIMARY KEY (" + quotedList(PROGRESS_KEY) + ")\n)";
+    }
+
+    /** Widens a progress table made by the first release, which had only the key and the next offset. */
+    public List<String> addProgressColumns() {
+        return PROGRESS_COLUMNS_ADDED_LATER.stream()
+                .map(c -> "ALTER TABLE " + d.quote(PROGRESS_TABLE) + " ADD COLUMN IF NOT EXISTS " + d.quote(c) + " "
+                        + progressType(c))
+                .toList();
+    }
+
+    /**
+     * Returns topic, partition, next offset, then the newest source position (last commit LSN, LSN,
+     * order), all three null until a streamed change was applied.
+     */
+    public String selectProgress() {
+        return "SELECT " + quotedList(PROGRESS_COLUMNS) + " FROM " + d.quote(PROGRESS_TABLE);
+    }
+
+    /**
+     * Parameters as {@link #selectProgress} returns them. A standard MERGE rather than DuckDB's INSERT OR
+     * REPLACE, which Snowflake lacks; each parameter is cast to its column's type so that a NULL has one.
+     */
+    public String upsertProgress() {
+        String row = PROGRESS_COLUMNS.stream()
+                .map(c -> "CAST(? AS " + progressType(c) + ") AS " + d.quote(c))
+                .collect(Collectors.joining(", "));
+        String on = PROGRESS_KEY.stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
+                .collect(Collectors.joining(" AND "));
+        String set = PROGRESS_COLUMNS.stream().filter(c -> !PROGRESS_KEY.contains(c))
+                .map(c -> d.quote(c) + " = s." + d.quote(c))
+                .collect(Collectors.joining(", "));
+        String values = PROGRESS_COLUMNS.stream().map(c -> "s." + d.quote(c)).collect(Collectors.joining(", "));
+        return "MERGE INTO " + d.quote(PROGRESS_TABLE) + " AS t\nUSING (SELECT " + row + ") AS s\nON " + on
+                + "\nWHEN MATCHED THEN UPDATE SET " + set
+                + "\nWHEN NOT MATCHED THEN INSERT (" + quotedList(PROGRESS_COLUMNS) + ") VALUES (" + values + ")";
+    }
+
+    private String progressType(String column) {
+        return switch (column) {
+            case "topic" -> d.textType();
+            case "partition", "newest_order" -> d.integerType();
+            default -> d.bigintType();
+        };
     }
 
     /** A TRUNCATE in the source empties the current state; the history keeps it as a change of its own. */

@@ -12,7 +12,8 @@ import warehouse.snowflake.SnowflakeDialect;
 /**
  * Golden SQL of the one MERGE generator, for each dialect: a change here is a change to what every
  * warehouse runs, so it has to be made on purpose. DuckDB's statements also run for real in
- * DuckDbWarehouseTest and the end-to-end tests; Snowflake's are checked here only (no account).
+ * DuckDbWarehouseTest, BatchInsertMergeWarehouseTest (Snowflake's loader on DuckDB) and the end-to-end
+ * tests; Snowflake's are checked here only (no account).
  */
 class MergeSqlGeneratorTest {
 
@@ -110,6 +111,87 @@ class MergeSqlGeneratorTest {
                 + " \"TIME_POSITION\" VARCHAR, \"VELOCITY\" VARCHAR, \"ON_GROUND\" VARCHAR, \"SENSORS\" VARCHAR)");
         assertThat(snowflake.insertDeadLetter())
                 .isEqualTo("INSERT INTO \"_FLIGHTCDC_DEAD_LETTER\" VALUES (CURRENT_TIMESTAMP(), ?, ?, ?, ?, ?, ?)");
+    }
+
+    @Test
+    void batchInsertStagingBindsEveryStageColumnInOrder() {
+        assertThat(duckdb.insertIntoStage(FLIGHT_STATE)).isEqualTo("INSERT INTO \"_stage_flight_state\" (\"_op\","
+                + " \"_lsn\", \"_tx_id\", \"_source_ts_ms\", \"_kafka_topic\", \"_kafka_partition\", \"_kafka_offset\","
+                + " \"icao24\", \"time_position\", \"velocity\", \"on_ground\", \"sensors\")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+        assertThat(snowflake.insertIntoStage(FLIGHT_STATE)).isEqualTo("INSERT INTO \"_STAGE_FLIGHT_STATE\" (\"_OP\","
+                + " \"_LSN\", \"_TX_ID\", \"_SOURCE_TS_MS\", \"_KAFKA_TOPIC\", \"_KAFKA_PARTITION\", \"_KAFKA_OFFSET\","
+                + " \"ICAO24\", \"TIME_POSITION\", \"VELOCITY\", \"ON_GROUND\", \"SENSORS\")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    }
+
+    @Test
+    void duckdbProgressTableKeepsTheNamesOfTheFirstReleaseAndGainsTheLaterColumns() {
+        // A warehouse file made before the generator wrote this table must open as it is.
+        assertThat(duckdb.createProgressTable()).isEqualTo("""
+                CREATE TABLE IF NOT EXISTS "_flightcdc_kafka_offsets" (
+                  "topic" VARCHAR,
+                  "partition" INTEGER,
+                  "next_offset" BIGINT NOT NULL,
+                  "newest_last_commit_lsn" BIGINT,
+                  "newest_lsn" BIGINT,
+                  "newest_order" INTEGER,
+                  PRIMARY KEY ("topic", "partition")
+                )""");
+        assertThat(duckdb.addProgressColumns()).containsExactly(
+                "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"newest_last_commit_lsn\" BIGINT",
+                "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"newest_lsn\" BIGINT",
+                "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"newest_order\" INTEGER");
+        assertThat(duckdb.selectProgress()).isEqualTo("SELECT \"topic\", \"partition\", \"next_offset\","
+                + " \"newest_last_commit_lsn\", \"newest_lsn\", \"newest_order\" FROM \"_flightcdc_kafka_offsets\"");
+    }
+
+    @Test
+    void snowflakeProgressTableQuotesItsUpperCaseNames() {
+        assertThat(snowflake.createProgressTable()).isEqualTo("""
+                CREATE TABLE IF NOT EXISTS "_FLIGHTCDC_KAFKA_OFFSETS" (
+                  "TOPIC" VARCHAR,
+                  "PARTITION" INTEGER,
+                  "NEXT_OFFSET" BIGINT NOT NULL,
+                  "NEWEST_LAST_COMMIT_LSN" BIGINT,
+                  "NEWEST_LSN" BIGINT,
+                  "NEWEST_ORDER" INTEGER,
+                  PRIMARY KEY ("TOPIC", "PARTITION")
+                )""");
+        assertThat(snowflake.addProgressColumns()).containsExactly(
+                "ALTER TABLE \"_FLIGHTCDC_KAFKA_OFFSETS\" ADD COLUMN IF NOT EXISTS \"NEWEST_LAST_COMMIT_LSN\" BIGINT",
+                "ALTER TABLE \"_FLIGHTCDC_KAFKA_OFFSETS\" ADD COLUMN IF NOT EXISTS \"NEWEST_LSN\" BIGINT",
+                "ALTER TABLE \"_FLIGHTCDC_KAFKA_OFFSETS\" ADD COLUMN IF NOT EXISTS \"NEWEST_ORDER\" INTEGER");
+        assertThat(snowflake.selectProgress()).isEqualTo("SELECT \"TOPIC\", \"PARTITION\", \"NEXT_OFFSET\","
+                + " \"NEWEST_LAST_COMMIT_LSN\", \"NEWEST_LSN\", \"NEWEST_ORDER\" FROM \"_FLIGHTCDC_KAFKA_OFFSETS\"");
+    }
+
+    @Test
+    void progressIsStoredWithAStandardMergeThatBothWarehousesRun() {
+        assertThat(duckdb.upsertProgress()).isEqualTo("""
+                MERGE INTO "_flightcdc_kafka_offsets" AS t
+                USING (SELECT CAST(? AS VARCHAR) AS "topic", CAST(? AS INTEGER) AS "partition", \
+                CAST(? AS BIGINT) AS "next_offset", CAST(? AS BIGINT) AS "newest_last_commit_lsn", \
+                CAST(? AS BIGINT) AS "newest_lsn", CAST(? AS INTEGER) AS "newest_order") AS s
+                ON t."topic" = s."topic" AND t."partition" = s."partition"
+                WHEN MATCHED THEN UPDATE SET "next_offset" = s."next_offset", \
+                "newest_last_commit_lsn" = s."newest_last_commit_lsn", "newest_lsn" = s."newest_lsn", \
+                "newest_order" = s."newest_order"
+                WHEN NOT MATCHED THEN INSERT ("topic", "partition", "next_offset", "newest_last_commit_lsn", \
+                "newest_lsn", "newest_order") VALUES (s."topic", s."partition", s."next_offset", \
+                s."newest_last_commit_lsn", s."newest_lsn", s."newest_order")""");
+        assertThat(snowflake.upsertProgress()).isEqualTo("""
+                MERGE INTO "_FLIGHTCDC_KAFKA_OFFSETS" AS t
+                USING (SELECT CAST(? AS VARCHAR) AS "TOPIC", CAST(? AS INTEGER) AS "PARTITION", \
+                CAST(? AS BIGINT) AS "NEXT_OFFSET", CAST(? AS BIGINT) AS "NEWEST_LAST_COMMIT_LSN", \
+                CAST(? AS BIGINT) AS "NEWEST_LSN", CAST(? AS INTEGER) AS "NEWEST_ORDER") AS s
+                ON t."TOPIC" = s."TOPIC" AND t."PARTITION" = s."PARTITION"
+                WHEN MATCHED THEN UPDATE SET "NEXT_OFFSET" = s."NEXT_OFFSET", \
+                "NEWEST_LAST_COMMIT_LSN" = s."NEWEST_LAST_COMMIT_LSN", "NEWEST_LSN" = s."NEWEST_LSN", \
+                "NEWEST_ORDER" = s."NEWEST_ORDER"
+                WHEN NOT MATCHED THEN INSERT ("TOPIC", "PARTITION", "NEXT_OFFSET", "NEWEST_LAST_COMMIT_LSN", \
+                "NEWEST_LSN", "NEWEST_ORDER") VALUES (s."TOPIC", s."PARTITION", s."NEXT_OFFSET", \
+                s."NEWEST_LAST_COMMIT_LSN", s."NEWEST_LSN", s."NEWEST_ORDER")""");
     }
 
     @Test

@@ -4,58 +4,37 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.ChangeBatch;
-import warehouse.ChangeEvent;
-import warehouse.ChangeEvent.Operation;
-import warehouse.Column;
-import warehouse.DeadLetter;
-import warehouse.FlightAnalyticsViews;
 import warehouse.KafkaPartition;
-import warehouse.LoadPlan;
-import warehouse.PartitionProgress;
-import warehouse.SourcePosition;
-import warehouse.JsonText;
 import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
-import warehouse.TableId;
+import warehouse.PartitionProgress;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
+import warehouse.jdbc.MergeWarehouse;
 
 /**
- * The embedded DuckDB warehouse. One connection writes; a batch is appended to a staging table
- * with DuckDB's appender (no per-row statements), then copied to the history and merged into the
- * current state, and the batch's Kafka offsets and newest source positions are stored, all in one
- * transaction. Changes DuckDB refuses go to the dead-letter table and the rest of the batch is applied.
+ * The embedded DuckDB warehouse: a file, loaded by the shared {@link MergeWarehouse} with DuckDB's
+ * dialect and its appender for staging. What it adds is opening the file and readers that share it,
+ * since DuckDB lets only one process at a time open the file.
  */
 public final class DuckDbWarehouse implements Warehouse {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
-    private static final String PROGRESS = "_flightcdc_kafka_offsets";
 
     private final DuckDBConnection connection;
-    private final DuckDbDialect dialect = new DuckDbDialect();
-    private final MergeSqlGenerator sql = new MergeSqlGenerator(dialect);
-    private final Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
-    /** How far each partition is loaded, mirrored from the progress table. */
-    private final Map<KafkaPartition, PartitionProgress> loaded = new HashMap<>();
-    private volatile Runnable afterLoad = () -> { };
+    private final MergeWarehouse loader;
 
     private DuckDbWarehouse(DuckDBConnection connection) {
+        DuckDbDialect dialect = new DuckDbDialect();
         this.connection = connection;
+        this.loader = new MergeWarehouse(connection, dialect, new DuckDbAppenderStager(new MergeSqlGenerator(dialect)));
     }
 
     public static DuckDbWarehouse open(Path file) throws SQLException {
@@ -83,268 +62,27 @@ public final class DuckDbWarehouse implements Warehouse {
     }
 
     @Override
-    public synchronized void prepare(List<TableSchema> schemas) throws SQLException {
-        try (Statement s = connection.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + PROGRESS
-                    + " (topic VARCHAR, \"partition\" INTEGER, next_offset BIGINT NOT NULL, PRIMARY KEY (topic, \"partition\"))");
-            // Added after the first release: warehouses made before it gain the columns here.
-            for (String column : List.of("newest_last_commit_lsn BIGINT", "newest_lsn BIGINT", "newest_order INTEGER")) {
-                s.execute("ALTER TABLE " + PROGRESS + " ADD COLUMN IF NOT EXISTS " + column);
-            }
-            s.execute(sql.createDeadLetterTable());
-            for (TableSchema t : schemas) {
-                TableSchema clash = tables.values().stream().map(PreparedTable::schema)
-                        .filter(o -> o.id().name().equals(t.id().name()) && !o.id().equals(t.id())).findFirst().orElse(null);
-                if (clash != null) {
-                    throw new IllegalArgumentException("Tables " + clash.id() + " and " + t.id()
-                            + " would share the warehouse table " + t.id().name() + "; capture only one of them");
-                }
-                s.execute(sql.createCurrentTable(t));
-                s.execute(sql.createHistoryTable(t));
-                for (Column c : t.columns()) {
-                    for (String widen : sql.addColumn(t, c)) {
-                        s.execute(widen);
-                    }
-                }
-                s.execute(sql.dropStageTable(t));
-                s.execute(sql.createStageTable(t));
-                tables.put(t.id(), new PreparedTable(t, sql.stageTable(t), sql.clearStage(t),
-                        sql.insertHistoryFromStage(t), sql.mergeFromStage(t), sql.truncateCurrent(t)));
-            }
-            PreparedTable flights = tables.get(FlightAnalyticsViews.FLIGHT_STATE);
-            if (flights != null) {
-                Set<String> missing = FlightAnalyticsViews.missingColumns(flights.schema());
-                if (missing.isEmpty()) {
-                    for (String view : new FlightAnalyticsViews(dialect).createStatements()) {
-                        s.execute(view);
-                    }
-                } else {
-                    LOG.warn("Analytics views not created: {} lacks the columns {}", FlightAnalyticsViews.FLIGHT_STATE, missing);
-                }
-            }
-            try (ResultSet rs = s.executeQuery("SELECT topic, \"partition\", next_offset, newest_last_commit_lsn,"
-                    + " newest_lsn, newest_order FROM " + PROGRESS)) {
-                while (rs.next()) {
-                    long lsn = rs.getLong(5);
-                    SourcePosition newest = rs.wasNull() ? null : new SourcePosition(rs.getLong(4), lsn, rs.getInt(6));
-                    loaded.put(new KafkaPartition(rs.getString(1), rs.getInt(2)), new PartitionProgress(rs.getLong(3), newest));
-                }
-            }
-        }
-        LOG.info("Warehouse tables ready: {}", tables.keySet());
+    public void prepare(List<TableSchema> schemas) throws SQLException {
+        loader.prepare(schemas);
     }
 
     @Override
-    public synchronized LoadResult load(ChangeBatch batch) throws SQLException {
-        long started = System.nanoTime();
-        LoadPlan plan = LoadPlan.of(batch, loaded, tables::containsKey);
-        List<ChangeEvent> applied = plan.changes();
-        List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
-        try {
-            write(applied, deadLetters, plan.progress());
-        } catch (SQLException e) {
-            if (!dialect.refusesData(e)) {
-                throw e;
-            }
-            LOG.warn("The warehouse refused a batch of {} changes ({}); loading it in parts to set aside the changes"
-                    + " at fault", applied.size(), firstLine(e));
-            applied = new ArrayList<>();
-            writeSettingAsideRefused(plan.changes(), applied, deadLetters);
-            write(List.of(), plan.deadLetters(), plan.progress());
-        }
-        loaded.putAll(plan.progress());
-        afterLoad.run();
-        return result(batch, plan, applied, deadLetters.size(), started);
+    public LoadResult load(ChangeBatch batch) throws SQLException {
+        return loader.load(batch);
     }
 
-    /**
-     * Runs {@code observer} on the loader's thread each time a batch is committed, right after: the
-     * benchmark times with it when changes became visible. {@link #progress} already tells how far.
-     */
+    /** See {@link MergeWarehouse#afterLoad}. */
     public void afterLoad(Runnable observer) {
-        this.afterLoad = observer == null ? () -> { } : observer;
+        loader.afterLoad(observer);
     }
 
     @Override
-    public synchronized Map<KafkaPartition, PartitionProgress> progress() {
-        return Map.copyOf(loaded);
-    }
-
-    /**
-     * Loads {@code changes} in halves, each in its own transaction and in order, down to the single
-     * changes the warehouse refuses, which go to the dead-letter table. A batch with one bad change
-     * costs about log2(batch) extra transactions, and every other change is still applied.
-     */
-    private void writeSettingAsideRefused(List<ChangeEvent> changes, List<ChangeEvent> applied,
-                                          List<DeadLetter> deadLetters) throws SQLException {
-        Map<KafkaPartition, PartitionProgress> progress = LoadPlan.progressAfter(changes, loaded);
-        try {
-            write(changes, List.of(), progress);
-            applied.addAll(changes);
-            loaded.putAll(progress);
-        } catch (SQLException e) {
-            if (!dialect.refusesData(e)) {
-                throw e;
-            }
-            if (changes.size() > 1) {
-                int half = changes.size() / 2;
-                writeSettingAsideRefused(changes.subList(0, half), applied, deadLetters);
-                writeSettingAsideRefused(changes.subList(half, changes.size()), applied, deadLetters);
-                return;
-            }
-            DeadLetter refused = DeadLetter.of(changes.get(0), firstLine(e));
-            write(List.of(), List.of(refused), progress);
-            deadLetters.add(refused);
-            loaded.putAll(progress);
-        }
-    }
-
-    private void write(List<ChangeEvent> changes, List<DeadLetter> deadLetters,
-                       Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
-        if (progress.isEmpty()) {
-            return;
-        }
-        Map<TableId, List<ChangeEvent>> byTable = new LinkedHashMap<>();
-        changes.forEach(e -> byTable.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e));
-        connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
-            for (Map.Entry<TableId, List<ChangeEvent>> entry : byTable.entrySet()) {
-                PreparedTable table = tables.get(entry.getKey());
-                for (List<ChangeEvent> run : splitAtTruncates(entry.getValue())) {
-                    // A batch that failed after staging may have left rows behind: start from an empty stage.
-                    s.execute(table.clearStage());
-                    stage(table, run);
-                    s.execute(table.insertHistory());
-                    s.execute(run.get(0).operation() == Operation.TRUNCATE ? table.truncate() : table.merge());
-                    s.execute(table.clearStage());
-                }
-            }
-            storeDeadLetters(deadLetters);
-            storeProgress(progress);
-            connection.commit();
-            // Said once the record is safely set aside, not on each try of a transaction that fails.
-            deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(),
-                    d.offset(), MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason()));
-        } catch (SQLException | RuntimeException e) {
-            connection.rollback();
-            throw e;
-        } finally {
-            connection.setAutoCommit(true);
-        }
-    }
-
-    /**
-     * The changes before a TRUNCATE must be applied before it and those after it, after: each
-     * truncate is a run of its own between runs of row changes.
-     */
-    private static List<List<ChangeEvent>> splitAtTruncates(List<ChangeEvent> changes) {
-        List<List<ChangeEvent>> runs = new ArrayList<>();
-        List<ChangeEvent> run = new ArrayList<>();
-        for (ChangeEvent e : changes) {
-            if (e.operation() == Operation.TRUNCATE) {
-                if (!run.isEmpty()) {
-                    runs.add(run);
-                    run = new ArrayList<>();
-                }
-                runs.add(List.of(e));
-            } else {
-                run.add(e);
-            }
-        }
-        if (!run.isEmpty()) {
-            runs.add(run);
-        }
-        return runs;
-    }
-
-    private void stage(PreparedTable table, List<ChangeEvent> changes) throws SQLException {
-        try (DuckDBAppender appender = connection.createAppender(DuckDBConnection.DEFAULT_SCHEMA, table.stage())) {
-            for (ChangeEvent e : changes) {
-                appender.beginRow()
-                        .append(e.operation().code())
-                        .append(e.lsn())
-                        .append(e.txId())
-                        .append(e.sourceTsMs())
-                        .append(e.topic())
-                        .append(e.partition())
-                        .append(e.offset());
-                for (Column c : table.schema().columns()) {
-                    appender.append(JsonText.of(e.row().get(c.name())));
-                }
-                appender.endRow();
-            }
-        }
-    }
-
-    private void storeDeadLetters(List<DeadLetter> deadLetters) throws SQLException {
-        if (deadLetters.isEmpty()) {
-            return;
-        }
-        try (PreparedStatement ps = connection.prepareStatement(sql.insertDeadLetter())) {
-            for (DeadLetter d : deadLetters) {
-                ps.setString(1, d.topic());
-                ps.setInt(2, d.partition());
-                ps.setLong(3, d.offset());
-                ps.setString(4, d.table());
-                ps.setString(5, d.reason());
-                ps.setString(6, d.event());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private void storeProgress(Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement("INSERT OR REPLACE INTO " + PROGRESS
-                + " (topic, \"partition\", next_offset, newest_last_commit_lsn, newest_lsn, newest_order)"
-                + " VALUES (?, ?, ?, ?, ?, ?)")) {
-            for (Map.Entry<KafkaPartition, PartitionProgress> p : progress.entrySet()) {
-                SourcePosition newest = p.getValue().newest();
-                ps.setString(1, p.getKey().topic());
-                ps.setInt(2, p.getKey().partition());
-                ps.setLong(3, p.getValue().nextOffset());
-                ps.setObject(4, newest == null ? null : newest.lastCommitLsn());
-                ps.setObject(5, newest == null ? null : newest.lsn());
-                ps.setObject(6, newest == null ? null : newest.order());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    private static LoadResult result(ChangeBatch batch, LoadPlan plan, List<ChangeEvent> applied, int deadLettered,
-                                     long startedNanos) {
-        int inserts = 0;
-        int updates = 0;
-        int deletes = 0;
-        long newestCommitMs = 0;
-        for (ChangeEvent e : applied) {
-            newestCommitMs = Math.max(newestCommitMs, e.sourceTsMs());
-            switch (e.operation()) {
-                case CREATE, READ -> inserts++;
-                case UPDATE -> updates++;
-                case DELETE, TRUNCATE -> deletes++;
-            }
-        }
-        return new LoadResult(batch.size(), applied.size(), plan.alreadyLoaded(), plan.replayed(), deadLettered,
-                inserts, updates, deletes, (System.nanoTime() - startedNanos) / 1_000_000,
-                System.currentTimeMillis() - newestCommitMs);
-    }
-
-    private static String firstLine(SQLException e) {
-        String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
-    }
-
-    /** A captured table and the statements that load it, generated once. */
-    private record PreparedTable(TableSchema schema, String stage, String clearStage, String insertHistory, String merge,
-                                 String truncate) {
+    public Map<KafkaPartition, PartitionProgress> progress() {
+        return loader.progress();
     }
 
     @Override
-    public synchronized void close() throws SQLException {
-        connection.close();
-        LOG.info("DuckDB warehouse closed");
+    public void close() throws SQLException {
+        loader.close();
     }
 }

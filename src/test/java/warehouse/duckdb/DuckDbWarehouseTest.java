@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -18,6 +19,7 @@ import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.DeadLetter;
 import warehouse.KafkaPartition;
+import warehouse.PartitionProgress;
 import warehouse.SourcePosition;
 import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
@@ -112,6 +114,32 @@ class DuckDbWarehouseTest {
 
         assertThat(warehouse.load(ChangeBatch.of(batch)).alreadyLoaded()).isEqualTo(1);
         assertThat(rows("SELECT count(*) FROM flight_state_history")).containsExactly("1");
+    }
+
+    @Test
+    void aWarehouseMadeByTheFirstReleaseKeepsItsOffsetsAndGainsTheNewerProgressColumns() throws Exception {
+        Path old = dir.resolve("first-release.duckdb");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + old.toAbsolutePath());
+             Statement s = c.createStatement()) {
+            // The progress table as the first release made it, before it stored source positions.
+            s.execute("CREATE TABLE _flightcdc_kafka_offsets (topic VARCHAR, \"partition\" INTEGER,"
+                    + " next_offset BIGINT NOT NULL, PRIMARY KEY (topic, \"partition\"))");
+            s.execute("INSERT INTO _flightcdc_kafka_offsets VALUES ('flightcdc.public.flight_state', 0, 2)");
+        }
+        warehouse.close();
+        warehouse = DuckDbWarehouse.open(old);
+        warehouse.prepare(List.of(SCHEMA));
+        KafkaPartition partition = new KafkaPartition("flightcdc.public.flight_state", 0);
+        assertThat(warehouse.progress()).containsExactly(Map.entry(partition, new PartitionProgress(2, null)));
+
+        offset = 1; // the last offset the first release loaded, followed by one it had not
+        LoadResult result = warehouse.load(batch(
+                change(Operation.CREATE, 100, 110, "{\"icao24\":\"aaaaaa\"}"),
+                change(Operation.CREATE, 100, 120, "{\"icao24\":\"bbbbbb\"}")));
+
+        assertThat(result.alreadyLoaded()).isEqualTo(1);
+        assertThat(rows("SELECT icao24 FROM flight_state")).containsExactly("bbbbbb");
+        assertThat(rows("SELECT * FROM _flightcdc_kafka_offsets")).containsExactly("flightcdc.public.flight_state|0|3|100|120|1");
     }
 
     @Test

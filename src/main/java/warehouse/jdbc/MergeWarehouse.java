@@ -1,0 +1,311 @@
+package warehouse.jdbc;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import warehouse.ChangeBatch;
+import warehouse.ChangeEvent;
+import warehouse.ChangeEvent.Operation;
+import warehouse.Column;
+import warehouse.DeadLetter;
+import warehouse.Dialect;
+import warehouse.FlightAnalyticsViews;
+import warehouse.KafkaPartition;
+import warehouse.LoadPlan;
+import warehouse.LoadResult;
+import warehouse.MergeSqlGenerator;
+import warehouse.PartitionProgress;
+import warehouse.SourcePosition;
+import warehouse.TableId;
+import warehouse.TableSchema;
+import warehouse.Warehouse;
+
+/**
+ * A warehouse loaded over JDBC with the shared MERGE, whatever the dialect. One connection writes; a
+ * batch is written to a staging table by the {@link Stager}, then copied to the history and merged into
+ * the current state, and the batch's Kafka offsets and newest source positions are stored, all in one
+ * transaction. Changes the warehouse refuses go to the dead-letter table and the rest of the batch is
+ * applied.
+ *
+ * <p>All DDL runs in {@link #prepare}, outside the load transactions: a warehouse such as Snowflake
+ * commits on DDL.
+ */
+public final class MergeWarehouse implements Warehouse {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MergeWarehouse.class);
+
+    private final Connection connection;
+    private final Dialect dialect;
+    private final MergeSqlGenerator sql;
+    private final Stager stager;
+    private final Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
+    /** How far each partition is loaded, mirrored from the progress table. */
+    private final Map<KafkaPartition, PartitionProgress> loaded = new HashMap<>();
+    private volatile Runnable afterLoad = () -> { };
+
+    /** Takes over {@code connection}: it is this warehouse's only writer, and {@link #close} closes it. */
+    public MergeWarehouse(Connection connection, Dialect dialect, Stager stager) {
+        this.connection = connection;
+        this.dialect = dialect;
+        this.sql = new MergeSqlGenerator(dialect);
+        this.stager = stager;
+    }
+
+    @Override
+    public synchronized void prepare(List<TableSchema> schemas) throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql.createProgressTable());
+            // Added after the first release: warehouses made before it gain the columns here.
+            for (String column : sql.addProgressColumns()) {
+                s.execute(column);
+            }
+            s.execute(sql.createDeadLetterTable());
+            for (TableSchema t : schemas) {
+                TableSchema clash = tables.values().stream().map(PreparedTable::schema)
+                        .filter(o -> o.id().name().equals(t.id().name()) && !o.id().equals(t.id())).findFirst().orElse(null);
+                if (clash != null) {
+                    throw new IllegalArgumentException("Tables " + clash.id() + " and " + t.id()
+                            + " would share the warehouse table " + t.id().name() + "; capture only one of them");
+                }
+                s.execute(sql.createCurrentTable(t));
+                s.execute(sql.createHistoryTable(t));
+                for (Column c : t.columns()) {
+                    for (String widen : sql.addColumn(t, c)) {
+                        s.execute(widen);
+                    }
+                }
+                s.execute(sql.dropStageTable(t));
+                s.execute(sql.createStageTable(t));
+                tables.put(t.id(), new PreparedTable(t, sql.clearStage(t), sql.insertHistoryFromStage(t),
+                        sql.mergeFromStage(t), sql.truncateCurrent(t)));
+            }
+            createAnalyticsViews(s);
+            try (ResultSet rs = s.executeQuery(sql.selectProgress())) {
+                while (rs.next()) {
+                    long lsn = rs.getLong(5);
+                    SourcePosition newest = rs.wasNull() ? null : new SourcePosition(rs.getLong(4), lsn, rs.getInt(6));
+                    loaded.put(new KafkaPartition(rs.getString(1), rs.getInt(2)), new PartitionProgress(rs.getLong(3), newest));
+                }
+            }
+        }
+        LOG.info("Warehouse tables ready: {}", tables.keySet());
+    }
+
+    private void createAnalyticsViews(Statement s) throws SQLException {
+        PreparedTable flights = tables.get(FlightAnalyticsViews.FLIGHT_STATE);
+        if (flights == null) {
+            return;
+        }
+        Set<String> missing = FlightAnalyticsViews.missingColumns(flights.schema());
+        if (!missing.isEmpty()) {
+            LOG.warn("Analytics views not created: {} lacks the columns {}", FlightAnalyticsViews.FLIGHT_STATE, missing);
+            return;
+        }
+        for (String view : new FlightAnalyticsViews(dialect).createStatements()) {
+            s.execute(view);
+        }
+    }
+
+    @Override
+    public synchronized LoadResult load(ChangeBatch batch) throws SQLException {
+        long started = System.nanoTime();
+        LoadPlan plan = LoadPlan.of(batch, loaded, tables::containsKey);
+        List<ChangeEvent> applied = plan.changes();
+        List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
+        try {
+            write(applied, deadLetters, plan.progress());
+        } catch (SQLException e) {
+            if (!dialect.refusesData(e)) {
+                throw e;
+            }
+            LOG.warn("The warehouse refused a batch of {} changes ({}); loading it in parts to set aside the changes"
+                    + " at fault", applied.size(), firstLine(e));
+            applied = new ArrayList<>();
+            writeSettingAsideRefused(plan.changes(), applied, deadLetters);
+            write(List.of(), plan.deadLetters(), plan.progress());
+        }
+        loaded.putAll(plan.progress());
+        afterLoad.run();
+        return result(batch, plan, applied, deadLetters.size(), started);
+    }
+
+    /**
+     * Runs {@code observer} on the loader's thread each time a batch is committed, right after: the
+     * benchmark times with it when changes became visible. {@link #progress} already tells how far.
+     */
+    public void afterLoad(Runnable observer) {
+        this.afterLoad = observer == null ? () -> { } : observer;
+    }
+
+    @Override
+    public synchronized Map<KafkaPartition, PartitionProgress> progress() {
+        return Map.copyOf(loaded);
+    }
+
+    /**
+     * Loads {@code changes} in halves, each in its own transaction and in order, down to the single
+     * changes the warehouse refuses, which go to the dead-letter table. A batch with one bad change
+     * costs about log2(batch) extra transactions, and every other change is still applied.
+     */
+    private void writeSettingAsideRefused(List<ChangeEvent> changes, List<ChangeEvent> applied,
+                                          List<DeadLetter> deadLetters) throws SQLException {
+        Map<KafkaPartition, PartitionProgress> progress = LoadPlan.progressAfter(changes, loaded);
+        try {
+            write(changes, List.of(), progress);
+            applied.addAll(changes);
+            loaded.putAll(progress);
+        } catch (SQLException e) {
+            if (!dialect.refusesData(e)) {
+                throw e;
+            }
+            if (changes.size() > 1) {
+                int half = changes.size() / 2;
+                writeSettingAsideRefused(changes.subList(0, half), applied, deadLetters);
+                writeSettingAsideRefused(changes.subList(half, changes.size()), applied, deadLetters);
+                return;
+            }
+            DeadLetter refused = DeadLetter.of(changes.get(0), firstLine(e));
+            write(List.of(), List.of(refused), progress);
+            deadLetters.add(refused);
+            loaded.putAll(progress);
+        }
+    }
+
+    private void write(List<ChangeEvent> changes, List<DeadLetter> deadLetters,
+                       Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
+        if (progress.isEmpty()) {
+            return;
+        }
+        Map<TableId, List<ChangeEvent>> byTable = new LinkedHashMap<>();
+        changes.forEach(e -> byTable.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e));
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            for (Map.Entry<TableId, List<ChangeEvent>> entry : byTable.entrySet()) {
+                PreparedTable table = tables.get(entry.getKey());
+                for (List<ChangeEvent> run : splitAtTruncates(entry.getValue())) {
+                    // A batch that failed after staging may have left rows behind: start from an empty stage.
+                    s.execute(table.clearStage());
+                    stager.stage(connection, table.schema(), run);
+                    s.execute(table.insertHistory());
+                    s.execute(run.get(0).operation() == Operation.TRUNCATE ? table.truncate() : table.merge());
+                    s.execute(table.clearStage());
+                }
+            }
+            storeDeadLetters(deadLetters);
+            storeProgress(progress);
+            connection.commit();
+            // Said once the record is safely set aside, not on each try of a transaction that fails.
+            deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(),
+                    d.offset(), MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason()));
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        } finally {
+            connection.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * The changes before a TRUNCATE must be applied before it and those after it, after: each
+     * truncate is a run of its own between runs of row changes.
+     */
+    private static List<List<ChangeEvent>> splitAtTruncates(List<ChangeEvent> changes) {
+        List<List<ChangeEvent>> runs = new ArrayList<>();
+        List<ChangeEvent> run = new ArrayList<>();
+        for (ChangeEvent e : changes) {
+            if (e.operation() == Operation.TRUNCATE) {
+                if (!run.isEmpty()) {
+                    runs.add(run);
+                    run = new ArrayList<>();
+                }
+                runs.add(List.of(e));
+            } else {
+                run.add(e);
+            }
+        }
+        if (!run.isEmpty()) {
+            runs.add(run);
+        }
+        return runs;
+    }
+
+    private void storeDeadLetters(List<DeadLetter> deadLetters) throws SQLException {
+        if (deadLetters.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = connection.prepareStatement(sql.insertDeadLetter())) {
+            for (DeadLetter d : deadLetters) {
+                ps.setString(1, d.topic());
+                ps.setInt(2, d.partition());
+                ps.setLong(3, d.offset());
+                Binds.setString(ps, 4, d.table());
+                ps.setString(5, d.reason());
+                Binds.setString(ps, 6, d.event());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private void storeProgress(Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
+        try (PreparedStatement ps = connection.prepareStatement(sql.upsertProgress())) {
+            for (Map.Entry<KafkaPartition, PartitionProgress> p : progress.entrySet()) {
+                SourcePosition newest = p.getValue().newest();
+                ps.setString(1, p.getKey().topic());
+                ps.setInt(2, p.getKey().partition());
+                ps.setLong(3, p.getValue().nextOffset());
+                Binds.setLong(ps, 4, newest == null ? null : newest.lastCommitLsn());
+                Binds.setLong(ps, 5, newest == null ? null : newest.lsn());
+                Binds.setInt(ps, 6, newest == null ? null : newest.order());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static LoadResult result(ChangeBatch batch, LoadPlan plan, List<ChangeEvent> applied, int deadLettered,
+                                     long startedNanos) {
+        int inserts = 0;
+        int updates = 0;
+        int deletes = 0;
+        long newestCommitMs = 0;
+        for (ChangeEvent e : applied) {
+            newestCommitMs = Math.max(newestCommitMs, e.sourceTsMs());
+            switch (e.operation()) {
+                case CREATE, READ -> inserts++;
+                case UPDATE -> updates++;
+                case DELETE, TRUNCATE -> deletes++;
+            }
+        }
+        return new LoadResult(batch.size(), applied.size(), plan.alreadyLoaded(), plan.replayed(), deadLettered,
+                inserts, updates, deletes, (System.nanoTime() - startedNanos) / 1_000_000,
+                System.currentTimeMillis() - newestCommitMs);
+    }
+
+    private static String firstLine(SQLException e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage().strip();
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+
+    /** A captured table and the statements that load it, generated once. */
+    private record PreparedTable(TableSchema schema, String clearStage, String insertHistory, String merge,
+                                 String truncate) {
+    }
+
+    @Override
+    public synchronized void close() throws SQLException {
+        connection.close();
+        LOG.info("Warehouse closed");
+    }
+}
