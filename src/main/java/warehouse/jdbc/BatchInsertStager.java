@@ -11,21 +11,26 @@ import warehouse.MergeSqlGenerator;
 import warehouse.TableSchema;
 
 /**
- * Stages with one INSERT per change, sent as a single JDBC batch: works with any driver. Snowflake's
- * driver turns a large batch of binds into a file upload to a stage by itself, so this is its bulk path
- * too.
+ * Stages with one INSERT per change, sent as JDBC batches: works with any driver. A batch holds at most
+ * {@code maxBinds} bound values, so that a driver that would switch to another way of sending larger
+ * ones (Snowflake's uploads them to a stage it creates with DDL, which would commit the load's
+ * transaction half-way) never does.
  */
 public final class BatchInsertStager implements Stager {
 
     private final MergeSqlGenerator sql;
+    private final int maxBinds;
 
-    public BatchInsertStager(MergeSqlGenerator sql) {
+    public BatchInsertStager(MergeSqlGenerator sql, int maxBinds) {
         this.sql = sql;
+        this.maxBinds = maxBinds;
     }
 
     @Override
     public void stage(Connection connection, TableSchema table, List<ChangeEvent> changes) throws SQLException {
+        int rowsPerBatch = Math.max(1, maxBinds / MergeSqlGenerator.stageColumns(table).size());
         try (PreparedStatement ps = connection.prepareStatement(sql.insertIntoStage(table))) {
+            int pending = 0;
             for (ChangeEvent e : changes) {
                 int i = 1;
                 // MergeSqlGenerator.METADATA, in its order
@@ -40,8 +45,14 @@ public final class BatchInsertStager implements Stager {
                     Binds.setString(ps, i++, JsonText.of(e.row().get(c.name())));
                 }
                 ps.addBatch();
+                if (++pending == rowsPerBatch) {
+                    ps.executeBatch();
+                    pending = 0;
+                }
             }
-            ps.executeBatch();
+            if (pending > 0) {
+                ps.executeBatch();
+            }
         }
     }
 }

@@ -136,7 +136,7 @@ public final class MergeWarehouse implements Warehouse {
         }
         loaded.putAll(plan.progress());
         afterLoad.run();
-        return result(batch, plan, applied, deadLetters.size(), started);
+        return LoadResult.of(batch, plan, applied, deadLetters.size(), started);
     }
 
     /**
@@ -271,25 +271,6 @@ public final class MergeWarehouse implements Warehouse {
             }
             ps.executeBatch();
         }
-    }
-
-    private static LoadResult result(ChangeBatch batch, LoadPlan plan, List<ChangeEvent> applied, int deadLettered,
-                                     long startedNanos) {
-        int inserts = 0;
-        int updates = 0;
-        int deletes = 0;
-        long newestCommitMs = 0;
-        for (ChangeEvent e : applied) {
-            newestCommitMs = Math.max(newestCommitMs, e.sourceTsMs());
-            switch (e.operation()) {
-                case CREATE, READ -> inserts++;
-                case UPDATE -> updates++;
-                case DELETE, TRUNCATE -> deletes++;
-            }
-        }
-        return new LoadResult(batch.size(), applied.size(), plan.alreadyLoaded(), plan.replayed(), deadLettered,
-                inserts, updates, deletes, (System.nanoTime() - startedNanos) / 1_000_000,
-                System.currentTimeMillis() - newestCommitMs);
     }
 
     private static String firstLine(SQLException e) {

@@ -8,13 +8,15 @@ import warehouse.jdbc.MergeWarehouse;
 /**
  * Snowflake in JDBC MERGE mode: each batch is staged in a temporary table with batched INSERTs, merged
  * with the shared MERGE, and stored with its Kafka offsets, in one transaction, the same way as DuckDB.
- *
- * <p>Not yet run against an account. One thing to check there: the first time in a session that a batch
- * has more binds than {@code CLIENT_STAGE_ARRAY_BINDING_THRESHOLD}, the Snowflake driver creates its bind
- * stage with {@code CREATE TEMPORARY STAGE}, and Snowflake commits an open transaction before any DDL,
- * so that one load transaction could be committed in two parts.
  */
 public final class SnowflakeMergeWarehouse {
+
+    /**
+     * The driver's CLIENT_STAGE_ARRAY_BINDING_THRESHOLD (65,280 by default): a JDBC batch with more binds
+     * is uploaded to a stage the driver creates with CREATE TEMPORARY STAGE, and Snowflake commits an open
+     * transaction before any DDL. Staying below it keeps a load in one transaction.
+     */
+    static final int MAX_BINDS_PER_BATCH = 65_000;
 
     private SnowflakeMergeWarehouse() {
     }
@@ -25,6 +27,6 @@ public final class SnowflakeMergeWarehouse {
      */
     public static MergeWarehouse open(Connection connection) {
         SnowflakeDialect dialect = new SnowflakeDialect();
-        return new MergeWarehouse(connection, dialect, new BatchInsertStager(new MergeSqlGenerator(dialect)));
+        return new MergeWarehouse(connection, dialect, new BatchInsertStager(new MergeSqlGenerator(dialect), MAX_BINDS_PER_BATCH));
     }
 }
