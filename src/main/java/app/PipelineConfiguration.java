@@ -42,7 +42,8 @@ import warehouse.LoadProgress;
 import warehouse.SchemaEvolution;
 import warehouse.TableId;
 import warehouse.TableSchema;
-import warehouse.duckdb.DuckDbWarehouse;
+import warehouse.Warehouse;
+import warehouse.snowflake.streaming.SnowpipeStreamingWarehouse;
 
 /**
  * Wires the pipeline before its routes start: validates the settings, starts the embedded
@@ -121,7 +122,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             LOG.info("OpenSky poll is off: the pipeline carries only the changes made in the database");
         }
 
-        DuckDbWarehouse warehouse = DuckDbWarehouse.open(settings.warehouse().duckdbPath());
+        Warehouse warehouse = WarehouseConnector.open(settings);
         started.push(warehouse);
         SourceCatalog catalog = new SourceCatalog(source.dataSource());
         List<TableSchema> schemas = new ArrayList<>();
@@ -131,6 +132,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         warehouse.prepare(schemas);
 
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            if (warehouse instanceof SnowpipeStreamingWarehouse streaming) {
+                // Its progress is in Snowflake, per channel: open the channels of the partitions there are.
+                streaming.resume(ConsumerGroupPositions.existingPartitions(admin, Set.copyOf(capturedTopics)));
+            }
             ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(), Set.copyOf(capturedTopics),
                     warehouse.progress());
         }
@@ -162,7 +167,10 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         resolved.forEach((key, value) -> context.getPropertiesComponent().addOverrideProperty((String) key, (String) value));
         LOG.info("Pipeline wired: source {}:{}/{}, Kafka {}, warehouse {}", source.host(), source.port(),
-                source.database(), bootstrap, settings.warehouse().duckdbPath());
+                source.database(), bootstrap, settings.warehouse().type().snowflake()
+                        ? settings.warehouse().type().setting() + " " + settings.snowflake().orElseThrow().database() + "."
+                        + settings.snowflake().orElseThrow().schema()
+                        : settings.warehouse().duckdbPath());
     }
 
     private static void closeAll(Deque<AutoCloseable> started) {

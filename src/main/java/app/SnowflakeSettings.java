@@ -22,7 +22,7 @@ import warehouse.snowflake.PrivateKeyPem;
  */
 public record SnowflakeSettings(String account, String url, String user, String role, String warehouse, String database,
                                 String schema, PrivateKey privateKey, String targetLag, Duration commitTimeout,
-                                String loaderRole, Optional<String> loaderUser) {
+                                String loaderRole, Optional<String> loaderUser, Duration loginTimeout) {
 
     /** Snowflake's unquoted identifiers, which it folds to upper case. */
     private static final String IDENTIFIER = "[A-Za-z_][A-Za-z0-9_$]{0,254}";
@@ -52,7 +52,8 @@ public record SnowflakeSettings(String account, String url, String user, String 
                 targetLag(r),
                 Duration.ofMillis(r.intInRange("flightcdc.snowflake.commit-timeout-ms", 1_000, 3_600_000)),
                 identifier(r, "flightcdc.snowflake.loader-role"),
-                r.optional("flightcdc.snowflake.loader-user"));
+                r.optional("flightcdc.snowflake.loader-user"),
+                Duration.ofSeconds(r.intInRange("flightcdc.snowflake.login-timeout-seconds", 1, 3600)));
     }
 
     /** The JDBC URL, naming the session's database, schema, warehouse and role; the credentials go apart. */
@@ -124,6 +125,6 @@ public record SnowflakeSettings(String account, String url, String user, String 
         return "SnowflakeSettings[account=" + account + ", url=" + url + ", user=" + user + ", role=" + role
                 + ", warehouse=" + warehouse + ", database=" + database + ", schema=" + schema
                 + ", privateKey=(hidden), targetLag=" + targetLag + ", commitTimeout=" + commitTimeout
-                + ", loaderRole=" + loaderRole + ", loaderUser=" + loaderUser.orElse("") + "]";
+                + ", loaderRole=" + loaderRole + ", loaderUser=" + loaderUser.orElse("") + ", loginTimeout=" + loginTimeout + "]";
     }
 }

@@ -35,6 +35,20 @@ public final class ConsumerGroupPositions {
     private ConsumerGroupPositions() {
     }
 
+    /** The partitions of those of {@code topics} that exist; a topic the capture has not created yet has none. */
+    public static Set<KafkaPartition> existingPartitions(Admin admin, Set<String> topics) throws InterruptedException {
+        try {
+            Set<String> existing = new HashSet<>(admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+            existing.retainAll(topics);
+            Set<KafkaPartition> partitions = new HashSet<>();
+            admin.describeTopics(existing).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((topic, d) ->
+                    d.partitions().forEach(p -> partitions.add(new KafkaPartition(topic, p.partition()))));
+            return partitions;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StartupException("Cannot list the partitions of " + topics + " in Kafka: " + e.getMessage(), e);
+        }
+    }
+
     public static void alignWith(Admin admin, String group, Set<String> topics, Map<KafkaPartition, PartitionProgress> loaded)
             throws InterruptedException {
         try {

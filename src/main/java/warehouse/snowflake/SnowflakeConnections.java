@@ -2,7 +2,7 @@ package warehouse.snowflake;
 
 import app.SnowflakeSettings;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import net.snowflake.client.api.driver.SnowflakeDriver;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Properties;
@@ -27,7 +27,8 @@ public final class SnowflakeConnections {
     /** A JDBC session in the configured database, schema, warehouse and role. */
     public Connection openJdbc() throws SQLException {
         try {
-            return DriverManager.getConnection(settings.jdbcUrl(), jdbcProperties());
+            // This driver by name: the Snowpipe Streaming SDK carries a copy of its own, registered for the same URLs.
+            return new SnowflakeDriver().connect(settings.jdbcUrl(), jdbcProperties());
         } catch (SQLException e) {
             throw new SQLException("Cannot connect to Snowflake at " + settings.url() + " as " + settings.user() + " (role "
                     + settings.role() + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
@@ -43,6 +44,8 @@ public final class SnowflakeConnections {
         // Arrow result sets need --add-opens on Java 17; the loader reads little, JSON is as good.
         p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
         p.put("application", "flight-cdc");
+        // The driver retries a login for up to 5 minutes by default; a start that cannot log in should say so sooner.
+        p.put("loginTimeout", String.valueOf(settings.loginTimeout().toSeconds()));
         return p;
     }
 

@@ -85,7 +85,10 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
     @Override
     public synchronized void prepare(List<TableSchema> tables) {
         for (TableSchema t : tables) {
-            tablesByTopic.put(topicFor.apply(t.id()), t);
+            String topic = topicFor.apply(t.id());
+            tablesByTopic.put(topic, t);
+            // Called again when the source gained a column: rows are made with the columns now.
+            rowsByTopic.remove(topic);
         }
         LOG.info("Snowpipe Streaming into {}.{}: {}", database, schema,
                 tables.stream().map(t -> changeTable(t.id())).toList());

@@ -1,0 +1,42 @@
+package app;
+
+import java.sql.SQLException;
+import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
+import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClientFactory;
+import warehouse.Warehouse;
+import warehouse.duckdb.DuckDbWarehouse;
+import warehouse.snowflake.SnowflakeConnections;
+import warehouse.snowflake.SnowflakeMergeWarehouse;
+import warehouse.snowflake.streaming.SnowpipeStreamingWarehouse;
+
+/** Opens the warehouse {@code flightcdc.warehouse.type} names; one that cannot be reached stops the start. */
+final class WarehouseConnector {
+
+    private WarehouseConnector() {
+    }
+
+    static Warehouse open(PipelineSettings settings) throws SQLException {
+        PipelineSettings.Warehouse.Type type = settings.warehouse().type();
+        if (!type.snowflake()) {
+            return DuckDbWarehouse.open(settings.warehouse().duckdbPath());
+        }
+        SnowflakeConnections snowflake = new SnowflakeConnections(settings.snowflake().orElseThrow());
+        SnowflakeSettings s = snowflake.settings();
+        try {
+            if (type == PipelineSettings.Warehouse.Type.SNOWFLAKE_MERGE) {
+                return SnowflakeMergeWarehouse.open(snowflake.openJdbc());
+            }
+            SnowflakeStreamingIngestClient client = SnowflakeStreamingIngestClientFactory
+                    .builder("flightcdc-" + settings.kafka().consumerGroup())
+                    .setProperties(snowflake.streamingProperties())
+                    .build();
+            return new SnowpipeStreamingWarehouse(client, s.database(), s.schema(), settings.kafka().consumerGroup(),
+                    settings.kafka()::topicFor, s.commitTimeout());
+        } catch (SQLException | RuntimeException e) {
+            throw new StartupException("Cannot open the Snowflake warehouse (" + type.setting() + ") at " + s.url()
+                    + " as user " + s.user() + " with role " + s.role() + ": "
+                    + String.valueOf(e.getMessage()).strip().replaceAll("\\.+$", "") + ". Check the flightcdc.snowflake.* settings, the user's public key and the role's grants"
+                    + " (see README, Snowflake)", e);
+        }
+    }
+}

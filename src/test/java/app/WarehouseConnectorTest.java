@@ -1,0 +1,70 @@
+package app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.InputStream;
+import java.io.StringWriter;
+import java.net.ServerSocket;
+import java.security.KeyPairGenerator;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.junit.jupiter.api.Test;
+
+/** A Snowflake that cannot be reached stops the start with a message naming where and as whom, not a stack trace. */
+class WarehouseConnectorTest {
+
+    private static Map<String, String> snowflakeSettings(String type, String url) throws Exception {
+        Map<String, String> v = new HashMap<>();
+        try (InputStream in = WarehouseConnectorTest.class.getResourceAsStream("/application.properties")) {
+            Properties p = new Properties();
+            p.load(in);
+            p.stringPropertyNames().forEach(k -> v.put(k, p.getProperty(k).replace("{{flightcdc.data-dir}}", "data")));
+        }
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        StringWriter pem = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
+            writer.writeObject(new JcaPKCS8Generator(generator.generateKeyPair().getPrivate(), null));
+        }
+        v.put("flightcdc.warehouse.type", type);
+        v.put("flightcdc.snowflake.account", "myorg-myaccount");
+        v.put("flightcdc.snowflake.url", url);
+        v.put("flightcdc.snowflake.user", "loader");
+        v.put("flightcdc.snowflake.private-key", pem.toString());
+        return v;
+    }
+
+    @Test
+    void anAccountUrlTheStreamingSdkRefusesStopsTheStartNamingIt() throws Exception {
+        Map<String, String> v = snowflakeSettings("snowflake-streaming", "https://127.0.0.1:9");
+        PipelineSettings settings = PipelineSettings.from(k -> Optional.ofNullable(v.get(k)));
+
+        assertThatThrownBy(() -> WarehouseConnector.open(settings)).isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("Cannot open the Snowflake warehouse (snowflake-streaming) at https://127.0.0.1:9 as user"
+                        + " loader with role FLIGHTCDC_LOADER: ")
+                .hasMessageContaining("flightcdc.snowflake.*")
+                .hasMessageNotContaining("PRIVATE KEY");
+    }
+
+    @Test
+    void aSnowflakeThatDoesNotAnswerStopsTheMergeModesStartInBoundedTime() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Map<String, String> v = snowflakeSettings("snowflake-merge", "https://127.0.0.1:" + closedPort);
+        v.put("flightcdc.snowflake.login-timeout-seconds", "3");
+        PipelineSettings settings = PipelineSettings.from(k -> Optional.ofNullable(v.get(k)));
+
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> WarehouseConnector.open(settings)).isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("Cannot open the Snowflake warehouse (snowflake-merge) at https://127.0.0.1:" + closedPort);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+    }
+}
