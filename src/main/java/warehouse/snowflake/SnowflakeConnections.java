@@ -2,10 +2,12 @@ package warehouse.snowflake;
 
 import app.SnowflakeSettings;
 import java.sql.Connection;
-import java.sql.DriverManager;
+import java.sql.Driver;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Properties;
+import net.snowflake.client.api.driver.SnowflakeDriver;
 
 /**
  * Opens Snowflake sessions with key-pair authentication: JDBC connections (MERGE mode, migrate) and the
@@ -14,20 +16,48 @@ import java.util.Properties;
  */
 public final class SnowflakeConnections {
 
+    /** How long a login may take, retries included, unless told otherwise; the driver's own default is 5 minutes. */
+    public static final Duration DEFAULT_LOGIN_TIMEOUT = Duration.ofSeconds(60);
+
+    static {
+        // The driver logs through java.util.logging to the console unless told to use SLF4J, where
+        // log4j2.properties governs it. Read once, when the driver's classes load: hence here, first.
+        if (System.getProperty("net.snowflake.jdbc.loggerImpl") == null) {
+            System.setProperty("net.snowflake.jdbc.loggerImpl", "net.snowflake.client.log.SLF4JLogger");
+        }
+    }
+
+    /**
+     * snowflake-jdbc's driver, named rather than found by DriverManager: the Snowpipe Streaming SDK carries
+     * an older copy of the driver of its own, registered for the same jdbc:snowflake: URLs, and DriverManager
+     * hands out whichever was registered first (the SDK's, on this classpath, which ignores the login timeout).
+     */
+    private static final Driver DRIVER = SnowflakeDriver.INSTANCE;
+
     private final SnowflakeSettings settings;
+    private final Duration loginTimeout;
 
     public SnowflakeConnections(SnowflakeSettings settings) {
+        this(settings, DEFAULT_LOGIN_TIMEOUT);
+    }
+
+    public SnowflakeConnections(SnowflakeSettings settings, Duration loginTimeout) {
         this.settings = settings;
+        this.loginTimeout = loginTimeout;
     }
 
     public SnowflakeSettings settings() {
         return settings;
     }
 
+    public Duration loginTimeout() {
+        return loginTimeout;
+    }
+
     /** A JDBC session in the configured database, schema, warehouse and role. */
     public Connection openJdbc() throws SQLException {
         try {
-            return DriverManager.getConnection(settings.jdbcUrl(), jdbcProperties());
+            return DRIVER.connect(settings.jdbcUrl(), jdbcProperties());
         } catch (SQLException e) {
             throw new SQLException("Cannot connect to Snowflake at " + settings.url() + " as " + settings.user() + " (role "
                     + settings.role() + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
@@ -43,6 +73,11 @@ public final class SnowflakeConnections {
         // Arrow result sets need --add-opens on Java 17; the loader reads little, JSON is as good.
         p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
         p.put("application", "flight-cdc");
+        // Bounds the login, retries included: an unreachable account fails in this time instead of minutes.
+        p.put("loginTimeout", String.valueOf(Math.max(1, loginTimeout.toSeconds())));
+        // Otherwise each login first probes cloud metadata endpoints (AWS, Azure, GCP) to tell Snowflake where
+        // it runs: seconds of waiting off the cloud, and errors in the log.
+        p.put("disablePlatformDetection", "true");
         return p;
     }
 
