@@ -7,13 +7,14 @@ import picocli.CommandLine.Command;
 /**
  * The flight-cdc command line: {@code run} (the default) starts the pipeline, {@code query} reads
  * the warehouse, {@code verify} compares the warehouse with the source, {@code bench} measures the
- * pipeline's throughput.
+ * pipeline's throughput, {@code migrate} prepares a Snowflake account for the loader.
  */
 @Command(name = "flight-cdc",
         mixinStandardHelpOptions = true,
         version = "flight-cdc 0.1.0",
         description = "Real-time change data capture of live flight data: OpenSky -> PostgreSQL -> Debezium -> Kafka -> warehouse.",
-        subcommands = {RunCommand.class, QueryCommand.class, VerifyCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {RunCommand.class, QueryCommand.class, VerifyCommand.class, BenchCommand.class, MigrateCommand.class,
+            CommandLine.HelpCommand.class})
 public class FlightCdc implements Runnable {
 
     @Override

@@ -2,10 +2,11 @@ package warehouse.snowflake;
 
 import app.SnowflakeSettings;
 import java.sql.Connection;
-import net.snowflake.client.api.driver.SnowflakeDriver;
+import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Properties;
+import net.snowflake.client.api.driver.SnowflakeDriver;
 
 /**
  * Opens Snowflake sessions with key-pair authentication: JDBC connections (MERGE mode, migrate) and the
@@ -13,6 +14,21 @@ import java.util.Properties;
  * never put in a URL or a message.
  */
 public final class SnowflakeConnections {
+
+    static {
+        // The driver logs through java.util.logging to the console unless told to use SLF4J, where
+        // log4j2.properties governs it. Read once, when the driver's classes load: hence here, first.
+        if (System.getProperty("net.snowflake.jdbc.loggerImpl") == null) {
+            System.setProperty("net.snowflake.jdbc.loggerImpl", "net.snowflake.client.log.SLF4JLogger");
+        }
+    }
+
+    /**
+     * snowflake-jdbc's driver, named rather than found by DriverManager: the Snowpipe Streaming SDK carries
+     * an older copy of the driver of its own, registered for the same jdbc:snowflake: URLs, and DriverManager
+     * hands out whichever was registered first (the SDK's, on this classpath, which ignores the login timeout).
+     */
+    private static final Driver DRIVER = SnowflakeDriver.INSTANCE;
 
     private final SnowflakeSettings settings;
 
@@ -27,8 +43,7 @@ public final class SnowflakeConnections {
     /** A JDBC session in the configured database, schema, warehouse and role. */
     public Connection openJdbc() throws SQLException {
         try {
-            // This driver by name: the Snowpipe Streaming SDK carries a copy of its own, registered for the same URLs.
-            return new SnowflakeDriver().connect(settings.jdbcUrl(), jdbcProperties());
+            return DRIVER.connect(settings.jdbcUrl(), jdbcProperties());
         } catch (SQLException e) {
             throw new SQLException("Cannot connect to Snowflake at " + settings.url() + " as " + settings.user() + " (role "
                     + settings.role() + "): " + e.getMessage(), e.getSQLState(), e.getErrorCode(), e);
@@ -44,8 +59,11 @@ public final class SnowflakeConnections {
         // Arrow result sets need --add-opens on Java 17; the loader reads little, JSON is as good.
         p.put("JDBC_QUERY_RESULT_FORMAT", "JSON");
         p.put("application", "flight-cdc");
-        // The driver retries a login for up to 5 minutes by default; a start that cannot log in should say so sooner.
+        // Bounds the login, retries included (the driver's default is 5 minutes): an unreachable account fails sooner.
         p.put("loginTimeout", String.valueOf(settings.loginTimeout().toSeconds()));
+        // Otherwise each login first probes cloud metadata endpoints (AWS, Azure, GCP) to tell Snowflake where
+        // it runs: seconds of waiting off the cloud, and errors in the log.
+        p.put("disablePlatformDetection", "true");
         return p;
     }
 

@@ -1,0 +1,160 @@
+package warehouse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The SQL of the append-only mode (Snowpipe Streaming), for every dialect. The writer only appends: each
+ * Kafka record becomes one row of the table's raw change table, and everything else is derived from it
+ * by queries, so that a warehouse that cannot update rows still offers what the MERGE mode keeps in
+ * tables: the history of every change (a view), the current state (a view with no lag, and in Snowflake a
+ * dynamic table), and the records set aside (a view).
+ *
+ * <p>What MERGE mode decides before writing, these queries decide when read: Debezium's re-emitted
+ * changes after a crash land in the change table a second time and are dropped by the history view, and
+ * the current state is the last change per key after the table's newest TRUNCATE.
+ */
+public final class ChangeLogSqlGenerator {
+
+    /**
+     * The change table's own columns, in order, before the source columns: the contract with the writer.
+     * A row with {@code _rejected_reason} set is a Kafka record set aside (its source columns NULL, the
+     * record as received in {@code _rejected_event}).
+     */
+    public static final List<String> CHANGE_METADATA = List.of("_op", "_last_commit_lsn", "_lsn", "_tx_id", "_source_ts",
+            "_loaded_at", "_kafka_topic", "_kafka_partition", "_kafka_offset", "_rejected_reason", "_rejected_event");
+
+    /** The metadata columns of MERGE mode's history table, so the same analytics views read either. */
+    public static final List<String> HISTORY_METADATA = List.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at",
+            "_kafka_topic", "_kafka_partition", "_kafka_offset");
+
+    private final Dialect d;
+
+    public ChangeLogSqlGenerator(Dialect dialect) {
+        this.d = dialect;
+    }
+
+    public String changeTable(TableSchema t) {
+        return t.id().name() + "_changes";
+    }
+
+    public String historyView(TableSchema t) {
+        return t.id().name() + "_history";
+    }
+
+    public String liveView(TableSchema t) {
+        return t.id().name() + "_live";
+    }
+
+    /** Where a warehouse materialises the current state (Snowflake: a dynamic table), named as in MERGE mode. */
+    public String currentTable(TableSchema t) {
+        return t.id().name();
+    }
+
+    /**
+     * Everything nullable but where the record sits in Kafka and when it arrived: a record set aside may
+     * lack all the rest. No DEFAULTs, as Snowpipe Streaming does not fill them.
+     */
+    public String createChangeTable(TableSchema t) {
+        List<String> columns = new ArrayList<>(List.of(
+                d.quote("_op") + " " + d.textType(),
+                d.quote("_last_commit_lsn") + " " + d.bigintType(),
+                d.quote("_lsn") + " " + d.bigintType(),
+                d.quote("_tx_id") + " " + d.bigintType(),
+                d.quote("_source_ts") + " " + d.timestamptzType(),
+                d.quote("_loaded_at") + " " + d.timestamptzType() + " NOT NULL",
+                d.quote("_kafka_topic") + " " + d.textType() + " NOT NULL",
+                d.quote("_kafka_partition") + " " + d.integerType() + " NOT NULL",
+                d.quote("_kafka_offset") + " " + d.bigintType() + " NOT NULL",
+                d.quote("_rejected_reason") + " " + d.textType(),
+                d.quote("_rejected_event") + " " + d.textType()));
+        t.columns().forEach(c -> columns.add(d.quote(c.name()) + " " + d.type(c)));
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(changeTable(t)) + " (\n  " + String.join(",\n  ", columns) + "\n)";
+    }
+
+    /**
+     * Every change once, with MERGE mode's history columns. After a crash Debezium emits again the changes
+     * after its last stored position, so Kafka holds them a second time at higher offsets; they are the
+     * same change at the same source position, and the first delivery is kept. A primary-key update, a
+     * delete and a create from one WAL record, differs in its operation and key.
+     */
+    public String historyQuery(TableSchema t) {
+        List<String> identity = new ArrayList<>(List.of("_last_commit_lsn", "_lsn", "_op"));
+        identity.addAll(t.primaryKey());
+        return "SELECT " + quotedList(historyColumns(t)) + "\nFROM " + d.quote(changeTable(t))
+                + "\nWHERE " + d.quote("_rejected_reason") + " IS NULL"
+                + "\nQUALIFY row_number() OVER (PARTITION BY " + quotedList(identity) + " ORDER BY "
+                + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset") + ") = 1";
+    }
+
+    public String createHistoryView(TableSchema t) {
+        return createView(historyView(t), historyQuery(t));
+    }
+
+    /**
+     * The source table as it stands: the last change per key, as MergeSqlGenerator applies it (Kafka keeps
+     * a key's changes in one partition in source order, so the highest offset is the newest), of those
+     * after the newest TRUNCATE; a key whose last change is a delete is gone.
+     *
+     * <p>A TRUNCATE takes an ACCESS EXCLUSIVE lock, so every change to the table before it has a lower LSN
+     * and every change after it a higher one; the truncate rows themselves are at or below it and drop out
+     * too. The newest truncate comes from a join rather than a subquery in WHERE, which Snowflake cannot
+     * refresh incrementally in a dynamic table.
+     */
+    public String currentStateQuery(TableSchema t) {
+        String truncatedAt = d.quote("_truncated_at");
+        String latest = "SELECT h." + d.quote("_op") + ", " + qualifiedList("h", columnNames(t))
+                + "\n  FROM (\n    " + historyQuery(t).replace("\n", "\n    ") + "\n  ) AS h"
+                + "\n  CROSS JOIN (SELECT max(" + d.quote("_lsn") + ") AS " + truncatedAt + " FROM " + d.quote(changeTable(t))
+                + " WHERE " + d.quote("_op") + " = 't' AND " + d.quote("_rejected_reason") + " IS NULL) AS tr"
+                + "\n  WHERE tr." + truncatedAt + " IS NULL OR h." + d.quote("_lsn") + " > tr." + truncatedAt
+                + "\n  QUALIFY row_number() OVER (PARTITION BY " + qualifiedList("h", t.primaryKey()) + " ORDER BY h."
+                + d.quote("_kafka_offset") + " DESC) = 1";
+        return "SELECT " + quotedList(columnNames(t)) + "\nFROM (\n  " + latest + "\n) AS latest\nWHERE "
+                + d.quote("_op") + " <> 'd'";
+    }
+
+    /** The current state with no lag: computed from the change table when read. */
+    public String createLiveView(TableSchema t) {
+        return createView(liveView(t), currentStateQuery(t));
+    }
+
+    /** The records set aside, with the columns of MERGE mode's dead-letter table. */
+    public String deadLetterQuery(List<TableSchema> tables) {
+        return tables.stream().map(t -> "SELECT " + d.quote("_loaded_at") + " AS " + d.quote("dead_at") + ", "
+                        + d.quote("_kafka_topic") + " AS " + d.quote("kafka_topic") + ", "
+                        + d.quote("_kafka_partition") + " AS " + d.quote("kafka_partition") + ", "
+                        + d.quote("_kafka_offset") + " AS " + d.quote("kafka_offset") + ", "
+                        + "'" + t.id().toString().replace("'", "''") + "' AS " + d.quote("source_table") + ", "
+                        + d.quote("_rejected_reason") + " AS " + d.quote("reason") + ", "
+                        + d.quote("_rejected_event") + " AS " + d.quote("event")
+                        + "\nFROM " + d.quote(changeTable(t)) + "\nWHERE " + d.quote("_rejected_reason") + " IS NOT NULL")
+                .collect(Collectors.joining("\nUNION ALL\n"));
+    }
+
+    public String createDeadLetterView(List<TableSchema> tables) {
+        return createView(MergeSqlGenerator.DEAD_LETTER_TABLE, deadLetterQuery(tables));
+    }
+
+    private String createView(String name, String query) {
+        return "CREATE OR REPLACE VIEW " + d.quote(name) + " AS\n" + query;
+    }
+
+    private static List<String> historyColumns(TableSchema t) {
+        return Stream.concat(HISTORY_METADATA.stream(), columnNames(t).stream()).toList();
+    }
+
+    private static List<String> columnNames(TableSchema t) {
+        return t.columns().stream().map(Column::name).toList();
+    }
+
+    private String quotedList(List<String> names) {
+        return names.stream().map(d::quote).collect(Collectors.joining(", "));
+    }
+
+    private String qualifiedList(String alias, List<String> names) {
+        return names.stream().map(n -> alias + "." + d.quote(n)).collect(Collectors.joining(", "));
+    }
+}

@@ -1,0 +1,282 @@
+package warehouse.duckdb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import warehouse.ChangeBatch;
+import warehouse.ChangeEvent;
+import warehouse.ChangeEvent.Operation;
+import warehouse.ChangeLogSqlGenerator;
+import warehouse.Column;
+import warehouse.ColumnType;
+import warehouse.FlightAnalyticsViews;
+import warehouse.JsonText;
+import warehouse.LoadResult;
+import warehouse.SourcePosition;
+import warehouse.TableId;
+import warehouse.TableSchema;
+
+/**
+ * The append-only mode's queries mean what MERGE mode does: the same Kafka records, appended raw to a
+ * change table in one DuckDB file and loaded by {@link DuckDbWarehouse} into another, give the same
+ * current state, history, records set aside and analytics. DuckDB stands in for Snowflake, which runs the
+ * same generator's text (see ChangeLogSqlGeneratorTest).
+ */
+class ChangeLogOnDuckDbTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TableId TABLE = new TableId("public", "flight_state");
+    private static final String TOPIC = "flightcdc.public.flight_state";
+    private static final TableSchema SCHEMA = new TableSchema(TABLE, List.of(
+            new Column("icao24", ColumnType.TEXT, false),
+            new Column("callsign", ColumnType.TEXT, false),
+            new Column("origin_country", ColumnType.TEXT, false),
+            new Column("last_contact", ColumnType.TIMESTAMPTZ, false),
+            new Column("longitude", ColumnType.DOUBLE, false),
+            new Column("latitude", ColumnType.DOUBLE, false),
+            new Column("baro_altitude", ColumnType.DOUBLE, false),
+            new Column("on_ground", ColumnType.BOOLEAN, false),
+            new Column("velocity", ColumnType.DOUBLE, false),
+            new Column("true_track", ColumnType.DOUBLE, false),
+            new Column("sensors", ColumnType.INTEGER, true),
+            new Column("squawk", ColumnType.TEXT, false),
+            new Column("category", ColumnType.SMALLINT, false)), List.of("icao24"));
+    private static final String REJECTED_REASON = "Numeric value 'not a number' is not recognized";
+
+    private final DuckDbDialect dialect = new DuckDbDialect();
+    private final ChangeLogSqlGenerator sql = new ChangeLogSqlGenerator(dialect);
+
+    @TempDir
+    Path dir;
+    private DuckDbWarehouse merge;
+    private Connection changeLog;
+    private final long[] nextOffset = new long[2];
+
+    @BeforeEach
+    void open() throws Exception {
+        merge = DuckDbWarehouse.open(dir.resolve("merge.duckdb"));
+        merge.prepare(List.of(SCHEMA));
+        changeLog = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("changelog.duckdb").toAbsolutePath());
+        try (Statement s = changeLog.createStatement()) {
+            s.execute(sql.createChangeTable(SCHEMA));
+            s.execute(sql.createHistoryView(SCHEMA));
+            s.execute(sql.createLiveView(SCHEMA));
+            s.execute(sql.createDeadLetterView(List.of(SCHEMA)));
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        changeLog.close();
+        merge.close();
+    }
+
+    @Test
+    void theChangeLogsViewsEqualWhatMergeModeLoadsFromTheSameRecords() throws Exception {
+        // Offsets are taken in the order the changes are made here, as Kafka would hold them.
+        ChangeEvent snapshotRead1 = change(0, Operation.READ, 0, 50, aircraft("snap01", "S1", 10.0, true, null));
+        ChangeEvent snapshotRead2 = change(0, Operation.READ, 0, 50, aircraft("snap02", "S2", 250.0, false, "7500"));
+        ChangeEvent createdA = change(0, Operation.CREATE, 100, 110, aircraft("aaa111", "A1", 230.0, false, "1200"));
+        ChangeEvent createdB = change(0, Operation.CREATE, 100, 120, aircraft("bbb222", "B1", 120.0, false, "2000"));
+        ChangeEvent createdC = change(0, Operation.CREATE, 100, 130, aircraft("ccc333", "C1", 180.0, false, "7700"));
+        ChangeEvent createdE = change(1, Operation.CREATE, 100, 140, aircraft("eee555", "E1", 300.0, false, "7600"));
+        deliver(true, snapshotRead1, snapshotRead2, createdA, createdB, createdC, createdE);
+        ChangeEvent updatedA = change(0, Operation.UPDATE, 150, 160, aircraft("aaa111", "A2", 231.5, false, "1200"));
+        ChangeEvent deletedB = change(0, Operation.DELETE, 150, 170, "{\"icao24\":\"bbb222\"}");
+        // A primary-key update: a delete of the old key and a create of the new one, from one WAL record.
+        ChangeEvent renamedFromC = change(0, Operation.DELETE, 180, 190, "{\"icao24\":\"ccc333\"}");
+        ChangeEvent renamedToD = change(0, Operation.CREATE, 180, 190, aircraft("ddd444", "C1", 180.0, false, "7700"));
+        deliver(true, updatedA, deletedB, renamedFromC, renamedToD);
+        // Debezium restarted from a position stored before the update: Kafka holds those four again, then goes on.
+        LoadResult afterCrash = deliver(true, again(updatedA), again(deletedB), again(renamedFromC), again(renamedToD),
+                change(0, Operation.UPDATE, 200, 210, aircraft("aaa111", "A3", 232.0, false, "1200")),
+                change(1, Operation.UPDATE, 200, 215, aircraft("eee555", "E2", 301.0, false, "7600")));
+        // Emitted again long after, at the newest offset of its key: the row it created was deleted and stays so.
+        LoadResult lateReplay = deliver(true, again(createdB));
+        assertThat(changeLogRows("SELECT icao24 FROM " + q(sql.liveView(SCHEMA)) + " ORDER BY icao24"))
+                .containsExactly("aaa111", "ddd444", "eee555", "snap01", "snap02");
+        // A value the warehouse cannot take: MERGE mode refuses it when applying, the writer when appending.
+        ChangeEvent refused = change(0, Operation.CREATE, 220, 230, "{\"icao24\":\"fff666\",\"velocity\":\"not a number\"}");
+        LoadResult withRefused = deliver(false, refused);
+        deliver(true,
+                change(0, Operation.TRUNCATE, 240, 250, "{}"),
+                change(0, Operation.CREATE, 260, 270, aircraft("ggg777", "G1", 150.0, false, "7700")),
+                change(1, Operation.CREATE, 260, 280, aircraft("hhh888", "H1", 0.0, true, null)),
+                change(0, Operation.CREATE, 290, 300, aircraft("ddd444", "D2", 181.0, false, "1000")));
+
+        assertThat(afterCrash.replayed()).as("MERGE mode skipped the re-emitted changes").isEqualTo(4);
+        assertThat(withRefused.deadLettered()).isEqualTo(1);
+        assertThat(lateReplay.replayed()).isEqualTo(1);
+        assertThat(changeLogRows("SELECT count(*) FROM " + q(sql.changeTable(SCHEMA)))).containsExactly("22");
+
+        String everyColumn = "SELECT * FROM %s ORDER BY icao24";
+        assertThat(changeLogRows(everyColumn.formatted(q(sql.liveView(SCHEMA)))))
+                .containsExactly("ddd444|D2|Ruritania|2024-05-01T10:00Z|8.5|47.0|11000.0|false|181.0|90.0|[1, 2]|1000|3",
+                        "ggg777|G1|Ruritania|2024-05-01T10:00Z|8.5|47.0|11000.0|false|150.0|90.0|[1, 2]|7700|3",
+                        "hhh888|H1|Ruritania|2024-05-01T10:00Z|8.5|47.0|null|true|0.0|90.0|[1, 2]|null|3")
+                .isEqualTo(mergeRows(everyColumn.formatted("flight_state")));
+
+        String historyWithoutLoadTime = "SELECT * EXCLUDE (_loaded_at) FROM %s ORDER BY _kafka_partition, _kafka_offset";
+        List<String> history = changeLogRows(historyWithoutLoadTime.formatted(q(sql.historyView(SCHEMA))));
+        assertThat(history).hasSize(16).isEqualTo(mergeRows(historyWithoutLoadTime.formatted("flight_state_history")));
+
+        String deadLetterWithoutTimeOrReason = "SELECT kafka_topic, kafka_partition, kafka_offset, source_table, event"
+                + " FROM _flightcdc_dead_letter";
+        assertThat(changeLogRows(deadLetterWithoutTimeOrReason))
+                .containsExactly(TOPIC + "|0|" + refused.offset() + "|public.flight_state|" + refused.raw())
+                .isEqualTo(mergeRows(deadLetterWithoutTimeOrReason));
+        assertThat(changeLogRows("SELECT reason FROM _flightcdc_dead_letter")).containsExactly(REJECTED_REASON);
+    }
+
+    @Test
+    void theViewsHaveTheColumnsAndTypesOfMergeModesTables() throws Exception {
+        String columns = "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = '%s'"
+                + " ORDER BY ordinal_position";
+
+        assertThat(changeLogRows(columns.formatted(sql.historyView(SCHEMA))))
+                .isEqualTo(mergeRows(columns.formatted("flight_state_history")));
+        assertThat(changeLogRows(columns.formatted(sql.liveView(SCHEMA))))
+                .isEqualTo(mergeRows(columns.formatted("flight_state")));
+        assertThat(changeLogRows(columns.formatted("_flightcdc_dead_letter")))
+                .isEqualTo(mergeRows(columns.formatted("_flightcdc_dead_letter")));
+        assertThat(changeLogRows(columns.formatted(sql.changeTable(SCHEMA)))).extracting(row -> row.split("\\|")[0])
+                .containsExactlyElementsOf(Stream.concat(ChangeLogSqlGenerator.CHANGE_METADATA.stream(),
+                        SCHEMA.columns().stream().map(Column::name)).toList());
+    }
+
+    /** Snowflake's dynamic table FLIGHT_STATE holds the live view's rows; the dashboard reads the same from either mode. */
+    @Test
+    void theAnalyticsViewsReadTheSameFromEitherMode() throws Exception {
+        deliver(true,
+                change(0, Operation.CREATE, 100, 110, aircraft("aaa111", "A1", 230.0, false, "7700")),
+                change(0, Operation.CREATE, 100, 120, aircraft("bbb222", "B1", 120.0, true, null)),
+                change(0, Operation.UPDATE, 130, 140, aircraft("aaa111", "A2", 240.0, false, "7500")));
+        try (Statement s = changeLog.createStatement()) {
+            s.execute("CREATE VIEW flight_state AS SELECT * FROM " + q(sql.liveView(SCHEMA)));
+            for (String view : new FlightAnalyticsViews(dialect).createStatements()) {
+                s.execute(view);
+            }
+        }
+
+        for (String view : List.of("airborne_by_country", "altitude_bands", "fastest_aircraft", "emergency_squawks",
+                "changes_per_minute", "aircraft_tracks")) {
+            String all = "SELECT * FROM " + view + " ORDER BY ALL";
+            assertThat(changeLogRows(all)).as(view).isNotEmpty().isEqualTo(mergeRows(all));
+        }
+        String freshness = "SELECT newest_source_commit FROM data_freshness";
+        assertThat(changeLogRows(freshness)).isEqualTo(mergeRows(freshness));
+    }
+
+    private static String aircraft(String icao24, String callsign, double velocity, boolean onGround, String squawk) {
+        return "{\"icao24\":\"" + icao24 + "\",\"callsign\":\"" + callsign + "\",\"origin_country\":\"Ruritania\","
+                + "\"last_contact\":\"2024-05-01T10:00:00Z\",\"longitude\":8.5,\"latitude\":47.0,"
+                + "\"baro_altitude\":" + (onGround ? "null" : "11000.0") + ",\"on_ground\":" + onGround
+                + ",\"velocity\":" + velocity + ",\"true_track\":90.0,\"sensors\":[1,2],"
+                + "\"squawk\":" + (squawk == null ? "null" : "\"" + squawk + "\"") + ",\"category\":3}";
+    }
+
+    private ChangeEvent change(int partition, Operation op, long lastCommitLsn, long lsn, String row) throws Exception {
+        long offset = nextOffset[partition]++;
+        return new ChangeEvent(TOPIC, partition, offset, TABLE, op, SourcePosition.of(lastCommitLsn, lsn, op), 7L,
+                1_714_557_600_000L + lsn * 1000, JSON.readTree(row), "{\"op\":\"" + op.code() + "\",\"lsn\":" + lsn + "}");
+    }
+
+    /** The same change at the next offset of its partition, as Kafka holds it when Debezium emitted it again. */
+    private ChangeEvent again(ChangeEvent e) {
+        return new ChangeEvent(e.topic(), e.partition(), nextOffset[e.partition()]++, e.table(), e.operation(), e.position(),
+                e.txId(), e.sourceTsMs(), e.row(), e.raw());
+    }
+
+    /**
+     * Hands the records to both modes: one MERGE batch, and one change-table row each, as the Snowpipe
+     * Streaming writer appends them; {@code accepted} false makes them rows the writer set aside.
+     */
+    private LoadResult deliver(boolean accepted, ChangeEvent... changes) throws Exception {
+        for (ChangeEvent e : changes) {
+            if (accepted) {
+                append(e);
+            } else {
+                appendRejected(e);
+            }
+        }
+        return merge.load(ChangeBatch.of(List.of(changes)));
+    }
+
+    private void append(ChangeEvent e) throws Exception {
+        String casts = SCHEMA.columns().stream().map(c -> dialect.castFromText("?", c)).collect(Collectors.joining(", "));
+        try (PreparedStatement ps = changeLog.prepareStatement("INSERT INTO " + q(sql.changeTable(SCHEMA))
+                + " VALUES (?, ?, ?, ?, " + dialect.epochMillisToTimestamptz("?") + ", " + dialect.currentTimestamp()
+                + ", ?, ?, ?, NULL, NULL, " + casts + ")")) {
+            int i = 0;
+            ps.setString(++i, e.operation().code());
+            ps.setLong(++i, e.position().lastCommitLsn());
+            ps.setLong(++i, e.lsn());
+            ps.setLong(++i, e.txId());
+            ps.setLong(++i, e.sourceTsMs());
+            ps.setString(++i, e.topic());
+            ps.setInt(++i, e.partition());
+            ps.setLong(++i, e.offset());
+            for (Column c : SCHEMA.columns()) {
+                ps.setString(++i, JsonText.of(e.row().get(c.name())));
+            }
+            ps.executeUpdate();
+        }
+    }
+
+    /** A record the writer set aside: where it sits in Kafka, why, and the record as received; nothing else. */
+    private void appendRejected(ChangeEvent e) throws Exception {
+        try (PreparedStatement ps = changeLog.prepareStatement("INSERT INTO " + q(sql.changeTable(SCHEMA))
+                + " (_loaded_at, _kafka_topic, _kafka_partition, _kafka_offset, _rejected_reason, _rejected_event)"
+                + " VALUES (" + dialect.currentTimestamp() + ", ?, ?, ?, ?, ?)")) {
+            ps.setString(1, e.topic());
+            ps.setInt(2, e.partition());
+            ps.setLong(3, e.offset());
+            ps.setString(4, REJECTED_REASON);
+            ps.setString(5, e.raw());
+            ps.executeUpdate();
+        }
+    }
+
+    private String q(String identifier) {
+        return dialect.quote(identifier);
+    }
+
+    private List<String> changeLogRows(String query) throws Exception {
+        return rows(changeLog, query);
+    }
+
+    private List<String> mergeRows(String query) throws Exception {
+        try (Connection reader = merge.newReader()) {
+            return rows(reader, query);
+        }
+    }
+
+    private static List<String> rows(Connection connection, String query) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(query)) {
+            int n = rs.getMetaData().getColumnCount();
+            while (rs.next()) {
+                List<String> cells = new ArrayList<>();
+                for (int i = 1; i <= n; i++) {
+                    cells.add(String.valueOf(rs.getObject(i)));
+                }
+                rows.add(String.join("|", cells));
+            }
+        }
+        return rows;
+    }
+}
