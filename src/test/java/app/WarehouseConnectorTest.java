@@ -4,17 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
-import java.io.StringWriter;
 import java.net.ServerSocket;
-import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.junit.jupiter.api.Test;
+import warehouse.snowflake.TestSnowflakeSettings;
 
 /** A Snowflake that cannot be reached stops the start with a message naming where and as whom, not a stack trace. */
 class WarehouseConnectorTest {
@@ -26,17 +23,11 @@ class WarehouseConnectorTest {
             p.load(in);
             p.stringPropertyNames().forEach(k -> v.put(k, p.getProperty(k).replace("{{flightcdc.data-dir}}", "data")));
         }
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        StringWriter pem = new StringWriter();
-        try (JcaPEMWriter writer = new JcaPEMWriter(pem)) {
-            writer.writeObject(new JcaPKCS8Generator(generator.generateKeyPair().getPrivate(), null));
-        }
+        v.putAll(TestSnowflakeSettings.values());
         v.put("flightcdc.warehouse.type", type);
-        v.put("flightcdc.snowflake.account", "myorg-myaccount");
         v.put("flightcdc.snowflake.url", url);
         v.put("flightcdc.snowflake.user", "loader");
-        v.put("flightcdc.snowflake.private-key", pem.toString());
+        v.put("flightcdc.snowflake.role", "flightcdc_loader");
         return v;
     }
 

@@ -44,6 +44,7 @@ public final class TestSnowflakeSettings {
         v.put("flightcdc.snowflake.target-lag", "1 minute");
         v.put("flightcdc.snowflake.commit-timeout-ms", "120000");
         v.put("flightcdc.snowflake.loader-role", "flightcdc_loader");
+        v.put("flightcdc.snowflake.login-timeout-seconds", "60");
         return v;
     }
 
