@@ -23,6 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import warehouse.snowflake.TestSnowflakeSettings;
 
 class SnowflakeSettingsTest {
 
@@ -40,19 +41,10 @@ class SnowflakeSettingsTest {
         keys = generator.generateKeyPair();
     }
 
-    private static Map<String, String> valid(String pem) {
-        Map<String, String> v = new HashMap<>();
+    private static Map<String, String> valid(String pem) throws Exception {
+        Map<String, String> v = new HashMap<>(TestSnowflakeSettings.values());
         v.put("flightcdc.snowflake.account", "MyOrg-MyAccount");
-        v.put("flightcdc.snowflake.user", "flightcdc_loader");
         v.put("flightcdc.snowflake.private-key", pem);
-        v.put("flightcdc.snowflake.role", "flightcdc_loader");
-        v.put("flightcdc.snowflake.warehouse", "flightcdc_wh");
-        v.put("flightcdc.snowflake.database", "flightcdc");
-        v.put("flightcdc.snowflake.schema", "cdc");
-        v.put("flightcdc.snowflake.target-lag", "1 minute");
-        v.put("flightcdc.snowflake.commit-timeout-ms", "120000");
-        v.put("flightcdc.snowflake.loader-role", "flightcdc_loader");
-        v.put("flightcdc.snowflake.login-timeout-seconds", "60");
         return v;
     }
 
@@ -84,7 +76,7 @@ class SnowflakeSettingsTest {
 
         assertThat(s.url()).isEqualTo("https://myorg-myaccount.snowflakecomputing.com");
         assertThat(s.jdbcUrl()).isEqualTo("jdbc:snowflake://myorg-myaccount.snowflakecomputing.com/"
-                + "?db=FLIGHTCDC&schema=CDC&warehouse=FLIGHTCDC_WH&role=FLIGHTCDC_LOADER");
+                + "?db=FLIGHTCDC&schema=CDC&warehouse=FLIGHTCDC_WH&role=SYSADMIN");
         assertThat(s.privateKey().getEncoded()).isEqualTo(keys.getPrivate().getEncoded());
         assertThat(s.targetLag()).isEqualTo("1 minute");
         assertThat(s.loaderUser()).isEmpty();
@@ -174,20 +166,21 @@ class SnowflakeSettingsTest {
     @Test
     void wrongSettingsFailNamingTheKey() throws Exception {
         String key = pem(keys.getPrivate());
-        Map<String, Map.Entry<String, String>> cases = Map.of(
-                "flightcdc.snowflake.account", Map.entry("flightcdc.snowflake.account", "https://x.snowflakecomputing.com"),
-                "flightcdc.snowflake.user", Map.entry("flightcdc.snowflake.user", " "),
-                "flightcdc.snowflake.database", Map.entry("flightcdc.snowflake.database", "flight-cdc"),
-                "flightcdc.snowflake.schema", Map.entry("flightcdc.snowflake.schema", "1cdc"),
-                "flightcdc.snowflake.target-lag", Map.entry("flightcdc.snowflake.target-lag", "30 seconds"),
-                "flightcdc.snowflake.url", Map.entry("flightcdc.snowflake.url", "http://insecure.example"),
-                "flightcdc.snowflake.commit-timeout-ms", Map.entry("flightcdc.snowflake.commit-timeout-ms", "soon"));
-        cases.forEach((named, setting) -> {
+        Map<String, String> wrong = Map.of(
+                "flightcdc.snowflake.account", "https://x.snowflakecomputing.com",
+                "flightcdc.snowflake.user", " ",
+                "flightcdc.snowflake.database", "flight-cdc",
+                "flightcdc.snowflake.schema", "1cdc",
+                "flightcdc.snowflake.target-lag", "30 seconds",
+                "flightcdc.snowflake.url", "http://insecure.example",
+                "flightcdc.snowflake.commit-timeout-ms", "soon",
+                "flightcdc.snowflake.login-timeout-seconds", "0");
+        for (Map.Entry<String, String> setting : wrong.entrySet()) {
             Map<String, String> v = valid(key);
             v.put(setting.getKey(), setting.getValue());
-            assertThatThrownBy(() -> read(v)).as(named).isInstanceOf(InvalidSettingException.class)
-                    .hasMessageStartingWith("Setting " + named + " ");
-        });
+            assertThatThrownBy(() -> read(v)).as(setting.getKey()).isInstanceOf(InvalidSettingException.class)
+                    .hasMessageStartingWith("Setting " + setting.getKey() + " ");
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Percentage.withPercentage;
 import static org.awaitility.Awaitility.await;
 
 import capture.SnapshotProgress;
@@ -113,7 +114,9 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
             }
         });
         SnapshotProgress snapshot = context.getRegistry().lookupByNameAndType("snapshotProgress", SnapshotProgress.class);
-        assertThat(snapshot.expectedTotal()).hasValue(PRE_EXISTING_ROWS);
+        // PostgreSQL's statistics give an estimate (rows per page analysed, times the pages now), not a count.
+        assertThat(snapshot.expectedTotal()).isPresent();
+        assertThat(snapshot.expectedTotal().getAsLong()).isCloseTo(PRE_EXISTING_ROWS, withPercentage(1));
         assertThat(snapshot.summary()).map(SnapshotProgress.Summary::rows).hasValue((long) PRE_EXISTING_ROWS);
     }
 

@@ -7,9 +7,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -28,6 +26,7 @@ import warehouse.JsonText;
 import warehouse.LoadResult;
 import warehouse.SourcePosition;
 import warehouse.TableId;
+import warehouse.QueryRows;
 import warehouse.TableSchema;
 
 /**
@@ -266,17 +265,6 @@ class ChangeLogOnDuckDbTest {
     }
 
     private static List<String> rows(Connection connection, String query) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(query)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> cells = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    cells.add(String.valueOf(rs.getObject(i)));
-                }
-                rows.add(String.join("|", cells));
-            }
-        }
-        return rows;
+        return QueryRows.of(connection, query);
     }
 }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,6 +26,7 @@ import warehouse.ColumnType;
 import warehouse.LoadResult;
 import warehouse.SchemaEvolution;
 import warehouse.TableId;
+import warehouse.QueryRows;
 import warehouse.TableSchema;
 
 class DuckDbWarehouseTest {
@@ -327,17 +327,8 @@ class DuckDbWarehouseTest {
     }
 
     private List<String> rows(String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = warehouse.newReader(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> cells = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    cells.add(String.valueOf(rs.getObject(i)));
-                }
-                rows.add(String.join("|", cells));
-            }
+        try (Connection c = warehouse.newReader()) {
+            return QueryRows.of(c, sql);
         }
-        return rows;
     }
 }

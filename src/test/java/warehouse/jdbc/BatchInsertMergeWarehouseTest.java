@@ -6,9 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +26,7 @@ import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
 import warehouse.SourcePosition;
 import warehouse.TableId;
+import warehouse.QueryRows;
 import warehouse.TableSchema;
 import warehouse.duckdb.DuckDbDialect;
 import warehouse.duckdb.DuckDbWarehouse;
@@ -172,18 +171,7 @@ class BatchInsertMergeWarehouseTest {
     }
 
     private static List<String> rows(Connection connection, String sql) throws SQLException {
-        List<String> rows = new ArrayList<>();
-        try (Statement s = connection.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            int n = rs.getMetaData().getColumnCount();
-            while (rs.next()) {
-                List<String> cells = new ArrayList<>();
-                for (int i = 1; i <= n; i++) {
-                    cells.add(String.valueOf(rs.getObject(i)));
-                }
-                rows.add(String.join("|", cells));
-            }
-        }
-        return rows;
+        return QueryRows.of(connection, sql);
     }
 
     private ChangeEvent change(Operation op, String row) throws Exception {
