@@ -16,10 +16,12 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 import monitor.ConsumerLagMonitor;
+import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import monitor.ReplicationSlotMonitor;
 import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
@@ -122,7 +124,8 @@ public class PipelineConfiguration implements CamelConfiguration {
             LOG.info("OpenSky poll is off: the pipeline carries only the changes made in the database");
         }
 
-        Warehouse warehouse = WarehouseConnector.open(settings);
+        Warehouse warehouse = WarehouseConnector.open(settings,
+                Optional.ofNullable(context.getRegistry().findSingleByType(SnowflakeStreamingIngestClient.class)));
         started.push(warehouse);
         SourceCatalog catalog = new SourceCatalog(source.dataSource());
         List<TableSchema> schemas = new ArrayList<>();

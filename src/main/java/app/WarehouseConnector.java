@@ -1,6 +1,7 @@
 package app;
 
 import java.sql.SQLException;
+import java.util.Optional;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClientFactory;
 import warehouse.Warehouse;
@@ -15,7 +16,12 @@ final class WarehouseConnector {
     private WarehouseConnector() {
     }
 
-    static Warehouse open(PipelineSettings settings) throws SQLException {
+    /**
+     * @param streamingClient a Snowpipe Streaming client bound in Camel's registry, used instead of one
+     *        made from the settings (to set the SDK up otherwise, or a fake in tests)
+     */
+    static Warehouse open(PipelineSettings settings, Optional<SnowflakeStreamingIngestClient> streamingClient)
+            throws SQLException {
         PipelineSettings.Warehouse.Type type = settings.warehouse().type();
         if (!type.snowflake()) {
             return DuckDbWarehouse.open(settings.warehouse().duckdbPath());
@@ -26,10 +32,10 @@ final class WarehouseConnector {
             if (type == PipelineSettings.Warehouse.Type.SNOWFLAKE_MERGE) {
                 return SnowflakeMergeWarehouse.open(snowflake.openJdbc());
             }
-            SnowflakeStreamingIngestClient client = SnowflakeStreamingIngestClientFactory
+            SnowflakeStreamingIngestClient client = streamingClient.orElseGet(() -> SnowflakeStreamingIngestClientFactory
                     .builder("flightcdc-" + settings.kafka().consumerGroup())
                     .setProperties(snowflake.streamingProperties())
-                    .build();
+                    .build());
             return new SnowpipeStreamingWarehouse(client, s.database(), s.schema(), settings.kafka().consumerGroup(),
                     settings.kafka()::topicFor, s.commitTimeout());
         } catch (SQLException | RuntimeException e) {

@@ -36,7 +36,7 @@ class WarehouseConnectorTest {
         Map<String, String> v = snowflakeSettings("snowflake-streaming", "https://127.0.0.1:9");
         PipelineSettings settings = PipelineSettings.from(k -> Optional.ofNullable(v.get(k)));
 
-        assertThatThrownBy(() -> WarehouseConnector.open(settings)).isInstanceOf(StartupException.class)
+        assertThatThrownBy(() -> WarehouseConnector.open(settings, Optional.empty())).isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("Cannot open the Snowflake warehouse (snowflake-streaming) at https://127.0.0.1:9 as user"
                         + " loader with role FLIGHTCDC_LOADER: ")
                 .hasMessageContaining("flightcdc.snowflake.*")
@@ -54,7 +54,7 @@ class WarehouseConnectorTest {
         PipelineSettings settings = PipelineSettings.from(k -> Optional.ofNullable(v.get(k)));
 
         long started = System.nanoTime();
-        assertThatThrownBy(() -> WarehouseConnector.open(settings)).isInstanceOf(StartupException.class)
+        assertThatThrownBy(() -> WarehouseConnector.open(settings, Optional.empty())).isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("Cannot open the Snowflake warehouse (snowflake-merge) at https://127.0.0.1:" + closedPort);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
     }

@@ -24,7 +24,7 @@ import net.snowflake.ingest.utils.SFException;
  *
  * <p>One fake is one Snowflake account: a new client over the same fake is a restarted process.
  */
-final class FakeSnowflake {
+public final class FakeSnowflake {
 
     private final Map<String, Set<String>> columns = new HashMap<>();
     private final Map<String, List<Map<String, Object>>> committed = new HashMap<>();
@@ -43,24 +43,25 @@ final class FakeSnowflake {
     int inserts;
 
     /** A table the writer may stream into, with its columns: a row naming another column is refused. */
-    void table(String fullyQualifiedName, Set<String> tableColumns) {
+    public void table(String fullyQualifiedName, Set<String> tableColumns) {
         columns.put(fullyQualifiedName, tableColumns);
         committed.put(fullyQualifiedName, new ArrayList<>());
     }
 
-    List<Map<String, Object>> rows(String fullyQualifiedTable) {
-        return committed.get(fullyQualifiedTable);
+    /** What Snowflake committed to the table; a copy, since a pipeline's loader may be writing meanwhile. */
+    public synchronized List<Map<String, Object>> rows(String fullyQualifiedTable) {
+        return List.copyOf(committed.get(fullyQualifiedTable));
     }
 
-    String committedToken(String channelName) {
+    public synchronized String committedToken(String channelName) {
         return tokens.get(channelName);
     }
 
-    Client newClient() {
+    public Client newClient() {
         return new Client();
     }
 
-    final class Client implements SnowflakeStreamingIngestClient {
+    public final class Client implements SnowflakeStreamingIngestClient {
 
         private boolean closed;
 
@@ -143,11 +144,13 @@ final class FakeSnowflake {
         }
 
         private void commit() {
-            for (Batch b : buffer) {
-                committed.get(request.getFullyQualifiedTableName()).addAll(b.rows());
-                tokens.put(name, b.token());
+            synchronized (FakeSnowflake.this) {
+                for (Batch b : buffer) {
+                    committed.get(request.getFullyQualifiedTableName()).addAll(b.rows());
+                    tokens.put(name, b.token());
+                }
+                buffer.clear();
             }
-            buffer.clear();
         }
 
         @Override
