@@ -3,8 +3,6 @@ package cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import e2e.FreePorts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +15,7 @@ class MigrateCommandTest {
 
     @Test
     void theEmbeddedWarehouseExitsTwoNamingTheSetting() {
-        Result result = migrate();
+        CommandRun result = migrate();
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("Setting flightcdc.warehouse.type must be snowflake-streaming or snowflake-merge"
@@ -26,7 +24,7 @@ class MigrateCommandTest {
 
     @Test
     void aMissingSnowflakeSettingExitsTwoNamingIt() {
-        Result result = migrate("-D", "flightcdc.warehouse.type=snowflake-merge");
+        CommandRun result = migrate("-D", "flightcdc.warehouse.type=snowflake-merge");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("Setting flightcdc.snowflake.account is required but empty\n");
@@ -36,7 +34,7 @@ class MigrateCommandTest {
     void anInvalidSnowflakeSettingExitsTwoNamingIt() throws Exception {
         List<String> args = snowflake("snowflake-streaming", Map.of("flightcdc.snowflake.target-lag", "30 seconds"));
 
-        Result result = migrate(args.toArray(String[]::new));
+        CommandRun result = migrate(args.toArray(String[]::new));
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("Setting flightcdc.snowflake.target-lag must be at least 1 minute, got '30 seconds'\n");
@@ -49,7 +47,7 @@ class MigrateCommandTest {
         args.addAll(List.of("-D", "flightcdc.snowflake.login-timeout-seconds=2"));
 
         long started = System.nanoTime();
-        Result result = migrate(args.toArray(String[]::new));
+        CommandRun result = migrate(args.toArray(String[]::new));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertThat(result.exitCode()).isEqualTo(2);
@@ -81,18 +79,7 @@ class MigrateCommandTest {
         return args;
     }
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result migrate(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> command = new ArrayList<>(List.of("migrate"));
-        command.addAll(List.of(args));
-        int exitCode = FlightCdc.commandLine()
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
-                .execute(command.toArray(String[]::new));
-        return new Result(exitCode, out.toString(), err.toString());
+    private static CommandRun migrate(String... args) {
+        return CommandRun.of("migrate", args);
     }
 }

@@ -5,8 +5,6 @@ import static verify.FlightStateCopies.ROWS;
 import static verify.FlightStateCopies.row;
 
 import e2e.FreePorts;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +38,7 @@ class VerifyCommandTest {
         Path warehouse = dir.resolve("equal.duckdb");
         copies.writeWarehouse(warehouse, ROWS);
 
-        Result result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString());
+        CommandRun result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString());
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo(
@@ -57,7 +55,7 @@ class VerifyCommandTest {
         copies.writeWarehouse(warehouse, warehouseRows,
                 "UPDATE flight_state SET time_position = time_position - INTERVAL 1 MICROSECOND WHERE icao24 = 'c0ffee'");
 
-        Result result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString());
+        CommandRun result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.out()).isEqualTo("public.flight_state: source 3 rows, warehouse 3 rows, checksums differ"
@@ -72,7 +70,7 @@ class VerifyCommandTest {
             pipelineRun.writeWarehouse(dataDir.resolve("warehouse.duckdb"), ROWS);
         }
 
-        Result result = verify("--data-dir", dataDir.toString(),
+        CommandRun result = verify("--data-dir", dataDir.toString(),
                 "-D", "flightcdc.source.embedded-port=" + FreePorts.one());
 
         assertThat(result.exitCode()).isZero();
@@ -84,7 +82,7 @@ class VerifyCommandTest {
     void aDataDirWithoutAPipelineRunExitsTwoNamingTheFix() throws Exception {
         Path empty = FlightStateCopies.newDirectory("empty-");
 
-        Result result = verify("--data-dir", empty.toString());
+        CommandRun result = verify("--data-dir", empty.toString());
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.out()).isEmpty();
@@ -97,7 +95,7 @@ class VerifyCommandTest {
         Path warehouse = dir.resolve("any.duckdb");
         copies.writeWarehouse(warehouse, ROWS);
 
-        Result result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString(),
+        CommandRun result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString(),
                 "-D", "flightcdc.source.tables=public.no_such_table");
 
         assertThat(result.exitCode()).isEqualTo(2);
@@ -110,7 +108,7 @@ class VerifyCommandTest {
         Path warehouse = dir.resolve("flight-state-only.duckdb");
         copies.writeWarehouse(warehouse, ROWS);
 
-        Result result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString(),
+        CommandRun result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString(),
                 "-D", "flightcdc.source.tables=public.rejected_state");
 
         assertThat(result.exitCode()).isEqualTo(2);
@@ -118,18 +116,7 @@ class VerifyCommandTest {
                 + " public.rejected_state: run the pipeline with public.rejected_state in flightcdc.source.tables first\n");
     }
 
-    private record Result(int exitCode, String out, String err) {
-    }
-
-    private static Result verify(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        List<String> command = new ArrayList<>(List.of("verify"));
-        command.addAll(List.of(args));
-        int exitCode = FlightCdc.commandLine()
-                .setOut(new PrintWriter(out, true))
-                .setErr(new PrintWriter(err, true))
-                .execute(command.toArray(String[]::new));
-        return new Result(exitCode, out.toString(), err.toString());
+    private static CommandRun verify(String... args) {
+        return CommandRun.of("verify", args);
     }
 }
