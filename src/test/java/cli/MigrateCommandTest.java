@@ -63,11 +63,10 @@ class MigrateCommandTest {
 
     @Test
     void theCommandLineListsMigrate() {
-        StringWriter out = new StringWriter();
-        int exitCode = FlightCdc.commandLine().setOut(new PrintWriter(out, true)).execute("--help");
+        CommandRun help = CommandRun.of("--help");
 
-        assertThat(exitCode).isZero();
-        assertThat(out.toString()).contains("migrate");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("migrate");
     }
 
     /** Every Snowflake setting, valid, as -D options, with {@code overrides}. */
