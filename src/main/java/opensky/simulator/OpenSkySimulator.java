@@ -157,15 +157,15 @@ public final class OpenSkySimulator implements AutoCloseable {
                 issueToken(exchange);
             } else if (STATES_PATH.equals(path) && "GET".equals(method)) {
                 statesCalls.incrementAndGet();
-                Optional<Fault> fault = faults.take();
-                if (fault.isPresent() && !(fault.get() instanceof Fault.Slow)) {
-                    showFault(exchange, fault.get());
-                    return;
+                Fault fault = faults.take().orElse(null);
+                if (fault instanceof Fault.Slow slow) {
+                    Thread.sleep(slow.delay().toMillis());
+                    serveStates(exchange);
+                } else if (fault != null) {
+                    showFault(exchange, fault);
+                } else {
+                    serveStates(exchange);
                 }
-                if (fault.isPresent()) {
-                    Thread.sleep(((Fault.Slow) fault.get()).delay().toMillis());
-                }
-                serveStates(exchange);
             } else if (TOKEN_PATH.equals(path) || STATES_PATH.equals(path)) {
                 text(exchange, 405, "Method not allowed");
             } else {
@@ -263,7 +263,7 @@ public final class OpenSkySimulator implements AutoCloseable {
         } else if (fault instanceof Fault.MalformedBody malformed) {
             reply(exchange, 200, "application/json", malformed.body().getBytes(StandardCharsets.UTF_8));
         } else {
-            throw new IllegalStateException("not an answer of its own: " + fault);
+            throw new IllegalStateException("unexpected fault " + fault);
         }
     }
 
