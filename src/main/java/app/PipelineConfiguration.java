@@ -8,6 +8,7 @@ import capture.KafkaOffsets;
 import capture.SnapshotProgress;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +24,9 @@ import java.util.stream.Collectors;
 import monitor.ConsumerLagMonitor;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import monitor.ReplicationSlotMonitor;
+import opensky.AccessTokens;
+import opensky.CreditBudget;
+import opensky.PollGate;
 import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
 import opensky.simulator.OpenSkySimulator;
@@ -108,20 +112,39 @@ public class PipelineConfiguration implements CamelConfiguration {
         List<String> capturedTopics = settings.source().tables().stream().map(settings.kafka()::topicFor).toList();
         resolved.put("flightcdc.load.topics", String.join(",", capturedTopics));
 
-        if (settings.openSky().pollEnabled()) {
-            String baseUrl = settings.openSky().baseUrl().orElseGet(() -> {
+        PipelineSettings.OpenSky openSky = settings.openSky();
+        URI tokenUrl = openSky.tokenUrl();
+        if (openSky.pollEnabled()) {
+            String baseUrl = openSky.baseUrl().orElse(null);
+            if (baseUrl == null) {
                 OpenSkySimulator simulator = new OpenSkySimulator(new AirTrafficModel(
-                        settings.openSky().simulatorAircraft(), settings.openSky().simulatorSeed(), Instant.now()),
-                        Clock.systemUTC());
+                        openSky.simulatorAircraft(), openSky.simulatorSeed(), Instant.now()), Clock.systemUTC());
+                // Credentials given while simulating are checked by the simulator, as OpenSky would.
+                openSky.credentials().ifPresent(simulator::requireCredentials);
                 started.push(simulator);
-                simulator.start("127.0.0.1", settings.openSky().simulatorPort());
-                return simulator.baseUrl();
-            });
+                simulator.start("127.0.0.1", openSky.simulatorPort());
+                baseUrl = simulator.baseUrl();
+                tokenUrl = URI.create(simulator.tokenUrl());
+            }
             resolved.put("flightcdc.opensky.base-url", baseUrl);
         } else {
             // The poll route is not started, but its endpoint URI must still resolve.
-            resolved.put("flightcdc.opensky.base-url", settings.openSky().baseUrl().orElse("http://127.0.0.1:0/api"));
+            resolved.put("flightcdc.opensky.base-url", openSky.baseUrl().orElse("http://127.0.0.1:0/api"));
             LOG.info("OpenSky poll is off: the pipeline carries only the changes made in the database");
+        }
+        resolved.put("flightcdc.opensky.states-query", openSky.statesQuery());
+        AccessTokens accessTokens = new AccessTokens(openSky.credentials(), tokenUrl, Clock.systemUTC(),
+                Duration.ofMillis(openSky.responseTimeoutMs()));
+        // The simulator has credits to spare unless a test limits them: its budget, not an account's, is what applies.
+        CreditBudget budget = openSky.simulated()
+                ? new CreditBudget(openSky.creditBudget().costPerCall(), (int) OpenSkySimulator.DEFAULT_DAILY_CREDITS)
+                : openSky.creditBudget();
+        PollGate pollGate = new PollGate(Duration.ofMillis(openSky.pollIntervalMs()), Duration.ofMillis(openSky.maxBackoffMs()),
+                budget, accessTokens, Clock.systemUTC());
+        if (openSky.pollEnabled() && !openSky.simulated()) {
+            LOG.info("Polling {} {}", openSky.baseUrl().orElseThrow(), openSky.credentials()
+                    .map(c -> "as OAuth2 client '" + c.clientId() + "'").orElse("anonymously"));
+            pollGate.reportBudget();
         }
 
         Warehouse warehouse = WarehouseConnector.open(settings,
@@ -147,6 +170,8 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("settings", settings);
         registry.bind("sourceDatabase", source);
         registry.bind("stateVectorParser", new StateVectorParser());
+        registry.bind("accessTokens", accessTokens);
+        registry.bind("pollGate", pollGate);
         registry.bind("flightStateRepository",
                 new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds()));
         registry.bind("capturedChanges", new CapturedChanges(capturedTopics));

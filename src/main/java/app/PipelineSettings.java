@@ -1,10 +1,16 @@
 package app;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import opensky.BoundingBox;
+import opensky.ClientCredentials;
+import opensky.CreditBudget;
 import warehouse.TableId;
 
 /**
@@ -37,10 +43,23 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
     }
 
+    /** Where and how to poll OpenSky; the credentials' secret stays out of {@link #toString()}. */
     public record OpenSky(boolean pollEnabled, Optional<String> baseUrl, int pollIntervalMs, int staleAfterSeconds,
+                          Optional<ClientCredentials> credentials, URI tokenUrl, Optional<BoundingBox> bbox, boolean extended,
+                          int dailyCredits, int responseTimeoutMs, int maxBackoffMs,
                           int simulatorPort, int simulatorAircraft, long simulatorSeed) {
         public boolean simulated() {
             return baseUrl.isEmpty();
+        }
+
+        /** The query of each {@code /states/all} call: the bounding box and extended=1, as configured. */
+        public String statesQuery() {
+            return Stream.concat(bbox.map(BoundingBox::query).stream(), extended ? Stream.of("extended=1") : Stream.empty())
+                    .collect(Collectors.joining("&"));
+        }
+
+        public CreditBudget creditBudget() {
+            return CreditBudget.of(bbox, dailyCredits);
         }
     }
 
@@ -73,6 +92,30 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         return dataDir.resolve(DEBEZIUM_OFFSETS_FILE);
     }
 
+    /** OpenSky's client id and secret: both for OAuth2, neither for anonymous access. */
+    private static Optional<ClientCredentials> clientCredentials(SettingsReader r) {
+        Optional<String> id = r.optional("flightcdc.opensky.client-id");
+        Optional<String> secret = r.optional("flightcdc.opensky.client-secret");
+        if (id.isPresent() != secret.isPresent()) {
+            throw new InvalidSettingException(id.isPresent() ? "flightcdc.opensky.client-secret" : "flightcdc.opensky.client-id",
+                    "is empty but " + (id.isPresent() ? "flightcdc.opensky.client-id" : "flightcdc.opensky.client-secret")
+                    + " is set: set both for OAuth2, or neither for anonymous access");
+        }
+        return id.map(clientId -> new ClientCredentials(clientId, secret.orElseThrow()));
+    }
+
+    private static URI httpUrl(SettingsReader r, String key) {
+        String url = r.required(key);
+        if (!url.matches("https?://[^\\s]+")) {
+            throw new InvalidSettingException(key, "must be an http(s) URL, got '" + url + "'");
+        }
+        try {
+            return URI.create(url);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException(key, "must be an http(s) URL, got '" + url + "'");
+        }
+    }
+
     /** Reads and validates all settings; {@code properties} resolves a key to its configured value. */
     public static PipelineSettings from(Function<String, Optional<String>> properties) {
         SettingsReader r = new SettingsReader(properties);
@@ -102,10 +145,27 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.matching("flightcdc.kafka.topic-prefix", "[A-Za-z0-9._-]+", "a Kafka topic name prefix"),
                 r.required("flightcdc.kafka.consumer-group"));
 
+        Optional<ClientCredentials> credentials = clientCredentials(r);
         OpenSky openSky = new OpenSky(r.bool("flightcdc.opensky.poll-enabled"),
                 r.optional("flightcdc.opensky.base-url").map(url -> url.replaceAll("/+$", "")),
                 r.intInRange("flightcdc.opensky.poll-interval-ms", 100, 86_400_000),
                 r.intInRange("flightcdc.opensky.stale-after-seconds", 1, 86_400 * 30),
+                credentials,
+                httpUrl(r, "flightcdc.opensky.token-url"),
+                r.optional("flightcdc.opensky.bbox").map(box -> {
+                    try {
+                        return BoundingBox.parse(box);
+                    } catch (IllegalArgumentException e) {
+                        throw new InvalidSettingException("flightcdc.opensky.bbox", e.getMessage() + (e.getMessage().contains(box)
+                                ? "" : ", got '" + box + "'"));
+                    }
+                }),
+                r.bool("flightcdc.opensky.extended"),
+                r.optional("flightcdc.opensky.daily-credits").isPresent()
+                        ? r.intInRange("flightcdc.opensky.daily-credits", 1, 10_000_000)
+                        : credentials.isPresent() ? CreditBudget.USER_DAILY_CREDITS : CreditBudget.ANONYMOUS_DAILY_CREDITS,
+                r.intInRange("flightcdc.opensky.response-timeout-ms", 100, 600_000),
+                r.intInRange("flightcdc.opensky.max-backoff-ms", 100, 86_400_000),
                 r.intInRange("flightcdc.simulator.port", 0, 65535),
                 r.intInRange("flightcdc.simulator.aircraft", 0, 1_000_000),
                 r.longValue("flightcdc.simulator.seed"));

@@ -2,26 +2,39 @@ package routes;
 
 import java.io.IOException;
 import java.sql.SQLException;
+import opensky.CredentialsRejectedException;
 import opensky.MalformedResponseException;
+import org.apache.camel.Exchange;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.http.base.HttpOperationFailedException;
 
-/** OpenSky → PostgreSQL: on a timer, fetch all state vectors and write them to the source table. */
+/**
+ * OpenSky → PostgreSQL: on a timer, fetch the state vectors and write them to the source table.
+ * The poll gate decides whether a tick may call OpenSky and learns from every answer, so rate limits
+ * and failures close it for a while; the access tokens add the bearer token when credentials are set.
+ */
 public class OpenSkyPollRoute extends RouteBuilder {
 
     public static final String ROUTE_ID = "opensky-poll";
 
     @Override
     public void configure() {
-        // A failed poll is reported and left to the next tick: the timer is the retry, never a tight loop.
+        // A failed poll is reported to the gate and left to a later tick: the timer is the retry, never a tight loop.
         onException(MalformedResponseException.class)
                 .handled(true)
                 .log(LoggingLevel.WARN, "Rejected a malformed OpenSky response: ${exception.message}")
+                .bean("pollGate", "malformed")
                 .bean("flightStateRepository", "rejectResponse(${exception.message}, ${body})");
-        onException(HttpOperationFailedException.class, IOException.class)
+        onException(HttpOperationFailedException.class)
                 .handled(true)
-                .log(LoggingLevel.WARN, "OpenSky poll failed, retrying at the next poll: ${exception.message}");
+                .bean("pollGate", "refused(${exception})");
+        onException(IOException.class)
+                .handled(true)
+                .bean("pollGate", "unreachable(${exception})");
+        onException(CredentialsRejectedException.class)
+                .handled(true)
+                .bean("pollGate", "credentialsRejected(${exception.message})");
         onException(SQLException.class)
                 .handled(true)
                 .log(LoggingLevel.WARN, "Could not write the poll to PostgreSQL, retrying at the next poll: ${exception.message}");
@@ -29,7 +42,15 @@ public class OpenSkyPollRoute extends RouteBuilder {
         from("timer:opensky-poll?period={{flightcdc.opensky.poll-interval-ms}}")
                 .routeId(ROUTE_ID)
                 .autoStartup("{{flightcdc.opensky.poll-enabled}}")
-                .to("{{flightcdc.opensky.base-url}}/states/all?connectTimeout=10000&responseTimeout=30000").id("opensky-api")
+                .filter(method("pollGate", "open")) // closed while waiting out a 429 or a backoff: the tick is skipped
+                .choice().when(method("accessTokens", "configured"))
+                    .setHeader("Authorization", method("accessTokens", "authorization"))
+                .end()
+                .setHeader(Exchange.HTTP_QUERY, simple("{{flightcdc.opensky.states-query}}"))
+                .to("{{flightcdc.opensky.base-url}}/states/all?connectTimeout=10000"
+                        + "&responseTimeout={{flightcdc.opensky.response-timeout-ms}}").id("opensky-api")
+                .removeHeader("Authorization") // the token goes to OpenSky only, not on with the exchange
+                .bean("pollGate", "answered(${header.X-Rate-Limit-Remaining})")
                 .convertBodyTo(String.class)
                 .bean("stateVectorParser", "parse")
                 .bean("flightStateRepository", "write")

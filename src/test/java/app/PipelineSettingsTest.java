@@ -8,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import opensky.ClientCredentials;
+import opensky.CreditBudget;
 import org.junit.jupiter.api.Test;
 import warehouse.TableId;
 
@@ -60,6 +62,47 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void openSkyIsPolledAnonymouslyWorldwideWithTheCategoryByDefault() throws Exception {
+        PipelineSettings.OpenSky o = settings(shipped()).openSky();
+
+        assertThat(o.credentials()).isEmpty();
+        assertThat(o.tokenUrl()).hasToString(
+                "https://auth.opensky-network.org/auth/realms/opensky-network/protocol/openid-connect/token");
+        assertThat(o.bbox()).isEmpty();
+        assertThat(o.statesQuery()).isEqualTo("extended=1");
+        assertThat(o.dailyCredits()).isEqualTo(400);
+        assertThat(o.creditBudget()).isEqualTo(new CreditBudget(4, 400));
+    }
+
+    @Test
+    void credentialsRaiseTheDefaultBudgetAndTheirSecretStaysOutOfToString() throws Exception {
+        Map<String, String> v = shipped();
+        v.put("flightcdc.opensky.client-id", "alice-api-client");
+        v.put("flightcdc.opensky.client-secret", "s3cr3t-value");
+        v.put("flightcdc.opensky.bbox", "45.8,5.9,47.8,10.5");
+        v.put("flightcdc.opensky.extended", "false");
+
+        PipelineSettings s = settings(v);
+
+        assertThat(s.openSky().credentials()).contains(new ClientCredentials("alice-api-client", "s3cr3t-value"));
+        assertThat(s.openSky().dailyCredits()).isEqualTo(4000);
+        assertThat(s.openSky().statesQuery()).isEqualTo("lamin=45.8&lomin=5.9&lamax=47.8&lomax=10.5");
+        assertThat(s.openSky().creditBudget().costPerCall()).isEqualTo(1);
+        assertThat(s.toString()).contains("alice-api-client").doesNotContain("s3cr3t-value");
+
+        v.put("flightcdc.opensky.daily-credits", "8000");
+        assertThat(settings(v).openSky().dailyCredits()).as("an active feeder's allowance").isEqualTo(8000);
+    }
+
+    @Test
+    void aClientIdNeedsItsSecretAndTheOtherWayRound() throws Exception {
+        assertRejected("flightcdc.opensky.client-id", "alice-api-client", "flightcdc.opensky.client-secret",
+                "set both for OAuth2, or neither");
+        assertRejected("flightcdc.opensky.client-secret", "s3cr3t-value", "flightcdc.opensky.client-id",
+                "set both for OAuth2, or neither");
+    }
+
+    @Test
     void aWrongSettingNamesItsKey() throws Exception {
         assertRejected("flightcdc.source.embedded-port", "70000", "between 1 and 65535");
         assertRejected("flightcdc.opensky.poll-interval-ms", "soon", "whole number");
@@ -73,14 +116,26 @@ class PipelineSettingsTest {
         assertRejected("flightcdc.monitor.interval-ms", "0", "between 100 and");
         assertRejected("flightcdc.monitor.retained-wal-warn-mb", "1GB", "whole number");
         assertRejected("flightcdc.monitor.consumer-lag-warn", "", "required");
+        assertRejected("flightcdc.opensky.bbox", "45.8,5.9,47.8", "four numbers lamin,lomin,lamax,lomax");
+        assertRejected("flightcdc.opensky.bbox", "47.8,5.9,45.8,10.5", "lamin must be below lamax and lomin below lomax, got '47.8,5.9,45.8,10.5'");
+        assertRejected("flightcdc.opensky.bbox", "45,5,91,10", "-90..90");
+        assertRejected("flightcdc.opensky.extended", "1", "true or false");
+        assertRejected("flightcdc.opensky.token-url", "auth.opensky-network.org/token", "http(s) URL");
+        assertRejected("flightcdc.opensky.daily-credits", "0", "between 1 and");
+        assertRejected("flightcdc.opensky.max-backoff-ms", "", "required");
     }
 
     private static void assertRejected(String key, String value, String problem) throws Exception {
+        assertRejected(key, value, key, problem);
+    }
+
+    /** Setting {@code key} to {@code value} fails naming {@code blamed}: the key to fix may be another one. */
+    private static void assertRejected(String key, String value, String blamed, String problem) throws Exception {
         Map<String, String> v = shipped();
         v.put(key, value);
         assertThatThrownBy(() -> settings(v))
                 .isInstanceOf(InvalidSettingException.class)
-                .hasMessageStartingWith("Setting " + key + " ")
+                .hasMessageStartingWith("Setting " + blamed + " ")
                 .hasMessageContaining(problem);
     }
 }

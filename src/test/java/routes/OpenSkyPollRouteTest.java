@@ -2,10 +2,15 @@ package routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.URI;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
+import opensky.AccessTokens;
+import opensky.CreditBudget;
+import opensky.PollGate;
 import opensky.StateVector;
 import opensky.StateVectorParser;
 import opensky.StatesResponse;
@@ -17,7 +22,6 @@ import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import source.PollResult;
 
 class OpenSkyPollRouteTest extends RouteTestSupport {
 
@@ -29,7 +33,8 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
 
     @Override
     protected Properties resolvedProperties() {
-        return properties("flightcdc.opensky.base-url", "http://127.0.0.1:9/api");
+        return properties("flightcdc.opensky.base-url", "http://127.0.0.1:9/api",
+                "flightcdc.opensky.states-query", "lamin=45.8&lomin=5.9&lamax=47.8&lomax=10.5&extended=1");
     }
 
     @Override
@@ -41,6 +46,11 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
     protected void bindToRegistry(Registry registry) {
         registry.bind("stateVectorParser", new StateVectorParser());
         registry.bind("flightStateRepository", repository);
+        AccessTokens anonymous = new AccessTokens(Optional.empty(), URI.create("http://127.0.0.1:9/token"), Clock.systemUTC(),
+                Duration.ofSeconds(1));
+        registry.bind("accessTokens", anonymous);
+        registry.bind("pollGate", new PollGate(Duration.ofSeconds(5), Duration.ofMinutes(5), new CreditBudget(4, 400), anonymous,
+                Clock.systemUTC()));
     }
 
     @BeforeEach
@@ -66,6 +76,19 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
         assertThat(written.states()).extracting(StateVector::icao24).containsExactly("aaaaaa", "bbbbbb");
         assertThat(written.rejections()).singleElement()
                 .satisfies(r -> assertThat(r.raw()).contains("not-hex"));
+    }
+
+    @Test
+    void anAnonymousPollAsksForTheConfiguredBoxAndCategoryWithoutAToken() {
+        openSky.whenAnyExchangeReceived(e -> e.getMessage().setBody("{\"time\": 100, \"states\": null}"));
+
+        template.send("direct:poll", e -> { });
+
+        assertThat(openSky.getExchanges()).singleElement().satisfies(request -> {
+            assertThat(request.getMessage().getHeader(Exchange.HTTP_QUERY))
+                    .isEqualTo("lamin=45.8&lomin=5.9&lamax=47.8&lomax=10.5&extended=1");
+            assertThat(request.getMessage().getHeaders()).doesNotContainKey("Authorization");
+        });
     }
 
     @Test
@@ -103,24 +126,5 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
 
         assertThat(result.getException()).isNull();
         assertThat(repository.written).isEmpty();
-    }
-
-    /** Stands in for source.FlightStateRepository: the route calls it by method name. */
-    public static class RecordingRepository {
-        final List<StatesResponse> written = new ArrayList<>();
-        final List<String> rejectedResponses = new ArrayList<>();
-        SQLException failWith;
-
-        public PollResult write(StatesResponse response) throws SQLException {
-            if (failWith != null) {
-                throw failWith;
-            }
-            written.add(response);
-            return new PollResult(response.states().size(), response.states().size(), 0, 0, response.rejections().size());
-        }
-
-        public void rejectResponse(String reason, String body) {
-            rejectedResponses.add(reason + " | " + body);
-        }
     }
 }

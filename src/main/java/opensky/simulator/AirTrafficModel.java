@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import opensky.BoundingBox;
 
 /**
  * A deterministic world of aircraft for the OpenSky simulator. Aircraft taxi, climb, cruise,

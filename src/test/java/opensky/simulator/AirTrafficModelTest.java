@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import opensky.BoundingBox;
 import org.junit.jupiter.api.Test;
 
 class AirTrafficModelTest {

@@ -1,6 +1,7 @@
 package opensky.simulator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,9 +9,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import opensky.ClientCredentials;
 import opensky.StateVectorParser;
 import opensky.StatesResponse;
 import org.junit.jupiter.api.AfterEach;
@@ -75,8 +79,75 @@ class OpenSkySimulatorTest {
         assertThat(get("/flights/all").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void withCredentialsItIssuesTokensAndRefusesCallsWithoutAValidOne() throws Exception {
+        simulator.requireCredentials(new ClientCredentials("alice", "secret"));
+
+        assertThat(token("grant_type=client_credentials&client_id=alice&client_secret=wrong").statusCode()).isEqualTo(401);
+        assertThat(token("grant_type=password&client_id=alice&client_secret=secret").statusCode()).isEqualTo(400);
+        HttpResponse<String> issued = token("grant_type=client_credentials&client_id=alice&client_secret=secret");
+        assertThat(issued.statusCode()).isEqualTo(200);
+        JsonNode token = JSON.readTree(issued.body());
+        assertThat(token.get("expires_in").asLong()).isEqualTo(1800);
+        assertThat(token.get("token_type").asText()).isEqualTo("Bearer");
+        String bearer = "Bearer " + token.get("access_token").asText();
+
+        assertThat(get("/states/all").statusCode()).as("no token").isEqualTo(401);
+        assertThat(get("/states/all", "Bearer made-up").statusCode()).isEqualTo(401);
+        assertThat(get("/states/all", bearer).statusCode()).isEqualTo(200);
+        simulator.expireTokens();
+        assertThat(get("/states/all", bearer).statusCode()).as("expired").isEqualTo(401);
+        assertThat(simulator.tokensIssued()).isEqualTo(1);
+    }
+
+    @Test
+    void creditsCountDownByTheCostOfEachCallAnd429TellsWhenTheyRenew() throws Exception {
+        simulator.dailyCredits(6);
+
+        HttpResponse<String> global = get("/states/all");
+        assertThat(global.headers().firstValue("X-Rate-Limit-Remaining")).contains("2");
+        HttpResponse<String> small = get("/states/all?lamin=45&lomin=5&lamax=50&lomax=10");
+        assertThat(small.headers().firstValue("X-Rate-Limit-Remaining")).as("25 sq° cost 1").contains("1");
+
+        HttpResponse<String> spent = get("/states/all");
+        assertThat(spent.statusCode()).isEqualTo(429);
+        assertThat(spent.headers().firstValue("X-Rate-Limit-Retry-After-Seconds")).as("until midnight UTC").contains("50400");
+        assertThat(get("/states/all?lamin=45&lomin=5&lamax=50&lomax=10").statusCode()).as("the last credit still buys a small box")
+                .isEqualTo(200);
+    }
+
+    @Test
+    void showsTheFaultsATestAsksForOnePerCallInOrder() throws Exception {
+        simulator.faults().next(Fault.STATUS_503).rateLimited(42).malformedBody("{\"time\": 1, \"sta").slow(Duration.ofMillis(300));
+
+        assertThat(get("/states/all").statusCode()).isEqualTo(503);
+        HttpResponse<String> limited = get("/states/all");
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(limited.headers().firstValue("X-Rate-Limit-Retry-After-Seconds")).contains("42");
+        HttpResponse<String> malformed = get("/states/all");
+        assertThat(malformed.statusCode()).isEqualTo(200);
+        assertThat(malformed.body()).isEqualTo("{\"time\": 1, \"sta");
+        assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + "/states/all"))
+                .timeout(Duration.ofMillis(100)).GET().build(), HttpResponse.BodyHandlers.ofString()))
+                .as("answered only after 300 ms").isInstanceOf(HttpTimeoutException.class);
+        assertThat(simulator.faults().pending()).isZero();
+        assertThat(get("/states/all").statusCode()).as("faults are shown once").isEqualTo(200);
+        assertThat(simulator.statesCalls()).isEqualTo(5);
+    }
+
     private HttpResponse<String> get(String path) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String path, String authorization) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(simulator.baseUrl() + path)).header("Authorization", authorization)
+                .GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> token(String form) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(simulator.tokenUrl()))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
     }
 }

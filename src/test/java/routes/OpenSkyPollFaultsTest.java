@@ -1,0 +1,235 @@
+package routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Properties;
+import opensky.AccessTokens;
+import opensky.ClientCredentials;
+import opensky.CreditBudget;
+import opensky.LogLines;
+import opensky.MutableClock;
+import opensky.PollGate;
+import opensky.PollGate.Trouble;
+import opensky.StateVectorParser;
+import opensky.simulator.AirTrafficModel;
+import opensky.simulator.Fault;
+import opensky.simulator.OpenSkySimulator;
+import org.apache.camel.builder.AdviceWith;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+import org.apache.logging.log4j.Level;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The poll route against the simulator, a real HTTP server on 127.0.0.1, with OAuth2 on and OpenSky's
+ * faults shown on demand. Each test drives the poll tick by tick and moves one clock shared by the
+ * simulator, the tokens and the gate, so expiry, backoff and retry-after pass without waiting.
+ */
+class OpenSkyPollFaultsTest extends RouteTestSupport {
+
+    private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
+    private static final Duration INTERVAL = Duration.ofSeconds(10);
+    private static final ClientCredentials ALICE = new ClientCredentials("alice-api-client", "alice-s3cr3t");
+
+    private final MutableClock clock = new MutableClock(NOW);
+    private final OpenSkySimulator simulator = started(new OpenSkySimulator(new AirTrafficModel(50, 7, NOW), clock)
+            .requireCredentials(ALICE));
+    private final RecordingRepository repository = new RecordingRepository();
+    private final AccessTokens tokens = new AccessTokens(Optional.of(ALICE), URI.create(simulator.tokenUrl()), clock,
+            Duration.ofSeconds(2));
+    private final PollGate gate = new PollGate(INTERVAL, Duration.ofMinutes(1), new CreditBudget(4, 4000), tokens, clock);
+
+    private static OpenSkySimulator started(OpenSkySimulator simulator) {
+        simulator.start("127.0.0.1", 0);
+        return simulator;
+    }
+
+    @Override
+    protected Properties resolvedProperties() {
+        // Asked for before this test's fields exist: the simulator's address is set in tickByHand.
+        return properties("flightcdc.opensky.base-url", "http://127.0.0.1:9/api",
+                "flightcdc.opensky.states-query", "extended=1",
+                "flightcdc.opensky.response-timeout-ms", "300");
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addRoutesBuilder(new OpenSkyPollRoute());
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("stateVectorParser", new StateVectorParser());
+        registry.bind("flightStateRepository", repository);
+        registry.bind("accessTokens", tokens);
+        registry.bind("pollGate", gate);
+    }
+
+    @BeforeEach
+    void tickByHand() throws Exception {
+        context.getPropertiesComponent().addOverrideProperty("flightcdc.opensky.base-url", simulator.baseUrl());
+        AdviceWith.adviceWith(context, OpenSkyPollRoute.ROUTE_ID, route -> route.replaceFromWith("direct:poll"));
+        context.start();
+    }
+
+    @AfterEach
+    void stopSimulator() {
+        simulator.close();
+    }
+
+    @Test
+    void eachPollCarriesABearerTokenFetchedAgainBeforeItExpires() {
+        poll();
+        assertThat(repository.written).singleElement().satisfies(r -> assertThat(r.states()).hasSize(50));
+        assertThat(simulator.tokensIssued()).isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(25));
+        poll();
+        assertThat(simulator.tokensIssued()).as("25 of 30 minutes: the same token").isEqualTo(1);
+
+        clock.advance(Duration.ofMinutes(4).plusSeconds(30));
+        poll();
+        assertThat(simulator.tokensIssued()).as("30 s before expiry: a new one").isEqualTo(2);
+        assertThat(repository.written).hasSize(3);
+        assertThat(gate.count(Trouble.UNAUTHORIZED)).isZero();
+    }
+
+    @Test
+    void anExpiredTokenIsReplacedAfterThe401AndTheNextPollSucceeds() {
+        poll();
+        simulator.expireTokens();
+
+        poll();
+        assertThat(gate.count(Trouble.UNAUTHORIZED)).isEqualTo(1);
+        assertThat(repository.written).hasSize(1);
+
+        poll();
+        assertThat(simulator.tokensIssued()).isEqualTo(2);
+        assertThat(repository.written).hasSize(2);
+        assertThat(gate.count(Trouble.CREDENTIALS_REJECTED)).isZero();
+    }
+
+    @Test
+    void a401ToAFreshTokenBlamesTheCredentialsAndBacksOff() {
+        simulator.faults().next(Fault.STATUS_401).next(Fault.STATUS_401);
+
+        poll();
+        poll();
+        assertThat(gate.count(Trouble.UNAUTHORIZED)).isEqualTo(2);
+        assertThat(gate.count(Trouble.CREDENTIALS_REJECTED)).isEqualTo(1);
+
+        poll();
+        assertThat(simulator.statesCalls()).as("backing off").isEqualTo(2);
+        clock.advance(INTERVAL.multipliedBy(2));
+        poll();
+        assertThat(repository.written).hasSize(1);
+    }
+
+    @Test
+    void credentialsTheTokenEndpointRefusesAreReportedOnceAndBackedOff() {
+        simulator.requireCredentials(new ClientCredentials("alice-api-client", "rotated"));
+        try (LogLines log = new LogLines(Level.INFO)) {
+            poll();
+            clock.advance(INTERVAL.multipliedBy(2));
+            poll();
+            poll();
+
+            assertThat(gate.count(Trouble.CREDENTIALS_REJECTED)).isEqualTo(2);
+            assertThat(gate.skippedTicks()).isEqualTo(1);
+            assertThat(simulator.statesCalls()).isZero();
+            assertThat(log.of(PollGate.class)).singleElement().asString()
+                    .startsWith("ERROR").contains("refused client 'alice-api-client' (401)", "FLIGHTCDC_OPENSKY_CLIENT_SECRET");
+        }
+    }
+
+    @Test
+    void a429WaitsTheSecondsOpenSkyNamesBeforeTheNextCall() {
+        simulator.faults().rateLimited(120);
+
+        poll();
+        clock.advance(Duration.ofSeconds(119));
+        poll();
+        assertThat(simulator.statesCalls()).isEqualTo(1);
+        assertThat(gate.count(Trouble.RATE_LIMITED)).isEqualTo(1);
+
+        clock.advance(Duration.ofSeconds(1));
+        poll();
+        assertThat(simulator.statesCalls()).isEqualTo(2);
+        assertThat(repository.written).hasSize(1);
+    }
+
+    @Test
+    void spentCreditsAnswer429UntilTheyRenew() {
+        simulator.dailyCredits(4);
+
+        poll();
+        poll();
+        assertThat(gate.count(Trouble.RATE_LIMITED)).isEqualTo(1);
+        assertThat(gate.closedUntil()).as("midnight UTC").isEqualTo(Instant.parse("2026-05-02T00:00:00Z"));
+    }
+
+    @Test
+    void serverErrorsBackOffDoublingAndASuccessResets() {
+        simulator.faults().next(Fault.STATUS_503).next(Fault.STATUS_500);
+
+        poll();
+        clock.advance(INTERVAL.multipliedBy(2));
+        poll();
+        clock.advance(INTERVAL.multipliedBy(2));
+        poll();
+        assertThat(simulator.statesCalls()).as("the second backoff is twice as long").isEqualTo(2);
+
+        clock.advance(INTERVAL.multipliedBy(2));
+        poll();
+        assertThat(repository.written).hasSize(1);
+        assertThat(gate.count(Trouble.SERVER_ERROR)).isEqualTo(2);
+        assertThat(gate.closedUntil()).isEqualTo(Instant.MIN);
+    }
+
+    @Test
+    void aTimeoutBacksOffAndWritesNothing() {
+        simulator.faults().slow(Duration.ofSeconds(3));
+
+        poll();
+
+        assertThat(gate.count(Trouble.TIMEOUT)).isEqualTo(1);
+        assertThat(repository.written).isEmpty();
+        assertThat(gate.closedUntil()).isAfter(clock.instant());
+    }
+
+    @Test
+    void aMalformedBodyIsRecordedAndTheNextPollCarriesOn() {
+        simulator.faults().malformedBody("{\"time\": 1, \"states\": [[\"abc");
+
+        poll();
+        poll();
+
+        assertThat(repository.rejectedResponses).singleElement().asString().endsWith("{\"time\": 1, \"states\": [[\"abc");
+        assertThat(gate.count(Trouble.MALFORMED_BODY)).isEqualTo(1);
+        assertThat(repository.written).hasSize(1);
+    }
+
+    @Test
+    void neitherTheSecretNorATokenIsLogged() {
+        try (LogLines log = new LogLines(Level.DEBUG)) {
+            poll();
+            simulator.expireTokens();
+            poll();
+            simulator.requireCredentials(new ClientCredentials("alice-api-client", "rotated"));
+            poll();
+
+            assertThat(log.all()).isNotEmpty().noneMatch(line -> line.contains(ALICE.clientSecret()));
+            assertThat(log.all()).noneMatch(line -> line.contains("Bearer "));
+        }
+    }
+
+    private void poll() {
+        assertThat(template.send("direct:poll", e -> { }).getException()).isNull();
+    }
+}
