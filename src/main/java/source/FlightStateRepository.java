@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import opensky.Rejection;
@@ -66,10 +67,14 @@ public final class FlightStateRepository {
 
     private static final String INSERT_REJECTED = "INSERT INTO rejected_state (reason, raw) VALUES (?, ?)";
 
+    /** What is kept of one refused vector or body: enough to see what was wrong, not a hostile payload whole. */
     private static final int MAX_RAW_CHARS = 1 << 20;
 
     private final DataSource dataSource;
     private final int staleAfterSeconds;
+    private final AtomicLong malformedResponses = new AtomicLong();
+    /** Of {@link #malformedResponses}, how many the last poll's result already told; polls run one at a time. */
+    private long malformedResponsesReported;
 
     public FlightStateRepository(DataSource dataSource, int staleAfterSeconds) {
         this.dataSource = dataSource;
@@ -78,7 +83,8 @@ public final class FlightStateRepository {
 
     /** Applies one poll; returns what it changed. */
     public PollResult write(StatesResponse response) throws SQLException {
-        // OpenSky may list an aircraft twice; one statement may not update a row twice, so the last one wins.
+        // The parser keeps one vector per aircraft; one statement may not update a row twice, so should a
+        // caller still hand over an aircraft twice, the last one wins.
         Collection<StateVector> vectors = lastPerAircraft(response.states());
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -102,7 +108,11 @@ public final class FlightStateRepository {
                 }
                 insertRejections(c, response.rejections());
                 c.commit();
-                return new PollResult(vectors.size(), inserted, updated, deleted, response.rejections().size());
+                long malformed = malformedResponses.get();
+                PollResult result = new PollResult(vectors.size(), inserted, updated, deleted,
+                        response.rejections().size(), malformed - malformedResponsesReported);
+                malformedResponsesReported = malformed;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -110,16 +120,20 @@ public final class FlightStateRepository {
         }
     }
 
-    /** Records a response refused as a whole, with as much of its body as is reasonable to keep. */
+    /**
+     * Records a response refused as a whole, with as much of its body as is reasonable to keep, and
+     * counts it: the next poll's result tells how many were refused since the one before.
+     */
     public void rejectResponse(String reason, String body) throws SQLException {
-        String raw = body == null ? "" : body;
-        if (raw.length() > MAX_RAW_CHARS) {
-            reason = reason + " (body of " + raw.length() + " characters, first " + MAX_RAW_CHARS + " kept)";
-            raw = raw.substring(0, MAX_RAW_CHARS);
-        }
+        malformedResponses.incrementAndGet();
         try (Connection c = dataSource.getConnection()) {
-            insertRejections(c, List.of(new Rejection(reason, raw)));
+            insertRejections(c, List.of(new Rejection(reason, body)));
         }
+    }
+
+    /** Responses refused as a whole since this repository was made. */
+    public long malformedResponses() {
+        return malformedResponses.get();
     }
 
     private static void insertRejections(Connection c, List<Rejection> rejections) throws SQLException {
@@ -128,8 +142,9 @@ public final class FlightStateRepository {
         }
         try (PreparedStatement insert = c.prepareStatement(INSERT_REJECTED)) {
             for (Rejection r : rejections) {
-                insert.setString(1, r.reason());
-                insert.setString(2, r.raw());
+                Rejection kept = r.keepingAtMost(MAX_RAW_CHARS);
+                insert.setString(1, kept.reason());
+                insert.setString(2, kept.raw());
                 insert.addBatch();
             }
             insert.executeBatch();
