@@ -3,8 +3,10 @@ package opensky;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.core.json.JsonWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -42,6 +44,9 @@ public final class StateVectorParser {
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
+
+    /** A refused vector as received: NaN stays NaN, not the string "NaN" Jackson writes by default. */
+    private static final ObjectWriter RAW = JSON.writer().without(JsonWriteFeature.WRITE_NAN_AS_STRINGS);
 
     /** 17 fields; 18 with extended=1, which adds the category. */
     private static final int MIN_FIELDS = 17;
@@ -108,7 +113,7 @@ public final class StateVectorParser {
             try {
                 vector = toStateVector(node, time);
             } catch (InvalidVectorException e) {
-                rejected.add(new Rejection(e.getMessage(), node.toString()));
+                rejected.add(new Rejection(e.getMessage(), raw(node)));
                 continue;
             }
             Received current = new Received(vector, node);
@@ -121,11 +126,19 @@ public final class StateVectorParser {
                 byIcao24.put(vector.icao24(), kept);
                 rejected.add(new Rejection("duplicate icao24 " + vector.icao24() + " in this response: kept the vector"
                         + " with last_contact " + kept.vector().lastContact() + ", this one has "
-                        + dropped.vector().lastContact(), dropped.node().toString()));
+                        + dropped.vector().lastContact(), raw(dropped.node())));
             }
         }
         List<StateVector> accepted = byIcao24.values().stream().map(Received::vector).toList();
         return new StatesResponse(time, accepted, rejected);
+    }
+
+    private static String raw(JsonNode vector) {
+        try {
+            return RAW.writeValueAsString(vector);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON tree could not be written back", e);
+        }
     }
 
     private record Received(StateVector vector, JsonNode node) {

@@ -26,10 +26,11 @@ public final class StateVectorRules {
 
     /**
      * OpenSky names the country as text; the longest official country name is 56 characters. Any
-     * letter is fine, control characters are not.
+     * letter is fine; control characters are not, nor half a surrogate pair (JSON can escape one, and
+     * it is not a character: PostgreSQL would store a '?').
      */
     static final int MAX_COUNTRY_CHARS = 100;
-    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+    private static final Pattern NOT_TEXT = Pattern.compile("[\\p{Cc}\\p{Cs}]");
 
     /**
      * Barometric and geometric altitude. Low end: the lowest airfield is by the Dead Sea at -430 m,
@@ -150,8 +151,8 @@ public final class StateVectorRules {
     }
 
     private static String country(String value) {
-        if (value != null && (value.length() > MAX_COUNTRY_CHARS || CONTROL.matcher(value).find())) {
-            return "origin_country must be at most " + MAX_COUNTRY_CHARS + " characters without control characters, got "
+        if (value != null && (value.length() > MAX_COUNTRY_CHARS || NOT_TEXT.matcher(value).find())) {
+            return "origin_country must be at most " + MAX_COUNTRY_CHARS + " characters of text, got "
                     + quote(value);
         }
         return null;

@@ -96,7 +96,8 @@ class StateVectorParserTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "1  | `\"DLH9LF123\"`  | callsign must be at most 8 printable ASCII characters, got \"DLH9LF123\"",
         "1  | `\"DLH\\u0000\"` | callsign must be at most 8 printable ASCII characters, got \"DLH\\u0000\"",
-        "2  | `\"Ger\\nmany\"` | origin_country must be at most 100 characters without control characters, got \"Ger\\u000amany\"",
+        "2  | `\"Ger\\nmany\"` | origin_country must be at most 100 characters of text, got \"Ger\\u000amany\"",
+        "2  | `\"\\ud800x\"`  | origin_country must be at most 100 characters of text, got \"\ud800x\"",
         "3  | -1             | time_position must not be negative, got -1",
         "4  | 1714644001     | last_contact must be at most a day after the response's time 1714557600, got 1714644001",
         "5  | 180.5          | longitude must be within [-180, 180], got 180.5",
@@ -128,7 +129,8 @@ class StateVectorParserTest {
     @ParameterizedTest(name = "field {0} = {1}")
     @CsvSource(delimiter = '|', value = {"6 | -90", "6 | 90", "5 | -180", "5 | 180", "7 | -1500", "13 | 40000",
         "9 | 0", "9 | 1200", "10 | 0", "10 | 360", "11 | -170", "11 | 170", "14 | \"0000\"", "14 | \"7777\"",
-        "16 | 3", "17 | 0", "17 | 20", "3 | 0", "4 | 1714644000", "1 | \"\"", "2 | \"Côte d'Ivoire\""})
+        "16 | 3", "17 | 0", "17 | 20", "3 | 0", "4 | 1714644000", "1 | \"\"", "2 | \"Côte d'Ivoire\"",
+        "2 | \"\\ud83d\\ude80 Mars\""})
     void acceptsTheBoundsThemselves(int field, String value) {
         StatesResponse r = parser.parse(response(vectorWith(field, value)));
 
@@ -145,6 +147,13 @@ class StateVectorParserTest {
         assertThat(rejection.reason()).isEqualTo("callsign must be at most 8 printable ASCII characters, got \""
                 + "x".repeat(80) + "\"... (100000 characters)");
         assertThat(rejection.raw()).contains(huge);
+    }
+
+    @Test
+    void keepsNotANumberAsReceivedInTheRawVector() {
+        Rejection rejection = parser.parse(response(vectorWith(6, "NaN"))).rejections().get(0);
+
+        assertThat(rejection.raw()).contains(",NaN,").doesNotContain("\"NaN\"");
     }
 
     @Test
