@@ -26,20 +26,38 @@ import opensky.StatesResponse;
  */
 public final class FlightStateRepository {
 
+    /**
+     * Unchanged aircraft are left out before the INSERT: ON CONFLICT would otherwise lock each of their
+     * rows (a WAL record per row) even though its WHERE then leaves the row as it is. The WHERE stays, for
+     * a row that changed since the join read it.
+     */
     private static final String UPSERT = """
-            WITH upserted AS (
-              INSERT INTO flight_state AS t (icao24, callsign, origin_country, time_position, last_contact,
-                  longitude, latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors,
-                  geo_altitude, squawk, spi, position_source, category)
-              SELECT icao24, callsign, origin_country, to_timestamp(time_position), to_timestamp(last_contact),
-                  longitude, latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate,
-                  sensors::integer[], geo_altitude, squawk, spi, position_source, category
+            WITH received AS (
+              SELECT icao24, callsign, origin_country, to_timestamp(time_position) AS time_position,
+                  to_timestamp(last_contact) AS last_contact, longitude, latitude, baro_altitude, on_ground, velocity,
+                  true_track, vertical_rate, sensors::integer[] AS sensors, geo_altitude, squawk, spi, position_source,
+                  category
               FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], ?::float8[], ?::float8[],
                   ?::float8[], ?::bool[], ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::float8[],
                   ?::text[], ?::bool[], ?::int2[], ?::int2[])
                 AS v(icao24, callsign, origin_country, time_position, last_contact, longitude, latitude,
                   baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors, geo_altitude,
-                  squawk, spi, position_source, category)
+                  squawk, spi, position_source, category)),
+            changed AS (
+              SELECT r.* FROM received r LEFT JOIN flight_state t ON t.icao24 = r.icao24
+              WHERE t.icao24 IS NULL
+                 OR (t.callsign, t.origin_country, t.time_position, t.last_contact, t.longitude, t.latitude,
+                     t.baro_altitude, t.on_ground, t.velocity, t.true_track, t.vertical_rate, t.sensors,
+                     t.geo_altitude, t.squawk, t.spi, t.position_source, t.category)
+                    IS DISTINCT FROM
+                    (r.callsign, r.origin_country, r.time_position, r.last_contact, r.longitude, r.latitude,
+                     r.baro_altitude, r.on_ground, r.velocity, r.true_track, r.vertical_rate, r.sensors,
+                     r.geo_altitude, r.squawk, r.spi, r.position_source, r.category)),
+            upserted AS (
+              INSERT INTO flight_state AS t (icao24, callsign, origin_country, time_position, last_contact,
+                  longitude, latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors,
+                  geo_altitude, squawk, spi, position_source, category)
+              SELECT * FROM changed
               ON CONFLICT (icao24) DO UPDATE SET
                   callsign = EXCLUDED.callsign, origin_country = EXCLUDED.origin_country,
                   time_position = EXCLUDED.time_position, last_contact = EXCLUDED.last_contact,

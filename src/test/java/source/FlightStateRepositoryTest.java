@@ -57,6 +57,16 @@ class FlightStateRepositoryTest {
     }
 
     @Test
+    void anUnchangedAircraftsRowIsNotEvenLocked() throws Exception {
+        repository.write(poll(T0, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0, 200.0)));
+
+        repository.write(poll(T0 + 5, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0 + 5, 210.0)));
+
+        // ON CONFLICT marks a row it locks (and the version it writes) with its transaction in xmax.
+        assertThat(rows("SELECT icao24 FROM flight_state WHERE xmax <> 0")).containsExactly("bbbbbb");
+    }
+
+    @Test
     void deletesAircraftUnseenForLongerThanTheStaleLimit() throws Exception {
         repository.write(poll(T0, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0, 200.0)));
 
