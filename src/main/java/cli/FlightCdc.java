@@ -7,13 +7,15 @@ import picocli.CommandLine.Command;
 /**
  * The flight-cdc command line: {@code run} (the default) starts the pipeline, {@code query} reads
  * the warehouse, {@code verify} compares the warehouse with the source, {@code bench} measures the
- * pipeline's throughput, {@code migrate} prepares a Snowflake account for the loader.
+ * pipeline's throughput, {@code bench-poll} how long one poll takes to write, {@code migrate} prepares a
+ * Snowflake account for the loader.
  */
 @Command(name = "flight-cdc",
         mixinStandardHelpOptions = true,
         version = "flight-cdc 0.1.0",
         description = "Real-time change data capture of live flight data: OpenSky -> PostgreSQL -> Debezium -> Kafka -> warehouse.",
-        subcommands = {RunCommand.class, QueryCommand.class, VerifyCommand.class, BenchCommand.class, MigrateCommand.class,
+        subcommands = {RunCommand.class, QueryCommand.class, VerifyCommand.class, BenchCommand.class, BenchPollCommand.class,
+            MigrateCommand.class,
             CommandLine.HelpCommand.class})
 public class FlightCdc implements Runnable {
 

@@ -11,6 +11,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import javax.sql.DataSource;
 import opensky.Rejection;
@@ -25,20 +26,38 @@ import opensky.StatesResponse;
  */
 public final class FlightStateRepository {
 
+    /**
+     * Unchanged aircraft are left out before the INSERT: ON CONFLICT would otherwise lock each of their
+     * rows (a WAL record per row) even though its WHERE then leaves the row as it is. The WHERE stays, for
+     * a row that changed since the join read it.
+     */
     private static final String UPSERT = """
-            WITH upserted AS (
-              INSERT INTO flight_state AS t (icao24, callsign, origin_country, time_position, last_contact,
-                  longitude, latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors,
-                  geo_altitude, squawk, spi, position_source, category)
-              SELECT icao24, callsign, origin_country, to_timestamp(time_position), to_timestamp(last_contact),
-                  longitude, latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate,
-                  sensors::integer[], geo_altitude, squawk, spi, position_source, category
+            WITH received AS (
+              SELECT icao24, callsign, origin_country, to_timestamp(time_position) AS time_position,
+                  to_timestamp(last_contact) AS last_contact, longitude, latitude, baro_altitude, on_ground, velocity,
+                  true_track, vertical_rate, sensors::integer[] AS sensors, geo_altitude, squawk, spi, position_source,
+                  category
               FROM unnest(?::text[], ?::text[], ?::text[], ?::int8[], ?::int8[], ?::float8[], ?::float8[],
                   ?::float8[], ?::bool[], ?::float8[], ?::float8[], ?::float8[], ?::text[], ?::float8[],
                   ?::text[], ?::bool[], ?::int2[], ?::int2[])
                 AS v(icao24, callsign, origin_country, time_position, last_contact, longitude, latitude,
                   baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors, geo_altitude,
-                  squawk, spi, position_source, category)
+                  squawk, spi, position_source, category)),
+            changed AS (
+              SELECT r.* FROM received r LEFT JOIN flight_state t ON t.icao24 = r.icao24
+              WHERE t.icao24 IS NULL
+                 OR (t.callsign, t.origin_country, t.time_position, t.last_contact, t.longitude, t.latitude,
+                     t.baro_altitude, t.on_ground, t.velocity, t.true_track, t.vertical_rate, t.sensors,
+                     t.geo_altitude, t.squawk, t.spi, t.position_source, t.category)
+                    IS DISTINCT FROM
+                    (r.callsign, r.origin_country, r.time_position, r.last_contact, r.longitude, r.latitude,
+                     r.baro_altitude, r.on_ground, r.velocity, r.true_track, r.vertical_rate, r.sensors,
+                     r.geo_altitude, r.squawk, r.spi, r.position_source, r.category)),
+            upserted AS (
+              INSERT INTO flight_state AS t (icao24, callsign, origin_country, time_position, last_contact,
+                  longitude, latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors,
+                  geo_altitude, squawk, spi, position_source, category)
+              SELECT * FROM changed
               ON CONFLICT (icao24) DO UPDATE SET
                   callsign = EXCLUDED.callsign, origin_country = EXCLUDED.origin_country,
                   time_position = EXCLUDED.time_position, last_contact = EXCLUDED.last_contact,
@@ -66,10 +85,14 @@ public final class FlightStateRepository {
 
     private static final String INSERT_REJECTED = "INSERT INTO rejected_state (reason, raw) VALUES (?, ?)";
 
+    /** What is kept of one refused vector or body: enough to see what was wrong, not a hostile payload whole. */
     private static final int MAX_RAW_CHARS = 1 << 20;
 
     private final DataSource dataSource;
     private final int staleAfterSeconds;
+    private final AtomicLong malformedResponses = new AtomicLong();
+    /** Of {@link #malformedResponses}, how many the last poll's result already told; polls run one at a time. */
+    private long malformedResponsesReported;
 
     public FlightStateRepository(DataSource dataSource, int staleAfterSeconds) {
         this.dataSource = dataSource;
@@ -78,7 +101,8 @@ public final class FlightStateRepository {
 
     /** Applies one poll; returns what it changed. */
     public PollResult write(StatesResponse response) throws SQLException {
-        // OpenSky may list an aircraft twice; one statement may not update a row twice, so the last one wins.
+        // The parser keeps one vector per aircraft; one statement may not update a row twice, so should a
+        // caller still hand over an aircraft twice, the last one wins.
         Collection<StateVector> vectors = lastPerAircraft(response.states());
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -102,7 +126,11 @@ public final class FlightStateRepository {
                 }
                 insertRejections(c, response.rejections());
                 c.commit();
-                return new PollResult(vectors.size(), inserted, updated, deleted, response.rejections().size());
+                long malformed = malformedResponses.get();
+                PollResult result = new PollResult(vectors.size(), inserted, updated, deleted,
+                        response.rejections().size(), malformed - malformedResponsesReported);
+                malformedResponsesReported = malformed;
+                return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -110,16 +138,20 @@ public final class FlightStateRepository {
         }
     }
 
-    /** Records a response refused as a whole, with as much of its body as is reasonable to keep. */
+    /**
+     * Records a response refused as a whole, with as much of its body as is reasonable to keep, and
+     * counts it: the next poll's result tells how many were refused since the one before.
+     */
     public void rejectResponse(String reason, String body) throws SQLException {
-        String raw = body == null ? "" : body;
-        if (raw.length() > MAX_RAW_CHARS) {
-            reason = reason + " (body of " + raw.length() + " characters, first " + MAX_RAW_CHARS + " kept)";
-            raw = raw.substring(0, MAX_RAW_CHARS);
-        }
+        malformedResponses.incrementAndGet();
         try (Connection c = dataSource.getConnection()) {
-            insertRejections(c, List.of(new Rejection(reason, raw)));
+            insertRejections(c, List.of(new Rejection(reason, body)));
         }
+    }
+
+    /** Responses refused as a whole since this repository was made. */
+    public long malformedResponses() {
+        return malformedResponses.get();
     }
 
     private static void insertRejections(Connection c, List<Rejection> rejections) throws SQLException {
@@ -128,8 +160,9 @@ public final class FlightStateRepository {
         }
         try (PreparedStatement insert = c.prepareStatement(INSERT_REJECTED)) {
             for (Rejection r : rejections) {
-                insert.setString(1, r.reason());
-                insert.setString(2, r.raw());
+                Rejection kept = r.keepingAtMost(MAX_RAW_CHARS);
+                insert.setString(1, kept.reason());
+                insert.setString(2, kept.raw());
                 insert.addBatch();
             }
             insert.executeBatch();

@@ -57,6 +57,16 @@ class FlightStateRepositoryTest {
     }
 
     @Test
+    void anUnchangedAircraftsRowIsNotEvenLocked() throws Exception {
+        repository.write(poll(T0, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0, 200.0)));
+
+        repository.write(poll(T0 + 5, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0 + 5, 210.0)));
+
+        // ON CONFLICT marks a row it locks (and the version it writes) with its transaction in xmax.
+        assertThat(rows("SELECT icao24 FROM flight_state WHERE xmax <> 0")).containsExactly("bbbbbb");
+    }
+
+    @Test
     void deletesAircraftUnseenForLongerThanTheStaleLimit() throws Exception {
         repository.write(poll(T0, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0, 200.0)));
 
@@ -81,7 +91,31 @@ class FlightStateRepositoryTest {
 
         assertThat(rows("SELECT reason, length(raw) FROM rejected_state ORDER BY id")).containsExactly(
                 "icao24 must be 6 lower-case hex digits, got \"XYZ\"|7",
-                "response is not JSON (body of 2100000 characters, first 1048576 kept)|1048576");
+                "response is not JSON (2100000 characters received, first 1048576 kept)|1048576");
+    }
+
+    @Test
+    void theNextPollTellsHowManyResponsesWereRefusedSinceThePreviousOne() throws Exception {
+        long before = repository.malformedResponses();
+        repository.rejectResponse("response is not JSON", "<html>");
+        repository.rejectResponse("response has no integer 'time'", "{}");
+
+        PollResult next = repository.write(poll(T0, vector("aaaaaa", T0, 1.0)));
+        PollResult after = repository.write(poll(T0, vector("aaaaaa", T0, 1.0)));
+
+        assertThat(repository.malformedResponses()).isEqualTo(before + 2);
+        assertThat(next.malformedResponses()).isEqualTo(2);
+        assertThat(next).hasToString("1 aircraft: 1 inserted, 0 updated, 0 unchanged, 0 deleted as stale, 0 rejected;"
+                + " 2 malformed response(s) refused since the previous poll");
+        assertThat(after.malformedResponses()).isZero();
+        assertThat(after.toString()).endsWith("0 rejected");
+    }
+
+    @Test
+    void storesARefusedBodyHoldingNulCharacters() throws Exception {
+        repository.rejectResponse("response is not JSON", "\u0000\u0001binary");
+
+        assertThat(rows("SELECT raw FROM rejected_state")).containsExactly("\uFFFD\u0001binary");
     }
 
     private static StatesResponse poll(long time, StateVector... vectors) {
