@@ -27,9 +27,11 @@ import monitor.ReplicationSlotMonitor;
 import opensky.AccessTokens;
 import opensky.CreditBudget;
 import opensky.PollGate;
+import opensky.PollRecorder;
 import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
 import opensky.simulator.OpenSkySimulator;
+import opensky.simulator.Recording;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.PropertiesComponent;
@@ -117,8 +119,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         if (openSky.pollEnabled()) {
             String baseUrl = openSky.baseUrl().orElse(null);
             if (baseUrl == null) {
-                OpenSkySimulator simulator = new OpenSkySimulator(new AirTrafficModel(
-                        openSky.simulatorAircraft(), openSky.simulatorSeed(), Instant.now()), Clock.systemUTC());
+                OpenSkySimulator simulator = simulator(openSky);
                 // Credentials given while simulating are checked by the simulator, as OpenSky would.
                 openSky.credentials().ifPresent(simulator::requireCredentials);
                 started.push(simulator);
@@ -170,6 +171,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("settings", settings);
         registry.bind("sourceDatabase", source);
         registry.bind("stateVectorParser", new StateVectorParser());
+        registry.bind("pollRecorder", new PollRecorder(openSky.recordDir(), Clock.systemUTC()));
         registry.bind("accessTokens", accessTokens);
         registry.bind("pollGate", pollGate);
         registry.bind("flightStateRepository",
@@ -199,6 +201,19 @@ public class PipelineConfiguration implements CamelConfiguration {
                         ? settings.warehouse().type().setting() + " " + settings.snowflake().orElseThrow().database() + "."
                         + settings.snowflake().orElseThrow().schema()
                         : settings.warehouse().duckdbPath());
+    }
+
+    /** The simulated OpenSky: its own traffic, or a recorded session served again. */
+    private static OpenSkySimulator simulator(PipelineSettings.OpenSky openSky) {
+        if (openSky.replayDir().isEmpty()) {
+            return new OpenSkySimulator(new AirTrafficModel(openSky.simulatorAircraft(), openSky.simulatorSeed(), Instant.now()),
+                    Clock.systemUTC());
+        }
+        try {
+            return OpenSkySimulator.replaying(Recording.open(openSky.replayDir().get()), Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidSettingException("flightcdc.opensky.replay-dir", e.getMessage());
+        }
     }
 
     private static void closeAll(Deque<AutoCloseable> started) {

@@ -46,8 +46,8 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
     /** Where and how to poll OpenSky; the credentials' secret stays out of {@link #toString()}. */
     public record OpenSky(boolean pollEnabled, Optional<String> baseUrl, int pollIntervalMs, int staleAfterSeconds,
                           Optional<ClientCredentials> credentials, URI tokenUrl, Optional<BoundingBox> bbox, boolean extended,
-                          int dailyCredits, int responseTimeoutMs, int maxBackoffMs,
-                          int simulatorPort, int simulatorAircraft, long simulatorSeed) {
+                          int dailyCredits, int responseTimeoutMs, int maxBackoffMs, Optional<Path> recordDir,
+                          Optional<Path> replayDir, int simulatorPort, int simulatorAircraft, long simulatorSeed) {
         public boolean simulated() {
             return baseUrl.isEmpty();
         }
@@ -166,12 +166,18 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                         : credentials.isPresent() ? CreditBudget.USER_DAILY_CREDITS : CreditBudget.ANONYMOUS_DAILY_CREDITS,
                 r.intInRange("flightcdc.opensky.response-timeout-ms", 100, 600_000),
                 r.intInRange("flightcdc.opensky.max-backoff-ms", 100, 86_400_000),
+                r.optional("flightcdc.opensky.record-dir").map(Path::of),
+                r.optional("flightcdc.opensky.replay-dir").map(Path::of),
                 r.intInRange("flightcdc.simulator.port", 0, 65535),
                 r.intInRange("flightcdc.simulator.aircraft", 0, 1_000_000),
                 r.longValue("flightcdc.simulator.seed"));
         openSky.baseUrl().filter(url -> !url.matches("https?://.+")).ifPresent(url -> {
             throw new InvalidSettingException("flightcdc.opensky.base-url", "must be an http(s) URL, got '" + url + "'");
         });
+        if (openSky.replayDir().isPresent() && openSky.baseUrl().isPresent()) {
+            throw new InvalidSettingException("flightcdc.opensky.replay-dir", "serves a recording in place of the API:"
+                    + " leave flightcdc.opensky.base-url empty to replay, or this empty to call " + openSky.baseUrl().get());
+        }
 
         String typeSetting = r.required("flightcdc.warehouse.type");
         Warehouse.Type type = Arrays.stream(Warehouse.Type.values()).filter(t -> t.setting().equals(typeSetting)).findFirst()

@@ -52,6 +52,7 @@ public class OpenSkyPollRoute extends RouteBuilder {
                 .removeHeader("Authorization") // the token goes to OpenSky only, not on with the exchange
                 .bean("pollGate", "answered(${header.X-Rate-Limit-Remaining})")
                 .convertBodyTo(String.class)
+                .bean("pollRecorder", "record") // as received, malformed ones too, when flightcdc.opensky.record-dir is set
                 .bean("stateVectorParser", "parse")
                 .bean("flightStateRepository", "write")
                 .log("Poll: ${body}");

@@ -48,6 +48,17 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void aReplayTakesThePlaceOfTheSimulatorNotOfTheApi() throws Exception {
+        Map<String, String> v = shipped();
+        v.put("flightcdc.opensky.replay-dir", "recordings/morning");
+        assertThat(settings(v).openSky().replayDir()).contains(java.nio.file.Path.of("recordings/morning"));
+
+        v.put("flightcdc.opensky.base-url", "https://opensky-network.org/api");
+        assertThatThrownBy(() -> settings(v)).isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("Setting flightcdc.opensky.replay-dir serves a recording in place of the API");
+    }
+
+    @Test
     void configuringAnEndpointSwitchesThatPieceToExternal() throws Exception {
         Map<String, String> v = shipped();
         v.put("flightcdc.source.jdbc-url", "jdbc:postgresql://db.example:5432/flights");

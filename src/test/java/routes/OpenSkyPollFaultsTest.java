@@ -3,6 +3,7 @@ package routes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -13,6 +14,7 @@ import opensky.CreditBudget;
 import opensky.LogLines;
 import opensky.MutableClock;
 import opensky.PollGate;
+import opensky.PollRecorder;
 import opensky.PollGate.Trouble;
 import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
@@ -68,6 +70,7 @@ class OpenSkyPollFaultsTest extends RouteTestSupport {
         registry.bind("stateVectorParser", new StateVectorParser());
         registry.bind("flightStateRepository", repository);
         registry.bind("accessTokens", tokens);
+        registry.bind("pollRecorder", new PollRecorder(Optional.empty(), Clock.systemUTC()));
         registry.bind("pollGate", gate);
     }
 

@@ -1,5 +1,10 @@
 package routes;
 
+import opensky.simulator.Recording;
+import org.junit.jupiter.api.io.TempDir;
+import java.util.List;
+import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
@@ -11,6 +16,7 @@ import java.util.Properties;
 import opensky.AccessTokens;
 import opensky.CreditBudget;
 import opensky.PollGate;
+import opensky.PollRecorder;
 import opensky.StateVector;
 import opensky.StateVectorParser;
 import opensky.StatesResponse;
@@ -27,6 +33,9 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
 
     private static final String VECTOR = "[\"%s\", \"DLH1    \", \"Germany\", 1, 2, 8.5, 50.0, 1000.0, false,"
             + " 200.0, 90.0, 0.0, null, 1010.0, \"1000\", false, 0]";
+
+    @TempDir
+    static Path RECORDINGS;
 
     private final RecordingRepository repository = new RecordingRepository();
     private MockEndpoint openSky;
@@ -49,6 +58,7 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
         AccessTokens anonymous = new AccessTokens(Optional.empty(), URI.create("http://127.0.0.1:9/token"), Clock.systemUTC(),
                 Duration.ofSeconds(1));
         registry.bind("accessTokens", anonymous);
+        registry.bind("pollRecorder", new PollRecorder(Optional.of(RECORDINGS), Clock.systemUTC()));
         registry.bind("pollGate", new PollGate(Duration.ofSeconds(5), Duration.ofMinutes(5), new CreditBudget(4, 400), anonymous,
                 Clock.systemUTC()));
     }
@@ -101,6 +111,24 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
         assertThat(repository.written).isEmpty();
         assertThat(repository.rejectedResponses).singleElement()
                 .satisfies(r -> assertThat(r).startsWith("response is not JSON").endsWith("{\"time\": 100, \"states\": [[\"aaaa"));
+    }
+
+    @Test
+    void everyResponseIsRecordedAsReceivedMalformedOnesToo() throws Exception {
+        List<String> bodies = List.of("{\"time\": 100, \"states\": [" + VECTOR.formatted("aaaaaa") + "]}",
+                "{\"time\": 105, \"states\": [[\"aaaa");
+        Recording before = RECORDINGS.toFile().list().length == 0 ? null : Recording.open(RECORDINGS);
+        int already = before == null ? 0 : before.size();
+        openSky.whenExchangeReceived(1, e -> e.getMessage().setBody(bodies.get(0)));
+        openSky.whenExchangeReceived(2, e -> e.getMessage().setBody(bodies.get(1)));
+
+        template.send("direct:poll", e -> { });
+        template.send("direct:poll", e -> { });
+
+        Recording recording = Recording.open(RECORDINGS);
+        assertThat(recording.size()).isEqualTo(already + 2);
+        assertThat(new String(recording.body(already), StandardCharsets.UTF_8)).isEqualTo(bodies.get(0));
+        assertThat(new String(recording.body(already + 1), StandardCharsets.UTF_8)).isEqualTo(bodies.get(1));
     }
 
     @Test

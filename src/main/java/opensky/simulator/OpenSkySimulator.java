@@ -55,7 +55,8 @@ public final class OpenSkySimulator implements AutoCloseable {
     /** Unless a test sets a budget, enough for a day of global polls several times a second: a laptop run never hits 429. */
     public static final long DEFAULT_DAILY_CREDITS = 10_000_000;
 
-    private final AirTrafficModel model;
+    /** What /states/all answers at a moment: the simulated traffic, or a recorded session. */
+    private final StatesFeed feed;
     private final Clock clock;
     private final Faults faults = new Faults();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
@@ -69,8 +70,63 @@ public final class OpenSkySimulator implements AutoCloseable {
     private ExecutorService executor;
 
     public OpenSkySimulator(AirTrafficModel model, Clock clock) {
-        this.model = model;
+        this(new StatesFeed() {
+            @Override
+            public byte[] states(Instant now, BoundingBox box, boolean extended) throws IOException {
+                List<Object[]> states;
+                synchronized (model) {
+                    model.advanceTo(now);
+                    states = model.states(box, extended);
+                }
+                return json(now.getEpochSecond(), states);
+            }
+
+            @Override
+            public String toString() {
+                return model.size() + " simulated aircraft";
+            }
+        }, clock);
+    }
+
+    private OpenSkySimulator(StatesFeed feed, Clock clock) {
+        this.feed = feed;
         this.clock = clock;
+    }
+
+    /**
+     * Serves a recorded session again, each response when it is due at the pace it was recorded, from the
+     * first call on; with the same HTTP, auth and rate-limit behaviour as the simulated traffic. The
+     * recording's own bounding box and extended flag hold: the request's are not applied to it.
+     */
+    public static OpenSkySimulator replaying(Recording recording, Clock clock) {
+        return new OpenSkySimulator(new StatesFeed() {
+            private Instant first;
+            private int lastServed = -1;
+
+            @Override
+            public synchronized byte[] states(Instant now, BoundingBox box, boolean extended) {
+                if (first == null) {
+                    first = now;
+                }
+                int index = recording.indexAt(Duration.between(first, now));
+                if (index == recording.size() - 1 && lastServed < index) {
+                    LOG.info("Replay reached its last recorded response; it is served from now on");
+                }
+                lastServed = index;
+                return recording.body(index);
+            }
+
+            @Override
+            public String toString() {
+                return "a recorded session of " + recording.size() + " responses over " + recording.length()
+                        .toSeconds() + " s";
+            }
+        }, clock);
+    }
+
+    /** What the simulator answers to /states/all at a moment. */
+    private interface StatesFeed {
+        byte[] states(Instant now, BoundingBox box, boolean extended) throws IOException;
     }
 
     /** Requires a bearer token issued to these credentials on every call; without, the simulator is open to all. */
@@ -123,7 +179,7 @@ public final class OpenSkySimulator implements AutoCloseable {
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
-        LOG.info("OpenSky simulator serving {} aircraft at {}/states/all", model.size(), baseUrl());
+        LOG.info("OpenSky simulator serving {} at {}/states/all", feed, baseUrl());
     }
 
     public int port() {
@@ -197,14 +253,9 @@ public final class OpenSkySimulator implements AutoCloseable {
             text(exchange, 429, "Too many requests");
             return;
         }
-        boolean extended = "1".equals(query.get("extended"));
-        List<Object[]> states;
-        synchronized (model) {
-            model.advanceTo(now);
-            states = model.states(box, extended);
-        }
+        byte[] body = feed.states(now, box, "1".equals(query.get("extended")));
         exchange.getResponseHeaders().set("X-Rate-Limit-Remaining", String.valueOf(remaining.getAsLong()));
-        reply(exchange, 200, "application/json", json(now.getEpochSecond(), states));
+        reply(exchange, 200, "application/json", body);
     }
 
     /** Takes the call's cost from today's credits; empty when they do not cover it. */
