@@ -99,6 +99,15 @@ class AirTrafficModelTest {
     }
 
     @Test
+    void worldwideTrafficHasARareEmergencySquawk() {
+        AirTrafficModel model = new AirTrafficModel(10_000, 5, START);
+
+        long emergencies = model.states(null, true).stream().filter(s -> List.of("7500", "7600", "7700").contains(s[14])).count();
+
+        assertThat(emergencies).as("hijack, radio failure or emergency, about 1 aircraft in 1,000").isBetween(1L, 50L);
+    }
+
+    @Test
     void aBoundingBoxKeepsOnlyTheAircraftInside() {
         AirTrafficModel model = new AirTrafficModel(2000, 5, START);
         BoundingBox europe = new BoundingBox(35, -10, 60, 30);
