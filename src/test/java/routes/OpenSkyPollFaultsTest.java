@@ -14,15 +14,11 @@ import opensky.CreditBudget;
 import opensky.LogLines;
 import opensky.MutableClock;
 import opensky.PollGate;
-import opensky.PollRecorder;
 import opensky.PollGate.Trouble;
-import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
 import opensky.simulator.Fault;
 import opensky.simulator.OpenSkySimulator;
 import org.apache.camel.builder.AdviceWith;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.spi.Registry;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -33,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * faults shown on demand. Each test drives the poll tick by tick and moves one clock shared by the
  * simulator, the tokens and the gate, so expiry, backoff and retry-after pass without waiting.
  */
-class OpenSkyPollFaultsTest extends RouteTestSupport {
+class OpenSkyPollFaultsTest extends PollRouteTestSupport {
 
     private static final Instant NOW = Instant.parse("2026-05-01T10:00:00Z");
     private static final Duration INTERVAL = Duration.ofSeconds(10);
@@ -42,7 +38,6 @@ class OpenSkyPollFaultsTest extends RouteTestSupport {
     private final MutableClock clock = new MutableClock(NOW);
     private final OpenSkySimulator simulator = started(new OpenSkySimulator(new AirTrafficModel(50, 7, NOW), clock)
             .requireCredentials(ALICE));
-    private final RecordingRepository repository = new RecordingRepository();
     private final AccessTokens tokens = new AccessTokens(Optional.of(ALICE), URI.create(simulator.tokenUrl()), clock,
             Duration.ofSeconds(2));
     private final PollGate gate = new PollGate(INTERVAL, Duration.ofMinutes(1), new CreditBudget(4, 4000), tokens, clock);
@@ -61,17 +56,13 @@ class OpenSkyPollFaultsTest extends RouteTestSupport {
     }
 
     @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addRoutesBuilder(new OpenSkyPollRoute());
+    protected AccessTokens accessTokens() {
+        return tokens;
     }
 
     @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("stateVectorParser", new StateVectorParser());
-        registry.bind("flightStateRepository", repository);
-        registry.bind("accessTokens", tokens);
-        registry.bind("pollRecorder", new PollRecorder(Optional.empty(), Clock.systemUTC()));
-        registry.bind("pollGate", gate);
+    protected PollGate pollGate() {
+        return gate;
     }
 
     @BeforeEach

@@ -1,16 +1,14 @@
 package routes;
 
-import opensky.simulator.Recording;
-import org.junit.jupiter.api.io.TempDir;
-import java.util.List;
-import java.nio.file.Path;
-import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import opensky.AccessTokens;
@@ -18,18 +16,17 @@ import opensky.CreditBudget;
 import opensky.PollGate;
 import opensky.PollRecorder;
 import opensky.StateVector;
-import opensky.StateVectorParser;
 import opensky.StatesResponse;
+import opensky.simulator.Recording;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.mock.MockEndpoint;
 import org.apache.camel.http.base.HttpOperationFailedException;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.spi.Registry;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-class OpenSkyPollRouteTest extends RouteTestSupport {
+class OpenSkyPollRouteTest extends PollRouteTestSupport {
 
     private static final String VECTOR = "[\"%s\", \"DLH1    \", \"Germany\", 1, 2, 8.5, 50.0, 1000.0, false,"
             + " 200.0, 90.0, 0.0, null, 1010.0, \"1000\", false, 0]";
@@ -37,7 +34,6 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
     @TempDir
     static Path RECORDINGS;
 
-    private final RecordingRepository repository = new RecordingRepository();
     private MockEndpoint openSky;
 
     @Override
@@ -46,21 +42,23 @@ class OpenSkyPollRouteTest extends RouteTestSupport {
                 "flightcdc.opensky.states-query", "lamin=45.8&lomin=5.9&lamax=47.8&lomax=10.5&extended=1");
     }
 
+    private final AccessTokens anonymous = new AccessTokens(Optional.empty(), URI.create("http://127.0.0.1:9/token"),
+            Clock.systemUTC(), Duration.ofSeconds(1));
+
     @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addRoutesBuilder(new OpenSkyPollRoute());
+    protected AccessTokens accessTokens() {
+        return anonymous;
     }
 
     @Override
-    protected void bindToRegistry(Registry registry) {
-        registry.bind("stateVectorParser", new StateVectorParser());
-        registry.bind("flightStateRepository", repository);
-        AccessTokens anonymous = new AccessTokens(Optional.empty(), URI.create("http://127.0.0.1:9/token"), Clock.systemUTC(),
-                Duration.ofSeconds(1));
-        registry.bind("accessTokens", anonymous);
-        registry.bind("pollRecorder", new PollRecorder(Optional.of(RECORDINGS), Clock.systemUTC()));
-        registry.bind("pollGate", new PollGate(Duration.ofSeconds(5), Duration.ofMinutes(5), new CreditBudget(4, 400), anonymous,
-                Clock.systemUTC()));
+    protected PollGate pollGate() {
+        return new PollGate(Duration.ofSeconds(5), Duration.ofMinutes(5), new CreditBudget(4, 400), anonymous,
+                Clock.systemUTC());
+    }
+
+    @Override
+    protected PollRecorder pollRecorder() {
+        return new PollRecorder(Optional.of(RECORDINGS), Clock.systemUTC());
     }
 
     @BeforeEach

@@ -1,0 +1,42 @@
+package routes;
+
+import java.time.Clock;
+import java.util.Optional;
+import opensky.AccessTokens;
+import opensky.PollGate;
+import opensky.PollRecorder;
+import opensky.StateVectorParser;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.spi.Registry;
+
+/**
+ * The OpenSky poll route with what it calls: the real parser, a repository that records what it is
+ * given, and the test's tokens, gate and recorder.
+ */
+abstract class PollRouteTestSupport extends RouteTestSupport {
+
+    protected final RecordingRepository repository = new RecordingRepository();
+
+    protected abstract AccessTokens accessTokens();
+
+    protected abstract PollGate pollGate();
+
+    /** Records nothing unless a test says otherwise. */
+    protected PollRecorder pollRecorder() {
+        return new PollRecorder(Optional.empty(), Clock.systemUTC());
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addRoutesBuilder(new OpenSkyPollRoute());
+    }
+
+    @Override
+    protected void bindToRegistry(Registry registry) {
+        registry.bind("stateVectorParser", new StateVectorParser());
+        registry.bind("flightStateRepository", repository);
+        registry.bind("accessTokens", accessTokens());
+        registry.bind("pollRecorder", pollRecorder());
+        registry.bind("pollGate", pollGate());
+    }
+}
