@@ -28,6 +28,7 @@ import opensky.AccessTokens;
 import opensky.CreditBudget;
 import opensky.PollGate;
 import opensky.PollRecorder;
+import opensky.ResponseBody;
 import opensky.StateVectorParser;
 import opensky.simulator.AirTrafficModel;
 import opensky.simulator.OpenSkySimulator;
@@ -171,6 +172,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("settings", settings);
         registry.bind("sourceDatabase", source);
         registry.bind("stateVectorParser", new StateVectorParser());
+        registry.bind("responseBody", new ResponseBody());
         registry.bind("pollRecorder", new PollRecorder(openSky.recordDir(), Clock.systemUTC()));
         registry.bind("accessTokens", accessTokens);
         registry.bind("pollGate", pollGate);

@@ -48,10 +48,12 @@ public class OpenSkyPollRoute extends RouteBuilder {
                 .end()
                 .setHeader(Exchange.HTTP_QUERY, simple("{{flightcdc.opensky.states-query}}"))
                 .to("{{flightcdc.opensky.base-url}}/states/all?connectTimeout=10000"
-                        + "&responseTimeout={{flightcdc.opensky.response-timeout-ms}}").id("opensky-api")
+                        + "&responseTimeout={{flightcdc.opensky.response-timeout-ms}}"
+                        // The raw stream, so that responseBody reads no more than a response can plausibly be.
+                        + "&disableStreamCache=true").id("opensky-api")
                 .removeHeader("Authorization") // the token goes to OpenSky only, not on with the exchange
                 .bean("pollGate", "answered(${header.X-Rate-Limit-Remaining})")
-                .convertBodyTo(String.class)
+                .bean("responseBody", "read")
                 .bean("pollRecorder", "record") // as received, malformed ones too, when flightcdc.opensky.record-dir is set
                 .bean("stateVectorParser", "parse")
                 .bean("flightStateRepository", "write")

@@ -210,6 +210,19 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
     }
 
     @Test
+    void aResponseTooLargeToBeOpenSkysIsCutRefusedAndTheNextPollCarriesOn() {
+        simulator.faults().malformedBody("{\"time\": 1, \"states\": [" + "[\"abcdef\"],".repeat(2_000_000) + "]}");
+
+        poll();
+        poll();
+
+        assertThat(repository.rejectedResponses).singleElement().asString()
+                .startsWith("response is larger than 16777216 bytes").contains("{\"time\": 1, \"states\": [[\"abcdef\"]");
+        assertThat(gate.count(Trouble.MALFORMED_BODY)).isEqualTo(1);
+        assertThat(repository.written).hasSize(1);
+    }
+
+    @Test
     void neitherTheSecretNorATokenIsLogged() {
         try (LogLines log = new LogLines(Level.DEBUG)) {
             poll();

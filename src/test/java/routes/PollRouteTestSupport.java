@@ -5,6 +5,7 @@ import java.util.Optional;
 import opensky.AccessTokens;
 import opensky.PollGate;
 import opensky.PollRecorder;
+import opensky.ResponseBody;
 import opensky.StateVectorParser;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
@@ -33,6 +34,7 @@ abstract class PollRouteTestSupport extends RouteTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
+        registry.bind("responseBody", new ResponseBody());
         registry.bind("stateVectorParser", new StateVectorParser());
         registry.bind("flightStateRepository", repository);
         registry.bind("accessTokens", accessTokens());
