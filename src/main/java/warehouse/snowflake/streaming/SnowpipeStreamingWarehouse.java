@@ -5,12 +5,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import net.snowflake.ingest.streaming.InsertValidationResponse;
@@ -56,9 +58,11 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
     private final Function<TableId, String> topicFor;
     private final Duration commitTimeout;
     private final Map<String, TableSchema> tablesByTopic = new HashMap<>();
+    /** How each table's rows are made, per topic; made anew when the table gains a column. */
+    private final Map<String, ChangeRows> rowsByTopic = new HashMap<>();
     private final Map<KafkaPartition, PartitionChannel> channels = new HashMap<>();
     /** Channels a failed batch touched: opened again before anything else is written through them. */
-    private final Set<KafkaPartition> toReopen = new java.util.HashSet<>();
+    private final Set<KafkaPartition> toReopen = new HashSet<>();
     /** How far each partition is loaded, as Snowflake committed it. */
     private final Map<KafkaPartition, PartitionProgress> loaded = new HashMap<>();
 
@@ -204,7 +208,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
                 }
             }
             if (System.nanoTime() > deadline) {
-                throw new java.util.concurrent.TimeoutException("Snowflake had not committed the rows of " + waiting.keySet().stream()
+                throw new TimeoutException("Snowflake had not committed the rows of " + waiting.keySet().stream()
                         .map(PartitionChannel::name).toList() + " after " + commitTimeout.toMillis() + " ms");
             }
             Thread.sleep(COMMIT_POLL_MS);
@@ -268,8 +272,6 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         rows.values().forEach(list -> list.sort(Comparator.comparingLong(Pending::offset)));
         return rows;
     }
-
-    private final Map<String, ChangeRows> rowsByTopic = new HashMap<>();
 
     private ChangeRows rowsOf(String topic) {
         return rowsByTopic.computeIfAbsent(topic, t -> new ChangeRows(tablesByTopic.get(t)));
