@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import warehouse.ChangeEvent;
 import warehouse.Column;
 import warehouse.DeadLetter;
@@ -35,6 +36,8 @@ final class ChangeRows {
     static final String KAFKA_OFFSET = "_KAFKA_OFFSET";
     static final String REJECTED_REASON = "_REJECTED_REASON";
     static final String REJECTED_EVENT = "_REJECTED_EVENT";
+
+    private static final Pattern DECIMAL = Pattern.compile("[-+]?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
 
     private final TableSchema table;
 
@@ -105,7 +108,7 @@ final class ChangeRows {
     }
 
     private static boolean isDecimal(String text) {
-        return text.matches("[-+]?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
+        return DECIMAL.matcher(text).matches();
     }
 
     private static LocalDateTime micros(long micros) {

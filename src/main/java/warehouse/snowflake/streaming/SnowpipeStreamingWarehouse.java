@@ -113,7 +113,9 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         long started = System.nanoTime();
         Set<KafkaPartition> touched = partitionsOf(batch);
         touched.forEach(this::channel);
-        LoadPlan plan = LoadPlan.of(batch, loaded, id -> tablesByTopic.values().stream().anyMatch(t -> t.id().equals(id)));
+        Set<TableId> known = new HashSet<>();
+        tablesByTopic.values().forEach(t -> known.add(t.id()));
+        LoadPlan plan = LoadPlan.of(batch, loaded, known::contains);
         Map<KafkaPartition, List<Pending>> rows = rowsByPartition(plan);
         List<DeadLetter> refused = new ArrayList<>();
         try {
@@ -138,9 +140,10 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         deadLetters.addAll(refused);
         deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(), d.offset(),
                 changeTable(tablesByTopic.get(d.topic()).id()), d.reason()));
+        Set<KafkaRecord> setAside = new HashSet<>();
+        refused.forEach(d -> setAside.add(new KafkaRecord(d.topic(), d.partition(), d.offset())));
         List<ChangeEvent> applied = plan.changes().stream()
-                .filter(c -> refused.stream().noneMatch(d -> d.partition() == c.partition() && d.offset() == c.offset()
-                        && d.topic().equals(c.topic())))
+                .filter(c -> !setAside.contains(new KafkaRecord(c.topic(), c.partition(), c.offset())))
                 .toList();
         return LoadResult.of(batch, plan, applied, deadLetters.size(), started);
     }
@@ -275,6 +278,9 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
 
     private ChangeRows rowsOf(String topic) {
         return rowsByTopic.computeIfAbsent(topic, t -> new ChangeRows(tablesByTopic.get(t)));
+    }
+
+    private record KafkaRecord(String topic, int partition, long offset) {
     }
 
     /** A row on its way to a channel, with the change it came from (null for a record set aside already). */
