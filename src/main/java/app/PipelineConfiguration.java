@@ -170,6 +170,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
 
         var registry = context.getRegistry();
+        if (registry.lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class) == null) {
+            // Run without camel Main (the tests): halting stops the Camel context.
+            registry.bind(PipelineHalt.BEAN, new PipelineHalt(context::stop));
+        }
         registry.bind("settings", settings);
         registry.bind("sourceDatabase", source);
         registry.bind("stateVectorParser", new StateVectorParser());

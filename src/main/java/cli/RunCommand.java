@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,7 +57,7 @@ public class RunCommand implements Callable<Integer> {
         put(overrides, "flightcdc.opensky.poll-interval-ms", pollIntervalMs);
         put(overrides, "flightcdc.simulator.aircraft", aircraft);
 
-        Main main = Pipeline.newMain(overrides);
+        Pipeline.Run main = Pipeline.newMain(overrides);
         if (Files.isDirectory(userRoutes)) {
             main.configure().withRoutesIncludePattern("file:" + userRoutes.toAbsolutePath() + "/*.yaml");
         }

@@ -83,8 +83,8 @@ class ReplicationPreflightTest {
         assertFails(preflight(source.dataSource(), offsets),
                 "Replication slot 'flightcdc' does not exist, but Debezium's position in " + offsets
                         + " shows the pipeline ran before: changes made since the slot went missing may be lost."
-                        + " Fix: start over with a new snapshot (run --reset), or set flightcdc.source.slot to the slot"
-                        + " this pipeline used.");
+                        + " Fix: rebuild the warehouse from a new snapshot (README \"When it stops\"; the source is left"
+                        + " as it is), or set flightcdc.source.slot to the slot this pipeline used.");
     }
 
     @Test
@@ -105,8 +105,8 @@ class ReplicationPreflightTest {
 
         assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
                 "Replication slot 'flightcdc' was invalidated by PostgreSQL (wal_removed): WAL it had not delivered yet"
-                        + " is gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('flightcdc'); then start"
-                        + " over with a new snapshot (run --reset).");
+                        + " is gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('flightcdc'); then rebuild"
+                        + " the warehouse from a new snapshot (README \"When it stops\"; the source is left as it is).");
     }
 
     @Test
