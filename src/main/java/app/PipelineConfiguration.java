@@ -92,7 +92,7 @@ public class PipelineConfiguration implements CamelConfiguration {
             started.push(postgres);
             return postgres.jdbcUrl();
         });
-        SourceDatabase source = new SourceDatabase(jdbcUrl, settings.source().user(), settings.source().password());
+        SourceDatabase source = new SourceDatabase(jdbcUrl, settings.source().user(), settings.source().password().value());
         started.push(source);
         source.migrate();
         new ReplicationPreflight(source.dataSource(), settings.source().slot(), settings.source().publication(),

@@ -85,7 +85,7 @@ final class KafkaConnectPeer implements AutoCloseable {
                 Map.entry("database.hostname", pg.host()),
                 Map.entry("database.port", String.valueOf(pg.port())),
                 Map.entry("database.user", pg.user()),
-                Map.entry("database.password", pg.password()),
+                Map.entry("database.password", pg.password().value()),
                 Map.entry("database.dbname", pg.database()),
                 Map.entry("topic.prefix", TOPIC_PREFIX),
                 Map.entry("plugin.name", "pgoutput"),

@@ -90,7 +90,7 @@ public class VerifyCommand implements Callable<Integer> {
              EmbeddedPostgresServer embedded = sourceSettings.embedded()
                      ? EmbeddedPostgresServer.start(postgresData, sourceSettings.embeddedPort()) : null;
              SourceDatabase source = new SourceDatabase(embedded != null ? embedded.jdbcUrl()
-                     : sourceSettings.jdbcUrl().orElseThrow(), sourceSettings.user(), sourceSettings.password());
+                     : sourceSettings.jdbcUrl().orElseThrow(), sourceSettings.user(), sourceSettings.password().value());
              Connection sourceConnection = connect(source, sourceSettings.user())) {
             LOG.info("Comparing source {}:{}/{} with warehouse {}", source.host(), source.port(), source.database(), duckdb);
             SourceCatalog catalog = new SourceCatalog(source.dataSource());

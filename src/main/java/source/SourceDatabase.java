@@ -2,8 +2,9 @@ package source;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.net.URI;
+import app.Secret;
 import app.StartupException;
+import java.net.URI;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -48,7 +49,9 @@ public final class SourceDatabase implements AutoCloseable {
         try {
             applied = flyway.migrate().migrationsExecuted;
         } catch (FlywayException e) {
-            throw new StartupException("Cannot prepare the source schema in " + jdbcUrl + ": " + e.getMessage()
+            // Flyway's message may name the URL too.
+            throw new StartupException("Cannot prepare the source schema in " + Secret.redactUrls(jdbcUrl) + ": "
+                    + Secret.redactUrls(String.valueOf(e.getMessage()))
                     + " (is PostgreSQL running and flightcdc.source.jdbc-url / user / password right?)", e);
         }
         LOG.info("Source schema at version {} ({} migration{} applied now)",
