@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import app.Secret;
 import app.StartupException;
+import embedded.EmbeddedPostgresServer;
 import java.net.URI;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -33,6 +34,11 @@ public final class SourceDatabase implements AutoCloseable {
         // Start even when PostgreSQL is briefly unreachable; the poll's error handler reports it.
         config.setInitializationFailTimeout(-1);
         this.dataSource = new HikariDataSource(config);
+    }
+
+    /** The embedded server's postgres database, as its superuser with the password it generated. */
+    public static SourceDatabase of(EmbeddedPostgresServer server) {
+        return new SourceDatabase(server.jdbcUrl(), server.user(), server.password());
     }
 
     public HikariDataSource dataSource() {

@@ -3,8 +3,8 @@ package e2e;
 import bench.ChangeMix;
 import bench.FlightStateChanges;
 import bench.PreparedFlightStateBatch;
+import embedded.EmbeddedPostgresServer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
@@ -18,7 +18,7 @@ final class ChangeGenerator implements Runnable {
     /** Many inserts, deletes and key updates: the changes most likely to go wrong after a crash. */
     private static final ChangeMix MIX = new ChangeMix(35, 35, 15, 15);
 
-    private final String jdbcUrl;
+    private final EmbeddedPostgresServer source;
     private final Random random;
     private final int changes;
     private final int maxTransaction;
@@ -30,8 +30,8 @@ final class ChangeGenerator implements Runnable {
     private volatile boolean stopped;
     private volatile long finishedAt;
 
-    ChangeGenerator(String jdbcUrl, long seed, int changes, int maxTransaction, int changesPerSecond) {
-        this.jdbcUrl = jdbcUrl;
+    ChangeGenerator(EmbeddedPostgresServer source, long seed, int changes, int maxTransaction, int changesPerSecond) {
+        this.source = source;
         this.random = new Random(seed);
         this.changeStream = new FlightStateChanges(MIX, random);
         this.changes = changes;
@@ -59,7 +59,7 @@ final class ChangeGenerator implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+        try (Connection c = source.connect();
              PreparedFlightStateBatch batch = new PreparedFlightStateBatch(c)) {
             c.setAutoCommit(false);
             while (written < changes && !stopped) {
