@@ -28,8 +28,9 @@ final class PasswordAuthentication {
     private static final Duration RELOAD_TIMEOUT = Duration.ofSeconds(30);
 
     static final String RULES = """
-            # Written by flight-cdc: every connection proves its password with scram-sha-256. The superuser
-            # postgres's password is in the .password file beside this data directory.
+            # Written by flight-cdc, and written again at start if it differs: every connection proves its
+            # password with scram-sha-256. The superuser postgres's password is in the .password file beside
+            # this data directory.
             # TYPE  DATABASE     USER  ADDRESS        METHOD
             local   all          all                  scram-sha-256
             host    all          all   127.0.0.1/32   scram-sha-256
