@@ -13,10 +13,16 @@ import routes.OpenSkyPollRoute;
 /** What the pipeline is made of: its wiring, its three stages and their monitoring, for the CLI and the tests alike. */
 public final class Pipeline {
 
+    /** Settings whose value Camel must mask too, as it compares them: the last segment, lower case, no dashes. */
+    private static final String SENSITIVE_KEYWORDS = "privatekeypassphrase";
+
     private Pipeline() {
     }
 
     public static void addTo(MainConfigurationProperties main) {
+        // Camel's startup summaries print each setting's value unless the setting's last segment names a secret it
+        // knows (password, clientsecret, privatekey, ...): the key's passphrase is not among them.
+        main.setAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
         main.addConfiguration(PipelineConfiguration.class);
         main.addRoutesBuilder(new OpenSkyPollRoute());
         main.addRoutesBuilder(new CaptureRoute());

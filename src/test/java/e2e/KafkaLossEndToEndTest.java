@@ -49,15 +49,17 @@ class KafkaLossEndToEndTest {
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), FreePorts.one());
              EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"), FreePorts.pair());
              Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            try (SourceDatabase source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres")) {
+            try (SourceDatabase source = SourceDatabase.of(postgres)) {
                 source.migrate();
             }
+            // The source's password, as a user gives it: in the environment.
+            Map<String, String> environment = Map.of("FLIGHTCDC_SOURCE_PASSWORD", postgres.password());
             List<String> run = List.of("run", "--no-poll", "--routes", dir.resolve("no-routes").toString(),
                     "--data-dir", dir.resolve("app").toString(), "--postgres-url", postgres.jdbcUrl(),
                     "--kafka", kafka.bootstrapServers(), "-D", "flightcdc.load.max-wait-ms=100",
                     "-D", "flightcdc.source.heartbeat-interval-ms=500");
 
-            try (ChildJvm app = ChildJvm.flightCdc(dir.resolve("run-1.log"), run)) {
+            try (ChildJvm app = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, environment)) {
                 app.awaitLine(STARTED, START);
                 awaitStreaming(postgres);
                 insert(postgres, "first", 100);
@@ -73,14 +75,14 @@ class KafkaLossEndToEndTest {
             assertThat(warehouseCount(dir, "SELECT count(*) FROM flight_state WHERE icao24 LIKE 'second%'"))
                     .as("nothing of the new topic taken for loaded or loaded").isZero();
 
-            try (ChildJvm again = ChildJvm.flightCdc(dir.resolve("run-2.log"), run)) {
+            try (ChildJvm again = ChildJvm.flightCdc(dir.resolve("run-2.log"), run, environment)) {
                 assertThat(again.awaitExit(START)).as("exit code of a refused start").isEqualTo(2);
                 assertThat(again.lines()).anyMatch(line -> line.contains("up to offset 100")
                         && line.contains("fresh snapshot of the source"));
             }
 
             rebuildAsTheReadmeSays(dir, postgres, admin);
-            try (ChildJvm rebuilt = ChildJvm.flightCdc(dir.resolve("run-3.log"), run)) {
+            try (ChildJvm rebuilt = ChildJvm.flightCdc(dir.resolve("run-3.log"), run, environment)) {
                 rebuilt.awaitLine(STARTED, START);
                 await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
                         .until(() -> committed(admin) >= 150);
@@ -88,7 +90,7 @@ class KafkaLossEndToEndTest {
             }
             List<String> verify = new ArrayList<>(List.of("verify", "--data-dir", dir.resolve("app").toString(),
                     "--postgres-url", postgres.jdbcUrl()));
-            try (ChildJvm check = ChildJvm.flightCdc(dir.resolve("verify.log"), verify)) {
+            try (ChildJvm check = ChildJvm.flightCdc(dir.resolve("verify.log"), verify, environment)) {
                 assertThat(check.awaitExit(Duration.ofMinutes(2))).as("verify after the rebuild").isZero();
             }
             assertThat(warehouseCount(dir, "SELECT count(*) FROM flight_state")).isEqualTo(150);
@@ -101,7 +103,7 @@ class KafkaLossEndToEndTest {
         Files.move(warehouse, warehouse.resolveSibling("warehouse.duckdb.before-rebuild"));
         Files.deleteIfExists(warehouse.resolveSibling("warehouse.duckdb.wal"));
         Files.delete(dir.resolve("app/debezium-offsets.dat"));
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
+        try (Connection c = postgres.connect();
              Statement s = c.createStatement()) {
             s.execute("SELECT pg_drop_replication_slot('flightcdc')");
         }
@@ -109,7 +111,7 @@ class KafkaLossEndToEndTest {
     }
 
     private static void insert(EmbeddedPostgresServer postgres, String prefix, int rows) throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
+        try (Connection c = postgres.connect();
              Statement s = c.createStatement()) {
             for (int i = 0; i < rows; i++) {
                 s.execute("INSERT INTO flight_state (icao24, last_contact) VALUES ('" + prefix + i + "', now())");
@@ -120,7 +122,7 @@ class KafkaLossEndToEndTest {
     /** Debezium uses the slot once its snapshot (of the empty table) is done: changes from then on are streamed. */
     private static void awaitStreaming(EmbeddedPostgresServer postgres) {
         await().atMost(START).pollInterval(Duration.ofMillis(250)).until(() -> {
-            try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
+            try (Connection c = postgres.connect();
                  Statement s = c.createStatement();
                  ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'flightcdc'")) {
                 return rs.next() && rs.getBoolean(1);

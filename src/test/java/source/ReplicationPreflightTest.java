@@ -69,9 +69,9 @@ class ReplicationPreflightTest {
 
     @Test
     void aRoleWithoutReplication() throws Exception {
-        sql(source.dataSource(), "DROP ROLE IF EXISTS cdc; CREATE ROLE cdc LOGIN");
+        sql(source.dataSource(), "DROP ROLE IF EXISTS cdc; CREATE ROLE cdc LOGIN PASSWORD 'cdc-password'");
 
-        assertFails(preflight(as("cdc", "postgres"), dir.resolve("never-ran.dat")),
+        assertFails(preflight(as("cdc", "cdc-password", "postgres"), dir.resolve("never-ran.dat")),
                 "Role cdc may not stream changes: it has neither REPLICATION nor SUPERUSER."
                         + " Fix, as a superuser: ALTER ROLE cdc REPLICATION;");
     }
@@ -122,7 +122,7 @@ class ReplicationPreflightTest {
     @Test
     void aSlotOfAnotherDatabase() throws Exception {
         sql(source.dataSource(), "DROP DATABASE IF EXISTS elsewhere; CREATE DATABASE elsewhere");
-        sql(as("postgres", "elsewhere"), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
+        sql(as("postgres", postgres.password(), "elsewhere"), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
 
         assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
                 "Replication slot 'flightcdc' belongs to database 'elsewhere', but the pipeline captures database"
@@ -158,10 +158,11 @@ class ReplicationPreflightTest {
         assertThatThrownBy(preflight::check).isInstanceOf(StartupException.class).hasMessage(message);
     }
 
-    private DataSource as(String user, String database) {
+    private DataSource as(String user, String password, String database) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl(postgres.jdbcUrl().replaceFirst("/postgres\\b", "/" + database));
         dataSource.setUser(user);
+        dataSource.setPassword(password);
         return dataSource;
     }
 
