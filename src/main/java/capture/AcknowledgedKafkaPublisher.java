@@ -1,12 +1,14 @@
 package capture;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
@@ -56,6 +58,15 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
             // Not sent: no position is stored past the refused change, and the restart emits this one again.
             return;
         }
+        List<SnapshotStart.Truncate> truncates = exchange.getMessage().getHeader(SnapshotStart.TRUNCATES, List.class);
+        if (truncates != null) {
+            for (SnapshotStart.Truncate truncate : truncates) {
+                Exchange send = new DefaultExchange(camelContext);
+                send.getMessage().setHeader(KafkaConstants.OVERRIDE_TOPIC, truncate.topic());
+                send.getMessage().setBody(truncate.value());
+                send(tracker, send);
+            }
+        }
         // The consumer may reuse its exchange once the route returns; Kafka's answer comes later. Only
         // the body and the kafka.* headers travel: a full copy of Debezium's headers costs more than the send.
         Exchange send = new DefaultExchange(camelContext);
@@ -65,6 +76,10 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
                 send.getMessage().setHeader(name, value);
             }
         });
+        send(tracker, send);
+    }
+
+    private void send(PublishTracker tracker, Exchange send) {
         long ticket = tracker.begin();
         producer.process(send, doneSync -> {
             Exception error = send.getException();

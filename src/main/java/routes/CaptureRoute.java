@@ -13,7 +13,8 @@ import source.Heartbeat;
  * keep the replication slot moving while the captured tables are idle (see Heartbeat); they are not
  * changes and are not published. On a first start against a table that holds rows, Debezium reads them
  * all first (op 'r'); SnapshotProgress reports on that. Each streamed change is numbered within its
- * transaction (TransactionOrder), which with the source position makes its identity exact.
+ * transaction (TransactionOrder), which with the source position makes its identity exact. A snapshot that
+ * starts over, over the rows of one cut off before, first truncates the tables it replaces (SnapshotStart).
  */
 public class CaptureRoute extends RouteBuilder {
 
@@ -65,6 +66,7 @@ public class CaptureRoute extends RouteBuilder {
                 .process("snapshotProgress")
                 .process("transactionOrder")
                 .filter().ref("capturedChanges")
+                .process("snapshotStart")
                 .process("debeziumJsonEnvelope")
                 .process(new AcknowledgedKafkaPublisher("kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +47,12 @@ public final class ReplicationPreflight {
 
     private static final String PUBLICATION = "SELECT puballtables FROM pg_publication WHERE pubname = ?";
 
+    private static final String SLOT_USER = """
+            SELECT a.pid, coalesce(nullif(a.application_name, ''), a.usename), coalesce(a.client_addr::text, 'the local socket')
+            FROM pg_replication_slots s JOIN pg_stat_activity a ON a.pid = s.active_pid
+            WHERE s.slot_name = ?
+            """;
+
     private static final String PUBLISHED_TABLES = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
 
     private final DataSource dataSource;
@@ -76,6 +83,32 @@ public final class ReplicationPreflight {
             checkRole(c);
             checkSlot(c);
             checkPublication(c);
+        }
+    }
+
+    /**
+     * Waits until no other client streams from the slot, as another pipeline on the same slot would: the two would
+     * confirm each other's positions and each miss changes. A crashed run's connection is let go by PostgreSQL
+     * within moments, so a busy slot is asked again for up to {@code patience} before the start is refused.
+     */
+    public void awaitSlotFree(Duration patience) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SLOT_USER)) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new StartupException("Replication slot '" + slot + "' is in use by another client (process "
+                                + rs.getInt(1) + ", " + rs.getString(2) + " from " + rs.getString(3) + "): another"
+                                + " pipeline, or pg_recvlogical, reads from it. Fix: stop it, or give this pipeline a slot"
+                                + " of its own with flightcdc.source.slot.");
+                    }
+                }
+            }
+            Thread.sleep(500);
         }
     }
 

@@ -9,17 +9,23 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Properties;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.replication.PGReplicationStream;
 import warehouse.TableId;
 
 /** Each way the source can be unfit for replication stops the start with what is wrong and the fix. */
@@ -115,6 +121,33 @@ class ReplicationPreflightTest {
                 single("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'flightcdc'")));
 
         assertThatCode(() -> preflight(source.dataSource(), dir.resolve("ran.dat")).checkSlot()).doesNotThrowAnyException();
+    }
+
+    /** A second pipeline on the same slot: the two would confirm each other's positions and each miss changes. */
+    @Test
+    void aSlotAnotherClientStreamsFromIsRefusedAfterWaitingForItAndFreeOnceItStops() throws Exception {
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE flight_state");
+        sql(source.dataSource(), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
+        Properties replication = new Properties();
+        PGProperty.USER.set(replication, "postgres");
+        PGProperty.PASSWORD.set(replication, postgres.password());
+        PGProperty.REPLICATION.set(replication, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(replication, "10");
+        PGProperty.PREFER_QUERY_MODE.set(replication, "simple");
+        PGProperty.APPLICATION_NAME.set(replication, "other-pipeline");
+        try (Connection other = DriverManager.getConnection(postgres.jdbcUrl(), replication);
+             PGReplicationStream stream = other.unwrap(PGConnection.class).getReplicationAPI().replicationStream()
+                     .logical().withSlotName("flightcdc").withSlotOption("proto_version", 1)
+                     .withSlotOption("publication_names", "flightcdc").start()) {
+            assertThatThrownBy(() -> preflight(source.dataSource(), dir.resolve("first.dat")).awaitSlotFree(Duration.ofSeconds(1)))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("Replication slot 'flightcdc' is in use by another client (process ")
+                    .hasMessageContaining("other-pipeline")
+                    .hasMessageContaining("give this pipeline a slot of its own with flightcdc.source.slot");
+        }
+
+        assertThatCode(() -> preflight(source.dataSource(), dir.resolve("first.dat")).awaitSlotFree(Duration.ofSeconds(30)))
+                .doesNotThrowAnyException();
     }
 
     @Test

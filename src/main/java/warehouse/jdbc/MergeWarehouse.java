@@ -197,7 +197,7 @@ public final class MergeWarehouse implements Warehouse {
                     s.execute(table.clearStage());
                     stager.stage(connection, table.schema(), run);
                     s.execute(table.insertHistory());
-                    s.execute(run.get(0).operation() == Operation.TRUNCATE ? table.truncate() : table.merge());
+                    s.execute(run.get(0).operation().emptiesTable() ? table.truncate() : table.merge());
                     s.execute(table.clearStage());
                 }
             }
@@ -223,7 +223,7 @@ public final class MergeWarehouse implements Warehouse {
         List<List<ChangeEvent>> runs = new ArrayList<>();
         List<ChangeEvent> run = new ArrayList<>();
         for (ChangeEvent e : changes) {
-            if (e.operation() == Operation.TRUNCATE) {
+            if (e.operation().emptiesTable()) {
                 if (!run.isEmpty()) {
                     runs.add(run);
                     run = new ArrayList<>();
