@@ -42,7 +42,12 @@ public final class ReplicationPreflight {
             SELECT current_database(), (SELECT to_jsonb(s) FROM pg_replication_slots s WHERE slot_name = ?)
             """;
 
-    private static final String PUBLICATION = "SELECT puballtables FROM pg_publication WHERE pubname = ?";
+    private static final String PUBLICATION = "SELECT puballtables, pubviaroot FROM pg_publication WHERE pubname = ?";
+
+    private static final String PARTITIONED_TABLES = """
+            SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'p'
+            """;
 
     private static final String PUBLISHED_TABLES = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
 
@@ -142,6 +147,7 @@ public final class ReplicationPreflight {
     }
 
     private void checkPublication(Connection c) throws SQLException {
+        boolean viaRoot;
         try (PreparedStatement ps = c.prepareStatement(PUBLICATION)) {
             ps.setString(1, publication);
             try (ResultSet rs = ps.executeQuery()) {
@@ -154,7 +160,11 @@ public final class ReplicationPreflight {
                             + " PUBLICATION " + publication + "; so it is recreated, or set flightcdc.source.publication"
                             + " to another name.");
                 }
+                viaRoot = rs.getBoolean(2);
             }
+        }
+        if (!viaRoot) {
+            checkNoPartitionedTable(c);
         }
         // Debezium would add a missing table on its own, but stop instead: changes made to the table
         // until now were not captured, and a publication someone else made may be shared. (The
@@ -174,6 +184,28 @@ public final class ReplicationPreflight {
             throw new StartupException("Publication '" + publication + "' does not publish " + tables
                     + ", which the pipeline captures. Fix: ALTER PUBLICATION " + publication
                     + " ADD TABLE " + tables + "; or DROP PUBLICATION " + publication + "; so it is recreated.");
+        }
+    }
+
+    /**
+     * A publication without publish_via_partition_root names a partitioned table's changes after the partition
+     * that holds the row, and the capture, which names the partitioned table, drops them all. Debezium creates
+     * its publication with the option but does not add it to one that exists (made by hand, or by a release
+     * before partitioned tables were captured).
+     */
+    private void checkNoPartitionedTable(Connection c) throws SQLException {
+        Set<TableId> partitioned = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PARTITIONED_TABLES)) {
+            while (rs.next()) {
+                partitioned.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        List<TableId> affected = capturedTables.stream().filter(partitioned::contains).toList();
+        if (!affected.isEmpty()) {
+            throw new StartupException("Publication '" + publication + "' publishes the changes of the partitioned table "
+                    + String.join(", ", affected.stream().map(TableId::toString).toList()) + " under the names of its"
+                    + " partitions, so the pipeline would not see them. Fix: ALTER PUBLICATION " + publication
+                    + " SET (publish_via_partition_root = true);");
         }
     }
 

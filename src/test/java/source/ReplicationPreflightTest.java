@@ -26,6 +26,8 @@ import warehouse.TableId;
 class ReplicationPreflightTest {
 
     private static final List<TableId> CAPTURED = List.of(new TableId("public", "flight_state"));
+    private static final List<TableId> CAPTURED_WITH_PARTITIONED = List.of(new TableId("public", "flight_state"),
+            new TableId("public", "reading"));
 
     private Path dir;
     private TestSource postgres;
@@ -148,6 +150,34 @@ class ReplicationPreflightTest {
                 "Publication 'flightcdc' publishes all tables, but Debezium keeps a publication of the captured tables"
                         + " only and will not alter it. Fix: DROP PUBLICATION flightcdc; so it is recreated, or set"
                         + " flightcdc.source.publication to another name.");
+    }
+
+    @Test
+    void aPublicationThatNamesAPartitionedTablesChangesAfterItsPartitions() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE flight_state, reading");
+
+        assertFails(new ReplicationPreflight(source.dataSource(), "flightcdc", "flightcdc", CAPTURED_WITH_PARTITIONED,
+                        dir.resolve("never-ran.dat")),
+                "Publication 'flightcdc' publishes the changes of the partitioned table public.reading under the names"
+                        + " of its partitions, so the pipeline would not see them. Fix: ALTER PUBLICATION flightcdc SET"
+                        + " (publish_via_partition_root = true);");
+    }
+
+    @Test
+    void aPublicationThroughThePartitionRootPasses() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE flight_state, reading"
+                + " WITH (publish_via_partition_root = true)");
+
+        assertThatCode(() -> new ReplicationPreflight(source.dataSource(), "flightcdc", "flightcdc",
+                CAPTURED_WITH_PARTITIONED, dir.resolve("never-ran.dat")).check()).doesNotThrowAnyException();
+    }
+
+    private void createPartitionedTable() throws Exception {
+        sql(source.dataSource(), """
+                CREATE TABLE IF NOT EXISTS reading (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+                CREATE TABLE IF NOT EXISTS reading_eu PARTITION OF reading FOR VALUES IN ('eu')""");
     }
 
     private static ReplicationPreflight preflight(DataSource dataSource, Path offsets) {
