@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import warehouse.TableId;
 
 /**
@@ -25,6 +27,8 @@ import warehouse.TableId;
  * {@link StartupException} whose one line says what is wrong and how to fix it.
  */
 public final class ReplicationPreflight {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationPreflight.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -51,6 +55,16 @@ public final class ReplicationPreflight {
 
     private static final String PUBLISHED_TABLES = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
 
+    /** The partitions of a captured partitioned table whose replica identity is not the table's (none for a plain table). */
+    private static final String PARTITIONS_OF_OTHER_IDENTITY = """
+            SELECT t.relid::text, l.relreplident, p.relreplident
+            FROM pg_class p
+            CROSS JOIN pg_partition_tree(p.oid) t
+            JOIN pg_class l ON l.oid = t.relid
+            WHERE p.oid = to_regclass(format('%I.%I', ?, ?)) AND t.isleaf AND l.relreplident <> p.relreplident
+            ORDER BY 1
+            """;
+
     private final DataSource dataSource;
     private final String slot;
     private final String publication;
@@ -73,7 +87,43 @@ public final class ReplicationPreflight {
             checkRole(c);
             checkSlot(c);
             checkPublication(c);
+            warnOfPartitionsWithAnotherReplicaIdentity(c);
         }
+    }
+
+    /**
+     * ALTER TABLE ... REPLICA IDENTITY on a partitioned table does not reach its partitions, and what an update or
+     * delete logs of the old row is the partition's choice: with DEFAULT, a delete carries only the key, and so does
+     * the history's row for it. Nothing is lost from the current state, so this is a warning, not a refusal.
+     */
+    private void warnOfPartitionsWithAnotherReplicaIdentity(Connection c) throws SQLException {
+        for (TableId table : capturedTables) {
+            try (PreparedStatement ps = c.prepareStatement(PARTITIONS_OF_OTHER_IDENTITY)) {
+                ps.setString(1, table.schema());
+                ps.setString(2, table.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String partition = rs.getString(1);
+                        String wanted = replicaIdentity(rs.getString(3));
+                        LOG.warn("Partition {} of {} has REPLICA IDENTITY {}, but {} has {}: PostgreSQL does not pass a"
+                                        + " partitioned table's replica identity to its partitions, and the partition's decides"
+                                        + " what its deletes carry of the old row into the history.{}", partition, table,
+                                replicaIdentity(rs.getString(2)), table, wanted,
+                                wanted.equals("USING INDEX") ? "" : " Fix: ALTER TABLE " + partition + " REPLICA IDENTITY "
+                                        + wanted + ";");
+                    }
+                }
+            }
+        }
+    }
+
+    private static String replicaIdentity(String code) {
+        return switch (code) {
+            case "d" -> "DEFAULT";
+            case "f" -> "FULL";
+            case "n" -> "NOTHING";
+            default -> "USING INDEX";
+        };
     }
 
     private static void checkWalLevel(Connection c) throws SQLException {

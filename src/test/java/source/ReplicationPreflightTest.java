@@ -13,6 +13,8 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import javax.sql.DataSource;
+import opensky.LogLines;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -172,6 +174,27 @@ class ReplicationPreflightTest {
 
         assertThatCode(() -> new ReplicationPreflight(source.dataSource(), "flightcdc", "flightcdc",
                 CAPTURED_WITH_PARTITIONED, dir.resolve("never-ran.dat")).check()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aPartitionWhoseReplicaIdentityIsNotItsPartitionedTablesIsWarnedOf() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), """
+                CREATE TABLE IF NOT EXISTS reading_us PARTITION OF reading FOR VALUES IN ('us');
+                ALTER TABLE reading REPLICA IDENTITY FULL;
+                ALTER TABLE reading_eu REPLICA IDENTITY FULL""");
+
+        try (LogLines log = new LogLines(Level.WARN)) {
+            new ReplicationPreflight(source.dataSource(), "flightcdc", "flightcdc", CAPTURED_WITH_PARTITIONED,
+                    dir.resolve("never-ran.dat")).check();
+
+            assertThat(log.all()).containsExactly("WARN source.ReplicationPreflight: Partition reading_us of public.reading"
+                    + " has REPLICA IDENTITY DEFAULT, but public.reading has FULL: PostgreSQL does not pass a partitioned"
+                    + " table's replica identity to its partitions, and the partition's decides what its deletes carry of"
+                    + " the old row into the history. Fix: ALTER TABLE reading_us REPLICA IDENTITY FULL;");
+        } finally {
+            sql(source.dataSource(), "ALTER TABLE reading REPLICA IDENTITY DEFAULT; ALTER TABLE reading_eu REPLICA IDENTITY DEFAULT");
+        }
     }
 
     private void createPartitionedTable() throws Exception {
