@@ -39,8 +39,13 @@ final class ChangeAudit {
     /** The pipeline's own table, as the chaos test audits it. */
     static final Table FLIGHT_STATE = new Table("flight_state", List.of("icao24"), "callsign");
 
+    /**
+     * Unlogged: its rows are not WAL-logged, so the decoder neither reads nor spills them with the changes it
+     * sends (an audit row per change would double its work), and they still commit and roll back with the
+     * writing transaction. The tests never crash PostgreSQL, which would empty it.
+     */
     private static final String CREATE_AUDIT_TABLE = """
-            CREATE TABLE IF NOT EXISTS change_audit (
+            CREATE UNLOGGED TABLE IF NOT EXISTS change_audit (
                 seq        bigserial PRIMARY KEY,
                 table_name text NOT NULL,
                 op         text NOT NULL,
@@ -128,6 +133,16 @@ final class ChangeAudit {
                 + " WHERE _op = 't'");
     }
 
+    /** How many changes, truncates included, were recorded to {@code table}. */
+    static long count(Connection source, ChangeAudit.Table table) throws SQLException {
+        return single(source, "SELECT count(*) FROM change_audit WHERE table_name = ?", table.name());
+    }
+
+    /** How many rows {@code table}'s history holds in the warehouse. */
+    static long historyRows(Connection warehouse, ChangeAudit.Table table) throws SQLException {
+        return single(warehouse, "SELECT count(*) FROM " + quoted(table.name() + "_history"));
+    }
+
     /** What {@code a} holds more often than {@code b}, and how many times more. */
     static Map<String, Long> difference(Map<String, Long> a, Map<String, Long> b) {
         Map<String, Long> more = new HashMap<>();
@@ -161,6 +176,18 @@ final class ChangeAudit {
             }
         }
         return changes;
+    }
+
+    private static long single(Connection c, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
     }
 
     /** The key as the audit records it: the key columns as text, joined with '|'. */

@@ -61,6 +61,11 @@ final class ShapeTables {
             CREATE TABLE shape_reading_eu PARTITION OF shape_reading FOR VALUES IN ('eu');
             CREATE TABLE shape_reading_us PARTITION OF shape_reading FOR VALUES IN ('us');
             CREATE TABLE shape_reading_other PARTITION OF shape_reading DEFAULT;
+            -- Not captured: written in the same transactions as captured tables, as applications do.
+            CREATE TABLE shape_note (
+                id   bigserial PRIMARY KEY,
+                note text
+            );
             CREATE TABLE shape_bulk (
                 id   text PRIMARY KEY,
                 n    bigint,
@@ -89,6 +94,15 @@ final class ShapeTables {
         for (ChangeAudit.Table table : CAPTURED) {
             ChangeAudit.install(source, table);
         }
+    }
+
+    /** Orders {@code from..to} (keys {@code prefix} and 3 digits) with {@code lines} lines each: (1 + lines) changes per order. */
+    static long insertOrders(Connection c, String prefix, int from, int to, int lines) throws SQLException {
+        return SourceSql.update(c, "INSERT INTO shape_order (id, customer, note) SELECT '" + prefix
+                + "' || lpad(o::text, 3, '0'), 'customer ' || o, 'new' FROM generate_series(" + from + ", " + to + ") o")
+                + SourceSql.update(c, "INSERT INTO shape_order_line (order_id, line, qty, note) SELECT '" + prefix
+                + "' || lpad(o::text, 3, '0'), l, o * l, 'line ' || l FROM generate_series(" + from + ", " + to + ") o,"
+                + " generate_series(1, " + lines + ") l");
     }
 
     /** The captured tables as flightcdc.source.tables lists them. */

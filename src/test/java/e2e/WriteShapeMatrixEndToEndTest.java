@@ -1,30 +1,29 @@
 package e2e;
 
+import static e2e.SourceSql.copyIn;
+import static e2e.SourceSql.count;
+import static e2e.SourceSql.execute;
+import static e2e.SourceSql.inTransaction;
+import static e2e.SourceSql.update;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import embedded.EmbeddedPostgresServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.StringReader;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -146,12 +145,13 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
         });
     }
 
-    /** The report that opened issue 12: 2,000 rows through psql's \copy into flight_state, 1,983 of them lost. */
+    /** The report that opened issue 12: 2,000 rows through psql's \copy into flight_state, nearly all of them lost. */
     @Test
     @Order(4)
     void copyThroughPsql() throws Exception {
-        Path psql = Path.of("/usr/bin/psql");
-        Assumptions.assumeTrue(Files.isExecutable(psql), "psql is not installed");
+        Path psql = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
+                .map(dir -> Path.of(dir, "psql")).filter(Files::isExecutable).findFirst().orElse(null);
+        Assumptions.assumeTrue(psql != null, "psql is not installed (Debian: apt-get install postgresql-client)");
         Path csv = DIR.resolve("flight_state.csv");
         Files.writeString(csv, IntStream.rangeClosed(1, 2_000).mapToObj(i -> String.format(Locale.ROOT,
                 "psql-%04d,PSQL%04d,2026-01-01 00:00:%02d+00%n", i, i, i % 60)).collect(Collectors.joining()));
@@ -288,7 +288,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     void foreignKeysThatCascadeAndTransactionsThatWriteBothTables() throws Exception {
         shape("FK ON UPDATE / ON DELETE CASCADE, both tables per transaction", "fk-",
                 List.of(ShapeTables.ORDER, ShapeTables.ORDER_LINE), 1_995, CATCH_UP, c -> {
-                    long changes = inTransaction(c, () -> insertOrders(c, "fk-o", 1, 200, 5));
+                    long changes = inTransaction(c, () -> ShapeTables.insertOrders(c, "fk-o", 1, 200, 5));
                     // Renaming an order renames the key of each of its lines: a delete and a create for every one.
                     changes += inTransaction(c, () -> 2 * update(c, "UPDATE shape_order SET id = 'fk-p' || substr(id, 5),"
                             + " note = 'renamed' WHERE id BETWEEN 'fk-o001' AND 'fk-o050'")
@@ -395,22 +395,8 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     @Order(15)
     void concurrentClientsWritingDifferentShapes() throws Exception {
         shape("4 concurrent clients: COPY, small VALUES transactions, upserts and key updates, orders with lines", "con-",
-                List.of(ShapeTables.ITEM, ShapeTables.ORDER, ShapeTables.ORDER_LINE), 0, CATCH_UP, c -> {
-                    ExecutorService clients = Executors.newFixedThreadPool(4);
-                    try {
-                        List<Future<Long>> written = clients.invokeAll(List.of(
-                                client(this::copies), client(this::smallTransactions),
-                                client(this::upsertsAndKeyUpdates), client(this::ordersWithLines)));
-                        long changes = 0;
-                        for (Future<Long> w : written) {
-                            changes += w.get();
-                        }
-                        return changes;
-                    } finally {
-                        clients.shutdownNow();
-                        assertThat(clients.awaitTermination(1, TimeUnit.MINUTES)).isTrue();
-                    }
-                });
+                List.of(ShapeTables.ITEM, ShapeTables.ORDER, ShapeTables.ORDER_LINE), 0, CATCH_UP,
+                c -> ConcurrentClients.run(WriteShapeMatrixEndToEndTest::source));
     }
 
     /** A transaction of over 500,000 changes: PostgreSQL's decoder holds more than logical_decoding_work_mem and spills it to disk. */
@@ -418,12 +404,13 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     @Order(16)
     void aTransactionOfHalfAMillionChanges() throws Exception {
         long spilledBefore = spilledTransactions();
-        shape("one transaction of 502,500 changes", "big-", List.of(ShapeTables.BULK), 502_500, LARGE_CATCH_UP,
+        // Half the rows are deleted again, so that the comparisons after it have fewer rows to read.
+        shape("one transaction of 500,000 changes", "big-", List.of(ShapeTables.BULK), 500_000, LARGE_CATCH_UP,
                 c -> inTransaction(c, () -> update(c, """
                         INSERT INTO shape_bulk (id, n, note)
-                        SELECT 'big-' || lpad(g::text, 6, '0'), g, 'big ' || g FROM generate_series(1, 250000) g""")
+                        SELECT 'big-' || lpad(g::text, 6, '0'), g, 'big ' || g FROM generate_series(1, 200000) g""")
                         + update(c, "UPDATE shape_bulk SET n = n + 1, note = note || ' updated' WHERE id LIKE 'big-%'")
-                        + update(c, "DELETE FROM shape_bulk WHERE id LIKE 'big-%' AND n % 100 = 0")));
+                        + update(c, "DELETE FROM shape_bulk WHERE id LIKE 'big-%' AND n % 2 = 0")));
         // The walsender reports its statistics at most once a second.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(spilledTransactions()).as("transactions the decoder spilled to disk").isGreaterThan(spilledBefore));
@@ -434,11 +421,11 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     void aTruncateOfTwoTablesInOneStatement() throws Exception {
         shape("TRUNCATE of two tables in one statement, between other changes; TRUNCATE of a partitioned table", "trn-",
                 List.of(ShapeTables.ORDER, ShapeTables.ORDER_LINE), 20 * 3 + 3 + 3, CATCH_UP, c -> {
-                    long changes = inTransaction(c, () -> insertOrders(c, "trn-o", 1, 20, 2));
+                    long changes = inTransaction(c, () -> ShapeTables.insertOrders(c, "trn-o", 1, 20, 2));
                     changes += inTransaction(c, () -> {
-                        long before = insertOrders(c, "trn-o", 100, 100, 2);
+                        long before = ShapeTables.insertOrders(c, "trn-o", 100, 100, 2);
                         execute(c, "TRUNCATE shape_order, shape_order_line");
-                        return before + insertOrders(c, "trn-o", 200, 200, 2);
+                        return before + ShapeTables.insertOrders(c, "trn-o", 200, 200, 2);
                     });
                     execute(c, "TRUNCATE shape_reading");
                     return changes;
@@ -478,23 +465,19 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
             assertThat(exit).as("flight-cdc verify's exit code").isZero();
         }
 
+        // Each shape compared its own keys' changes as multisets; that the totals agree too leaves no change in the
+        // history beyond those, and none recorded outside them.
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
         try (Connection source = source();
              Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb().toAbsolutePath(), readOnly)) {
             long changes = 0;
             for (ChangeAudit.Table table : ShapeTables.CAPTURED) {
-                Map<String, Long> recorded = ChangeAudit.recorded(source, table, "");
-                recorded.putAll(ChangeAudit.recordedTruncates(source, table));
-                Map<String, Long> loaded = ChangeAudit.loaded(warehouse, table, "");
-                loaded.putAll(ChangeAudit.loadedTruncates(warehouse, table));
-                changes += ChangeAudit.size(recorded);
-                assertThat(ChangeAudit.difference(recorded, loaded)).as("changes to %s missing from its history", table.name())
-                        .isEmpty();
-                assertThat(ChangeAudit.difference(loaded, recorded)).as("history of %s beyond the source's changes", table.name())
-                        .isEmpty();
+                long recorded = ChangeAudit.count(source, table);
+                assertThat(ChangeAudit.historyRows(warehouse, table)).as("rows in %s_history", table.name()).isEqualTo(recorded);
+                changes += recorded;
             }
-            summary.add(String.format(Locale.ROOT, "audit: %,d source changes in all, each in the history once", changes));
+            summary.add(String.format(Locale.ROOT, "audit: %,d source changes in all, as many rows in the histories", changes));
         }
     }
 
@@ -572,97 +555,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
         return DIR.resolve("pipeline").resolve("warehouse.duckdb");
     }
 
-    // ---- The concurrent clients -------------------------------------------------------------------------------
-
-    private static Callable<Long> client(Writes writes) {
-        return () -> {
-            try (Connection c = source()) {
-                return writes.write(c);
-            }
-        };
-    }
-
-    private long copies(Connection c) throws Exception {
-        long changes = 0;
-        for (int part = 0; part < 3; part++) {
-            int from = part * 1_000 + 1;
-            changes += copyIn(c, "COPY shape_item (id, qty, note) FROM STDIN WITH (FORMAT csv)",
-                    IntStream.range(from, from + 1_000).mapToObj(i -> String.format(Locale.ROOT,
-                            "con-copy-%04d,%d,copied concurrently %d%n", i, i, i)).collect(Collectors.joining()));
-        }
-        return changes;
-    }
-
-    private long smallTransactions(Connection c) throws Exception {
-        long changes = 0;
-        for (int t = 0; t < 300; t++) {
-            int first = t * 5;
-            changes += inTransaction(c, () -> update(c, "INSERT INTO shape_item (id, qty, note) VALUES "
-                    + IntStream.range(first, first + 5).mapToObj(i -> String.format(Locale.ROOT,
-                            "('con-val-%04d', %d, 'small %d')", i, i, i)).collect(Collectors.joining(", ")))
-                    + update(c, "UPDATE shape_item SET qty = qty + 1, note = 'small, updated' WHERE id = 'con-val-"
-                    + String.format(Locale.ROOT, "%04d", first) + "'"));
-        }
-        return changes;
-    }
-
-    private long upsertsAndKeyUpdates(Connection c) throws Exception {
-        long changes = 0;
-        for (int t = 0; t < 200; t++) {
-            int first = (t * 7) % 300;
-            changes += update(c, "INSERT INTO shape_item (id, qty, note) SELECT 'con-ups-' || lpad(g::text, 4, '0'), g,"
-                    + " 'upsert " + t + "' FROM generate_series(" + first + ", " + (first + 9) + ") g"
-                    + " ON CONFLICT (id) DO UPDATE SET qty = shape_item.qty + 1, note = EXCLUDED.note");
-            if (t % 20 == 19) {
-                // A key update is two changes: the delete of the old key and the create of the new one.
-                changes += 2 * update(c, "UPDATE shape_item SET id = 'con-key-" + t + "-' || substr(id, 9),"
-                        + " note = 'key moved' WHERE id LIKE 'con-ups-%' AND qty % 3 = 0");
-            }
-        }
-        return changes;
-    }
-
-    private long ordersWithLines(Connection c) throws Exception {
-        long changes = 0;
-        for (int t = 0; t < 100; t++) {
-            int order = t;
-            changes += inTransaction(c, () -> insertOrders(c, "con-o", order, order, 3)
-                    + (order % 4 == 3 ? 4 * update(c, "DELETE FROM shape_order WHERE id = 'con-o"
-                    + String.format(Locale.ROOT, "%03d", order - 1) + "'") : 0));
-        }
-        return changes;
-    }
-
     // ---- Writing -------------------------------------------------------------------------------------------------
-
-    @FunctionalInterface
-    private interface InTransaction {
-        long run() throws Exception;
-    }
-
-    /** Runs {@code work} in one transaction of {@code c}; returns what it returns. */
-    private static long inTransaction(Connection c, InTransaction work) throws Exception {
-        c.setAutoCommit(false);
-        try {
-            long result = work.run();
-            c.commit();
-            return result;
-        } catch (Exception e) {
-            c.rollback();
-            throw e;
-        } finally {
-            c.setAutoCommit(true);
-        }
-    }
-
-    /** Orders {@code from..to} with {@code lines} lines each: (1 + lines) changes per order. */
-    private static long insertOrders(Connection c, String prefix, int from, int to, int lines) throws SQLException {
-        return update(c, "INSERT INTO shape_order (id, customer, note) SELECT '" + prefix + "' || lpad(o::text, 3, '0'),"
-                + " 'customer ' || o, 'new' FROM generate_series(" + from + ", " + to + ") o")
-                + update(c, "INSERT INTO shape_order_line (order_id, line, qty, note) SELECT '" + prefix
-                + "' || lpad(o::text, 3, '0'), l, o * l, 'line ' || l FROM generate_series(" + from + ", " + to + ") o,"
-                + " generate_series(1, " + lines + ") l");
-    }
 
     private static String upsert(int from, int to, String onConflict) {
         return "INSERT INTO shape_item (id, qty, price, note) SELECT 'ups-' || lpad(g::text, 4, '0'), g, g / 4.0,"
@@ -677,29 +570,6 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     private static String twoPhaseItems(int from, int to, String note) {
         return "INSERT INTO shape_item (id, qty, note) SELECT '2pc-' || lpad(g::text, 4, '0'), g, '" + note + "'"
                 + " FROM generate_series(" + from + ", " + to + ") g";
-    }
-
-    private static long copyIn(Connection c, String copy, String rows) throws Exception {
-        return c.unwrap(PGConnection.class).getCopyAPI().copyIn(copy, new StringReader(rows));
-    }
-
-    private static long update(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            return s.executeUpdate(sql);
-        }
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static long count(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     private static Connection source() throws SQLException {
