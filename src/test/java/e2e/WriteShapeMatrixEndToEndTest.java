@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -67,9 +68,9 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     private static final int KAFKA_PORT = FreePorts.pair();
     private static final EmbeddedPostgresServer SOURCE = EmbeddedPostgresServer.start(DIR.resolve("source-postgres"),
             FreePorts.one());
-    /** The source's credentials, in this one place. */
-    private static final String USER = "postgres";
-    private static final String PASSWORD = "postgres";
+    /** The source's credentials: the server's superuser and its generated password. */
+    private static final String USER = SOURCE.user();
+    private static final String PASSWORD = SOURCE.password();
 
     private final List<String> summary = new ArrayList<>();
 
@@ -454,9 +455,10 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
 
         List<String> verify = List.of("verify", "--postgres-url", SOURCE.jdbcUrl(), "--postgres-user", USER,
                 "--duckdb", duckdb().toString(), "--max-keys", "5",
-                "-D", "flightcdc.source.password=" + PASSWORD,
                 "-D", "flightcdc.source.tables=" + ShapeTables.setting());
-        try (ChildJvm run = ChildJvm.flightCdc(DIR.resolve("verify.log"), verify)) {
+        // The password as a user gives it: in the environment, not on the command line.
+        try (ChildJvm run = ChildJvm.flightCdc(DIR.resolve("verify.log"), verify,
+                Map.of("FLIGHTCDC_SOURCE_PASSWORD", PASSWORD))) {
             int exit = run.awaitExit(Duration.ofMinutes(3));
             List<String> lines = run.lines().stream().filter(l -> l.startsWith("public.")).toList();
             summary.add("flight-cdc verify: exit " + exit + "\n  " + String.join("\n  ", lines));
