@@ -37,17 +37,22 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
     }
 
-    public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup) {
+    /**
+     * @param maxBlockMs longest the capture's producer waits for room in its buffer, or for the broker's metadata
+     * @param deliveryTimeoutMs longest it keeps sending a change the broker does not acknowledge
+     */
+    public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup,
+                        int maxBlockMs, int deliveryTimeoutMs) {
         public boolean embedded() {
             return bootstrapServers.isEmpty();
         }
 
-        /** Debezium's topic naming: prefix.schema.table. */
         /** Where Debezium sends the BEGIN and END marker of each transaction. */
         public String transactionTopic() {
             return topicPrefix + ".transaction";
         }
 
+        /** Debezium's topic naming: prefix.schema.table. */
         public String topicFor(TableId table) {
             return topicPrefix + "." + table.schema() + "." + table.name();
         }
@@ -153,7 +158,10 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         Kafka kafka = new Kafka(r.optional("flightcdc.kafka.bootstrap-servers"),
                 r.intInRange("flightcdc.kafka.embedded-port", 1, 65534),
                 r.matching("flightcdc.kafka.topic-prefix", "[A-Za-z0-9._-]+", "a Kafka topic name prefix"),
-                r.required("flightcdc.kafka.consumer-group"));
+                r.required("flightcdc.kafka.consumer-group"),
+                r.intInRange("flightcdc.kafka.max-block-ms", 100, 3_600_000),
+                // Kafka refuses less than its request timeout (30 s) plus the capture's linger (20 ms).
+                r.intInRange("flightcdc.kafka.delivery-timeout-ms", 30_020, Integer.MAX_VALUE));
 
         Optional<ClientCredentials> credentials = clientCredentials(r);
         OpenSky openSky = new OpenSky(r.bool("flightcdc.opensky.poll-enabled"),
