@@ -45,6 +45,10 @@ public class CaptureRoute extends RouteBuilder {
                 + "&slotName={{flightcdc.source.slot}}"
                 + "&publicationName={{flightcdc.source.publication}}"
                 + "&publicationAutocreateMode=filtered"
+                // A partitioned table's changes happen in its partitions: published under their own names, the
+                // capture (which names the partitioned table) would never see them. Through the root, they arrive
+                // as the table's; a row moved between partitions is a delete and a create, as a key update is.
+                + "&publishViaPartitionRoot=true"
                 + "&decimalHandlingMode=string"
                 + "&tombstonesOnDelete=true"
                 // Debezium skips TRUNCATE by default; the warehouse applies it like any other change.

@@ -17,6 +17,8 @@ import java.util.List;
 import java.util.OptionalLong;
 import java.util.Properties;
 import javax.sql.DataSource;
+import opensky.LogLines;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -33,6 +35,8 @@ import warehouse.TableId;
 class ReplicationPreflightTest {
 
     private static final List<TableId> CAPTURED = List.of(new TableId("public", "flight_state"));
+    private static final List<TableId> CAPTURED_WITH_PARTITIONED = List.of(new TableId("public", "flight_state"),
+            new TableId("public", "reading"));
 
     private Path dir;
     private TestSource postgres;
@@ -213,8 +217,59 @@ class ReplicationPreflightTest {
                         + " flightcdc.source.publication to another name.");
     }
 
+    @Test
+    void aPublicationThatNamesAPartitionedTablesChangesAfterItsPartitions() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE flight_state, reading");
+
+        assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat"), CAPTURED_WITH_PARTITIONED),
+                "Publication 'flightcdc' publishes the changes of the partitioned table public.reading under the names"
+                        + " of its partitions, so the pipeline would not see them. Fix: ALTER PUBLICATION flightcdc SET"
+                        + " (publish_via_partition_root = true);");
+    }
+
+    @Test
+    void aPublicationThroughThePartitionRootPasses() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE flight_state, reading"
+                + " WITH (publish_via_partition_root = true)");
+
+        assertThatCode(() -> preflight(source.dataSource(), dir.resolve("never-ran.dat"),
+                CAPTURED_WITH_PARTITIONED).check()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aPartitionWhoseReplicaIdentityIsNotItsPartitionedTablesIsWarnedOf() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), """
+                CREATE TABLE IF NOT EXISTS reading_us PARTITION OF reading FOR VALUES IN ('us');
+                ALTER TABLE reading REPLICA IDENTITY FULL;
+                ALTER TABLE reading_eu REPLICA IDENTITY FULL""");
+
+        try (LogLines log = new LogLines(Level.WARN)) {
+            preflight(source.dataSource(), dir.resolve("never-ran.dat"), CAPTURED_WITH_PARTITIONED).check();
+
+            assertThat(log.all()).containsExactly("WARN source.ReplicationPreflight: Partition reading_us of public.reading"
+                    + " has REPLICA IDENTITY DEFAULT, but public.reading has FULL: PostgreSQL does not pass a partitioned"
+                    + " table's replica identity to its partitions, and the partition's decides what its deletes carry of"
+                    + " the old row into the history. Fix: ALTER TABLE reading_us REPLICA IDENTITY FULL;");
+        } finally {
+            sql(source.dataSource(), "ALTER TABLE reading REPLICA IDENTITY DEFAULT; ALTER TABLE reading_eu REPLICA IDENTITY DEFAULT");
+        }
+    }
+
+    private void createPartitionedTable() throws Exception {
+        sql(source.dataSource(), """
+                CREATE TABLE IF NOT EXISTS reading (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+                CREATE TABLE IF NOT EXISTS reading_eu PARTITION OF reading FOR VALUES IN ('eu')""");
+    }
+
     private ReplicationPreflight preflight(DataSource dataSource, Path offsets) {
-        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", CAPTURED, offsets, () -> storedLastCommit);
+        return preflight(dataSource, offsets, CAPTURED);
+    }
+
+    private ReplicationPreflight preflight(DataSource dataSource, Path offsets, List<TableId> captured) {
+        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", captured, offsets, () -> storedLastCommit);
     }
 
     private static void assertFails(ReplicationPreflight preflight, String message) {
