@@ -1,5 +1,6 @@
 package e2e;
 
+import embedded.EmbeddedPostgresServer;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
@@ -43,6 +44,12 @@ final class CatchUp {
         this.bootstrap = bootstrap;
         this.group = group;
         this.topics = Set.copyOf(topics);
+    }
+
+    /** For a pipeline with the shipped slot and consumer group, capturing flight_state from {@code source}. */
+    static CatchUp ofFlightState(EmbeddedPostgresServer source, String bootstrap) {
+        return new CatchUp(source.jdbcUrl(), source.user(), source.password(), "flightcdc", bootstrap,
+                "flightcdc-warehouse", Set.of("flightcdc.public.flight_state"));
     }
 
     /** Both waits, one after the other, within {@code timeout} each. */

@@ -1,13 +1,11 @@
 package e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import embedded.EmbeddedPostgresServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,11 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import source.SourceDatabase;
@@ -68,8 +61,7 @@ class SnapshotRestartEndToEndTest {
                 second.awaitLine(STARTED, Duration.ofMinutes(2));
                 second.awaitLine(SNAPSHOT_DONE, Duration.ofMinutes(3));
                 write(postgres, "UPDATE flight_state SET callsign = 'AFTER' WHERE icao24 = 'old4'");
-                awaitCaptured(postgres);
-                awaitLoaded("127.0.0.1:" + kafkaPort);
+                CatchUp.ofFlightState(postgres, "127.0.0.1:" + kafkaPort).awaitLoaded(Duration.ofMinutes(2));
                 second.stop();
             }
 
@@ -79,35 +71,6 @@ class SnapshotRestartEndToEndTest {
                 assertThat(check.awaitExit(Duration.ofMinutes(2))).as("verify: warehouse equals source; %s", check.tail(3))
                         .isZero();
             }
-        }
-    }
-
-    /** Debezium confirms a position only once it stored it, after every change before it is in Kafka. */
-    private static void awaitCaptured(EmbeddedPostgresServer postgres) throws Exception {
-        String written;
-        try (Connection c = postgres.connect(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
-            rs.next();
-            written = rs.getString(1);
-        }
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            try (Connection c = postgres.connect(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                    "SELECT confirmed_flush_lsn > '" + written + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'flightcdc'")) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        });
-    }
-
-    /** The loader commits a batch's Kafka offsets after the warehouse transaction: at the end, all is loaded. */
-    private static void awaitLoaded(String bootstrap) {
-        TopicPartition partition = new TopicPartition("flightcdc.public.flight_state", 0);
-        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
-                long end = kafka.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
-                OffsetAndMetadata committed = kafka.listConsumerGroupOffsets("flightcdc-warehouse")
-                        .partitionsToOffsetAndMetadata().get().get(partition);
-                return committed != null && committed.offset() >= end;
-            });
         }
     }
 

@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
-import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
 import warehouse.DeadLetter;
 import warehouse.Dialect;
