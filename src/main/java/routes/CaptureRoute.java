@@ -5,6 +5,7 @@ import capture.AcknowledgedOffsetStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import source.Heartbeat;
+import warehouse.UnavailableValue;
 
 /**
  * PostgreSQL WAL → Kafka: Debezium reads the logical replication stream; each change goes to its
@@ -43,7 +44,17 @@ public class CaptureRoute extends RouteBuilder {
                 + "&slotName={{flightcdc.source.slot}}"
                 + "&publicationName={{flightcdc.source.publication}}"
                 + "&publicationAutocreateMode=filtered"
+                // Every value exactly, in a form the loader reads (warehouse/StageText): numeric as its decimal
+                // text; interval as ISO-8601 parts (the numeric mode takes a month for 30.4375 days); time and
+                // timestamp as microseconds whatever their declared precision (the adaptive mode sends
+                // timestamp(0..3) as milliseconds); bytea as hex, which no unavailable-value placeholder can
+                // be taken for (base64 mode sends an unchanged TOASTed bytea as NULL); and a placeholder no
+                // text value can equal (warehouse/UnavailableValue).
                 + "&decimalHandlingMode=string"
+                + "&intervalHandlingMode=string"
+                + "&timePrecisionMode=microseconds"
+                + "&binaryHandlingMode=hex"
+                + "&unavailableValuePlaceholder=" + UnavailableValue.DEBEZIUM_SETTING
                 + "&tombstonesOnDelete=true"
                 // Debezium skips TRUNCATE by default; the warehouse applies it like any other change.
                 + "&skippedOperations=none"

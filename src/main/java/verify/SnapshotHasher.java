@@ -170,8 +170,24 @@ public final class SnapshotHasher {
             for (Object item : items) {
                 write(item);
             }
+        } else if (value instanceof byte[] bytes) {
+            encoder.writeByte(11);
+            writeBytes(bytes);
+        } else if (value instanceof IntervalValue i) {
+            encoder.writeByte(12);
+            encoder.writeLong(i.months());
+            encoder.writeLong(i.days());
+            encoder.writeLong(i.micros());
+        } else if (value instanceof TimeOfDay t) {
+            encoder.writeByte(13);
+            encoder.writeLong(t.micros());
+            encoder.writeBoolean(t.offsetSeconds() != null);
+            encoder.writeInt(t.offsetSeconds() == null ? 0 : t.offsetSeconds());
+        } else if (value instanceof Infinite i) {
+            encoder.writeByte(14);
+            encoder.writeByte(i.ordinal());
         } else {
-            // Text, and anything a driver hands back that has no form of its own (numeric NaN).
+            // Text, and anything a driver hands back that has no form of its own (numeric NaN as its name).
             encoder.writeByte(value instanceof String ? 9 : 10);
             writeBytes(value.toString().getBytes(StandardCharsets.UTF_8));
         }

@@ -22,11 +22,16 @@ import warehouse.ColumnType;
  * OffsetDateTime, an array a PgArray or a DuckDBArray). The column's source type decides the form.
  *
  * <p>Forms: whole numbers as Long, float8 as Double, float4 as the Double of its Float (PostgreSQL's
- * driver would otherwise round-trip float4 through decimal text), numeric as BigDecimal without
- * trailing zeros (DuckDB stores DECIMAL(38,9): 1.5 comes back as 1.500000000), timestamptz as an
- * Instant and timestamp as a LocalDateTime at microsecond precision, date as LocalDate, text and
- * json as String, arrays as a List of those forms. SQL NULL is null and stays distinct from an
- * empty array.
+ * driver would otherwise round-trip float4 through decimal text), numeric as the BigDecimal of its text
+ * with its scale (1.50 is not 1.5) or the text {@code NaN}, {@code Infinity}, {@code -Infinity}; timestamptz
+ * as an Instant and timestamp as a LocalDateTime at microsecond precision, date as LocalDate, each of them
+ * {@link Infinite} for {@code infinity}; time and time with time zone as {@link TimeOfDay}, interval as
+ * {@link IntervalValue}, bytea as its bytes, text and json as String, arrays as a List of those forms.
+ * SQL NULL is null and stays distinct from an empty array.
+ *
+ * <p>Numeric, time, time with time zone and interval are read as the text each database prints, which is
+ * exact where the drivers' objects are not (pgjdbc's Time drops the offset and a 24:00:00, its PGInterval
+ * fails on large hours, DuckDB's LocalTime fails on 24:00:00) and is the same notation in both.
  */
 final class ValueNormaliser {
 
@@ -48,17 +53,25 @@ final class ValueNormaliser {
         // Ask for java.time classes where the drivers' default (java.sql.Timestamp, java.sql.Date)
         // would pass through the JVM's time zone.
         Object value = switch (column.type()) {
-            case TIMESTAMPTZ -> rs.getObject(index, OffsetDateTime.class);
-            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
-            case DATE -> rs.getObject(index, LocalDate.class);
+            case TIMESTAMPTZ -> finiteOr(rs, index, OffsetDateTime.class);
+            case TIMESTAMP -> finiteOr(rs, index, LocalDateTime.class);
+            case DATE -> finiteOr(rs, index, LocalDate.class);
+            case NUMERIC, TIME, TIMETZ, INTERVAL -> rs.getString(index);
+            case BYTEA -> rs.getBytes(index);
             default -> rs.getObject(index);
         };
         return normalise(value, column.type());
     }
 
+    /** The value as {@code type}, or {@link Infinite} when the database prints it as infinity. */
+    private static Object finiteOr(ResultSet rs, int index, Class<?> type) throws SQLException {
+        Infinite infinite = Infinite.of(rs.getString(index));
+        return infinite != null ? infinite : rs.getObject(index, type);
+    }
+
     static Object normalise(Object value, ColumnType type) {
-        if (value == null) {
-            return null;
+        if (value == null || value instanceof Infinite) {
+            return value;
         }
         return switch (type) {
             case TEXT, JSON -> value.toString();
@@ -66,12 +79,23 @@ final class ValueNormaliser {
             case SMALLINT, INTEGER, BIGINT -> ((Number) value).longValue();
             case REAL -> (double) ((Number) value).floatValue();
             case DOUBLE -> ((Number) value).doubleValue();
-            // PostgreSQL's numeric NaN arrives as a Double; it is compared as it is.
-            case NUMERIC -> value instanceof BigDecimal d ? d.stripTrailingZeros() : value;
+            case NUMERIC -> numeric(value);
             case DATE -> value instanceof java.sql.Date d ? d.toLocalDate() : value;
             case TIMESTAMP -> (value instanceof Timestamp t ? t.toLocalDateTime() : (LocalDateTime) value)
                     .truncatedTo(ChronoUnit.MICROS);
             case TIMESTAMPTZ -> instant(value).truncatedTo(ChronoUnit.MICROS);
+            case TIME, TIMETZ -> TimeOfDay.parse(value.toString());
+            case INTERVAL -> IntervalValue.parse(value.toString());
+            case BYTEA -> value;
+        };
+    }
+
+    /** A numeric's text: its digits and scale exactly, or the name of a special value. */
+    private static Object numeric(Object value) {
+        String text = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
+        return switch (text) {
+            case "NaN", "Infinity", "-Infinity" -> text;
+            default -> new BigDecimal(text);
         };
     }
 

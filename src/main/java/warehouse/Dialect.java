@@ -44,6 +44,12 @@ public interface Dialect {
      */
     boolean declaresPrimaryKey();
 
+    /**
+     * An expression that, when evaluated, fails the statement as a data error (see {@link #refusesData})
+     * whose message holds {@code message}, a text expression: the loader then sets the change aside.
+     */
+    String fail(String message);
+
     /** Defines the staging table a batch is written into before it is applied. */
     String createStageTable(String name, String columns);
 

@@ -31,11 +31,42 @@ class ValueNormaliserTest {
     }
 
     @Test
-    void numericIgnoresTheWarehouseScaleButNotTheValue() {
-        assertThat(normalise(new BigDecimal("1.5"), ColumnType.NUMERIC))
-                .isEqualTo(normalise(new BigDecimal("1.500000000"), ColumnType.NUMERIC));
+    void numericComparesItsDigitsAndScaleWhicheverWayADriverHandsItBack() {
+        // numeric(12,3) from either driver's DECIMAL, and an unconstrained numeric DuckDB keeps as text
+        assertThat(normalise(new BigDecimal("1.500"), ColumnType.NUMERIC)).isEqualTo(normalise("1.500", ColumnType.NUMERIC));
+        // The warehouse keeps the source's scale: 1.50 written as 1.5 would be a different value's text.
+        assertThat(normalise(new BigDecimal("1.50"), ColumnType.NUMERIC)).isNotEqualTo(normalise("1.5", ColumnType.NUMERIC));
         assertThat(normalise(new BigDecimal("1.5"), ColumnType.NUMERIC))
                 .isNotEqualTo(normalise(new BigDecimal("1.500000001"), ColumnType.NUMERIC));
+        assertThat(normalise(new BigDecimal("1E-7"), ColumnType.NUMERIC)).isEqualTo(normalise("0.0000001", ColumnType.NUMERIC));
+        String digits = "123456789012345678901234567890123456789012345.123456789012345";
+        assertThat(normalise(new BigDecimal(digits), ColumnType.NUMERIC)).isEqualTo(normalise(digits, ColumnType.NUMERIC))
+                .isNotEqualTo(normalise(digits + "1", ColumnType.NUMERIC));
+        assertThat(normalise("NaN", ColumnType.NUMERIC)).isEqualTo("NaN").isNotEqualTo(normalise("Infinity", ColumnType.NUMERIC));
+    }
+
+    @Test
+    void anIntervalKeepsMonthsDaysAndMicrosecondsApartInEitherDatabasesNotation() {
+        // PostgreSQL's default style and DuckDB's, for the same value
+        assertThat(normalise("1 year 2 mons -3 days +04:05:06.789012", ColumnType.INTERVAL))
+                .isEqualTo(normalise("1 year 2 months -3 days 04:05:06.789012", ColumnType.INTERVAL))
+                .isEqualTo(new IntervalValue(14, -3, 14_706_789_012L));
+        assertThat(normalise("-1 years -2 mons +3 days -04:05:06.5", ColumnType.INTERVAL))
+                .isEqualTo(new IntervalValue(-14, 3, -14_706_500_000L));
+        // PostgreSQL finds these equal; they are not the same value.
+        assertThat(normalise("1 mon", ColumnType.INTERVAL)).isNotEqualTo(normalise("30 days", ColumnType.INTERVAL));
+        assertThat(normalise("-2562047788:00:54.775807", ColumnType.INTERVAL))
+                .isEqualTo(new IntervalValue(0, 0, -Long.MAX_VALUE));
+        assertThat(normalise("00:00:00", ColumnType.INTERVAL)).isEqualTo(new IntervalValue(0, 0, 0));
+    }
+
+    @Test
+    void aTimeOfDayReachesMidnightAtTheEndAndATimeWithTimeZoneKeepsItsOffset() {
+        assertThat(normalise("24:00:00", ColumnType.TIME)).isEqualTo(new TimeOfDay(86_400_000_000L, null));
+        assertThat(normalise("23:59:59.999999", ColumnType.TIME)).isEqualTo(new TimeOfDay(86_399_999_999L, null));
+        assertThat(normalise("10:00:00.5+02", ColumnType.TIMETZ)).isEqualTo(new TimeOfDay(36_000_500_000L, 7200))
+                .isNotEqualTo(normalise("08:00:00.5+00", ColumnType.TIMETZ));
+        assertThat(normalise("00:00:00-15:59", ColumnType.TIMETZ)).isEqualTo(new TimeOfDay(0, -57_540));
     }
 
     @Test
