@@ -32,7 +32,9 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
     }
 
-    public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup) {
+    /** @param maxRecordBytes the largest change record the capture publishes and the embedded broker accepts */
+    public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup,
+                        int maxRecordBytes) {
         public boolean embedded() {
             return bootstrapServers.isEmpty();
         }
@@ -143,7 +145,8 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         Kafka kafka = new Kafka(r.optional("flightcdc.kafka.bootstrap-servers"),
                 r.intInRange("flightcdc.kafka.embedded-port", 1, 65534),
                 r.matching("flightcdc.kafka.topic-prefix", "[A-Za-z0-9._-]+", "a Kafka topic name prefix"),
-                r.required("flightcdc.kafka.consumer-group"));
+                r.required("flightcdc.kafka.consumer-group"),
+                r.intInRange("flightcdc.kafka.max-record-bytes", 1 << 20, 256 << 20));
 
         Optional<ClientCredentials> credentials = clientCredentials(r);
         OpenSky openSky = new OpenSky(r.bool("flightcdc.opensky.poll-enabled"),

@@ -6,9 +6,11 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
+import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,12 +28,15 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     /** The prefix of camel-kafka's own headers (topic override, key, partition, timestamp). */
     private static final String KAFKA_HEADERS = "kafka.";
 
+    private final int maxRecordBytes;
     private final String endpointUri;
     private final PublishTracker tracker = new PublishTracker();
     private CamelContext camelContext;
     private AsyncProducer producer;
 
-    public AcknowledgedKafkaPublisher(String endpointUri) {
+    /** @param maxRecordBytes the producer's limit on a record, named when Kafka refuses a larger one */
+    public AcknowledgedKafkaPublisher(int maxRecordBytes, String endpointUri) {
+        this.maxRecordBytes = maxRecordBytes;
         this.endpointUri = endpointUri;
     }
 
@@ -49,15 +54,54 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
                 send.getMessage().setHeader(name, value);
             }
         });
+        String routeId = exchange.getFromRouteId();
+        String topic = exchange.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
         long ticket = tracker.begin();
         producer.process(send, doneSync -> {
             Exception error = send.getException();
             if (error != null && tracker.failure().isEmpty()) {
-                LOG.error("Kafka refused a change ({}); the capture position will not move past it. Restart to resume"
-                        + " from the last position whose changes are all in Kafka.", error.getMessage());
+                if (tooLarge(error)) {
+                    LOG.error("A change for {} is larger than Kafka accepts ({}). The capture stops at this change and"
+                            + " skips nothing: raise flightcdc.kafka.max-record-bytes (now {}) and, with an external Kafka,"
+                            + " the broker's message.max.bytes or the topic's max.message.bytes, then restart: the capture"
+                            + " resumes from this change.", topic, error.getMessage(), maxRecordBytes);
+                    stopCapture(routeId);
+                } else {
+                    LOG.error("Kafka refused a change ({}); the capture position will not move past it. Restart to"
+                            + " resume from the last position whose changes are all in Kafka.", error.getMessage());
+                }
             }
             tracker.completed(ticket, error);
         });
+    }
+
+    /** Kafka's answer to a record over the producer's max.request.size or the broker's message.max.bytes. */
+    private static boolean tooLarge(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Every later change would be refused too, until the limit is raised: the route stops rather than
+     * retrying for ever. Nothing after the refused change is acknowledged, so no position past it is stored.
+     */
+    private void stopCapture(String routeId) {
+        if (routeId == null) {
+            return;
+        }
+        Thread stopper = new Thread(() -> {
+            try {
+                camelContext.getRouteController().stopRoute(routeId);
+            } catch (Exception e) {
+                LOG.warn("Could not stop route {}: {}", routeId, e.getMessage());
+            }
+        }, "stop-" + routeId);
+        stopper.setDaemon(true);
+        stopper.start();
     }
 
     public PublishTracker tracker() {

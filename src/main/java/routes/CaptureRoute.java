@@ -20,8 +20,14 @@ public class CaptureRoute extends RouteBuilder {
     public static final String ROUTE_ID = "capture";
     public static final String PUBLISH_ID = "publish-to-kafka";
 
+    /** What the Kafka producer reserves for records waiting to be sent, at least: its own default. */
+    private static final long MIN_PRODUCER_BUFFER_BYTES = 32L << 20;
+
     @Override
     public void configure() {
+        int maxRecordBytes = Integer.parseInt(getCamelContext().resolvePropertyPlaceholders("{{flightcdc.kafka.max-record-bytes}}"));
+        // The producer's buffer must hold the largest record, and the next ones while it is sent.
+        long producerBufferBytes = Math.max(MIN_PRODUCER_BUFFER_BYTES, 2L * maxRecordBytes);
         // A change the Kafka producer will not even accept (its buffer full while the broker is away) is
         // retried here, blocking the stream, rather than skipped: camel-debezium would count it as done.
         errorHandler(defaultErrorHandler()
@@ -61,6 +67,8 @@ public class CaptureRoute extends RouteBuilder {
                 // Debezium sleeps this long whenever the replication socket has nothing buffered, which
                 // under load happens between bursts: 100 ms capped the capture well below its CPU limit.
                 + "&pollIntervalMs=10"
+                // Debezium queues up to 8,192 changes; with changes of megabytes each, that is more than the heap.
+                + "&maxQueueSizeInBytes=" + 4L * maxRecordBytes
                 + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()
                 + "&offsetStorageFileName={{flightcdc.capture.offsets-file}}"
                 + "&offsetFlushIntervalMs=1000"
@@ -73,7 +81,7 @@ public class CaptureRoute extends RouteBuilder {
                 .process("snapshotProgress")
                 .filter().ref("capturedChanges")
                 .process("debeziumJsonEnvelope")
-                .process(new AcknowledgedKafkaPublisher("kafka:{{flightcdc.kafka.topic-prefix}}"
+                .process(new AcknowledgedKafkaPublisher(maxRecordBytes, "kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                         + "&requestRequiredAcks=all"
                         // DebeziumJsonEnvelope renders key and value as UTF-8 JSON bytes.
@@ -85,6 +93,9 @@ public class CaptureRoute extends RouteBuilder {
                         // Large batches: with 16 KB batches and 5 ms the broker and the producer's network thread
                         // cost about 170 µs per change; with 256 KB and 20 ms, under 60. 20 ms is little next to the load's wait.
                         + "&lingerMs=20"
-                        + "&producerBatchSize=262144")).id(PUBLISH_ID);
+                        + "&producerBatchSize=262144"
+                        // A larger change is refused here (RecordTooLargeException) and stops the capture.
+                        + "&maxRequestSize=" + maxRecordBytes
+                        + "&bufferMemorySize=" + producerBufferBytes)).id(PUBLISH_ID);
     }
 }
