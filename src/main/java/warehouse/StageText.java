@@ -47,7 +47,7 @@ public final class StageText {
     static final long TIMESTAMP_MINUS_INFINITY = -9223372036832400000L;
 
     /** 4714-11-24 00:00:00 BC, PostgreSQL's first timestamp, in microseconds since 1970. */
-    static final long TIMESTAMP_FIRST = -211813488000000000L;
+    static final long TIMESTAMP_FIRST = -210866803200000000L;
 
     private static final long MICROS_PER_SECOND = 1_000_000L;
 
