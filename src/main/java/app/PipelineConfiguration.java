@@ -6,6 +6,7 @@ import capture.ConsumerGroupPositions;
 import capture.DebeziumJsonEnvelope;
 import capture.KafkaOffsets;
 import capture.SnapshotProgress;
+import capture.TransactionOrder;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
 import java.net.URI;
@@ -178,6 +179,7 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("pollGate", pollGate);
         registry.bind("flightStateRepository",
                 new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds()));
+        registry.bind("transactionOrder", new TransactionOrder(settings.kafka().transactionTopic()));
         registry.bind("capturedChanges", new CapturedChanges(capturedTopics));
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         TableSizes sizes = new TableSizes(source.dataSource());

@@ -40,6 +40,11 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
 
         /** Debezium's topic naming: prefix.schema.table. */
+        /** Where Debezium sends the BEGIN and END marker of each transaction. */
+        public String transactionTopic() {
+            return topicPrefix + ".transaction";
+        }
+
         public String topicFor(TableId table) {
             return topicPrefix + "." + table.schema() + "." + table.name();
         }

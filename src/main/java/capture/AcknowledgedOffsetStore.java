@@ -1,8 +1,11 @@
 package capture;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.debezium.embedded.KafkaConnectUtil;
 import java.io.IOException;
 import java.io.ObjectOutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
@@ -13,6 +16,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -32,11 +36,18 @@ import org.slf4j.LoggerFactory;
  * <p>It also writes the file so that a crash cannot cut it short: Kafka's store rewrites it in place,
  * and a file cut short reads as no position at all, after which Debezium would snapshot every table
  * again. The positions are written to a file alongside and renamed over the old one.
+ *
+ * <p>Every position is stored as the end of the last transaction Debezium finished (see
+ * {@link ResumePosition}): a position inside a transaction would let Debezium skip rows on a restart.
+ * Positions a file from an earlier version holds are rewritten the same way when it is read.
  */
 public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgedOffsetStore.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final TypeReference<Map<String, Object>> POSITION = new TypeReference<>() {
+    };
 
     private Path file;
 
@@ -48,6 +59,13 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
     public void configure(WorkerConfig config) {
         super.configure(config);
         file = Path.of(config.getString(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG));
+    }
+
+    @Override
+    public synchronized void start() {
+        super.start();
+        // A position from before a first commit cannot be moved back; it stays as it is.
+        data.replaceAll((key, value) -> value == null ? null : resumePosition(value).orElse(value));
     }
 
     /**
@@ -96,6 +114,36 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
             }
             return CompletableFuture.failedFuture(e);
         }
-        return super.set(values, callback);
+        return super.set(atLastCommit(values), callback);
+    }
+
+    /** The positions to store: each moved back to its last commit, or left out while there is none yet. */
+    private static Map<ByteBuffer, ByteBuffer> atLastCommit(Map<ByteBuffer, ByteBuffer> values) {
+        Map<ByteBuffer, ByteBuffer> stored = new HashMap<>();
+        values.forEach((key, value) -> {
+            if (value == null) {
+                stored.put(key, null);
+                return;
+            }
+            resumePosition(value).ifPresent(position -> stored.put(key, position));
+        });
+        return stored;
+    }
+
+    private static Optional<ByteBuffer> resumePosition(ByteBuffer position) {
+        try {
+            byte[] json = new byte[position.remaining()];
+            position.duplicate().get(json);
+            Map<String, Object> offset = JSON.readValue(json, POSITION);
+            return ResumePosition.atLastCommit(offset).map(resume -> {
+                try {
+                    return ByteBuffer.wrap(JSON.writeValueAsBytes(resume));
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("Debezium's capture position is not a JSON object", e);
+        }
     }
 }

@@ -18,8 +18,10 @@ import org.apache.kafka.connect.json.JsonConverterConfig;
 
 /**
  * Puts a change from camel-debezium back into Debezium's own Kafka format: the key struct as
- * JSON, and the value as the envelope {before, after, source, op, ts_ms} without embedded schemas,
- * as Kafka Connect's JsonConverter writes it. So any Debezium consumer can read the topics.
+ * JSON, and the value as the envelope {before, after, source, transaction, op, ts_ms} without embedded
+ * schemas, as Kafka Connect's JsonConverter writes it with Debezium's transaction metadata on. So any
+ * Debezium consumer can read the topics. The transaction block ({id, total_order, data_collection_order})
+ * comes from {@link TransactionOrder}; snapshot reads have none, as in Debezium.
  * A delete's tombstone (no value) stays a tombstone. The record goes to the topic Debezium named.
  *
  * <p>Key and value are UTF-8 bytes, for Kafka's ByteArraySerializer: the rows JsonConverter renders
@@ -62,6 +64,7 @@ public final class DebeziumJsonEnvelope implements Processor {
         out.write(SOURCE);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             writeMap(g, in.getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class));
+            writeTransaction(g, in);
             g.writeRaw(",\"op\":");
             g.writeString(op);
             g.writeRaw(",\"ts_ms\":");
@@ -69,6 +72,20 @@ public final class DebeziumJsonEnvelope implements Processor {
             g.writeRaw('}');
         }
         in.setBody(out.toByteArray());
+    }
+
+    private static void writeTransaction(JsonGenerator g, Message in) throws IOException {
+        g.writeRaw(",\"transaction\":");
+        String id = in.getHeader(TransactionOrder.TRANSACTION_ID, String.class);
+        if (id == null) {
+            g.writeNull();
+            return;
+        }
+        g.writeStartObject();
+        g.writeStringField("id", id);
+        g.writeNumberField("total_order", in.getHeader(TransactionOrder.TOTAL_ORDER, Long.class));
+        g.writeNumberField("data_collection_order", in.getHeader(TransactionOrder.TABLE_ORDER, Long.class));
+        g.writeEndObject();
     }
 
     private static void writeMap(JsonGenerator g, Map<?, ?> map) throws IOException {

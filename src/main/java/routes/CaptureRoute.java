@@ -13,7 +13,8 @@ import warehouse.UnavailableValue;
  * is stored only once every change before it is in Kafka (see AcknowledgedOffsetStore). Heartbeats
  * keep the replication slot moving while the captured tables are idle (see Heartbeat); they are not
  * changes and are not published. On a first start against a table that holds rows, Debezium reads them
- * all first (op 'r'); SnapshotProgress reports on that.
+ * all first (op 'r'); SnapshotProgress reports on that. Each streamed change is numbered within its
+ * transaction (TransactionOrder), which with the source position makes its identity exact.
  */
 public class CaptureRoute extends RouteBuilder {
 
@@ -64,6 +65,8 @@ public class CaptureRoute extends RouteBuilder {
                 + "&tombstonesOnDelete=true"
                 // Debezium skips TRUNCATE by default; the warehouse applies it like any other change.
                 + "&skippedOperations=none"
+                // BEGIN and END markers on <prefix>.transaction: TransactionOrder counts each transaction's changes.
+                + "&provideTransactionMetadata=true"
                 // Debezium sleeps this long whenever the replication socket has nothing buffered, which
                 // under load happens between bursts: 100 ms capped the capture well below its CPU limit.
                 + "&pollIntervalMs=10"
@@ -79,6 +82,7 @@ public class CaptureRoute extends RouteBuilder {
                 // Processors and predicates by reference, not bean methods: they run for every change,
                 // and bean binding costs a reflective call and an expression evaluation each time.
                 .process("snapshotProgress")
+                .process("transactionOrder")
                 .filter().ref("capturedChanges")
                 .process("debeziumJsonEnvelope")
                 .process(new AcknowledgedKafkaPublisher(maxRecordBytes, "kafka:{{flightcdc.kafka.topic-prefix}}"

@@ -43,9 +43,24 @@ public final class ChangeEventDecoder {
         long lsn = source.path("lsn").asLong();
         JsonNode txId = source.get("txId");
         return Optional.of(new ChangeEvent(topic, partition, offset, table, operation,
-                SourcePosition.of(lastCommitLsn(source), lsn, operation),
+                new SourcePosition(lastCommitLsn(source), lsn, tableOrder(envelope)),
                 txId == null || txId.isNull() ? null : txId.asLong(),
                 source.path("ts_ms").asLong(), row, value));
+    }
+
+    /**
+     * The change's number among its table's changes in its transaction ({@code transaction.data_collection_order}),
+     * or null when the record carries no transaction metadata.
+     */
+    private static Long tableOrder(JsonNode envelope) {
+        JsonNode order = envelope.path("transaction").path("data_collection_order");
+        if (order.isMissingNode() || order.isNull()) {
+            return null;
+        }
+        if (!order.isIntegralNumber() || order.asLong() < 1) {
+            throw new IllegalArgumentException("transaction.data_collection_order is not a positive number: " + order);
+        }
+        return order.asLong();
     }
 
     /** Debezium's {@code source.sequence} is a JSON array in a string: ["last commit LSN", "LSN"]. */

@@ -8,9 +8,11 @@ import java.util.function.Predicate;
 
 /**
  * What a batch will do to a warehouse, decided before any SQL runs and the same for every dialect:
- * which changes to apply, which records Kafka delivered again (at or below the partition's next
- * offset), which changes Debezium emitted again after a restart (at or below the partition's newest
- * source position), which go to the dead-letter table, and the progress to store with the data.
+ * which changes to apply, which records Kafka delivered again (below the partition's next offset), which
+ * changes Debezium emitted again after a restart (at or before the partition's newest source position,
+ * see {@link SourcePosition}), which go to the dead-letter table, and the progress to store with the data.
+ * A change is skipped only when it is provably one already applied; one skipped that a restart of the
+ * capture does not explain is listed apart, for the load log to warn about.
  */
 public final class LoadPlan {
 
@@ -19,6 +21,7 @@ public final class LoadPlan {
     private final Map<KafkaPartition, PartitionProgress> progress = new HashMap<>();
     private int alreadyLoaded;
     private int replayed;
+    private final List<ChangeEvent> unexplained = new ArrayList<>();
 
     private LoadPlan() {
     }
@@ -47,8 +50,12 @@ public final class LoadPlan {
                 continue;
             }
             if (before.replayed(change)) {
-                plan.replayed++;
-                plan.progress.put(partition, before.past(change.offset()));
+                if (before.explainedReplay(change)) {
+                    plan.replayed++;
+                } else {
+                    plan.unexplained.add(change);
+                }
+                plan.progress.put(partition, before.skipped(change));
                 continue;
             }
             if (known.test(change.table())) {
@@ -111,7 +118,13 @@ public final class LoadPlan {
         return alreadyLoaded;
     }
 
+    /** Changes skipped as Debezium's emitting them again after a restart. */
     public int replayed() {
         return replayed;
+    }
+
+    /** Changes skipped as already applied in a way no restart of the capture explains. */
+    public List<ChangeEvent> unexplained() {
+        return unexplained;
     }
 }

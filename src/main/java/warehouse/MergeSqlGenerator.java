@@ -31,13 +31,18 @@ public final class MergeSqlGenerator {
     /** The progress table's key. */
     private static final List<String> PROGRESS_KEY = List.of("topic", "partition");
 
-    /** The progress table's columns, in the order its select returns them and its upsert takes them. */
+    /**
+     * The progress table's columns, in the order its select returns them and its upsert takes them: the next
+     * offset, the newest source position applied, and the last position skipped while the capture emits again
+     * changes already applied (each position: last commit LSN, LSN, transaction order; see SourcePosition).
+     * Tables made before the transaction order also hold {@code newest_order}, which nothing reads any more.
+     */
     private static final List<String> PROGRESS_COLUMNS = List.of(
-            "topic", "partition", "next_offset", "newest_last_commit_lsn", "newest_lsn", "newest_order");
+            "topic", "partition", "next_offset", "newest_last_commit_lsn", "newest_lsn", "newest_tx_order",
+            "replayed_last_commit_lsn", "replayed_lsn", "replayed_tx_order");
 
     /** Columns the progress table gained after the first release, which created it without them. */
-    private static final List<String> PROGRESS_COLUMNS_ADDED_LATER = List.of(
-            "newest_last_commit_lsn", "newest_lsn", "newest_order");
+    private static final List<String> PROGRESS_COLUMNS_ADDED_LATER = PROGRESS_COLUMNS.subList(3, PROGRESS_COLUMNS.size());
 
     private final Dialect d;
 
@@ -243,8 +248,9 @@ public final class MergeSqlGenerator {
     }
 
     /**
-     * Returns topic, partition, next offset, then the newest source position (last commit LSN, LSN,
-     * order), all three null until a streamed change was applied.
+     * Returns topic, partition, next offset, then the newest source position applied (last commit LSN, LSN,
+     * transaction order; null until a streamed change was applied, the order null for one without transaction
+     * metadata), then the last position skipped as emitted again (null when no re-emission is under way).
      */
     public String selectProgress() {
         return "SELECT " + quotedList(PROGRESS_COLUMNS) + " FROM " + d.quote(PROGRESS_TABLE);
@@ -272,7 +278,7 @@ public final class MergeSqlGenerator {
     private String progressType(String column) {
         return switch (column) {
             case "topic" -> d.textType();
-            case "partition", "newest_order" -> d.integerType();
+            case "partition" -> d.integerType();
             default -> d.bigintType();
         };
     }

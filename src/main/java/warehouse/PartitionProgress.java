@@ -1,31 +1,51 @@
 package warehouse;
 
 /**
- * How far the warehouse has loaded one Kafka partition: the next offset to read, and the newest
- * source position applied from it (null until a streamed change was applied). Both are stored in
- * the same transaction as the data they describe.
+ * How far the warehouse has loaded one Kafka partition: the next offset to read, the newest source position
+ * applied from it (null until a streamed change was applied), and, while the capture is emitting again
+ * changes already applied, the position of the last one skipped (null otherwise). All are stored in the same
+ * transaction as the data they describe.
  */
-public record PartitionProgress(long nextOffset, SourcePosition newest) {
+public record PartitionProgress(long nextOffset, SourcePosition newest, SourcePosition replayedUpTo) {
 
-    public static final PartitionProgress NONE = new PartitionProgress(0, null);
+    public static final PartitionProgress NONE = new PartitionProgress(0, null, null);
 
-    /** This progress once {@code change}, read from this partition, is accounted for. */
+    /** This progress once {@code change}, read from this partition, is applied. */
     public PartitionProgress after(ChangeEvent change) {
         SourcePosition position = change.streamed() && change.position().isAfter(newest) ? change.position() : newest;
-        return new PartitionProgress(Math.max(nextOffset, change.offset() + 1), position);
+        return new PartitionProgress(Math.max(nextOffset, change.offset() + 1), position, null);
+    }
+
+    /** This progress once {@code change}, a change already applied that the capture emitted again, is skipped. */
+    public PartitionProgress skipped(ChangeEvent change) {
+        return new PartitionProgress(Math.max(nextOffset, change.offset() + 1), newest, change.position());
     }
 
     /** This progress once the record at {@code offset} is accounted for without being applied. */
     public PartitionProgress past(long offset) {
-        return new PartitionProgress(Math.max(nextOffset, offset + 1), newest);
+        return new PartitionProgress(Math.max(nextOffset, offset + 1), newest, replayedUpTo);
     }
 
     public boolean loaded(long offset) {
         return offset < nextOffset;
     }
 
-    /** A streamed change at or before the newest position applied is one Debezium emitted again after a restart. */
+    /**
+     * Whether a streamed change is provably one already applied: at or before the newest position applied
+     * (see {@link SourcePosition#isAtOrBefore}). Debezium emits such changes again after a restart.
+     */
     public boolean replayed(ChangeEvent change) {
-        return change.streamed() && newest != null && !change.position().isAfter(newest);
+        return change.streamed() && change.position().isAtOrBefore(newest);
+    }
+
+    /**
+     * Whether a replayed change is what a restart of the capture produces: Debezium resumes at a transaction's
+     * start, so its changes emitted again begin with the first change of their table in a transaction and go
+     * on in order (a second restart starts over). Anything else at or before the newest position is not
+     * explained by a restart.
+     */
+    public boolean explainedReplay(ChangeEvent change) {
+        return change.position().startsTransaction()
+                || replayedUpTo != null && change.position().isAfter(replayedUpTo);
     }
 }

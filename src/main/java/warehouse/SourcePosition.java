@@ -1,34 +1,49 @@
 package warehouse;
 
-import java.util.Comparator;
-
 /**
- * Where a change stands in the source's stream of changes, from Debezium's {@code source.sequence}:
- * the LSN of the last commit before the change's transaction, then the change's own LSN. Logical
- * decoding emits transactions in commit order, so this pair only grows along the stream. The one
- * exception is a primary-key update, which Debezium emits as a delete of the old key and a create of
- * the new one from the same WAL record; {@code order} puts the delete first.
+ * Where a change stands in the source's stream of changes to its table: the LSN of the last commit before
+ * its transaction and the change's own LSN (Debezium's {@code source.sequence}), and its number among its
+ * table's changes in the transaction (Debezium's {@code transaction.data_collection_order}, counted by the
+ * capture).
  *
- * <p>After a crash Debezium resumes from its last stored position and emits again the changes after
- * it, which Kafka then holds twice at new offsets. A change at or below the newest position loaded
- * from its partition is such a replay.
+ * <p>Logical decoding emits transactions whole and in commit order, so the last commit before a
+ * transaction identifies it and only grows along the stream; within a transaction the order grows with
+ * each change. The LSN alone is not an identity: PostgreSQL logs a COPY or a multi-row INSERT as one WAL
+ * record for many rows, and a primary-key update as a delete and a create from one record, so distinct
+ * changes share it. The pair (last commit, order) is exact, and it is the same when Debezium emits a
+ * transaction again after a restart, which is how such a change is recognised.
+ *
+ * @param order null for a record that carries no transaction metadata (written by an earlier version of
+ *     the capture, or by a Debezium connector without {@code provide.transaction.metadata}): its identity
+ *     is then exact only up to the WAL record
  */
-public record SourcePosition(long lastCommitLsn, long lsn, int order) implements Comparable<SourcePosition> {
+public record SourcePosition(long lastCommitLsn, long lsn, Long order) {
 
-    private static final Comparator<SourcePosition> ORDER = Comparator.comparingLong(SourcePosition::lastCommitLsn)
-            .thenComparingLong(SourcePosition::lsn)
-            .thenComparingInt(SourcePosition::order);
-
-    public static SourcePosition of(long lastCommitLsn, long lsn, ChangeEvent.Operation operation) {
-        return new SourcePosition(lastCommitLsn, lsn, operation == ChangeEvent.Operation.DELETE ? 0 : 1);
+    /**
+     * Whether a change at this position is provably one that was already applied when {@code applied} was
+     * the newest position applied from the same partition. Without the order on both sides, a change at the
+     * same LSN might be a distinct row of the same WAL record, so it is not.
+     */
+    public boolean isAtOrBefore(SourcePosition applied) {
+        if (applied == null) {
+            return false;
+        }
+        if (lastCommitLsn != applied.lastCommitLsn) {
+            return lastCommitLsn < applied.lastCommitLsn;
+        }
+        if (order != null && applied.order != null) {
+            return order <= applied.order;
+        }
+        return lsn < applied.lsn;
     }
 
-    @Override
-    public int compareTo(SourcePosition other) {
-        return ORDER.compare(this, other);
-    }
-
+    /** Whether this position comes after {@code other} in the stream; anything comes after none. */
     public boolean isAfter(SourcePosition other) {
-        return other == null || compareTo(other) > 0;
+        return other == null || !isAtOrBefore(other) && !equals(other);
+    }
+
+    /** The first change of its table in its transaction: where a transaction emitted again starts. */
+    public boolean startsTransaction() {
+        return order != null && order == 1;
     }
 }

@@ -3,6 +3,8 @@ package capture;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.debezium.embedded.KafkaConnectUtil;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -23,8 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 class AcknowledgedOffsetStoreTest {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final ByteBuffer KEY = bytes("[\"flight-cdc\",{\"server\":\"flightcdc\"}]");
-    private static final ByteBuffer POSITION = bytes("{\"lsn\":42}");
+    /** A position after a commit, as Debezium stores it after a transaction's END: already at a boundary. */
+    private static final ByteBuffer POSITION = bytes("{\"lsn\":42,\"lsn_commit\":42}");
 
     @TempDir
     Path dir;
@@ -86,7 +90,7 @@ class AcknowledgedOffsetStoreTest {
         store.set(Map.of(KEY, POSITION), null).get(5, TimeUnit.SECONDS);
         Object firstFile = Files.getAttribute(file, "unix:ino");
 
-        store.set(Map.of(KEY, bytes("{\"lsn\":43}")), null).get(5, TimeUnit.SECONDS);
+        store.set(Map.of(KEY, bytes("{\"lsn\":43,\"lsn_commit\":43}")), null).get(5, TimeUnit.SECONDS);
 
         // A new file renamed over the old one, never the old one rewritten: a crash leaves one or the other whole.
         assertThat(Files.getAttribute(file, "unix:ino")).isNotEqualTo(firstFile);
@@ -95,10 +99,68 @@ class AcknowledgedOffsetStoreTest {
         kafkas.configure(config());
         kafkas.start();
         try {
-            assertThat(kafkas.get(List.of(KEY)).get(5, TimeUnit.SECONDS).get(KEY)).isEqualTo(bytes("{\"lsn\":43}"));
+            assertThat(kafkas.get(List.of(KEY)).get(5, TimeUnit.SECONDS).get(KEY)).isEqualTo(bytes("{\"lsn\":43,\"lsn_commit\":43}"));
         } finally {
             kafkas.stop();
         }
+    }
+
+    /**
+     * Debezium would resume after the 300th row of a COPY and skip the rest of its WAL record, which shares the
+     * LSN: the position stored is the commit before that transaction, from which it streams the transaction again.
+     */
+    @Test
+    void aPositionInsideATransactionIsStoredAsTheCommitBeforeIt() throws Exception {
+        store.set(Map.of(KEY, bytes("""
+                {"transaction_id":"771","transaction_data_collection_order_public.flight_state":300,"lsn_proc":5000,
+                 "messageType":"INSERT","lsn_commit":4000,"lsn":5000,"txId":771,"ts_usec":1714557600000000}""")), null)
+                .get(5, TimeUnit.SECONDS);
+
+        assertThat(json(stored())).isEqualTo(json(bytes("{\"lsn_commit\":4000,\"lsn\":4000,\"txId\":771,"
+                + "\"ts_usec\":1714557600000000}")));
+    }
+
+    @Test
+    void aPositionWithNoCommitYetIsNotStoredAndTheOneBeforeStays() throws Exception {
+        store.set(Map.of(KEY, POSITION), null).get(5, TimeUnit.SECONDS);
+
+        store.set(Map.of(KEY, bytes("{\"lsn_proc\":5000,\"messageType\":\"INSERT\",\"lsn\":5000,\"txId\":9}")), null)
+                .get(5, TimeUnit.SECONDS);
+
+        assertThat(stored()).isEqualTo(POSITION);
+    }
+
+    @Test
+    void aSnapshotsPositionIsStoredAsDebeziumGaveIt() throws Exception {
+        ByteBuffer snapshot = bytes("{\"last_snapshot_record\":false,\"lsn\":3000,\"txId\":5,\"snapshot\":\"INITIAL\","
+                + "\"snapshot_completed\":false}");
+
+        store.set(Map.of(KEY, snapshot), null).get(5, TimeUnit.SECONDS);
+
+        assertThat(json(stored())).isEqualTo(json(snapshot));
+    }
+
+    @Test
+    void aPositionInsideATransactionLeftInTheFileByAnEarlierVersionIsMovedBackWhenRead() throws Exception {
+        store.set(Map.of(KEY, POSITION), null).get(5, TimeUnit.SECONDS);
+        store.stop();
+        // What an earlier version stored: Debezium's position as it was, inside a transaction.
+        FileOffsetBackingStore kafkas = new FileOffsetBackingStore(KafkaConnectUtil.converterForOffsetStore());
+        kafkas.configure(config());
+        kafkas.start();
+        kafkas.set(Map.of(KEY, bytes("{\"lsn_proc\":90,\"messageType\":\"UPDATE\",\"lsn_commit\":80,\"lsn\":90}")), null)
+                .get(5, TimeUnit.SECONDS);
+        kafkas.stop();
+
+        store = new AcknowledgedOffsetStore();
+        store.configure(config());
+        store.start();
+
+        assertThat(json(stored())).isEqualTo(json(bytes("{\"lsn_commit\":80,\"lsn\":80}")));
+    }
+
+    private static JsonNode json(ByteBuffer bytes) throws Exception {
+        return JSON.readTree(StandardCharsets.UTF_8.decode(bytes.duplicate()).toString());
     }
 
     private ByteBuffer stored() throws Exception {

@@ -138,7 +138,7 @@ class ConsumerGroupPositionsTest {
     }
 
     private static Map<KafkaPartition, PartitionProgress> loadedUpTo(long next) {
-        return Map.of(new KafkaPartition(TOPIC, 0), new PartitionProgress(next, null));
+        return Map.of(new KafkaPartition(TOPIC, 0), new PartitionProgress(next, null, null));
     }
 
     private void commit(String group, long offset) throws Exception {

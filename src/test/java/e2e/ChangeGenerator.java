@@ -3,20 +3,31 @@ package e2e;
 import bench.ChangeMix;
 import bench.FlightStateChanges;
 import bench.PreparedFlightStateBatch;
+import java.io.StringReader;
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import org.postgresql.PGConnection;
 
 /**
  * A busy source: a seeded stream of inserts, updates, deletes and primary-key updates to flight_state
  * (see FlightStateChanges), in transactions of 1 to {@code maxTransaction} changes, at a steady pace.
+ * Now and then a transaction is a bulk load instead, as ETL tools and pg_restore write: a COPY of up to
+ * {@link #MAX_BULK_ROWS} new rows (PostgreSQL logs many rows per WAL record, so they share an LSN), then
+ * one UPDATE of some of them and one DELETE of others, in the same transaction.
  * Counts changes as Debezium sees them: a key update is two.
  */
 final class ChangeGenerator implements Runnable {
 
     /** Many inserts, deletes and key updates: the changes most likely to go wrong after a crash. */
     private static final ChangeMix MIX = new ChangeMix(35, 35, 15, 15);
+    /** One transaction in this many is a bulk load. */
+    private static final int BULK_EVERY = 25;
+    private static final int MAX_BULK_ROWS = 3_000;
 
     private final String jdbcUrl;
     private final Random random;
@@ -27,6 +38,8 @@ final class ChangeGenerator implements Runnable {
     private final FlightStateChanges changeStream;
     private volatile long written;
     private volatile long transactions;
+    private volatile long bulkLoads;
+    private long bulkRows;
     private volatile boolean stopped;
     private volatile long finishedAt;
 
@@ -47,6 +60,10 @@ final class ChangeGenerator implements Runnable {
         return transactions;
     }
 
+    long bulkLoads() {
+        return bulkLoads;
+    }
+
     /** System.nanoTime() when the last change was committed. */
     long finishedAt() {
         return finishedAt;
@@ -63,13 +80,19 @@ final class ChangeGenerator implements Runnable {
              PreparedFlightStateBatch batch = new PreparedFlightStateBatch(c)) {
             c.setAutoCommit(false);
             while (written < changes && !stopped) {
-                int size = 1 + random.nextInt(Math.min(maxTransaction, (int) (changes - written)));
-                long inTransaction = 0;
-                // One transaction may touch a row several times, as real ones do: the batch keeps each row's changes in order.
-                while (inTransaction < size) {
-                    inTransaction += changeStream.addChange(batch);
+                long inTransaction;
+                if (random.nextInt(BULK_EVERY) == 0) {
+                    inTransaction = bulkLoad(c, 1 + random.nextInt(MAX_BULK_ROWS));
+                    bulkLoads++;
+                } else {
+                    int size = 1 + random.nextInt(Math.min(maxTransaction, (int) (changes - written)));
+                    inTransaction = 0;
+                    // One transaction may touch a row several times, as real ones do: the batch keeps each row's changes in order.
+                    while (inTransaction < size) {
+                        inTransaction += changeStream.addChange(batch);
+                    }
+                    batch.execute();
                 }
-                batch.execute();
                 c.commit();
                 written += inTransaction;
                 transactions++;
@@ -83,6 +106,30 @@ final class ChangeGenerator implements Runnable {
             Thread.currentThread().interrupt();
         } catch (Exception e) {
             throw new IllegalStateException("The change generator failed after " + written + " changes", e);
+        }
+    }
+
+    /**
+     * COPY of {@code rows} new rows in CSV, then one statement updating every third of them and one deleting every
+     * seventh; returns the number of changes. Their keys ("bulk-N") are never touched by the change stream.
+     */
+    private long bulkLoad(Connection c, int rows) throws Exception {
+        long first = bulkRows;
+        StringBuilder csv = new StringBuilder();
+        for (int i = 0; i < rows; i++) {
+            csv.append("bulk-").append(first + i).append(",BULK").append(first + i).append(",2099-01-01 00:00:00+00\n");
+        }
+        bulkRows += rows;
+        long copied = c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                "COPY flight_state (icao24, callsign, last_contact) FROM STDIN WITH (FORMAT csv)", new StringReader(csv.toString()));
+        try (PreparedStatement update = c.prepareStatement("UPDATE flight_state SET callsign = callsign || '+'"
+                + " WHERE icao24 = ANY (?) AND (substr(icao24, 6)::bigint % 3) = 0");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM flight_state"
+                     + " WHERE icao24 = ANY (?) AND (substr(icao24, 6)::bigint % 7) = 0")) {
+            Array keys = c.createArrayOf("text", LongStream.range(first, first + rows).mapToObj(n -> "bulk-" + n).toArray());
+            update.setArray(1, keys);
+            delete.setArray(1, keys);
+            return copied + update.executeUpdate() + delete.executeUpdate();
         }
     }
 }

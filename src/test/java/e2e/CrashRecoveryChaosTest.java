@@ -59,6 +59,7 @@ class CrashRecoveryChaosTest {
 
     private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
     private static final Pattern REPLAYS_SKIPPED = Pattern.compile("(\\d+) emitted again by the capture after a restart, skipped");
+    private static final Pattern UNEXPLAINED_SKIP = Pattern.compile("which no restart of the capture explains");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(180);
     private static final String TOPIC = "flightcdc.public.flight_state";
@@ -101,18 +102,20 @@ class CrashRecoveryChaosTest {
 
                 int verified = app.verify();
                 Verdict verdict = compare(sourceUrl, dir.resolve("app/warehouse.duckdb"));
-                LOG.info("Chaos run: seed {}, {} changes in {} transactions, {} kills in {} runs, {} changes the capture"
+                LOG.info("Chaos run: seed {}, {} changes in {} transactions ({} bulk loads), {} kills in {} runs, {} changes the capture"
                                 + " emitted again after a crash were skipped by the loader; {} s in all, {} s to catch up"
                                 + " after the last change; history: {} missing, {} extra, {} duplicated (lsn, op, key)",
-                        seed, generator.written(), generator.transactions(), KILLS, app.runs(), app.replaysSkipped(),
+                        seed, generator.written(), generator.transactions(), generator.bulkLoads(), KILLS, app.runs(), app.replaysSkipped(),
                         seconds(System.nanoTime() - testStarted), seconds(caughtUp - generator.finishedAt()),
                         verdict.missing().size(), verdict.extra().size(), verdict.duplicatedPositions());
 
                 assertThat(generator.written()).isGreaterThanOrEqualTo(CHANGES);
+                assertThat(generator.bulkLoads()).as("COPY bulk loads among the transactions").isPositive();
                 assertThat(verified).as("flight-cdc verify: current state in DuckDB equals the source table").isZero();
                 assertThat(verdict.missing()).as("source changes missing from the history (seed %d)", seed).isEmpty();
                 assertThat(verdict.extra()).as("history rows beyond the source's changes (seed %d)", seed).isEmpty();
                 assertThat(verdict.duplicatedPositions()).as("(lsn, op, key) loaded more than once").isZero();
+                assertThat(app.unexplainedSkips()).as("warnings of changes skipped that no restart explains").isEmpty();
             } finally {
                 generator.stop();
                 background.shutdownNow();
@@ -251,6 +254,7 @@ class CrashRecoveryChaosTest {
         private ChildJvm current;
         private int runs;
         private long replaysSkipped;
+        private final List<String> unexplainedSkips = new ArrayList<>();
 
         Application(Path dir, String sourceUrl, int kafkaPort) {
             this.dir = dir;
@@ -300,6 +304,9 @@ class CrashRecoveryChaosTest {
                 if (m.find()) {
                     replaysSkipped += Long.parseLong(m.group(1));
                 }
+                if (UNEXPLAINED_SKIP.matcher(line).find()) {
+                    unexplainedSkips.add(line);
+                }
             }
             current.close();
             current = null;
@@ -311,6 +318,10 @@ class CrashRecoveryChaosTest {
 
         long replaysSkipped() {
             return replaysSkipped;
+        }
+
+        List<String> unexplainedSkips() {
+            return unexplainedSkips;
         }
 
         String kafkaBootstrap() {

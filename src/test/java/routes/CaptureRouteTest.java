@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import capture.CapturedChanges;
 import capture.DebeziumJsonEnvelope;
 import capture.SnapshotProgress;
+import capture.TransactionOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +32,8 @@ class CaptureRouteTest extends RouteTestSupport {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOPIC = "flightcdc.public.flight_state";
+    private static final String OTHER_TOPIC = "flightcdc.public.airport";
+    private static final String TRANSACTION_TOPIC = "flightcdc.transaction";
     private static final Schema KEY = SchemaBuilder.struct().name("flightcdc.public.flight_state.Key")
             .field("icao24", Schema.STRING_SCHEMA).build();
     private static final Schema ROW = SchemaBuilder.struct().name("flightcdc.public.flight_state.Value")
@@ -59,6 +63,7 @@ class CaptureRouteTest extends RouteTestSupport {
         registry.bind("capturedChanges", new CapturedChanges(List.of(TOPIC)));
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         registry.bind("snapshotProgress", snapshotProgress);
+        registry.bind("transactionOrder", new TransactionOrder(TRANSACTION_TOPIC));
     }
 
     @BeforeEach
@@ -90,6 +95,7 @@ class CaptureRouteTest extends RouteTestSupport {
                             "velocity": null, "sensors": null},
                  "source": {"connector": "postgresql", "schema": "public", "table": "flight_state",
                             "lsn": 123456, "txId": 789, "ts_ms": 1714557605000, "snapshot": "false"},
+                 "transaction": {"id": "789", "total_order": 1, "data_collection_order": 1},
                  "op": "u", "ts_ms": 1714557605100}"""));
     }
 
@@ -103,6 +109,43 @@ class CaptureRouteTest extends RouteTestSupport {
         var envelope = JSON.readTree(kafka.getExchanges().get(0).getMessage().getBody(String.class));
         assertThat(envelope.get("before").isNull()).isTrue();
         assertThat(envelope.get("op").asText()).isEqualTo("c");
+    }
+
+    /**
+     * A COPY logs many rows in one WAL record: the same LSN and transaction. Only their order tells them apart,
+     * and a transaction Debezium emits again after a restart, from its BEGIN, must be numbered as before.
+     */
+    @Test
+    void changesAreNumberedWithinTheirTransactionAndAgainTheSameWhenEmittedAgain() throws Exception {
+        List<String> emitted = List.of("BEGIN", "flight_state a", "flight_state b", "airport x", "flight_state c",
+                "BEGIN", "flight_state a", "flight_state b");
+        // The other table's change is counted in the transaction's total but not published: it is not captured here.
+        kafka.expectedMessageCount(5);
+
+        for (String record : emitted) {
+            if (record.equals("BEGIN")) {
+                template.send("direct:change", e -> e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER,
+                        TRANSACTION_TOPIC));
+                continue;
+            }
+            String[] tableAndKey = record.split(" ");
+            template.send("direct:change", e -> {
+                debeziumChange(e, "c", null, row(tableAndKey[1], null, null, null, null));
+                if (tableAndKey[0].equals("airport")) {
+                    e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, OTHER_TOPIC);
+                }
+            });
+        }
+
+        kafka.assertIsSatisfied();
+        List<String> numbered = new ArrayList<>();
+        for (Exchange sent : kafka.getExchanges()) {
+            var envelope = JSON.readTree(sent.getMessage().getBody(String.class));
+            numbered.add(envelope.path("after").path("icao24").asText() + " "
+                    + envelope.path("transaction").path("total_order").asLong() + "/"
+                    + envelope.path("transaction").path("data_collection_order").asLong());
+        }
+        assertThat(numbered).containsExactly("a 1/1", "b 2/2", "c 4/3", "a 1/1", "b 2/2");
     }
 
     @Test

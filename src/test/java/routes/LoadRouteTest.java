@@ -138,7 +138,7 @@ class LoadRouteTest extends RouteTestSupport {
             calls.add("load " + batch.changes().size());
             loaded.addAll(batch.changes());
             deadLetters.addAll(batch.unreadable());
-            return new LoadResult(batch.size(), batch.changes().size(), 0, 0, batch.unreadable().size(), 0, 0, 0, 1, 1);
+            return new LoadResult(batch.size(), batch.changes().size(), 0, 0, List.of(), batch.unreadable().size(), 0, 0, 0, 1, 1);
         }
 
         @Override

@@ -128,7 +128,7 @@ public final class FlightStateCopies implements AutoCloseable {
             for (String row : rows) {
                 long offset = creates.size();
                 creates.add(new ChangeEvent("flightcdc.public.flight_state", 0, offset, TABLE,
-                        ChangeEvent.Operation.CREATE, SourcePosition.of(1000 + offset, 1000 + offset, ChangeEvent.Operation.CREATE),
+                        ChangeEvent.Operation.CREATE, new SourcePosition(1000 + offset, 1000 + offset, 1L),
                         1L, 1_714_557_600_000L, JSON.readTree(row), row));
             }
             warehouse.load(ChangeBatch.of(creates));

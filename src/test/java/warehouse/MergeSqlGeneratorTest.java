@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import warehouse.duckdb.DuckDbDialect;
 import warehouse.snowflake.SnowflakeDialect;
@@ -136,15 +137,22 @@ class MergeSqlGeneratorTest {
                   "next_offset" BIGINT NOT NULL,
                   "newest_last_commit_lsn" BIGINT,
                   "newest_lsn" BIGINT,
-                  "newest_order" INTEGER,
+                  "newest_tx_order" BIGINT,
+                  "replayed_last_commit_lsn" BIGINT,
+                  "replayed_lsn" BIGINT,
+                  "replayed_tx_order" BIGINT,
                   PRIMARY KEY ("topic", "partition")
                 )""");
         assertThat(duckdb.addProgressColumns()).containsExactly(
                 "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"newest_last_commit_lsn\" BIGINT",
                 "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"newest_lsn\" BIGINT",
-                "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"newest_order\" INTEGER");
+                "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"newest_tx_order\" BIGINT",
+                "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"replayed_last_commit_lsn\" BIGINT",
+                "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"replayed_lsn\" BIGINT",
+                "ALTER TABLE \"_flightcdc_kafka_offsets\" ADD COLUMN IF NOT EXISTS \"replayed_tx_order\" BIGINT");
         assertThat(duckdb.selectProgress()).isEqualTo("SELECT \"topic\", \"partition\", \"next_offset\","
-                + " \"newest_last_commit_lsn\", \"newest_lsn\", \"newest_order\" FROM \"_flightcdc_kafka_offsets\"");
+                + " \"newest_last_commit_lsn\", \"newest_lsn\", \"newest_tx_order\", \"replayed_last_commit_lsn\","
+                + " \"replayed_lsn\", \"replayed_tx_order\" FROM \"_flightcdc_kafka_offsets\"");
     }
 
     @Test
@@ -156,15 +164,17 @@ class MergeSqlGeneratorTest {
                   "NEXT_OFFSET" BIGINT NOT NULL,
                   "NEWEST_LAST_COMMIT_LSN" BIGINT,
                   "NEWEST_LSN" BIGINT,
-                  "NEWEST_ORDER" INTEGER,
+                  "NEWEST_TX_ORDER" BIGINT,
+                  "REPLAYED_LAST_COMMIT_LSN" BIGINT,
+                  "REPLAYED_LSN" BIGINT,
+                  "REPLAYED_TX_ORDER" BIGINT,
                   PRIMARY KEY ("TOPIC", "PARTITION")
                 )""");
-        assertThat(snowflake.addProgressColumns()).containsExactly(
-                "ALTER TABLE \"_FLIGHTCDC_KAFKA_OFFSETS\" ADD COLUMN IF NOT EXISTS \"NEWEST_LAST_COMMIT_LSN\" BIGINT",
-                "ALTER TABLE \"_FLIGHTCDC_KAFKA_OFFSETS\" ADD COLUMN IF NOT EXISTS \"NEWEST_LSN\" BIGINT",
-                "ALTER TABLE \"_FLIGHTCDC_KAFKA_OFFSETS\" ADD COLUMN IF NOT EXISTS \"NEWEST_ORDER\" INTEGER");
+        assertThat(snowflake.addProgressColumns()).hasSize(6).first().isEqualTo(
+                "ALTER TABLE \"_FLIGHTCDC_KAFKA_OFFSETS\" ADD COLUMN IF NOT EXISTS \"NEWEST_LAST_COMMIT_LSN\" BIGINT");
         assertThat(snowflake.selectProgress()).isEqualTo("SELECT \"TOPIC\", \"PARTITION\", \"NEXT_OFFSET\","
-                + " \"NEWEST_LAST_COMMIT_LSN\", \"NEWEST_LSN\", \"NEWEST_ORDER\" FROM \"_FLIGHTCDC_KAFKA_OFFSETS\"");
+                + " \"NEWEST_LAST_COMMIT_LSN\", \"NEWEST_LSN\", \"NEWEST_TX_ORDER\", \"REPLAYED_LAST_COMMIT_LSN\","
+                + " \"REPLAYED_LSN\", \"REPLAYED_TX_ORDER\" FROM \"_FLIGHTCDC_KAFKA_OFFSETS\"");
     }
 
     @Test
@@ -173,26 +183,24 @@ class MergeSqlGeneratorTest {
                 MERGE INTO "_flightcdc_kafka_offsets" AS t
                 USING (SELECT CAST(? AS VARCHAR) AS "topic", CAST(? AS INTEGER) AS "partition", \
                 CAST(? AS BIGINT) AS "next_offset", CAST(? AS BIGINT) AS "newest_last_commit_lsn", \
-                CAST(? AS BIGINT) AS "newest_lsn", CAST(? AS INTEGER) AS "newest_order") AS s
+                CAST(? AS BIGINT) AS "newest_lsn", CAST(? AS BIGINT) AS "newest_tx_order", \
+                CAST(? AS BIGINT) AS "replayed_last_commit_lsn", CAST(? AS BIGINT) AS "replayed_lsn", \
+                CAST(? AS BIGINT) AS "replayed_tx_order") AS s
                 ON t."topic" = s."topic" AND t."partition" = s."partition"
                 WHEN MATCHED THEN UPDATE SET "next_offset" = s."next_offset", \
                 "newest_last_commit_lsn" = s."newest_last_commit_lsn", "newest_lsn" = s."newest_lsn", \
-                "newest_order" = s."newest_order"
+                "newest_tx_order" = s."newest_tx_order", "replayed_last_commit_lsn" = s."replayed_last_commit_lsn", \
+                "replayed_lsn" = s."replayed_lsn", "replayed_tx_order" = s."replayed_tx_order"
                 WHEN NOT MATCHED THEN INSERT ("topic", "partition", "next_offset", "newest_last_commit_lsn", \
-                "newest_lsn", "newest_order") VALUES (s."topic", s."partition", s."next_offset", \
-                s."newest_last_commit_lsn", s."newest_lsn", s."newest_order")""");
-        assertThat(snowflake.upsertProgress()).isEqualTo("""
-                MERGE INTO "_FLIGHTCDC_KAFKA_OFFSETS" AS t
-                USING (SELECT CAST(? AS VARCHAR) AS "TOPIC", CAST(? AS INTEGER) AS "PARTITION", \
-                CAST(? AS BIGINT) AS "NEXT_OFFSET", CAST(? AS BIGINT) AS "NEWEST_LAST_COMMIT_LSN", \
-                CAST(? AS BIGINT) AS "NEWEST_LSN", CAST(? AS INTEGER) AS "NEWEST_ORDER") AS s
-                ON t."TOPIC" = s."TOPIC" AND t."PARTITION" = s."PARTITION"
-                WHEN MATCHED THEN UPDATE SET "NEXT_OFFSET" = s."NEXT_OFFSET", \
-                "NEWEST_LAST_COMMIT_LSN" = s."NEWEST_LAST_COMMIT_LSN", "NEWEST_LSN" = s."NEWEST_LSN", \
-                "NEWEST_ORDER" = s."NEWEST_ORDER"
-                WHEN NOT MATCHED THEN INSERT ("TOPIC", "PARTITION", "NEXT_OFFSET", "NEWEST_LAST_COMMIT_LSN", \
-                "NEWEST_LSN", "NEWEST_ORDER") VALUES (s."TOPIC", s."PARTITION", s."NEXT_OFFSET", \
-                s."NEWEST_LAST_COMMIT_LSN", s."NEWEST_LSN", s."NEWEST_ORDER")""");
+                "newest_lsn", "newest_tx_order", "replayed_last_commit_lsn", "replayed_lsn", "replayed_tx_order") \
+                VALUES (s."topic", s."partition", s."next_offset", s."newest_last_commit_lsn", s."newest_lsn", \
+                s."newest_tx_order", s."replayed_last_commit_lsn", s."replayed_lsn", s."replayed_tx_order")""");
+        assertThat(snowflake.upsertProgress()).isEqualTo(upperCaseQuoted(duckdb.upsertProgress()));
+    }
+
+    /** Snowflake's generator quotes the same names in upper case. */
+    private static String upperCaseQuoted(String sql) {
+        return Pattern.compile("\"([a-z_]+)\"").matcher(sql).replaceAll(m -> "\"" + m.group(1).toUpperCase() + "\"");
     }
 
     @Test

@@ -96,9 +96,8 @@ public final class MergeWarehouse implements Warehouse {
             createAnalyticsViews(s);
             try (ResultSet rs = s.executeQuery(sql.selectProgress())) {
                 while (rs.next()) {
-                    long lsn = rs.getLong(5);
-                    SourcePosition newest = rs.wasNull() ? null : new SourcePosition(rs.getLong(4), lsn, rs.getInt(6));
-                    loaded.put(new KafkaPartition(rs.getString(1), rs.getInt(2)), new PartitionProgress(rs.getLong(3), newest));
+                    loaded.put(new KafkaPartition(rs.getString(1), rs.getInt(2)),
+                            new PartitionProgress(rs.getLong(3), position(rs, 4), position(rs, 7)));
                 }
             }
         }
@@ -297,17 +296,32 @@ public final class MergeWarehouse implements Warehouse {
     private void storeProgress(Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
         try (PreparedStatement ps = connection.prepareStatement(sql.upsertProgress())) {
             for (Map.Entry<KafkaPartition, PartitionProgress> p : progress.entrySet()) {
-                SourcePosition newest = p.getValue().newest();
                 ps.setString(1, p.getKey().topic());
                 ps.setInt(2, p.getKey().partition());
                 ps.setLong(3, p.getValue().nextOffset());
-                Binds.setLong(ps, 4, newest == null ? null : newest.lastCommitLsn());
-                Binds.setLong(ps, 5, newest == null ? null : newest.lsn());
-                Binds.setInt(ps, 6, newest == null ? null : newest.order());
+                bindPosition(ps, 4, p.getValue().newest());
+                bindPosition(ps, 7, p.getValue().replayedUpTo());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /** A source position from three columns (last commit LSN, LSN, transaction order), null when they are. */
+    private static SourcePosition position(ResultSet rs, int first) throws SQLException {
+        long lastCommitLsn = rs.getLong(first);
+        if (rs.wasNull()) {
+            return null;
+        }
+        long lsn = rs.getLong(first + 1);
+        long order = rs.getLong(first + 2);
+        return new SourcePosition(lastCommitLsn, lsn, rs.wasNull() ? null : order);
+    }
+
+    private static void bindPosition(PreparedStatement ps, int first, SourcePosition position) throws SQLException {
+        Binds.setLong(ps, first, position == null ? null : position.lastCommitLsn());
+        Binds.setLong(ps, first + 1, position == null ? null : position.lsn());
+        Binds.setLong(ps, first + 2, position == null ? null : position.order());
     }
 
     private static String firstLine(SQLException e) {

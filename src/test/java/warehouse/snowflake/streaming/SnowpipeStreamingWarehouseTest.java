@@ -204,8 +204,8 @@ class SnowpipeStreamingWarehouseTest {
         // The process restarts: its Kafka offsets were not committed, so Kafka delivers the batch again.
         warehouse = startProcess();
         warehouse.resume(Set.of(new KafkaPartition(TOPIC, 0), new KafkaPartition(TOPIC, 1)));
-        assertThat(warehouse.progress()).containsEntry(new KafkaPartition(TOPIC, 0), new PartitionProgress(2, null))
-                .containsEntry(new KafkaPartition(TOPIC, 1), new PartitionProgress(0, null));
+        assertThat(warehouse.progress()).containsEntry(new KafkaPartition(TOPIC, 0), new PartitionProgress(2, null, null))
+                .containsEntry(new KafkaPartition(TOPIC, 1), new PartitionProgress(0, null, null));
         LoadResult again = warehouse.load(first);
         warehouse.load(batch(change(0, Operation.DELETE, "{\"icao24\":\"aaa111\"}")));
 
@@ -259,7 +259,7 @@ class SnowpipeStreamingWarehouseTest {
         long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
         long position = lsn++;
         try {
-            return new ChangeEvent(TOPIC, partition, offset, FLIGHTS, op, SourcePosition.of(position - 1, position, op), 7L,
+            return new ChangeEvent(TOPIC, partition, offset, FLIGHTS, op, new SourcePosition(position - 1, position, 1L), 7L,
                     1_714_557_600_000L + offset, JSON.readTree(row), "{\"after\":" + row + "}");
         } catch (Exception e) {
             throw new IllegalArgumentException(e);
