@@ -26,6 +26,7 @@ class StageRowsTest {
             List.of("id"), false);
     private static final TableSchema FULL_IDENTITY = new TableSchema(new TableId("public", "notes"), COLUMNS, List.of("id"));
 
+    private final TestPositions positions = new TestPositions();
     private long offset;
 
     @Test
@@ -109,7 +110,7 @@ class StageRowsTest {
     }
 
     private ChangeEvent change(Operation op, String row) throws Exception {
-        return new ChangeEvent("t", 0, offset++, DEFAULT_IDENTITY.id(), op, SourcePosition.of(0, offset, op), null, 0,
+        return new ChangeEvent("t", 0, offset++, DEFAULT_IDENTITY.id(), op, positions.next(offset, offset), null, 0,
                 JSON.readTree(row), row);
     }
 }
