@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
  *   <li>date and timestamp: days and microseconds since 1970 stay numbers, but the numbers Debezium
  *       sends for {@code infinity} and {@code -infinity} become those words; a timestamp past
  *       294247-01-10, whose microseconds overflowed in Debezium and came out negative, is refused;
+ *   <li>timestamp with time zone: the {@code +} ISO-8601 puts before a year after 9999 is dropped;
  *   <li>time: microseconds since midnight become {@code HH:MM:SS.ffffff} ({@code 24:00:00} included);
  *   <li>interval: Debezium's ISO-8601 text ({@code P1Y2M-3DT4H5M6.789S}) becomes months, days and
  *       microseconds, the three numbers PostgreSQL keeps, so that a month is never taken for 30 days;
@@ -81,6 +82,8 @@ public final class StageText {
             case NUMERIC -> numeric(value);
             case DATE -> infinite(value, DATE_INFINITY, DATE_MINUS_INFINITY);
             case TIMESTAMP -> timestamp(value, column);
+            // ISO-8601 signs a year after 9999 (+12345-06-07T...), which neither warehouse's parser takes.
+            case TIMESTAMPTZ -> JsonText.of(value).startsWith("+") ? JsonText.of(value).substring(1) : JsonText.of(value);
             case TIME -> time(value);
             case INTERVAL -> interval(value, column);
             case TIMETZ -> throw RefusedValueException.column(column, "time with time zone arrives from Debezium as "

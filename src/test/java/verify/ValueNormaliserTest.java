@@ -6,6 +6,8 @@ import static verify.ValueNormaliser.normalise;
 import java.math.BigDecimal;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,32 @@ class ValueNormaliserTest {
         assertThat(normalise("10:00:00.5+02", ColumnType.TIMETZ)).isEqualTo(new TimeOfDay(36_000_500_000L, 7200))
                 .isNotEqualTo(normalise("08:00:00.5+00", ColumnType.TIMETZ));
         assertThat(normalise("00:00:00-15:59", ColumnType.TIMETZ)).isEqualTo(new TimeOfDay(0, -57_540));
+    }
+
+    @Test
+    void aDateIsReadFromEitherDatabasesTextBeforeChristAndAfter9999Included() {
+        assertThat(normalise("4714-11-24 BC", ColumnType.DATE)).isEqualTo(normalise("4714-11-24 (BC)", ColumnType.DATE))
+                .isEqualTo(LocalDate.of(-4713, 11, 24));
+        assertThat(normalise("0001-01-01 BC", ColumnType.DATE)).isEqualTo(LocalDate.of(0, 1, 1));
+        assertThat(normalise("5874897-12-31", ColumnType.DATE)).isEqualTo(LocalDate.of(5874897, 12, 31));
+        assertThat(normalise("infinity", ColumnType.DATE)).isEqualTo(Infinite.POSITIVE);
+        assertThat(normalise("-infinity", ColumnType.DATE)).isEqualTo(Infinite.NEGATIVE);
+    }
+
+    @Test
+    void eachDriversStandInForAnInfiniteTimestampIsInfinity() {
+        assertThat(normalise(LocalDateTime.MAX, ColumnType.TIMESTAMP)).isEqualTo(Infinite.POSITIVE);
+        assertThat(normalise(LocalDateTime.parse("+294247-01-10T04:00:54.775807"), ColumnType.TIMESTAMP))
+                .isEqualTo(Infinite.POSITIVE);
+        assertThat(normalise(LocalDateTime.parse("+294247-01-10T04:00:54.775806"), ColumnType.TIMESTAMP))
+                .isEqualTo(LocalDateTime.parse("+294247-01-10T04:00:54.775806"));
+        assertThat(normalise(LocalDateTime.MIN, ColumnType.TIMESTAMP)).isEqualTo(Infinite.NEGATIVE);
+        assertThat(normalise(LocalDateTime.parse("-290308-12-21T19:59:05.224193"), ColumnType.TIMESTAMP))
+                .isEqualTo(Infinite.NEGATIVE);
+        assertThat(normalise(OffsetDateTime.MAX, ColumnType.TIMESTAMPTZ)).isEqualTo(Infinite.POSITIVE);
+        assertThat(normalise(OffsetDateTime.parse("+294247-01-10T04:00:54.775807Z"), ColumnType.TIMESTAMPTZ))
+                .isEqualTo(Infinite.POSITIVE);
+        assertThat(normalise(OffsetDateTime.MIN, ColumnType.TIMESTAMPTZ)).isEqualTo(Infinite.NEGATIVE);
     }
 
     @Test

@@ -53,6 +53,15 @@ class StageTextTest {
     }
 
     @Test
+    void aTimestamptzAfter9999LosesOnlyTheSignIsoPutsBeforeItsYear() throws Exception {
+        Column timestamptz = new Column("t", ColumnType.TIMESTAMPTZ, false);
+
+        assertThat(text("\"+12345-06-07T08:09:10.111213Z\"", timestamptz)).isEqualTo("12345-06-07T08:09:10.111213Z");
+        assertThat(text("\"-4713-11-24T00:00:00.000000Z\"", timestamptz)).isEqualTo("-4713-11-24T00:00:00.000000Z");
+        assertThat(text("\"infinity\"", timestamptz)).isEqualTo("infinity");
+    }
+
+    @Test
     void aTimestampWhoseMicrosecondsOverflowedInDebeziumIsRefused() {
         // 294276-12-31 23:59:59.999999, PostgreSQL's last timestamp, as Debezium sent it
         assertThatThrownBy(() -> text("-9223372036853775810", new Column("at", ColumnType.TIMESTAMP, false)))
