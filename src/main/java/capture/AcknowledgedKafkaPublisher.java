@@ -29,19 +29,27 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private static final String KAFKA_HEADERS = "kafka.";
 
     private final int maxRecordBytes;
+    private final String bootstrapServers;
     private final String endpointUri;
-    private final PublishTracker tracker = new PublishTracker();
+    /** Made anew each time the route starts: a failure is the run's until a restart resumes before it. */
+    private volatile PublishTracker tracker = new PublishTracker();
     private CamelContext camelContext;
     private AsyncProducer producer;
+    private RecordSizeLimit sizeLimit;
 
-    /** @param maxRecordBytes the producer's limit on a record, named when Kafka refuses a larger one */
-    public AcknowledgedKafkaPublisher(int maxRecordBytes, String endpointUri) {
+    /**
+     * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
+     * @param bootstrapServers where to ask the largest record each topic takes (see RecordSizeLimit)
+     */
+    public AcknowledgedKafkaPublisher(int maxRecordBytes, String bootstrapServers, String endpointUri) {
         this.maxRecordBytes = maxRecordBytes;
+        this.bootstrapServers = bootstrapServers;
         this.endpointUri = endpointUri;
     }
 
     @Override
     public void process(Exchange exchange) {
+        PublishTracker tracker = this.tracker;
         tracker.failure().ifPresent(failure -> {
             throw new PublishTracker.PublishFailedException(failure);
         });
@@ -56,16 +64,21 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
         });
         String routeId = exchange.getFromRouteId();
         String topic = exchange.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
+        String tooLarge = sizeLimit.refusal(topic, exchange.getMessage().getHeader(KafkaConstants.KEY, byte[].class),
+                exchange.getMessage().getBody(byte[].class));
+        if (tooLarge != null) {
+            RecordTooLargeException refused = new RecordTooLargeException(tooLarge);
+            tracker.completed(tracker.begin(), refused);
+            stopCapture(routeId, tooLarge);
+            throw new PublishTracker.PublishFailedException(refused);
+        }
         long ticket = tracker.begin();
         producer.process(send, doneSync -> {
             Exception error = send.getException();
             if (error != null && tracker.failure().isEmpty()) {
                 if (tooLarge(error)) {
-                    LOG.error("A change for {} is larger than Kafka accepts ({}). The capture stops at this change and"
-                            + " skips nothing: raise flightcdc.kafka.max-record-bytes (now {}) and, with an external Kafka,"
-                            + " the broker's message.max.bytes or the topic's max.message.bytes, then restart: the capture"
-                            + " resumes from this change.", topic, error.getMessage(), maxRecordBytes);
-                    stopCapture(routeId);
+                    // The broker's limit is lower than it said, or was lowered since.
+                    stopCapture(routeId, "a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
                 } else {
                     LOG.error("Kafka refused a change ({}); the capture position will not move past it. Restart to"
                             + " resume from the last position whose changes are all in Kafka.", error.getMessage());
@@ -89,7 +102,11 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
      * Every later change would be refused too, until the limit is raised: the route stops rather than
      * retrying for ever. Nothing after the refused change is acknowledged, so no position past it is stored.
      */
-    private void stopCapture(String routeId) {
+    private void stopCapture(String routeId, String reason) {
+        LOG.error("{}. The capture stops at this change and skips nothing: raise flightcdc.kafka.max-record-bytes (now"
+                + " {}) and, with an external Kafka, the topic's max.message.bytes or the broker's message.max.bytes, then"
+                + " restart: the capture resumes from this change.",
+                Character.toUpperCase(reason.charAt(0)) + reason.substring(1), maxRecordBytes);
         if (routeId == null) {
             return;
         }
@@ -110,6 +127,8 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
 
     @Override
     protected void doStart() throws Exception {
+        tracker = new PublishTracker();
+        sizeLimit = new RecordSizeLimit(maxRecordBytes, bootstrapServers);
         producer = camelContext.getEndpoint(endpointUri).createAsyncProducer();
         ServiceHelper.startService(producer);
         PublishTracker.activate(tracker);
@@ -125,6 +144,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
         }
         PublishTracker.deactivate(tracker);
         ServiceHelper.stopService(producer);
+        sizeLimit.close();
     }
 
     @Override

@@ -85,7 +85,8 @@ public class CaptureRoute extends RouteBuilder {
                 .process("transactionOrder")
                 .filter().ref("capturedChanges")
                 .process("debeziumJsonEnvelope")
-                .process(new AcknowledgedKafkaPublisher(maxRecordBytes, "kafka:{{flightcdc.kafka.topic-prefix}}"
+                .process(new AcknowledgedKafkaPublisher(maxRecordBytes,
+                        getCamelContext().resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}"), "kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                         + "&requestRequiredAcks=all"
                         // DebeziumJsonEnvelope renders key and value as UTF-8 JSON bytes.
