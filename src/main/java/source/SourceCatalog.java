@@ -20,7 +20,8 @@ import warehouse.TableSchema;
  *
  * <p>A domain is its base type with the domain's modifier (a domain over {@code numeric(12,3)} is a
  * {@code numeric(12,3)}), as Debezium sends it; an enum is text, its label. A generated column is left
- * out: PostgreSQL 17's pgoutput does not publish it, so no change would ever carry its value.
+ * out: PostgreSQL 17's pgoutput does not publish it, so no change would ever carry its value. And whether
+ * the table has REPLICA IDENTITY FULL, which decides what its changes carry.
  */
 public final class SourceCatalog {
 
@@ -80,12 +81,12 @@ public final class SourceCatalog {
                     key.add(rs.getString(1));
                 }
             }
-            boolean wholeRowDeletes;
+            boolean replicaIdentityFull;
             try (ResultSet rs = query(c, REPLICA_IDENTITY, table)) {
                 rs.next();
-                wholeRowDeletes = "f".equals(rs.getString(1));
+                replicaIdentityFull = "f".equals(rs.getString(1));
             }
-            return new TableSchema(table, columns, key, wholeRowDeletes);
+            return new TableSchema(table, columns, key, replicaIdentityFull);
         }
     }
 

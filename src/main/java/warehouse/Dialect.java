@@ -28,6 +28,12 @@ public interface Dialect {
 
     String timestamptzType();
 
+    /** A column holding a list of texts. */
+    String textListType();
+
+    /** Whether the list {@code list} (see {@link #textListType}) holds the text {@code text}, a SQL string literal. */
+    String listContains(String list, String text);
+
     /** The time now, as a timestamp with time zone: when a row was loaded or set aside. */
     String currentTimestamp();
 

@@ -39,9 +39,9 @@ public final class StageRows {
                 rows.add(new StageRow(change, new String[table.columns().size()], null));
                 continue;
             }
-            String[] values = new String[table.columns().size()];
-            boolean[] lacking = new boolean[values.length];
-            render(table, change, values, lacking);
+            Rendered rendered = render(table, change);
+            String[] values = rendered.values();
+            boolean[] lacking = rendered.lacking();
             List<String> key = key(table, values);
             Established earlier = established.get(key);
             boolean lacksAny = false;
@@ -68,17 +68,23 @@ public final class StageRows {
             return null;
         }
         try {
-            render(table, change, new String[table.columns().size()], new boolean[table.columns().size()]);
+            render(table, change);
             return null;
         } catch (RefusedValueException e) {
             return e.getMessage();
         }
     }
 
-    private static void render(TableSchema table, ChangeEvent change, String[] values, boolean[] lacking)
-            throws RefusedValueException {
-        boolean keyOnly = change.operation() == ChangeEvent.Operation.DELETE && !table.deletesCarryWholeRow();
+    /**
+     * One change's values as text, and which of them it lacks, with nothing taken from other changes yet.
+     *
+     * @throws RefusedValueException when the change cannot be loaded exactly
+     */
+    public static Rendered render(TableSchema table, ChangeEvent change) throws RefusedValueException {
+        boolean keyOnly = change.operation() == ChangeEvent.Operation.DELETE && !table.replicaIdentityFull();
         List<Column> columns = table.columns();
+        String[] values = new String[columns.size()];
+        boolean[] lacking = new boolean[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
             Column column = columns.get(i);
             JsonNode value = change.row().get(column.name());
@@ -99,6 +105,7 @@ public final class StageRows {
                 values[i] = StageText.of(value, column);
             }
         }
+        return new Rendered(values, lacking);
     }
 
     private static List<String> key(TableSchema table, String[] values) {
@@ -124,6 +131,13 @@ public final class StageRows {
             flags[i] = lacking[i] ? UNAVAILABLE : AVAILABLE;
         }
         return new String(flags);
+    }
+
+    /**
+     * A change's values in the table's column order as {@link StageText}, null for SQL NULL or a lacking value,
+     * and which values it lacks.
+     */
+    public record Rendered(String[] values, boolean[] lacking) {
     }
 
     /** A key's values after a change of the run, and which of them are still to be taken from the current state. */

@@ -5,11 +5,13 @@ import java.util.List;
 /**
  * The shape of a captured source table: its columns in order and its primary key.
  *
- * @param deletesCarryWholeRow whether a delete carries the whole old row ({@code REPLICA IDENTITY FULL}) or
- *     only its key columns, the rest arriving as null or as a column default Debezium fills in: then the
- *     history takes the rest of the deleted row from the current state
+ * @param replicaIdentityFull whether the source table has {@code REPLICA IDENTITY FULL}: then every change
+ *     carries every value (a delete its whole old row; an update the TOASTed values it leaves unchanged, which
+ *     Debezium takes from the old row). Otherwise a delete carries only its key, the rest arriving as null or
+ *     as a column default Debezium fills in, and an update lacks its unchanged TOASTed values: the warehouse
+ *     takes those from the values it had (see StageRows)
  */
-public record TableSchema(TableId id, List<Column> columns, List<String> primaryKey, boolean deletesCarryWholeRow) {
+public record TableSchema(TableId id, List<Column> columns, List<String> primaryKey, boolean replicaIdentityFull) {
 
     public TableSchema {
         columns = List.copyOf(columns);
@@ -20,7 +22,7 @@ public record TableSchema(TableId id, List<Column> columns, List<String> primary
         }
     }
 
-    /** A table whose deletes carry the whole old row. */
+    /** A table with {@code REPLICA IDENTITY FULL}. */
     public TableSchema(TableId id, List<Column> columns, List<String> primaryKey) {
         this(id, columns, primaryKey, true);
     }

@@ -87,6 +87,16 @@ public final class DuckDbDialect implements Dialect {
     }
 
     @Override
+    public String textListType() {
+        return "VARCHAR[]";
+    }
+
+    @Override
+    public String listContains(String list, String text) {
+        return "list_contains(" + list + ", " + text + ")";
+    }
+
+    @Override
     public String currentTimestamp() {
         return "now()";
     }

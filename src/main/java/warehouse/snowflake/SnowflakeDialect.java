@@ -81,6 +81,16 @@ public final class SnowflakeDialect implements Dialect {
     }
 
     @Override
+    public String textListType() {
+        return "ARRAY";
+    }
+
+    @Override
+    public String listContains(String list, String text) {
+        return "ARRAY_CONTAINS(" + text + "::VARIANT, " + list + ")";
+    }
+
+    @Override
     public String currentTimestamp() {
         return "CURRENT_TIMESTAMP()";
     }
