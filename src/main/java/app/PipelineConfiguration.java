@@ -87,13 +87,20 @@ public class PipelineConfiguration implements CamelConfiguration {
     private void wire(CamelContext context, PipelineSettings settings, Deque<AutoCloseable> started) throws Exception {
         Properties resolved = new Properties();
 
-        String jdbcUrl = settings.source().jdbcUrl().orElseGet(() -> {
+        PipelineSettings.Source sourceSettings = settings.source();
+        SourceDatabase source;
+        if (sourceSettings.embedded()) {
             EmbeddedPostgresServer postgres = EmbeddedPostgresServer.startOwned(
-                    settings.dataDir().resolve("postgres"), settings.source().embeddedPort());
+                    settings.dataDir().resolve("postgres"), sourceSettings.embeddedPort());
             started.push(postgres);
-            return postgres.jdbcUrl();
-        });
-        SourceDatabase source = new SourceDatabase(jdbcUrl, settings.source().user(), settings.source().password());
+            source = SourceDatabase.of(postgres);
+            // The configured user and password are an external server's: Debezium logs in to the embedded one as we do.
+            resolved.put("flightcdc.source.user", postgres.user());
+            resolved.put("flightcdc.source.password", postgres.password());
+        } else {
+            source = new SourceDatabase(sourceSettings.jdbcUrl().orElseThrow(), sourceSettings.user(),
+                    sourceSettings.password().value());
+        }
         started.push(source);
         source.migrate();
         new ReplicationPreflight(source.dataSource(), settings.source().slot(), settings.source().publication(),
@@ -170,6 +177,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
 
         var registry = context.getRegistry();
+        if (registry.lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class) == null) {
+            // Run without camel Main (the tests): halting stops the Camel context.
+            registry.bind(PipelineHalt.BEAN, new PipelineHalt(context::stop));
+        }
         registry.bind("settings", settings);
         registry.bind("sourceDatabase", source);
         registry.bind("stateVectorParser", new StateVectorParser());

@@ -25,7 +25,12 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
     /** File in the data folder where Debezium keeps its position in the WAL. */
     public static final String DEBEZIUM_OFFSETS_FILE = "debezium-offsets.dat";
 
-    public record Source(Optional<String> jdbcUrl, String user, String password, int embeddedPort,
+    /**
+     * Where the source PostgreSQL is and who connects to it. The user and password are an external
+     * server's; the embedded one is always reached as its superuser with the password it generated
+     * (see EmbeddedPostgresServer). The password prints as {@value Secret#HIDDEN}.
+     */
+    public record Source(Optional<String> jdbcUrl, String user, Secret password, int embeddedPort,
                          List<TableId> tables, String slot, String publication, int heartbeatIntervalMs) {
         public boolean embedded() {
             return jdbcUrl.isEmpty();
@@ -131,7 +136,7 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         Optional<String> jdbcUrl = r.optional("flightcdc.source.jdbc-url");
         jdbcUrl.filter(url -> !url.startsWith("jdbc:postgresql://")).ifPresent(url -> {
             throw new InvalidSettingException("flightcdc.source.jdbc-url",
-                    "must look like jdbc:postgresql://host:port/database, got '" + url + "'");
+                    "must look like jdbc:postgresql://host:port/database, got '" + Secret.redactUrls(url) + "'");
         });
         List<TableId> tables = Arrays.stream(r.required("flightcdc.source.tables").split(","))
                 .map(String::trim).filter(s -> !s.isEmpty())
@@ -140,7 +145,7 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 .toList();
         Source source = new Source(jdbcUrl,
                 r.required("flightcdc.source.user"),
-                r.required("flightcdc.source.password"),
+                Secret.of(r.required("flightcdc.source.password")),
                 r.intInRange("flightcdc.source.embedded-port", 1, 65535),
                 tables,
                 r.matching("flightcdc.source.slot", PG_IDENTIFIER, "a PostgreSQL slot name (lower-case letters, digits, _)"),

@@ -124,7 +124,7 @@ public record SnowflakeSettings(String account, String url, String user, String 
     public String toString() {
         return "SnowflakeSettings[account=" + account + ", url=" + url + ", user=" + user + ", role=" + role
                 + ", warehouse=" + warehouse + ", database=" + database + ", schema=" + schema
-                + ", privateKey=(hidden), targetLag=" + targetLag + ", commitTimeout=" + commitTimeout
+                + ", privateKey=" + Secret.HIDDEN + ", targetLag=" + targetLag + ", commitTimeout=" + commitTimeout
                 + ", loaderRole=" + loaderRole + ", loaderUser=" + loaderUser.orElse("") + ", loginTimeout=" + loginTimeout + "]";
     }
 }

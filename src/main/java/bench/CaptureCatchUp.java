@@ -1,6 +1,7 @@
 package bench;
 
 import app.PipelineSettings;
+import app.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,9 +58,11 @@ final class CaptureCatchUp {
         DuckDbWarehouse warehouse = pipeline.bean("warehouse", DuckDbWarehouse.class);
         String topic = settings.kafka().topicFor(Benchmark.TABLE);
         RouteController routes = pipeline.context().getRouteController();
+        // As the pipeline resolved them: the embedded server's own user and password, not the configured ones.
         PostgresEndpoint pg = new PostgresEndpoint(pipeline.property("flightcdc.source.host"),
                 Integer.parseInt(pipeline.property("flightcdc.source.port")), pipeline.property("flightcdc.source.database"),
-                settings.source().user(), settings.source().password(), settings.source().publication());
+                pipeline.property("flightcdc.source.user"), Secret.of(pipeline.property("flightcdc.source.password")),
+                settings.source().publication());
         Path workDir = settings.dataDir().resolve("capture-peers");
 
         LOG.info("Bench: catch-up: stopping the capture and load routes; slot {} keeps the WAL from here",

@@ -37,6 +37,12 @@ final class KafkaConnectPeer implements AutoCloseable {
             "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
             "-Djava.awt.headless=true");
     private static final long STOP_TIMEOUT_SECONDS = 60;
+    /**
+     * The source password reaches Kafka Connect in this environment variable of its process, which Kafka's
+     * EnvVarConfigProvider reads where the connector's properties say ${env:...}: neither of the properties
+     * files written to the data folder holds it, and Connect logs the placeholder, never the value.
+     */
+    static final String PASSWORD_VARIABLE = "FLIGHTCDC_PEER_DATABASE_PASSWORD";
 
     private final String classpath;
     private final LogicalSlot slot;
@@ -67,17 +73,21 @@ final class KafkaConnectPeer implements AutoCloseable {
     BenchResult.Reader measure(PostgresEndpoint pg, String bootstrapServers, Admin admin, TableId table, long changes,
                                long records, CatchUpClock clock) throws Exception {
         String topic = topic(table);
-        Path worker = write("worker.properties", Map.of(
-                "bootstrap.servers", bootstrapServers,
-                "key.converter", "org.apache.kafka.connect.json.JsonConverter",
-                "value.converter", "org.apache.kafka.connect.json.JsonConverter",
-                "key.converter.schemas.enable", "false",
-                "value.converter.schemas.enable", "false",
-                "offset.storage.file.filename", workDir.resolve("connect.offsets").toString(),
+        Path worker = write("worker.properties", Map.ofEntries(
+                Map.entry("bootstrap.servers", bootstrapServers),
+                Map.entry("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
+                Map.entry("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
+                Map.entry("key.converter.schemas.enable", "false"),
+                Map.entry("value.converter.schemas.enable", "false"),
+                Map.entry("offset.storage.file.filename", workDir.resolve("connect.offsets").toString()),
                 // Its REST API on loopback and on a port the system picks: it never clashes with anything.
-                "listeners", "http://127.0.0.1:0",
+                Map.entry("listeners", "http://127.0.0.1:0"),
                 // The connector and converters declare themselves (META-INF/services): no class path scan at start-up.
-                "plugin.discovery", "service_load"));
+                Map.entry("plugin.discovery", "service_load"),
+                // The database password comes from the process's environment, not from a file (see PASSWORD_VARIABLE).
+                Map.entry("config.providers", "env"),
+                Map.entry("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider"),
+                Map.entry("config.providers.env.param.allowlist.pattern", "^" + PASSWORD_VARIABLE + "$")));
         Path connector = write("connector.properties", Map.ofEntries(
                 Map.entry("name", "bench-peer"),
                 Map.entry("connector.class", "io.debezium.connector.postgresql.PostgresConnector"),
@@ -85,7 +95,7 @@ final class KafkaConnectPeer implements AutoCloseable {
                 Map.entry("database.hostname", pg.host()),
                 Map.entry("database.port", String.valueOf(pg.port())),
                 Map.entry("database.user", pg.user()),
-                Map.entry("database.password", pg.password()),
+                Map.entry("database.password", "${env:" + PASSWORD_VARIABLE + "}"),
                 Map.entry("database.dbname", pg.database()),
                 Map.entry("topic.prefix", TOPIC_PREFIX),
                 Map.entry("plugin.name", "pgoutput"),
@@ -107,7 +117,9 @@ final class KafkaConnectPeer implements AutoCloseable {
         Path log = workDir.resolve("connect.log");
         LOG.info("{}: starting Kafka Connect standalone (log in {})", NAME, log);
         long started = System.nanoTime();
-        process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put(PASSWORD_VARIABLE, pg.password().value());
+        process = builder.start();
         CatchUpClock.Timeline t = clock.await(NAME, started, () -> RecordCounts.inTopic(admin, topic), 0, records,
                 () -> {
                     if (!process.isAlive()) {

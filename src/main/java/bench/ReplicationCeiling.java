@@ -79,7 +79,7 @@ final class ReplicationCeiling implements AutoCloseable {
                 // What Debezium asks pgoutput for: protocol 1 and the pipeline's publication.
                 "--option", "proto_version=1", "--option", "publication_names=" + pg.publication());
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
-        builder.environment().put("PGPASSWORD", pg.password());
+        builder.environment().put("PGPASSWORD", pg.password().value());
         LOG.info("{}: streaming slot {} up to {}", NAME, slot.name(), endLsn);
         long started = System.nanoTime();
         Process process = builder.start();

@@ -31,6 +31,9 @@ public final class ConsumerGroupPositions {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConsumerGroupPositions.class);
     private static final long TIMEOUT_SECONDS = 30;
+    /** The way back that leaves the source as it is. */
+    private static final String REBUILD = " Nothing was loaded. Rebuild the warehouse from a fresh snapshot of the"
+            + " source, as README \"When it stops\" describes; the source is left as it is.";
 
     private ConsumerGroupPositions() {
     }
@@ -120,24 +123,45 @@ public final class ConsumerGroupPositions {
     }
 
     /**
-     * A warehouse that loaded past the end of a partition was filled from another topic of the same
-     * name (the topic was deleted and created again): every new change would be taken as loaded.
+     * The warehouse's offsets must still mean what they meant when it loaded them. A partition whose topic is
+     * gone, that ends before the warehouse's offset, or whose first record Kafka still holds is after it, was
+     * deleted and created again, lost with the broker's data, or cut by retention: loading on would take new
+     * changes for loaded ones, or step over changes never loaded.
      */
     private static void refuseOffsetsKafkaDoesNotHave(Admin admin, Map<TopicPartition, Long> warehouse)
             throws ExecutionException, InterruptedException, TimeoutException {
         if (warehouse.isEmpty()) {
             return;
         }
+        Set<String> topics = new HashSet<>(admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS));
+        for (TopicPartition tp : warehouse.keySet()) {
+            if (!topics.contains(tp.topic())) {
+                throw new StartupException("The warehouse has loaded " + tp + " up to offset " + warehouse.get(tp)
+                        + " but Kafka has no topic " + tp.topic() + ": it was deleted, or the broker lost its data."
+                        + REBUILD);
+            }
+        }
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        warehouse.keySet().forEach(tp -> latest.put(tp, OffsetSpec.latest()));
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        warehouse.keySet().forEach(tp -> {
+            latest.put(tp, OffsetSpec.latest());
+            earliest.put(tp, OffsetSpec.earliest());
+        });
         var ends = admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        var starts = admin.listOffsets(earliest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         for (Map.Entry<TopicPartition, Long> w : warehouse.entrySet()) {
             long end = ends.get(w.getKey()).offset();
+            long start = starts.get(w.getKey()).offset();
             if (w.getValue() > end) {
                 throw new StartupException("The warehouse has loaded " + w.getKey() + " up to offset " + w.getValue()
                         + " but Kafka's partition ends at " + end + ": the topic was created anew, and its changes"
-                        + " would be taken as loaded. Start from scratch with `run --reset`, or point"
-                        + " flightcdc.warehouse.duckdb-path at a new warehouse file");
+                        + " would be taken as loaded." + REBUILD);
+            }
+            if (start > w.getValue()) {
+                throw new StartupException("The warehouse has loaded " + w.getKey() + " up to offset " + w.getValue()
+                        + " but Kafka's partition now starts at " + start + ": the changes at offsets " + w.getValue()
+                        + " to " + (start - 1) + " were deleted (retention) before the warehouse loaded them."
+                        + REBUILD);
             }
         }
     }

@@ -51,7 +51,7 @@ public class BenchPollCommand implements Callable<Integer> {
         Path data = settings.dataDir().resolve("bench-poll").resolve("postgres");
         PollWriteBenchmark.Result result;
         try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(data, settings.source().embeddedPort());
-             SourceDatabase source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres")) {
+             SourceDatabase source = SourceDatabase.of(postgres)) {
             source.migrate();
             result = new PollWriteBenchmark(source.dataSource()).run(aircraft, runs, seed);
         }

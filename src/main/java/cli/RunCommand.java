@@ -4,6 +4,7 @@ import static cli.SettingOptions.put;
 
 import app.Pipeline;
 import app.PipelineSettings;
+import embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import org.apache.camel.main.Main;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,7 +46,7 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--routes", description = "Folder of your own YAML routes, loaded when it exists (default: routes).")
     Path userRoutes = Path.of("routes");
 
-    @Option(names = "--reset", description = "Delete the embedded PostgreSQL and Kafka data, Debezium offsets and the DuckDB file first.")
+    @Option(names = "--reset", description = "Delete the embedded PostgreSQL and Kafka data (and PostgreSQL's password), Debezium offsets and the DuckDB file first.")
     boolean reset;
 
     @Override
@@ -58,7 +58,7 @@ public class RunCommand implements Callable<Integer> {
         put(overrides, "flightcdc.opensky.poll-interval-ms", pollIntervalMs);
         put(overrides, "flightcdc.simulator.aircraft", aircraft);
 
-        Main main = Pipeline.newMain(overrides);
+        Pipeline.Run main = Pipeline.newMain(overrides);
         if (Files.isDirectory(userRoutes)) {
             main.configure().withRoutesIncludePattern("file:" + userRoutes.toAbsolutePath() + "/*.yaml");
         }
@@ -70,9 +70,13 @@ public class RunCommand implements Callable<Integer> {
         return main.getExitCode();
     }
 
-    /** Removes only what the pipeline itself keeps: the embedded servers' data, Debezium's offsets, the warehouse. */
+    /**
+     * Removes only what the pipeline itself keeps: the embedded servers' data (and PostgreSQL's password, which
+     * the next start makes anew), Debezium's offsets, the warehouse.
+     */
     static void resetData(Path dataDir, Path duckdb) throws IOException {
-        List<Path> paths = List.of(dataDir.resolve("postgres"), dataDir.resolve("kafka"),
+        Path postgres = dataDir.resolve("postgres");
+        List<Path> paths = List.of(postgres, EmbeddedPostgresServer.passwordFile(postgres), dataDir.resolve("kafka"),
                 dataDir.resolve(PipelineSettings.DEBEZIUM_OFFSETS_FILE), duckdb, duckdb.resolveSibling(duckdb.getFileName() + ".wal"));
         for (Path path : paths) {
             if (Files.exists(path)) {

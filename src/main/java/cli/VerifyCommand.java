@@ -89,9 +89,9 @@ public class VerifyCommand implements Callable<Integer> {
         try (Connection warehouse = openReadOnly(duckdb);
              EmbeddedPostgresServer embedded = sourceSettings.embedded()
                      ? EmbeddedPostgresServer.start(postgresData, sourceSettings.embeddedPort()) : null;
-             SourceDatabase source = new SourceDatabase(embedded != null ? embedded.jdbcUrl()
-                     : sourceSettings.jdbcUrl().orElseThrow(), sourceSettings.user(), sourceSettings.password());
-             Connection sourceConnection = connect(source, sourceSettings.user())) {
+             SourceDatabase source = embedded != null ? SourceDatabase.of(embedded) : new SourceDatabase(
+                     sourceSettings.jdbcUrl().orElseThrow(), sourceSettings.user(), sourceSettings.password().value());
+             Connection sourceConnection = connect(source, embedded != null ? embedded.user() : sourceSettings.user())) {
             LOG.info("Comparing source {}:{}/{} with warehouse {}", source.host(), source.port(), source.database(), duckdb);
             SourceCatalog catalog = new SourceCatalog(source.dataSource());
             List<TableComparison> comparisons = new ArrayList<>();

@@ -3,7 +3,11 @@ package embedded;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import app.StartupException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,15 +17,27 @@ import org.slf4j.LoggerFactory;
  * directory is kept between runs so the pipeline resumes where it stopped, also after a run that was
  * killed and left its server behind (see LeftoverPostmaster). Zonky runs PostgreSQL with fsync off:
  * fine for a laptop demo and tests, not for data you care about.
+ *
+ * <p>It has one user, the superuser {@value #SUPERUSER}, whose password is made up on the first start
+ * and kept beside the data directory (see SuperuserPassword); every connection must give it (see
+ * PasswordAuthentication). A data directory made when the server trusted every local connection is
+ * brought to that on its next start.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresServer.class);
 
-    private final EmbeddedPostgres postgres;
+    /** The one user the embedded server has: its superuser. */
+    public static final String SUPERUSER = "postgres";
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+    private final EmbeddedPostgres postgres;
+    private final String password;
+    private final Path passwordFile;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, String password, Path passwordFile) {
         this.postgres = postgres;
+        this.password = password;
+        this.passwordFile = passwordFile;
     }
 
     /** Starts a server that also stops by itself when the JVM exits. */
@@ -41,13 +57,32 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private static EmbeddedPostgresServer start(Path dataDirectory, int port, boolean stopOnJvmExit) {
         LeftoverPostmaster.clear(dataDirectory, Duration.ofSeconds(60));
         long started = System.nanoTime();
+        // Zonky runs initdb when, and only when, the data directory has no postgresql.conf.
+        boolean initialised = Files.exists(dataDirectory.resolve("postgresql.conf"));
+        boolean passwordRequired = initialised && PasswordAuthentication.isRequired(dataDirectory);
+        Path passwordFile = passwordFile(dataDirectory);
+        // A server that asks for a password has one in the file already; only a new or an older, trusting one gets a new one.
+        String password = passwordRequired ? SuperuserPassword.read(passwordFile) : SuperuserPassword.readOrCreate(passwordFile);
+        EmbeddedPostgres postgres;
         try {
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            postgres = EmbeddedPostgres.builder()
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setPort(port)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setRegisterShutdownHook(stopOnJvmExit)
+                    // Zonky hands its "locale" settings to initdb as --key=value, whatever they are: a new cluster gets
+                    // the superuser's password and password authentication from its very first start.
+                    .setLocaleConfig("auth", "scram-sha-256")
+                    .setLocaleConfig("pwfile", passwordFile.toAbsolutePath().toString())
+                    .setDataDirectoryCustomizer(directory -> {
+                        if (!initialised) {
+                            PasswordAuthentication.require(directory.toPath());
+                        }
+                    })
+                    // What zonky's own check that the server is up connects with.
+                    .setConnectConfig("password", password)
+                    .setServerConfig("password_encryption", "scram-sha-256")
                     .setServerConfig("listen_addresses", "127.0.0.1")
                     .setServerConfig("wal_level", "logical")
                     .setServerConfig("max_wal_senders", "10")
@@ -57,10 +92,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // before Debezium could see it.
                     .setServerConfig("wal_writer_delay", "10ms")
                     .start();
-            LOG.info("Embedded PostgreSQL 17 ready on 127.0.0.1:{} in {} ms (data in {})", port,
-                    Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDirectory);
-            return new EmbeddedPostgresServer(postgres);
         } catch (IOException e) {
+            if (refusedThePassword(e)) {
+                throw new StartupException("The embedded PostgreSQL in " + dataDirectory + " refuses the password in "
+                        + passwordFile + ": put back the file it was made with, or start from scratch with --reset"
+                        + " (which deletes its data)", e);
+            }
             throw new StartupException("Could not start the embedded PostgreSQL on port " + port
                     + " (is the port in use? set flightcdc.source.embedded-port)", e);
         } catch (IllegalStateException e) {
@@ -71,11 +108,71 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new StartupException("The embedded PostgreSQL data in " + dataDirectory + " is in use by another"
                     + " process: stop the pipeline that uses it first", e);
         }
+        EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, password, passwordFile);
+        if (!PasswordAuthentication.isRequired(dataDirectory)) {
+            server.requirePassword(dataDirectory);
+        }
+        LOG.info("Embedded PostgreSQL 17 ready on 127.0.0.1:{} in {} ms (data in {}; user {}, password in {})", port,
+                Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDirectory, SUPERUSER, passwordFile);
+        return server;
+    }
+
+    /** A server made by an older version trusts every local connection: from now on it asks for the password. */
+    private void requirePassword(Path dataDirectory) {
+        try {
+            PasswordAuthentication.enable(jdbcUrl(), SUPERUSER, password, dataDirectory);
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly();
+            throw new StartupException("Could not make the embedded PostgreSQL in " + dataDirectory
+                    + " ask for a password: " + e.getMessage(), e);
+        }
+        LOG.warn("The embedded PostgreSQL in {} let every local user in as its superuser without a password;"
+                + " from now on it asks for the password in {}", dataDirectory, passwordFile);
+    }
+
+    private static boolean refusedThePassword(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && "28P01".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Where the password of the server with its data in {@code dataDirectory} is kept: beside it, as NAME.password. */
+    public static Path passwordFile(Path dataDirectory) {
+        return SuperuserPassword.file(dataDirectory);
     }
 
     public String jdbcUrl() {
         // The server listens on 127.0.0.1 only; "localhost" (zonky's default) may resolve to ::1 first.
         return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
+    }
+
+    public String user() {
+        return SUPERUSER;
+    }
+
+    /** The superuser's password, as kept in {@link #passwordFile()}. */
+    public String password() {
+        return password;
+    }
+
+    public Path passwordFile() {
+        return passwordFile;
+    }
+
+    /** A new connection to the postgres database as the superuser; the caller closes it. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl(), SUPERUSER, password);
+    }
+
+    private void closeQuietly() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            LOG.warn("Could not stop the embedded PostgreSQL cleanly: {}", e.getMessage());
+        }
     }
 
     @Override

@@ -1,11 +1,14 @@
 package routes;
 
+import app.PipelineHalt;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import warehouse.LoadRefusedException;
 
 /**
  * Kafka → warehouse: batches of changes are written in one warehouse transaction, and only then
- * are their Kafka offsets committed. A failed batch is retried from its first record.
+ * are their Kafka offsets committed. A failed batch is retried from its first record; one the loader refuses
+ * for good (Kafka no longer holds what the warehouse was loaded from) halts the pipeline.
  */
 public class LoadRoute extends RouteBuilder {
 
@@ -20,6 +23,11 @@ public class LoadRoute extends RouteBuilder {
                 .redeliveryDelay(retryDelayMs)
                 .useExponentialBackOff()
                 .retryAttemptedLogLevel(LoggingLevel.WARN));
+        // Retrying cannot help: the pipeline stops, and the batch stays uncommitted (breakOnFirstError).
+        onException(LoadRefusedException.class)
+                .maximumRedeliveries(0)
+                .handled(false)
+                .bean(PipelineHalt.BEAN, "halt(${exception.message})");
 
         from("kafka:{{flightcdc.load.topics}}"
                 + "?brokers={{flightcdc.kafka.bootstrap-servers}}"

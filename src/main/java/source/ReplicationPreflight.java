@@ -108,8 +108,8 @@ public final class ReplicationPreflight {
             if (hasRunBefore()) {
                 throw new StartupException("Replication slot '" + slot + "' does not exist, but Debezium's position in "
                         + debeziumOffsets + " shows the pipeline ran before: changes made since the slot went missing"
-                        + " may be lost. Fix: start over with a new snapshot (run --reset), or set"
-                        + " flightcdc.source.slot to the slot this pipeline used.");
+                        + " may be lost. Fix: rebuild the warehouse from a new snapshot (README \"When it stops\"; the"
+                        + " source is left as it is), or set flightcdc.source.slot to the slot this pipeline used.");
             }
             return; // a first run: Debezium creates the slot
         }
@@ -136,8 +136,8 @@ public final class ReplicationPreflight {
         if (invalidation != null || "lost".equals(row.path("wal_status").asText(null))) {
             throw new StartupException("Replication slot '" + slot + "' was invalidated by PostgreSQL ("
                     + (invalidation == null ? "wal_status lost" : invalidation) + "): WAL it had not delivered yet is"
-                    + " gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('" + slot + "'); then start"
-                    + " over with a new snapshot (run --reset).");
+                    + " gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('" + slot + "'); then rebuild"
+                    + " the warehouse from a new snapshot (README \"When it stops\"; the source is left as it is).");
         }
     }
 

@@ -2,8 +2,10 @@ package source;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import java.net.URI;
+import app.Secret;
 import app.StartupException;
+import embedded.EmbeddedPostgresServer;
+import java.net.URI;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
@@ -34,6 +36,11 @@ public final class SourceDatabase implements AutoCloseable {
         this.dataSource = new HikariDataSource(config);
     }
 
+    /** The embedded server's postgres database, as its superuser with the password it generated. */
+    public static SourceDatabase of(EmbeddedPostgresServer server) {
+        return new SourceDatabase(server.jdbcUrl(), server.user(), server.password());
+    }
+
     public HikariDataSource dataSource() {
         return dataSource;
     }
@@ -48,7 +55,9 @@ public final class SourceDatabase implements AutoCloseable {
         try {
             applied = flyway.migrate().migrationsExecuted;
         } catch (FlywayException e) {
-            throw new StartupException("Cannot prepare the source schema in " + jdbcUrl + ": " + e.getMessage()
+            // Flyway's message may name the URL too.
+            throw new StartupException("Cannot prepare the source schema in " + Secret.redactUrls(jdbcUrl) + ": "
+                    + Secret.redactUrls(String.valueOf(e.getMessage()))
                     + " (is PostgreSQL running and flightcdc.source.jdbc-url / user / password right?)", e);
         }
         LOG.info("Source schema at version {} ({} migration{} applied now)",

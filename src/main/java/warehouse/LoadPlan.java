@@ -46,6 +46,7 @@ public final class LoadPlan {
             KafkaPartition partition = new KafkaPartition(change.topic(), change.partition());
             PartitionProgress before = plan.progress(partition, loaded);
             if (loadedBefore(partition, loaded).loaded(change.offset())) {
+                refuseUnseen(change, loadedBefore(partition, loaded));
                 plan.alreadyLoaded++;
                 continue;
             }
@@ -74,6 +75,23 @@ public final class LoadPlan {
             }
         });
         return plan;
+    }
+
+    /**
+     * A change below the partition's next offset that this warehouse never saw (see PartitionProgress#neverSeen):
+     * the topic was deleted and created again, or the broker lost its data, and its offsets mean other records now.
+     * Taken for loaded, it would be lost.
+     */
+    private static void refuseUnseen(ChangeEvent change, PartitionProgress loaded) {
+        if (loaded.neverSeen(change)) {
+            throw new LoadRefusedException("Kafka delivered " + change.topic() + "/" + change.partition() + " offset "
+                    + change.offset() + ", below the next offset the warehouse stored (" + loaded.nextOffset() + "), but"
+                    + " with a source position newer than any it applied (" + change.position() + ", newest applied "
+                    + loaded.newest() + "): the topic is not the one the warehouse was loaded from (it was deleted and"
+                    + " created again, or the broker lost its data). Nothing of this batch was loaded. Rebuild the"
+                    + " warehouse from a fresh snapshot of the source, as README \"When it stops\" describes; the source"
+                    + " is left as it is.");
+        }
     }
 
     /** The progress after {@code changes} alone, for loading part of a batch in a transaction of its own. */

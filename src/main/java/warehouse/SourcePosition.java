@@ -37,9 +37,21 @@ public record SourcePosition(long lastCommitLsn, long lsn, Long order) {
         return lsn < applied.lsn;
     }
 
-    /** Whether this position comes after {@code other} in the stream; anything comes after none. */
+    /**
+     * Whether this position provably comes after {@code other} in the stream; anything comes after none.
+     * Without the order on both sides, two changes of one WAL record are in no known order.
+     */
     public boolean isAfter(SourcePosition other) {
-        return other == null || !isAtOrBefore(other) && !equals(other);
+        if (other == null) {
+            return true;
+        }
+        if (lastCommitLsn != other.lastCommitLsn) {
+            return lastCommitLsn > other.lastCommitLsn;
+        }
+        if (order != null && other.order != null) {
+            return order > other.order;
+        }
+        return lsn > other.lsn;
     }
 
     /** The first change of its table in its transaction: where a transaction emitted again starts. */

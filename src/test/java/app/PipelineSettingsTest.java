@@ -106,6 +106,30 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void theSourcePasswordGoesToWhatLogsInAndNowhereElse() throws Exception {
+        Map<String, String> v = shipped();
+        v.put("flightcdc.source.jdbc-url", "jdbc:postgresql://db.example:5432/flights");
+        v.put("flightcdc.source.user", "cdc");
+        v.put("flightcdc.source.password", "pg-pa55-word");
+
+        PipelineSettings s = settings(v);
+
+        assertThat(s.source().password().value()).isEqualTo("pg-pa55-word");
+        assertThat(s.source().toString()).contains("user=cdc", "password=(hidden)").doesNotContain("pg-pa55-word");
+        assertThat(s.toString()).doesNotContain("pg-pa55-word");
+    }
+
+    @Test
+    void aWrongJdbcUrlIsQuotedWithoutThePasswordItCarries() throws Exception {
+        Map<String, String> v = shipped();
+        v.put("flightcdc.source.jdbc-url", "postgresql://db.example/flights?user=cdc&password=pg-pa55-word");
+
+        assertThatThrownBy(() -> settings(v)).isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("got 'postgresql://db.example/flights?user=cdc&password=(hidden)'")
+                .hasMessageNotContaining("pg-pa55-word");
+    }
+
+    @Test
     void aClientIdNeedsItsSecretAndTheOtherWayRound() throws Exception {
         assertRejected("flightcdc.opensky.client-id", "alice-api-client", "flightcdc.opensky.client-secret",
                 "set both for OAuth2, or neither");

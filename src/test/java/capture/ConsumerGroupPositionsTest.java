@@ -16,6 +16,7 @@ import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -48,12 +49,16 @@ class ConsumerGroupPositionsTest {
         broker = EmbeddedKafkaBroker.start(dir, FreePorts.pair());
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
         admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+        produce(TOPIC, 10);
+    }
+
+    private void produce(String topic, int records) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
                 ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
                 ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            for (int i = 0; i < 10; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, "k" + i, "v" + i));
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "k" + i, "v" + i));
             }
         }
     }
@@ -97,7 +102,34 @@ class ConsumerGroupPositionsTest {
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("up to offset 12")
                 .hasMessageContaining("ends at 10")
-                .hasMessageContaining("--reset");
+                .hasMessageContaining("fresh snapshot of the source");
+    }
+
+    @Test
+    void aWarehouseLoadedFromATopicThatIsGoneStopsTheStartWithTheFix() {
+        String gone = "flightcdc.public.gone";
+        Map<KafkaPartition, PartitionProgress> loaded = Map.of(new KafkaPartition(gone, 0), new PartitionProgress(5, null, null));
+
+        assertThatThrownBy(() -> ConsumerGroupPositions.alignWith(admin, "gone", Set.of(gone), loaded))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("Kafka has no topic " + gone)
+                .hasMessageContaining("fresh snapshot of the source");
+    }
+
+    @Test
+    void changesRetentionDeletedBeforeTheWarehouseLoadedThemStopTheStartWithTheFix() throws Exception {
+        String expired = "flightcdc.public.expired";
+        TopicPartition tp = new TopicPartition(expired, 0);
+        admin.createTopics(List.of(new NewTopic(expired, 1, (short) 1))).all().get();
+        produce(expired, 10);
+        // What retention does to old segments: the partition now starts at offset 8.
+        admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(8))).all().get();
+        Map<KafkaPartition, PartitionProgress> loaded = Map.of(new KafkaPartition(expired, 0), new PartitionProgress(5, null, null));
+
+        assertThatThrownBy(() -> ConsumerGroupPositions.alignWith(admin, "expired", Set.of(expired), loaded))
+                .isInstanceOf(StartupException.class)
+                .hasMessageContaining("now starts at 8")
+                .hasMessageContaining("offsets 5 to 7 were deleted");
     }
 
     @Test

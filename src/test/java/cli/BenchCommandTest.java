@@ -6,6 +6,8 @@ import bench.BenchResult;
 import bench.LatencyResult;
 import bench.ResultWriter;
 import e2e.FreePorts;
+import e2e.SecretSearch;
+import embedded.EmbeddedPostgresServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -112,5 +114,12 @@ class BenchCommandTest {
         assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("## Capture stage, same WAL",
                 "| Kafka Connect + Debezium (peer) |", "| flight-cdc capture |");
         assertThat(dir.resolve("bench/capture-peers/connect.log")).as("the peer's own log").exists();
+
+        // The peer logs in with the embedded server's password, given in its environment: only the password file holds it.
+        Path passwordFile = EmbeddedPostgresServer.passwordFile(dir.resolve("bench/postgres"));
+        String password = Files.readString(passwordFile).strip();
+        assertThat(dir.resolve("bench/capture-peers/connector.properties")).content()
+                .contains("database.password=${env\\:FLIGHTCDC_PEER_DATABASE_PASSWORD}");
+        assertThat(SecretSearch.filesHolding(dir, password)).containsExactly(passwordFile);
     }
 }

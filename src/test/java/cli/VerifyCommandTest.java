@@ -7,7 +7,9 @@ import static verify.FlightStateCopies.row;
 import e2e.FreePorts;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +40,7 @@ class VerifyCommandTest {
         Path warehouse = dir.resolve("equal.duckdb");
         copies.writeWarehouse(warehouse, ROWS);
 
-        CommandRun result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString());
+        CommandRun result = verify(theirPostgres(), "--duckdb", warehouse.toString());
 
         assertThat(result.exitCode()).isZero();
         assertThat(result.out()).isEqualTo(
@@ -55,7 +57,7 @@ class VerifyCommandTest {
         copies.writeWarehouse(warehouse, warehouseRows,
                 "UPDATE flight_state SET time_position = time_position - INTERVAL 1 MICROSECOND WHERE icao24 = 'c0ffee'");
 
-        CommandRun result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString());
+        CommandRun result = verify(theirPostgres(), "--duckdb", warehouse.toString());
 
         assertThat(result.exitCode()).isEqualTo(1);
         assertThat(result.out()).isEqualTo("public.flight_state: source 3 rows, warehouse 3 rows, checksums differ"
@@ -95,7 +97,7 @@ class VerifyCommandTest {
         Path warehouse = dir.resolve("any.duckdb");
         copies.writeWarehouse(warehouse, ROWS);
 
-        CommandRun result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString(),
+        CommandRun result = verify(theirPostgres(), "--duckdb", warehouse.toString(),
                 "-D", "flightcdc.source.tables=public.no_such_table");
 
         assertThat(result.exitCode()).isEqualTo(2);
@@ -108,12 +110,21 @@ class VerifyCommandTest {
         Path warehouse = dir.resolve("flight-state-only.duckdb");
         copies.writeWarehouse(warehouse, ROWS);
 
-        CommandRun result = verify("--postgres-url", copies.jdbcUrl(), "--duckdb", warehouse.toString(),
+        CommandRun result = verify(theirPostgres(), "--duckdb", warehouse.toString(),
                 "-D", "flightcdc.source.tables=public.rejected_state");
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("The warehouse " + warehouse + " has no table rejected_state for"
                 + " public.rejected_state: run the pipeline with public.rejected_state in flightcdc.source.tables first\n");
+    }
+
+    /** The options that name a server of their own, as a user gives them (the password by -D, as FLIGHTCDC_SOURCE_PASSWORD would). */
+    private String[] theirPostgres() {
+        return new String[] {"--postgres-url", copies.jdbcUrl(), "-D", "flightcdc.source.password=" + copies.password()};
+    }
+
+    private static CommandRun verify(String[] server, String... args) {
+        return verify(Stream.concat(Arrays.stream(server), Arrays.stream(args)).toArray(String[]::new));
     }
 
     private static CommandRun verify(String... args) {

@@ -3,10 +3,10 @@ package e2e;
 import bench.ChangeMix;
 import bench.FlightStateChanges;
 import bench.PreparedFlightStateBatch;
+import embedded.EmbeddedPostgresServer;
 import java.io.StringReader;
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +29,7 @@ final class ChangeGenerator implements Runnable {
     private static final int BULK_EVERY = 25;
     private static final int MAX_BULK_ROWS = 3_000;
 
-    private final String jdbcUrl;
+    private final EmbeddedPostgresServer source;
     private final Random random;
     private final int changes;
     private final int maxTransaction;
@@ -43,8 +43,8 @@ final class ChangeGenerator implements Runnable {
     private volatile boolean stopped;
     private volatile long finishedAt;
 
-    ChangeGenerator(String jdbcUrl, long seed, int changes, int maxTransaction, int changesPerSecond) {
-        this.jdbcUrl = jdbcUrl;
+    ChangeGenerator(EmbeddedPostgresServer source, long seed, int changes, int maxTransaction, int changesPerSecond) {
+        this.source = source;
         this.random = new Random(seed);
         this.changeStream = new FlightStateChanges(MIX, random);
         this.changes = changes;
@@ -76,7 +76,7 @@ final class ChangeGenerator implements Runnable {
     @Override
     public void run() {
         long started = System.nanoTime();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+        try (Connection c = source.connect();
              PreparedFlightStateBatch batch = new PreparedFlightStateBatch(c)) {
             c.setAutoCommit(false);
             while (written < changes && !stopped) {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -34,6 +35,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /** Runs {@code mainClass} with {@code args}; its stdout and stderr are written to {@code output}. */
     public static ChildJvm start(Path output, List<String> jvmOptions, String mainClass, List<String> args) {
+        return start(output, jvmOptions, mainClass, args, Map.of());
+    }
+
+    /** As {@link #start(Path, List, String, List)}, with {@code environment} added to the test's own. */
+    public static ChildJvm start(Path output, List<String> jvmOptions, String mainClass, List<String> args,
+                                 Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions);
@@ -43,10 +50,11 @@ public final class ChildJvm implements AutoCloseable {
         command.addAll(args);
         try {
             Files.createDirectories(output.toAbsolutePath().getParent());
-            Process process = new ProcessBuilder(command)
+            ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
-                    .redirectOutput(output.toFile())
-                    .start();
+                    .redirectOutput(output.toFile());
+            builder.environment().putAll(environment);
+            Process process = builder.start();
             return new ChildJvm(process, output);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot start " + mainClass + " in a child JVM", e);
@@ -55,7 +63,12 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The flight-cdc command line, as a user runs it: {@code flight-cdc <args>}. */
     public static ChildJvm flightCdc(Path output, List<String> args) {
-        return start(output, List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError"), "cli.FlightCdc", args);
+        return flightCdc(output, args, Map.of());
+    }
+
+    /** The flight-cdc command line with {@code environment} set, as a user gives secrets (FLIGHTCDC_SOURCE_PASSWORD). */
+    public static ChildJvm flightCdc(Path output, List<String> args, Map<String, String> environment) {
+        return start(output, List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError"), "cli.FlightCdc", args, environment);
     }
 
     public long pid() {

@@ -75,18 +75,17 @@ class CrashRecoveryChaosTest {
         long testStarted = System.nanoTime();
 
         try (EmbeddedPostgresServer source = EmbeddedPostgresServer.start(dir.resolve("source-postgres"), FreePorts.one())) {
-            String sourceUrl = source.jdbcUrl();
-            prepareSource(sourceUrl);
-            Application app = new Application(dir, sourceUrl, FreePorts.pair());
-            ChangeGenerator generator = new ChangeGenerator(sourceUrl, random.nextLong(), CHANGES, MAX_TRANSACTION,
+            prepareSource(source);
+            Application app = new Application(dir, source, FreePorts.pair());
+            ChangeGenerator generator = new ChangeGenerator(source, random.nextLong(), CHANGES, MAX_TRANSACTION,
                     CHANGES_PER_SECOND);
             ExecutorService background = Executors.newSingleThreadExecutor();
             try {
                 // The first run is not killed before Debezium has stored a position: a run that never did
                 // would start over with a snapshot, which is right, but reads rows where the audit has changes.
                 app.start().awaitLine(STARTED, START_TIMEOUT);
-                awaitStreaming(sourceUrl);
-                awaitCaptured(sourceUrl);
+                awaitStreaming(source);
+                awaitCaptured(source);
                 Future<?> generation = background.submit(generator);
 
                 for (int kill = 1; kill <= KILLS; kill++) {
@@ -95,13 +94,13 @@ class CrashRecoveryChaosTest {
 
                 app.start().awaitLine(STARTED, START_TIMEOUT);
                 generation.get(CATCH_UP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                awaitCaptured(sourceUrl);
+                awaitCaptured(source);
                 awaitLoaded(app.kafkaBootstrap());
                 long caughtUp = System.nanoTime();
                 app.stop();
 
                 int verified = app.verify();
-                Verdict verdict = compare(sourceUrl, dir.resolve("app/warehouse.duckdb"));
+                Verdict verdict = compare(source, dir.resolve("app/warehouse.duckdb"));
                 LOG.info("Chaos run: seed {}, {} changes in {} transactions ({} bulk loads), {} kills in {} runs, {} changes the capture"
                                 + " emitted again after a crash were skipped by the loader; {} s in all, {} s to catch up"
                                 + " after the last change; history: {} missing, {} extra, {} duplicated (lsn, op, key)",
@@ -147,8 +146,8 @@ class CrashRecoveryChaosTest {
         app.kill();
     }
 
-    private static void prepareSource(String jdbcUrl) throws Exception {
-        try (SourceDatabase schema = new SourceDatabase(jdbcUrl, "postgres", "postgres");
+    private static void prepareSource(EmbeddedPostgresServer source) throws Exception {
+        try (SourceDatabase schema = SourceDatabase.of(source);
              Connection c = schema.dataSource().getConnection()) {
             schema.migrate();
             ChangeAudit.install(c);
@@ -161,9 +160,9 @@ class CrashRecoveryChaosTest {
      * what it confirms is the end of the transaction before the last one it stored, so it takes one more
      * transaction after the last change: its heartbeat's (every 500 ms here).
      */
-    private static void awaitCaptured(String jdbcUrl) throws Exception {
+    private static void awaitCaptured(EmbeddedPostgresServer source) throws Exception {
         long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres"); Statement s = c.createStatement()) {
+        try (Connection c = source.connect(); Statement s = c.createStatement()) {
             String written = single(s, "SELECT pg_current_wal_insert_lsn()::text");
             while (!"t".equals(single(s, "SELECT confirmed_flush_lsn > '" + written + "'::pg_lsn"
                     + " FROM pg_replication_slots WHERE slot_name = 'flightcdc'"))) {
@@ -175,9 +174,9 @@ class CrashRecoveryChaosTest {
     }
 
     /** The replication slot is in use once Debezium's snapshot (of the empty table) is done. */
-    private static void awaitStreaming(String jdbcUrl) throws Exception {
+    private static void awaitStreaming(EmbeddedPostgresServer source) throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres"); Statement s = c.createStatement()) {
+        try (Connection c = source.connect(); Statement s = c.createStatement()) {
             while (!"t".equals(single(s, "SELECT active FROM pg_replication_slots WHERE slot_name = 'flightcdc'"))) {
                 assertThat(System.nanoTime()).as("replication slot in use within %s", START_TIMEOUT).isLessThan(deadline);
                 Thread.sleep(250);
@@ -207,10 +206,10 @@ class CrashRecoveryChaosTest {
     private record Verdict(Map<String, Long> missing, Map<String, Long> extra, long duplicatedPositions) {
     }
 
-    private static Verdict compare(String sourceUrl, Path duckdb) throws Exception {
+    private static Verdict compare(EmbeddedPostgresServer source, Path duckdb) throws Exception {
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
-        try (Connection pg = DriverManager.getConnection(sourceUrl, "postgres", "postgres");
+        try (Connection pg = source.connect();
              Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly);
              Statement s = warehouse.createStatement()) {
             Map<String, Long> recorded = ChangeAudit.recorded(pg);
@@ -250,16 +249,19 @@ class CrashRecoveryChaosTest {
         private final Path dir;
         private final List<String> location;
         private final List<String> args;
+        /** The source's password, as a user gives it: in the environment, not on the command line. */
+        private final Map<String, String> environment;
         private final int kafkaPort;
         private ChildJvm current;
         private int runs;
         private long replaysSkipped;
         private final List<String> unexplainedSkips = new ArrayList<>();
 
-        Application(Path dir, String sourceUrl, int kafkaPort) {
+        Application(Path dir, EmbeddedPostgresServer source, int kafkaPort) {
             this.dir = dir;
             this.kafkaPort = kafkaPort;
-            this.location = List.of("--data-dir", dir.resolve("app").toString(), "--postgres-url", sourceUrl);
+            this.environment = Map.of("FLIGHTCDC_SOURCE_PASSWORD", source.password());
+            this.location = List.of("--data-dir", dir.resolve("app").toString(), "--postgres-url", source.jdbcUrl());
             this.args = new ArrayList<>(List.of("run", "--no-poll", "--routes", dir.resolve("no-routes").toString(),
                     "-D", "flightcdc.kafka.embedded-port=" + kafkaPort,
                     "-D", "flightcdc.source.heartbeat-interval-ms=500",
@@ -271,7 +273,7 @@ class CrashRecoveryChaosTest {
         int verify() throws InterruptedException {
             List<String> verify = new ArrayList<>(List.of("verify"));
             verify.addAll(location);
-            try (ChildJvm run = ChildJvm.flightCdc(dir.resolve("verify.log"), verify)) {
+            try (ChildJvm run = ChildJvm.flightCdc(dir.resolve("verify.log"), verify, environment)) {
                 int exit = run.awaitExit(Duration.ofMinutes(2));
                 LOG.info("flight-cdc verify exited with {}: {}", exit, run.tail(3).replace('\n', ' '));
                 return exit;
@@ -280,7 +282,7 @@ class CrashRecoveryChaosTest {
 
         ChildJvm start() {
             runs++;
-            current = ChildJvm.flightCdc(dir.resolve("app-" + runs + ".log"), args);
+            current = ChildJvm.flightCdc(dir.resolve("app-" + runs + ".log"), args, environment);
             return current;
         }
 

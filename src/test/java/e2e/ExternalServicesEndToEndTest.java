@@ -9,7 +9,6 @@ import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -45,7 +44,7 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
 
     /** Their database is in use already: the pipeline's first start must carry what it holds. */
     private static void fillTheirTableBeforeThePipelineStarts() {
-        try (SourceDatabase theirs = new SourceDatabase(EXTERNAL_POSTGRES.jdbcUrl(), "postgres", "postgres");
+        try (SourceDatabase theirs = SourceDatabase.of(EXTERNAL_POSTGRES);
              Connection c = theirs.dataSource().getConnection();
              Statement s = c.createStatement()) {
             theirs.migrate();
@@ -70,6 +69,7 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
     protected Properties pipelineSettings() {
         return settings(DIR.resolve("pipeline"),
                 "flightcdc.source.jdbc-url", EXTERNAL_POSTGRES.jdbcUrl(),
+                "flightcdc.source.password", EXTERNAL_POSTGRES.password(),
                 "flightcdc.kafka.bootstrap-servers", EXTERNAL_KAFKA.bootstrapServers(),
                 "flightcdc.opensky.poll-enabled", "false");
     }
@@ -77,11 +77,10 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
     @Test
     void carriesChangesThroughTheConfiguredServersAndStartsNoneOfItsOwn() throws Exception {
         assertThat(context.getRouteController().getRouteStatus(OpenSkyPollRoute.ROUTE_ID).isStarted()).isFalse();
-        await().atMost(Duration.ofSeconds(60)).until(() -> count(EXTERNAL_POSTGRES.jdbcUrl(),
+        await().atMost(Duration.ofSeconds(60)).until(() -> count(
                 "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flightcdc' AND active") == 1);
 
-        try (Connection c = DriverManager.getConnection(EXTERNAL_POSTGRES.jdbcUrl(), "postgres", "postgres");
-             Statement s = c.createStatement()) {
+        try (Connection c = EXTERNAL_POSTGRES.connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO flight_state (icao24, callsign, last_contact) VALUES ('ext001', 'THEIRS  ', now())");
             s.execute("UPDATE flight_state SET callsign = 'MOVED   ' WHERE icao24 = 'ext001'");
         }
@@ -121,8 +120,8 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
     }
 
 
-    private static long count(String jdbcUrl, String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbcUrl, "postgres", "postgres");
+    private static long count(String sql) throws Exception {
+        try (Connection c = EXTERNAL_POSTGRES.connect();
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

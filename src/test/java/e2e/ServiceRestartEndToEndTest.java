@@ -7,7 +7,6 @@ import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -56,6 +55,7 @@ class ServiceRestartEndToEndTest extends PipelineTestSupport {
     protected Properties pipelineSettings() {
         return settings(DIR.resolve("pipeline"),
                 "flightcdc.source.jdbc-url", postgres.jdbcUrl(),
+                "flightcdc.source.password", postgres.password(),
                 "flightcdc.kafka.bootstrap-servers", kafka.bootstrapServers(),
                 "flightcdc.opensky.poll-enabled", "false");
     }
@@ -144,8 +144,7 @@ class ServiceRestartEndToEndTest extends PipelineTestSupport {
                     continue;
                 }
                 idle = false;
-                try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres");
-                     Statement s = c.createStatement()) {
+                try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
                     while (running.get() && !paused.get()) {
                         long base = n * 5;
                         s.execute("BEGIN;"
@@ -185,7 +184,7 @@ class ServiceRestartEndToEndTest extends PipelineTestSupport {
     }
 
     private static List<String> source(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), "postgres", "postgres")) {
+        try (Connection c = postgres.connect()) {
             return rows(c, sql);
         }
     }

@@ -35,7 +35,7 @@ import warehouse.snowflake.streaming.FakeSnowflake;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class SnowpipeStreamingEndToEndTest extends PipelineTestSupport {
 
-    private static final String TABLE = "FLIGHTCDC.CDC.FLIGHT_STATE_CHANGES";
+    static final String TABLE = "FLIGHTCDC.CDC.FLIGHT_STATE_CHANGES";
     private static final String TOPIC = "flightcdc.public.flight_state";
     private final FakeSnowflake snowflake = new FakeSnowflake();
 
@@ -68,6 +68,11 @@ class SnowpipeStreamingEndToEndTest extends PipelineTestSupport {
     }
 
     private void bindFakeClient(Registry registry) {
+        bindFakeClient(registry, snowflake);
+    }
+
+    /** Binds a client of {@code snowflake}, which has the flight_state change table the pipeline streams to. */
+    static void bindFakeClient(Registry registry, FakeSnowflake snowflake) {
         Set<String> columns = new TreeSet<>();
         ChangeLogSqlGenerator.CHANGE_METADATA.forEach(c -> columns.add(c.toUpperCase()));
         for (String c : List.of("icao24", "callsign", "origin_country", "time_position", "last_contact", "longitude",

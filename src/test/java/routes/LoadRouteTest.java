@@ -1,13 +1,16 @@
 package routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import app.PipelineHalt;
 import capture.ChangeBatchDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -21,6 +24,7 @@ import warehouse.ChangeEvent;
 import warehouse.DeadLetter;
 import warehouse.ChangeEvent.Operation;
 import warehouse.LoadProgress;
+import warehouse.LoadRefusedException;
 import warehouse.KafkaPartition;
 import warehouse.LoadResult;
 import warehouse.PartitionProgress;
@@ -35,6 +39,8 @@ class LoadRouteTest extends RouteTestSupport {
     private final List<String> calls = new ArrayList<>();
     private final RecordingWarehouse warehouse = new RecordingWarehouse();
     private final LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
+    private final AtomicInteger stops = new AtomicInteger();
+    private final PipelineHalt halt = new PipelineHalt(stops::incrementAndGet);
 
     @Override
     protected Properties resolvedProperties() {
@@ -56,6 +62,7 @@ class LoadRouteTest extends RouteTestSupport {
         }, warehouse, List.of()));
         registry.bind("kafkaOffsets", new RecordingOffsets());
         registry.bind("loadProgress", progress);
+        registry.bind(PipelineHalt.BEAN, halt);
     }
 
     @org.junit.jupiter.api.AfterEach
@@ -99,6 +106,19 @@ class LoadRouteTest extends RouteTestSupport {
     }
 
     @Test
+    void aBatchTheLoaderRefusesForGoodHaltsThePipelineAtOnceAndIsNeverCommitted() {
+        warehouse.refuse = true;
+
+        Exchange result = template.send("direct:batch", e -> e.getMessage().setBody(List.of(
+                record(10, "{\"after\":{\"icao24\":\"aaaaaa\"},\"source\":{\"schema\":\"public\",\"table\":\"flight_state\"},\"op\":\"c\"}"))));
+
+        assertThat(result.getException()).isInstanceOf(LoadRefusedException.class);
+        assertThat(calls).containsExactly("load refused");
+        assertThat(halt.reason()).hasValue("the topic is not the one the warehouse was loaded from");
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(stops.get()).isEqualTo(1));
+    }
+
+    @Test
     void aRecordThatIsNotAChangeEventGoesToTheWarehouseAsADeadLetterWithItsPosition() {
         Exchange result = template.send("direct:batch", e -> e.getMessage().setBody(List.of(record(42, "not json"))));
 
@@ -124,6 +144,7 @@ class LoadRouteTest extends RouteTestSupport {
         final List<ChangeEvent> loaded = new ArrayList<>();
         final List<DeadLetter> deadLetters = new ArrayList<>();
         int failuresLeft;
+        boolean refuse;
 
         @Override
         public void prepare(List<TableSchema> tables) {
@@ -131,6 +152,10 @@ class LoadRouteTest extends RouteTestSupport {
 
         @Override
         public LoadResult load(ChangeBatch batch) {
+            if (refuse) {
+                calls.add("load refused");
+                throw new LoadRefusedException("the topic is not the one the warehouse was loaded from");
+            }
             if (failuresLeft-- > 0) {
                 calls.add("load failed");
                 throw new IllegalStateException("warehouse unavailable");

@@ -69,9 +69,9 @@ class ReplicationPreflightTest {
 
     @Test
     void aRoleWithoutReplication() throws Exception {
-        sql(source.dataSource(), "DROP ROLE IF EXISTS cdc; CREATE ROLE cdc LOGIN");
+        sql(source.dataSource(), "DROP ROLE IF EXISTS cdc; CREATE ROLE cdc LOGIN PASSWORD 'cdc-password'");
 
-        assertFails(preflight(as("cdc", "postgres"), dir.resolve("never-ran.dat")),
+        assertFails(preflight(as("cdc", "cdc-password", "postgres"), dir.resolve("never-ran.dat")),
                 "Role cdc may not stream changes: it has neither REPLICATION nor SUPERUSER."
                         + " Fix, as a superuser: ALTER ROLE cdc REPLICATION;");
     }
@@ -83,8 +83,8 @@ class ReplicationPreflightTest {
         assertFails(preflight(source.dataSource(), offsets),
                 "Replication slot 'flightcdc' does not exist, but Debezium's position in " + offsets
                         + " shows the pipeline ran before: changes made since the slot went missing may be lost."
-                        + " Fix: start over with a new snapshot (run --reset), or set flightcdc.source.slot to the slot"
-                        + " this pipeline used.");
+                        + " Fix: rebuild the warehouse from a new snapshot (README \"When it stops\"; the source is left"
+                        + " as it is), or set flightcdc.source.slot to the slot this pipeline used.");
     }
 
     @Test
@@ -105,8 +105,8 @@ class ReplicationPreflightTest {
 
         assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
                 "Replication slot 'flightcdc' was invalidated by PostgreSQL (wal_removed): WAL it had not delivered yet"
-                        + " is gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('flightcdc'); then start"
-                        + " over with a new snapshot (run --reset).");
+                        + " is gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('flightcdc'); then rebuild"
+                        + " the warehouse from a new snapshot (README \"When it stops\"; the source is left as it is).");
     }
 
     @Test
@@ -122,7 +122,7 @@ class ReplicationPreflightTest {
     @Test
     void aSlotOfAnotherDatabase() throws Exception {
         sql(source.dataSource(), "DROP DATABASE IF EXISTS elsewhere; CREATE DATABASE elsewhere");
-        sql(as("postgres", "elsewhere"), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
+        sql(as("postgres", postgres.password(), "elsewhere"), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
 
         assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
                 "Replication slot 'flightcdc' belongs to database 'elsewhere', but the pipeline captures database"
@@ -158,10 +158,11 @@ class ReplicationPreflightTest {
         assertThatThrownBy(preflight::check).isInstanceOf(StartupException.class).hasMessage(message);
     }
 
-    private DataSource as(String user, String database) {
+    private DataSource as(String user, String password, String database) {
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl(postgres.jdbcUrl().replaceFirst("/postgres\\b", "/" + database));
         dataSource.setUser(user);
+        dataSource.setPassword(password);
         return dataSource;
     }
 

@@ -22,7 +22,7 @@ public final class TestSource implements AutoCloseable {
     public static TestSource start(String name) throws Exception {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "pg")), name + "-");
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), FreePorts.one());
-        SourceDatabase database = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres");
+        SourceDatabase database = SourceDatabase.of(postgres);
         try {
             database.migrate();
         } catch (Exception e) {
@@ -40,6 +40,11 @@ public final class TestSource implements AutoCloseable {
 
     public String jdbcUrl() {
         return postgres.jdbcUrl();
+    }
+
+    /** The superuser's password, which the server generated. */
+    public String password() {
+        return postgres.password();
     }
 
     public SourceDatabase database() {

@@ -70,7 +70,7 @@ public final class FlightStateCopies implements AutoCloseable {
     /** Starts PostgreSQL on a free loopback port with its data in {@code postgresData} and applies sql/. */
     public static FlightStateCopies start(Path postgresData) throws Exception {
         EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(postgresData, FreePorts.one());
-        SourceDatabase source = new SourceDatabase(postgres.jdbcUrl(), "postgres", "postgres");
+        SourceDatabase source = SourceDatabase.of(postgres);
         try {
             source.migrate();
             return new FlightStateCopies(postgres, source, new SourceCatalog(source.dataSource()).describe(TABLE));
@@ -83,6 +83,11 @@ public final class FlightStateCopies implements AutoCloseable {
 
     public String jdbcUrl() {
         return postgres.jdbcUrl();
+    }
+
+    /** The superuser's password, which the server generated: what a user gives for a server of their own. */
+    public String password() {
+        return postgres.password();
     }
 
     public TableSchema schema() {

@@ -1,6 +1,7 @@
 package warehouse;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
@@ -139,5 +140,35 @@ class LoadPlanTest {
 
         assertThat(plan.changes()).containsExactly(sameRecord);
         assertThat(plan.unexplained()).containsExactly(earlierRecord);
+    }
+
+    @Test
+    void aChangeBelowTheLoadedOffsetButNewerThanAnyAppliedIsRefusedNotTakenForLoaded() {
+        // The topic was deleted and created again: offset 3 now holds a change the warehouse never saw.
+        Map<KafkaPartition, PartitionProgress> loaded = Map.of(P0, new PartitionProgress(50, new SourcePosition(700, 720, 4L), null));
+        ChangeEvent unseen = change(3, Operation.CREATE, new SourcePosition(900, 910, 1L), "new");
+
+        assertThatThrownBy(() -> LoadPlan.of(ChangeBatch.of(List.of(unseen)), loaded, t -> true))
+                .isInstanceOf(LoadRefusedException.class)
+                .hasMessageContaining("offset 3, below the next offset the warehouse stored (50)")
+                .hasMessageContaining("fresh snapshot");
+    }
+
+    @Test
+    void aStreamedChangeBelowTheLoadedOffsetOfAPartitionThatOnlyHadSnapshotReadsIsRefused() {
+        Map<KafkaPartition, PartitionProgress> snapshotOnly = Map.of(P0, new PartitionProgress(100, null, null));
+
+        assertThatThrownBy(() -> LoadPlan.of(ChangeBatch.of(List.of(change(3, 900))), snapshotOnly, t -> true))
+                .isInstanceOf(LoadRefusedException.class);
+    }
+
+    @Test
+    void whereTheNewestPositionIsUnknownARecordBelowTheLoadedOffsetIsTakenForLoaded() {
+        // A Snowpipe Streaming channel opened again knows its committed offset, not the newest position.
+        Map<KafkaPartition, PartitionProgress> reopened = Map.of(P0, PartitionProgress.newestUnknown(100));
+
+        LoadPlan plan = LoadPlan.of(ChangeBatch.of(List.of(change(3, 900))), reopened, t -> true);
+
+        assertThat(plan.alreadyLoaded()).isEqualTo(1);
     }
 }

@@ -46,6 +46,8 @@ import warehouse.Warehouse;
 public final class MergeWarehouse implements Warehouse {
 
     private static final Logger LOG = LoggerFactory.getLogger(MergeWarehouse.class);
+    /** Stored as the newest position of a partition from which no streamed change was applied yet. */
+    private static final SourcePosition NONE_APPLIED = new SourcePosition(-1, -1, 0L);
 
     private final Connection connection;
     private final Dialect dialect;
@@ -96,8 +98,7 @@ public final class MergeWarehouse implements Warehouse {
             createAnalyticsViews(s);
             try (ResultSet rs = s.executeQuery(sql.selectProgress())) {
                 while (rs.next()) {
-                    loaded.put(new KafkaPartition(rs.getString(1), rs.getInt(2)),
-                            new PartitionProgress(rs.getLong(3), position(rs, 4), position(rs, 7)));
+                    loaded.put(new KafkaPartition(rs.getString(1), rs.getInt(2)), progress(rs));
                 }
             }
         }
@@ -299,12 +300,30 @@ public final class MergeWarehouse implements Warehouse {
                 ps.setString(1, p.getKey().topic());
                 ps.setInt(2, p.getKey().partition());
                 ps.setLong(3, p.getValue().nextOffset());
-                bindPosition(ps, 4, p.getValue().newest());
+                if (p.getValue().newest() == null && p.getValue().newestKnown()) {
+                    bindPosition(ps, 4, NONE_APPLIED);
+                } else {
+                    bindPosition(ps, 4, p.getValue().newest());
+                }
                 bindPosition(ps, 7, p.getValue().replayedUpTo());
                 ps.addBatch();
             }
             ps.executeBatch();
         }
+    }
+
+    /**
+     * A progress row. Its newest position is stored as {@link #NONE_APPLIED} while no streamed change was applied,
+     * and is NULL in a row of a release before positions were stored, which says nothing about what was applied.
+     */
+    private static PartitionProgress progress(ResultSet rs) throws SQLException {
+        long next = rs.getLong(3);
+        SourcePosition newest = position(rs, 4);
+        SourcePosition replayedUpTo = position(rs, 7);
+        if (NONE_APPLIED.equals(newest)) {
+            return new PartitionProgress(next, null, replayedUpTo);
+        }
+        return newest == null && next > 0 ? PartitionProgress.newestUnknown(next) : new PartitionProgress(next, newest, replayedUpTo);
     }
 
     /** A source position from three columns (last commit LSN, LSN, transaction order), null when they are. */

@@ -1,6 +1,7 @@
 package warehouse.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -24,6 +25,7 @@ import warehouse.TestPositions;
 import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
 import warehouse.ColumnType;
+import warehouse.LoadRefusedException;
 import warehouse.LoadResult;
 import warehouse.SchemaEvolution;
 import warehouse.TableId;
@@ -132,7 +134,7 @@ class DuckDbWarehouseTest {
         warehouse = DuckDbWarehouse.open(old);
         warehouse.prepare(List.of(SCHEMA));
         KafkaPartition partition = new KafkaPartition("flightcdc.public.flight_state", 0);
-        assertThat(warehouse.progress()).containsExactly(Map.entry(partition, new PartitionProgress(2, null, null)));
+        assertThat(warehouse.progress()).containsExactly(Map.entry(partition, PartitionProgress.newestUnknown(2)));
 
         offset = 1; // the last offset the first release loaded, followed by one it had not
         LoadResult result = warehouse.load(batch(
@@ -183,6 +185,22 @@ class DuckDbWarehouseTest {
                 change(Operation.CREATE, 500, 510, "{\"icao24\":\"cccccc\"}")));
 
         assertThat(rows("SELECT icao24 FROM flight_state ORDER BY icao24")).containsExactly("aaaaaa", "bbbbbb", "cccccc");
+    }
+
+    @Test
+    void aWarehouseThatLoadedOnlySnapshotReadsRefusesAStreamedChangeItNeverSawAfterAReopen() throws Exception {
+        warehouse.load(batch(
+                change(Operation.READ, 0, 500, "{\"icao24\":\"aaaaaa\"}"),
+                change(Operation.READ, 0, 500, "{\"icao24\":\"bbbbbb\"}")));
+        warehouse.close();
+        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"));
+        warehouse.prepare(List.of(SCHEMA));
+        // The topic was created anew: offset 1 now holds a change made after the snapshot.
+        offset = 1;
+
+        assertThatThrownBy(() -> warehouse.load(batch(change(Operation.CREATE, 600, 610, "{\"icao24\":\"cccccc\"}"))))
+                .isInstanceOf(LoadRefusedException.class);
+        assertThat(rows("SELECT count(*) FROM flight_state")).containsExactly("2");
     }
 
     @Test

@@ -239,7 +239,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         toReopen.remove(partition);
         PartitionProgress before = loaded.getOrDefault(partition, PartitionProgress.NONE);
         // The newest source position is known only while it is that of the last committed row.
-        loaded.put(partition, before.nextOffset() == next ? before : new PartitionProgress(next, null, null));
+        loaded.put(partition, before.nextOffset() == next ? before : PartitionProgress.newestUnknown(next));
         if (reopening) {
             LOG.warn("Snowpipe Streaming channel {} opened again: Snowflake committed it up to offset {}, it resumes from"
                     + " there", channel.name(), next - 1);
