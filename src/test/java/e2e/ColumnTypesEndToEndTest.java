@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -51,16 +50,13 @@ class ColumnTypesEndToEndTest extends PipelineTestSupport {
 
     private static final Path DIR = newDirectory("column-types-");
     private static final EmbeddedPostgresServer SOURCE = EmbeddedPostgresServer.start(DIR.resolve("postgres"), FreePorts.one());
-    /** Who the test and the pipeline connect to SOURCE as: the one place that says so. */
-    private static final String SOURCE_USER = "postgres";
-    private static final String SOURCE_PASSWORD = "postgres";
     private static final List<String> TABLES = List.of("column_types", "meeting_times", "notes");
 
     /** A value of about 100 kB that does not compress: PostgreSQL stores it out of line (TOAST). */
     private static final String RANDOM_100K_TEXT = "(SELECT string_agg(md5(random()::text), '') FROM generate_series(1, 3200))";
 
     static {
-        try (SourceDatabase db = new SourceDatabase(SOURCE.jdbcUrl(), SOURCE_USER, SOURCE_PASSWORD);
+        try (SourceDatabase db = new SourceDatabase(SOURCE.jdbcUrl(), SOURCE.user(), SOURCE.password());
              Connection c = source(); Statement s = c.createStatement()) {
             db.migrate();
             s.execute("""
@@ -117,8 +113,8 @@ class ColumnTypesEndToEndTest extends PipelineTestSupport {
     protected Properties pipelineSettings() {
         return settings(DIR.resolve("pipeline"),
                 "flightcdc.source.jdbc-url", SOURCE.jdbcUrl(),
-                "flightcdc.source.user", SOURCE_USER,
-                "flightcdc.source.password", SOURCE_PASSWORD,
+                "flightcdc.source.user", SOURCE.user(),
+                "flightcdc.source.password", SOURCE.password(),
                 "flightcdc.source.tables", String.join(",", TABLES.stream().map(t -> "public." + t).toList()),
                 "flightcdc.kafka.embedded-port", String.valueOf(FreePorts.pair()),
                 "flightcdc.opensky.poll-enabled", "false");
@@ -274,9 +270,9 @@ class ColumnTypesEndToEndTest extends PipelineTestSupport {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         int exitCode = FlightCdc.commandLine().setOut(new PrintWriter(out, true)).setErr(new PrintWriter(err, true))
-                .execute("verify", "--postgres-url", SOURCE.jdbcUrl(), "--postgres-user", SOURCE_USER,
+                .execute("verify", "--postgres-url", SOURCE.jdbcUrl(), "--postgres-user", SOURCE.user(),
                         "--duckdb", DIR.resolve("pipeline/warehouse.duckdb").toString(),
-                        "-D", "flightcdc.source.password=" + SOURCE_PASSWORD,
+                        "-D", "flightcdc.source.password=" + SOURCE.password(),
                         "-D", "flightcdc.source.tables=" + String.join(",", TABLES.stream().map(t -> "public." + t).toList()));
 
         assertThat(err.toString()).isEmpty();
@@ -404,13 +400,13 @@ class ColumnTypesEndToEndTest extends PipelineTestSupport {
     }
 
     private static TableSchema schema(String table) throws SQLException {
-        try (SourceDatabase db = new SourceDatabase(SOURCE.jdbcUrl(), SOURCE_USER, SOURCE_PASSWORD)) {
+        try (SourceDatabase db = new SourceDatabase(SOURCE.jdbcUrl(), SOURCE.user(), SOURCE.password())) {
             return new SourceCatalog(db.dataSource()).describe(new TableId("public", table));
         }
     }
 
     private static Connection source() throws SQLException {
-        return DriverManager.getConnection(SOURCE.jdbcUrl(), SOURCE_USER, SOURCE_PASSWORD);
+        return SOURCE.connect();
     }
 
     private static void source(String sql) throws SQLException {

@@ -8,7 +8,6 @@ import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -46,13 +45,10 @@ class OversizedChangeEndToEndTest extends PipelineTestSupport {
     private static final String TOPIC = "flightcdc.public.documents";
     private static final Path DIR = newDirectory("oversized-");
     private static final EmbeddedPostgresServer SOURCE = EmbeddedPostgresServer.start(DIR.resolve("postgres"), FreePorts.one());
-    /** Who the test and the pipeline connect to SOURCE as: the one place that says so. */
-    private static final String SOURCE_USER = "postgres";
-    private static final String SOURCE_PASSWORD = "postgres";
     private static final EmbeddedKafkaBroker THEIR_KAFKA = EmbeddedKafkaBroker.start(DIR.resolve("their-kafka"), FreePorts.pair());
 
     static {
-        try (SourceDatabase db = new SourceDatabase(SOURCE.jdbcUrl(), SOURCE_USER, SOURCE_PASSWORD);
+        try (SourceDatabase db = new SourceDatabase(SOURCE.jdbcUrl(), SOURCE.user(), SOURCE.password());
              Connection c = source(); Statement s = c.createStatement()) {
             db.migrate();
             s.execute("CREATE TABLE documents (id integer PRIMARY KEY, body text)");
@@ -75,8 +71,8 @@ class OversizedChangeEndToEndTest extends PipelineTestSupport {
     protected Properties pipelineSettings() {
         return settings(DIR.resolve("pipeline"),
                 "flightcdc.source.jdbc-url", SOURCE.jdbcUrl(),
-                "flightcdc.source.user", SOURCE_USER,
-                "flightcdc.source.password", SOURCE_PASSWORD,
+                "flightcdc.source.user", SOURCE.user(),
+                "flightcdc.source.password", SOURCE.password(),
                 "flightcdc.source.tables", "public.documents",
                 "flightcdc.kafka.bootstrap-servers", THEIR_KAFKA.bootstrapServers(),
                 "flightcdc.kafka.max-record-bytes", String.valueOf(MAX_RECORD_BYTES),
@@ -172,7 +168,7 @@ class OversizedChangeEndToEndTest extends PipelineTestSupport {
     }
 
     private static Connection source() throws SQLException {
-        return DriverManager.getConnection(SOURCE.jdbcUrl(), SOURCE_USER, SOURCE_PASSWORD);
+        return SOURCE.connect();
     }
 
     private static void source(String sql) throws SQLException {
