@@ -1,5 +1,6 @@
 package capture;
 
+import app.PipelineHalt;
 import java.time.Duration;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * (idempotent producer, one partition per key). Safety does not rest on this class returning
  * late but on {@link AcknowledgedOffsetStore}: Debezium's position is stored only after every
  * change handed over before it is acknowledged.
+ *
+ * <p>A change larger than Kafka takes ({@link RecordSizeLimit}) halts the pipeline: every later change
+ * would wait behind it for ever, and none may be sent before it. Nothing after it is sent and no position
+ * past it is stored, so a start after the limit is raised resumes from it.
  */
 public final class AcknowledgedKafkaPublisher extends ServiceSupport implements Processor, CamelContextAware {
 
@@ -36,6 +41,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private CamelContext camelContext;
     private AsyncProducer producer;
     private RecordSizeLimit sizeLimit;
+    private PipelineHalt halt;
 
     /**
      * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
@@ -62,14 +68,12 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
                 send.getMessage().setHeader(name, value);
             }
         });
-        String routeId = exchange.getFromRouteId();
         String topic = exchange.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
         String tooLarge = sizeLimit.refusal(topic, exchange.getMessage().getHeader(KafkaConstants.KEY, byte[].class),
                 exchange.getMessage().getBody(byte[].class));
         if (tooLarge != null) {
-            RecordTooLargeException refused = new RecordTooLargeException(tooLarge);
+            RecordTooLargeException refused = new RecordTooLargeException(haltAt(tooLarge));
             tracker.completed(tracker.begin(), refused);
-            stopCapture(routeId, tooLarge);
             throw new PublishTracker.PublishFailedException(refused);
         }
         long ticket = tracker.begin();
@@ -78,7 +82,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
             if (error != null && tracker.failure().isEmpty()) {
                 if (tooLarge(error)) {
                     // The broker's limit is lower than it said, or was lowered since.
-                    stopCapture(routeId, "a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
+                    haltAt("a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
                 } else {
                     LOG.error("Kafka refused a change ({}); the capture position will not move past it. Restart to"
                             + " resume from the last position whose changes are all in Kafka.", error.getMessage());
@@ -98,27 +102,18 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
         return false;
     }
 
-    /**
-     * Every later change would be refused too, until the limit is raised: the route stops rather than
-     * retrying for ever. Nothing after the refused change is acknowledged, so no position past it is stored.
-     */
-    private void stopCapture(String routeId, String reason) {
-        LOG.error("{}. The capture stops at this change and skips nothing: raise flightcdc.kafka.max-record-bytes (now"
-                + " {}) and, with an external Kafka, the topic's max.message.bytes or the broker's message.max.bytes, then"
-                + " restart: the capture resumes from this change.",
-                Character.toUpperCase(reason.charAt(0)) + reason.substring(1), maxRecordBytes);
-        if (routeId == null) {
-            return;
+    /** Halts the pipeline at a change too large for Kafka; returns the reason given, with the fix. */
+    private String haltAt(String tooLarge) {
+        String reason = Character.toUpperCase(tooLarge.charAt(0)) + tooLarge.substring(1) + ". Nothing after it was sent"
+                + " and the capture's position stays before it: raise flightcdc.kafka.max-record-bytes (now " + maxRecordBytes
+                + ") and, with an external Kafka, the topic's max.message.bytes or the broker's message.max.bytes, then"
+                + " start again: the capture resumes from this change";
+        if (halt != null) {
+            halt.halt(reason);
+        } else {
+            LOG.error(reason);
         }
-        Thread stopper = new Thread(() -> {
-            try {
-                camelContext.getRouteController().stopRoute(routeId);
-            } catch (Exception e) {
-                LOG.warn("Could not stop route {}: {}", routeId, e.getMessage());
-            }
-        }, "stop-" + routeId);
-        stopper.setDaemon(true);
-        stopper.start();
+        return reason;
     }
 
     public PublishTracker tracker() {
@@ -129,6 +124,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     protected void doStart() throws Exception {
         tracker = new PublishTracker();
         sizeLimit = new RecordSizeLimit(maxRecordBytes, bootstrapServers);
+        halt = camelContext.getRegistry().lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class);
         producer = camelContext.getEndpoint(endpointUri).createAsyncProducer();
         ServiceHelper.startService(producer);
         PublishTracker.activate(tracker);

@@ -4,6 +4,7 @@ import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import source.Heartbeat;
 import warehouse.UnavailableValue;
 
@@ -38,6 +39,10 @@ public class CaptureRoute extends RouteBuilder {
                 .useExponentialBackOff()
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .retryAttemptedLogInterval(10));
+        // A change larger than Kafka takes: retrying cannot help, and the publisher halts the pipeline.
+        onException(RecordTooLargeException.class)
+                .maximumRedeliveries(0)
+                .handled(false);
 
         from("debezium-postgres:flight-cdc"
                 + "?databaseHostname={{flightcdc.source.host}}"
@@ -99,7 +104,7 @@ public class CaptureRoute extends RouteBuilder {
                         // cost about 170 µs per change; with 256 KB and 20 ms, under 60. 20 ms is little next to the load's wait.
                         + "&lingerMs=20"
                         + "&producerBatchSize=262144"
-                        // A larger change is refused here (RecordTooLargeException) and stops the capture.
+                        // A larger change is refused before it is sent, and halts the pipeline (AcknowledgedKafkaPublisher).
                         + "&maxRequestSize=" + maxRecordBytes
                         + "&bufferMemorySize=" + producerBufferBytes)).id(PUBLISH_ID);
     }
