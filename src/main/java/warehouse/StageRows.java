@@ -30,34 +30,52 @@ public final class StageRows {
      *     {@link #refusal} finds those beforehand
      */
     public static List<StageRow> of(TableSchema table, List<ChangeEvent> run) throws RefusedValueException {
-        List<StageRow> rows = new ArrayList<>(run.size());
-        // Per key, the values the run established so far.
-        Map<List<String>, Established> established = new HashMap<>();
+        List<Rendered> rendered = new ArrayList<>(run.size());
+        boolean lacksAny = false;
         for (ChangeEvent change : run) {
+            Rendered r = change.operation() == ChangeEvent.Operation.TRUNCATE
+                    ? new Rendered(new String[table.columns().size()], new boolean[table.columns().size()])
+                    : render(table, change);
+            rendered.add(r);
+            for (boolean lacks : r.lacking()) {
+                lacksAny |= lacks;
+            }
+        }
+        List<StageRow> rows = new ArrayList<>(run.size());
+        if (!lacksAny) {
+            // The common case, and always so with REPLICA IDENTITY FULL: nothing to take from anywhere.
+            for (int i = 0; i < run.size(); i++) {
+                rows.add(new StageRow(run.get(i), rendered.get(i).values(), null));
+            }
+            return rows;
+        }
+        // Per key, the values the run established so far.
+        Map<List<String>, Rendered> established = new HashMap<>();
+        for (int c = 0; c < run.size(); c++) {
+            ChangeEvent change = run.get(c);
+            String[] values = rendered.get(c).values();
+            boolean[] lacking = rendered.get(c).lacking();
             if (change.operation() == ChangeEvent.Operation.TRUNCATE) {
                 established.clear();
-                rows.add(new StageRow(change, new String[table.columns().size()], null));
+                rows.add(new StageRow(change, values, null));
                 continue;
             }
-            Rendered rendered = render(table, change);
-            String[] values = rendered.values();
-            boolean[] lacking = rendered.lacking();
             List<String> key = key(table, values);
-            Established earlier = established.get(key);
-            boolean lacksAny = false;
+            Rendered earlier = established.get(key);
+            boolean lacks = false;
             for (int i = 0; i < values.length; i++) {
                 if (lacking[i] && earlier != null && !earlier.lacking()[i]) {
                     values[i] = earlier.values()[i];
                     lacking[i] = false;
                 }
-                lacksAny |= lacking[i];
+                lacks |= lacking[i];
             }
             if (change.operation() == ChangeEvent.Operation.DELETE) {
                 established.remove(key);
             } else {
-                established.put(key, new Established(values, lacking));
+                established.put(key, new Rendered(values, lacking));
             }
-            rows.add(new StageRow(change, values, lacksAny ? flags(lacking) : null));
+            rows.add(new StageRow(change, values, lacks ? flags(lacking) : null));
         }
         return rows;
     }
@@ -138,10 +156,6 @@ public final class StageRows {
      * and which values it lacks.
      */
     public record Rendered(String[] values, boolean[] lacking) {
-    }
-
-    /** A key's values after a change of the run, and which of them are still to be taken from the current state. */
-    private record Established(String[] values, boolean[] lacking) {
     }
 
     /**
