@@ -1,5 +1,6 @@
 package app;
 
+import capture.AcknowledgedOffsetStore;
 import capture.CapturedChanges;
 import capture.ChangeBatchDecoder;
 import capture.ConsumerGroupPositions;
@@ -47,6 +48,7 @@ import source.Heartbeat;
 import source.ReplicationPreflight;
 import source.SourceCatalog;
 import source.SourceDatabase;
+import source.SourceGuard;
 import source.TableSizes;
 import warehouse.LoadProgress;
 import warehouse.SchemaEvolution;
@@ -103,8 +105,10 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
         started.push(source);
         source.migrate();
-        new ReplicationPreflight(source.dataSource(), settings.source().slot(), settings.source().publication(),
-                settings.source().tables(), settings.debeziumOffsets()).check();
+        ReplicationPreflight preflight = new ReplicationPreflight(source.dataSource(), settings.source().slot(),
+                settings.source().publication(), settings.source().tables(), settings.debeziumOffsets(),
+                () -> AcknowledgedOffsetStore.storedLastCommitLsn(settings.debeziumOffsets()));
+        preflight.check();
         resolved.put("flightcdc.source.host", source.host());
         resolved.put("flightcdc.source.port", String.valueOf(source.port()));
         resolved.put("flightcdc.source.database", source.database());
@@ -177,10 +181,16 @@ public class PipelineConfiguration implements CamelConfiguration {
         }
 
         var registry = context.getRegistry();
-        if (registry.lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class) == null) {
+        PipelineHalt halt = registry.lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class);
+        if (halt == null) {
             // Run without camel Main (the tests): halting stops the Camel context.
-            registry.bind(PipelineHalt.BEAN, new PipelineHalt(context::stop));
+            halt = new PipelineHalt(context::stop);
+            registry.bind(PipelineHalt.BEAN, halt);
         }
+        SourceGuard sourceGuard = new SourceGuard(preflight, halt::halt);
+        registry.bind("sourceGuard", sourceGuard);
+        AcknowledgedOffsetStore.checkBeforeResuming(sourceGuard::checkBeforeResuming);
+        started.push(() -> AcknowledgedOffsetStore.checkBeforeResuming(null));
         registry.bind("settings", settings);
         registry.bind("sourceDatabase", source);
         registry.bind("stateVectorParser", new StateVectorParser());

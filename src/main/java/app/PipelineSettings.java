@@ -37,19 +37,23 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
     }
 
-    /** @param maxRecordBytes the largest change record the capture publishes and the embedded broker accepts */
+    /**
+     * @param maxBlockMs longest the capture's producer waits for room in its buffer, or for the broker's metadata
+     * @param deliveryTimeoutMs longest it keeps sending a change the broker does not acknowledge
+     * @param maxRecordBytes the largest change record the capture publishes and the embedded broker accepts
+     */
     public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup,
-                        int maxRecordBytes) {
+                        int maxBlockMs, int deliveryTimeoutMs, int maxRecordBytes) {
         public boolean embedded() {
             return bootstrapServers.isEmpty();
         }
 
-        /** Debezium's topic naming: prefix.schema.table. */
         /** Where Debezium sends the BEGIN and END marker of each transaction. */
         public String transactionTopic() {
             return topicPrefix + ".transaction";
         }
 
+        /** Debezium's topic naming: prefix.schema.table. */
         public String topicFor(TableId table) {
             return topicPrefix + "." + table.schema() + "." + table.name();
         }
@@ -156,6 +160,9 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.kafka.embedded-port", 1, 65534),
                 r.matching("flightcdc.kafka.topic-prefix", "[A-Za-z0-9._-]+", "a Kafka topic name prefix"),
                 r.required("flightcdc.kafka.consumer-group"),
+                r.intInRange("flightcdc.kafka.max-block-ms", 100, 3_600_000),
+                // Kafka refuses less than its request timeout (30 s) plus the capture's linger (20 ms).
+                r.intInRange("flightcdc.kafka.delivery-timeout-ms", 30_020, Integer.MAX_VALUE),
                 r.intInRange("flightcdc.kafka.max-record-bytes", 1 << 20, 256 << 20));
 
         Optional<ClientCredentials> credentials = clientCredentials(r);

@@ -2,6 +2,7 @@ package capture;
 
 import app.PipelineHalt;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -22,9 +23,15 @@ import org.slf4j.LoggerFactory;
  * late but on {@link AcknowledgedOffsetStore}: Debezium's position is stored only after every
  * change handed over before it is acknowledged.
  *
- * <p>A change larger than Kafka takes ({@link RecordSizeLimit}) halts the pipeline: every later change
- * would wait behind it for ever, and none may be sent before it. Nothing after it is sent and no position
- * past it is stored, so a start after the limit is raised resumes from it.
+ * <p>When Kafka refuses a change (the broker away longer than the producer may block, its buffer
+ * full), no position is stored from then on, the changes that follow are not sent, and the capture
+ * route is restarted after a pause: Debezium resumes from the last position whose changes are all in
+ * Kafka and emits the rest again. The pause doubles while restarts keep failing, up to a minute.
+ *
+ * <p>A change larger than Kafka takes ({@link RecordSizeLimit}) halts the pipeline instead: a restart would
+ * stop at it again, and no change after it may be sent before it. It is measured before it is sent, so
+ * nothing after it reaches Kafka; no position past it is stored, so a start after the limit is raised
+ * resumes from it.
  */
 public final class AcknowledgedKafkaPublisher extends ServiceSupport implements Processor, CamelContextAware {
 
@@ -33,15 +40,21 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     /** The prefix of camel-kafka's own headers (topic override, key, partition, timestamp). */
     private static final String KAFKA_HEADERS = "kafka.";
 
+    private static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
+    private static final Duration LONGEST_PAUSE = Duration.ofMinutes(1);
+
     private final int maxRecordBytes;
     private final String bootstrapServers;
     private final String endpointUri;
-    /** Made anew each time the route starts: a failure is the run's until a restart resumes before it. */
     private volatile PublishTracker tracker = new PublishTracker();
     private CamelContext camelContext;
     private AsyncProducer producer;
     private RecordSizeLimit sizeLimit;
     private PipelineHalt halt;
+    private volatile String routeId;
+    private final AtomicBoolean restarting = new AtomicBoolean();
+    /** Grows while restarts fail one after the other; back to the first pause once Kafka takes a change. */
+    private volatile Duration pause = FIRST_PAUSE;
 
     /**
      * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
@@ -56,9 +69,11 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     @Override
     public void process(Exchange exchange) {
         PublishTracker tracker = this.tracker;
-        tracker.failure().ifPresent(failure -> {
-            throw new PublishTracker.PublishFailedException(failure);
-        });
+        routeId = exchange.getFromRouteId();
+        if (tracker.failure().isPresent()) {
+            // Not sent: no position is stored past the refused change, and the restart emits this one again.
+            return;
+        }
         // The consumer may reuse its exchange once the route returns; Kafka's answer comes later. Only
         // the body and the kafka.* headers travel: a full copy of Debezium's headers costs more than the send.
         Exchange send = new DefaultExchange(camelContext);
@@ -72,23 +87,24 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
         String tooLarge = sizeLimit.refusal(topic, exchange.getMessage().getHeader(KafkaConstants.KEY, byte[].class),
                 exchange.getMessage().getBody(byte[].class));
         if (tooLarge != null) {
-            RecordTooLargeException refused = new RecordTooLargeException(haltAt(tooLarge));
-            tracker.completed(tracker.begin(), refused);
-            throw new PublishTracker.PublishFailedException(refused);
+            // Not sent, and nothing after it: no position is stored past it, and the pipeline stops.
+            tracker.completed(tracker.begin(), new RecordTooLargeException(haltAt(tooLarge)));
+            return;
         }
         long ticket = tracker.begin();
         producer.process(send, doneSync -> {
             Exception error = send.getException();
-            if (error != null && tracker.failure().isEmpty()) {
-                if (tooLarge(error)) {
-                    // The broker's limit is lower than it said, or was lowered since.
-                    haltAt("a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
-                } else {
-                    LOG.error("Kafka refused a change ({}); the capture position will not move past it. Restart to"
-                            + " resume from the last position whose changes are all in Kafka.", error.getMessage());
-                }
-            }
+            boolean first = error != null && tracker.failure().isEmpty();
             tracker.completed(ticket, error);
+            if (error == null) {
+                pause = FIRST_PAUSE; // Kafka takes changes again: a later failure starts over with the first pause
+            }
+            if (first && tooLarge(error)) {
+                // The broker's limit is lower than it said, or was lowered since: a restart would stop here again.
+                haltAt("a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
+            } else if (first) {
+                restartLater(error);
+            }
         });
     }
 
@@ -116,17 +132,45 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
         return reason;
     }
 
+    /** Restarts the capture route on a thread of its own: not Debezium's, which the stop waits for, nor Kafka's. */
+    private void restartLater(Exception error) {
+        if (!restarting.compareAndSet(false, true)) {
+            return;
+        }
+        Duration wait = pause;
+        pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
+        LOG.warn("Kafka refused a change ({}); the capture position stays at the last one whose changes are all in"
+                + " Kafka, and the capture restarts from it in {} s", error.getMessage(), wait.toSeconds());
+        Thread restart = new Thread(() -> {
+            try {
+                camelContext.getRouteController().stopRoute(routeId);
+                Thread.sleep(wait.toMillis());
+                camelContext.getRouteController().startRoute(routeId);
+                LOG.info("Capture restarted after Kafka refused a change");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Exception e) {
+                LOG.error("Could not restart the capture after Kafka refused a change: {}", e.getMessage(), e);
+            } finally {
+                restarting.set(false);
+            }
+        }, "capture-restart");
+        restart.setDaemon(true);
+        restart.start();
+    }
+
     public PublishTracker tracker() {
         return tracker;
     }
 
     @Override
     protected void doStart() throws Exception {
-        tracker = new PublishTracker();
         sizeLimit = new RecordSizeLimit(maxRecordBytes, bootstrapServers);
         halt = camelContext.getRegistry().lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class);
         producer = camelContext.getEndpoint(endpointUri).createAsyncProducer();
         ServiceHelper.startService(producer);
+        // A fresh count: sends of an earlier start answer to the tracker they began on.
+        tracker = new PublishTracker();
         PublishTracker.activate(tracker);
     }
 
@@ -134,11 +178,12 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     protected void doStop() throws Exception {
         try {
             tracker.awaitAcknowledged(Duration.ofSeconds(30));
+            PublishTracker.deactivate(tracker);
         } catch (Exception e) {
+            // It stays active, so that no position is stored until the next start replaces it.
             LOG.warn("Stopping with changes Kafka has not acknowledged ({}); they are captured again on the next start",
                     e.getMessage());
         }
-        PublishTracker.deactivate(tracker);
         ServiceHelper.stopService(producer);
         sizeLimit.close();
     }

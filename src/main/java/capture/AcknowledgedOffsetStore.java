@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.debezium.embedded.KafkaConnectUtil;
 import java.io.IOException;
+import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,9 +15,11 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import org.apache.kafka.connect.errors.ConnectException;
@@ -49,6 +52,8 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
     private static final TypeReference<Map<String, Object>> POSITION = new TypeReference<>() {
     };
 
+    private static volatile Runnable resumeCheck = () -> { };
+
     private Path file;
 
     public AcknowledgedOffsetStore() {
@@ -59,6 +64,47 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
     public void configure(WorkerConfig config) {
         super.configure(config);
         file = Path.of(config.getString(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG));
+    }
+
+    /**
+     * The last commit LSN stored in {@code file} by this store, which Debezium also confirmed to the replication
+     * slot at most: empty when there is no file or no commit in it yet.
+     */
+    public static OptionalLong storedLastCommitLsn(Path file) {
+        if (!Files.exists(file)) {
+            return OptionalLong.empty();
+        }
+        try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(file))) {
+            OptionalLong lastCommit = OptionalLong.empty();
+            for (Object value : ((Map<?, ?>) in.readObject()).values()) {
+                if (value instanceof byte[] json) {
+                    Object lsn = JSON.readValue(json, POSITION).get(ResumePosition.LAST_COMMIT_LSN);
+                    if (lsn instanceof Number n) {
+                        lastCommit = OptionalLong.of(n.longValue());
+                    }
+                }
+            }
+            return lastCommit;
+        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+            throw new IllegalStateException("Cannot read the capture position in " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Checks run before Debezium reads the position it resumes from, at each start of its task (the first, and each
+     * one after an error) and at each commit: one that throws keeps Debezium from going on, and in particular from
+     * creating a missing replication slot anew past a gap.
+     */
+    public static void checkBeforeResuming(Runnable check) {
+        resumeCheck = check == null ? () -> { } : check;
+    }
+
+    @Override
+    public Future<Map<ByteBuffer, ByteBuffer>> get(Collection<ByteBuffer> keys) {
+        if (!data.isEmpty()) {
+            resumeCheck.run();
+        }
+        return super.get(keys);
     }
 
     @Override

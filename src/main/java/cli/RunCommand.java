@@ -28,9 +28,6 @@ public class RunCommand implements Callable<Integer> {
     @Mixin
     SettingOptions options = new SettingOptions();
 
-    @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka instead of the embedded broker (flightcdc.kafka.bootstrap-servers).")
-    String kafka;
-
     @Option(names = "--opensky-url", description = "OpenSky API base URL, e.g. https://opensky-network.org/api, instead of the simulator (flightcdc.opensky.base-url).")
     String openSkyUrl;
 
@@ -52,7 +49,6 @@ public class RunCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Map<String, String> overrides = options.overrides();
-        put(overrides, "flightcdc.kafka.bootstrap-servers", kafka);
         put(overrides, "flightcdc.opensky.base-url", openSkyUrl);
         put(overrides, "flightcdc.opensky.poll-enabled", noPoll ? "false" : null);
         put(overrides, "flightcdc.opensky.poll-interval-ms", pollIntervalMs);

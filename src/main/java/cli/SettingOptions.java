@@ -28,6 +28,9 @@ public class SettingOptions {
     @Option(names = "--postgres-user", description = "Source database user (flightcdc.source.user); the password comes from FLIGHTCDC_SOURCE_PASSWORD.")
     String postgresUser;
 
+    @Option(names = "--kafka", description = "Bootstrap servers of an external Kafka instead of the embedded broker (flightcdc.kafka.bootstrap-servers).")
+    String kafka;
+
     @Option(names = "--duckdb", description = "DuckDB warehouse file (flightcdc.warehouse.duckdb-path, default <data-dir>/warehouse.duckdb).")
     String duckdb;
 
@@ -41,6 +44,7 @@ public class SettingOptions {
         put(overrides, "flightcdc.data-dir", dataDir);
         put(overrides, "flightcdc.source.jdbc-url", postgresUrl);
         put(overrides, "flightcdc.source.user", postgresUser);
+        put(overrides, "flightcdc.kafka.bootstrap-servers", kafka);
         put(overrides, "flightcdc.warehouse.duckdb-path", duckdb);
         return overrides;
     }

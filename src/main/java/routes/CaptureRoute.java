@@ -4,7 +4,6 @@ import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
-import org.apache.kafka.common.errors.RecordTooLargeException;
 import source.Heartbeat;
 import warehouse.UnavailableValue;
 
@@ -39,10 +38,6 @@ public class CaptureRoute extends RouteBuilder {
                 .useExponentialBackOff()
                 .retryAttemptedLogLevel(LoggingLevel.WARN)
                 .retryAttemptedLogInterval(10));
-        // A change larger than Kafka takes: retrying cannot help, and the publisher halts the pipeline.
-        onException(RecordTooLargeException.class)
-                .maximumRedeliveries(0)
-                .handled(false);
 
         from("debezium-postgres:flight-cdc"
                 + "?databaseHostname={{flightcdc.source.host}}"
@@ -98,8 +93,10 @@ public class CaptureRoute extends RouteBuilder {
                         + "&keySerializer=org.apache.kafka.common.serialization.ByteArraySerializer"
                         + "&valueSerializer=org.apache.kafka.common.serialization.ByteArraySerializer"
                         + "&enableIdempotence=true"
-                        // Keep retrying while the broker is away instead of failing the change after 2 minutes.
-                        + "&deliveryTimeoutMs=2147483647"
+                        // A change not acknowledged in time, or not even taken, restarts the capture from its last
+                        // stored position (AcknowledgedKafkaPublisher): a producer stuck retrying is not left alive.
+                        + "&deliveryTimeoutMs={{flightcdc.kafka.delivery-timeout-ms}}"
+                        + "&maxBlockMs={{flightcdc.kafka.max-block-ms}}"
                         // Large batches: with 16 KB batches and 5 ms the broker and the producer's network thread
                         // cost about 170 µs per change; with 256 KB and 20 ms, under 60. 20 ms is little next to the load's wait.
                         + "&lingerMs=20"

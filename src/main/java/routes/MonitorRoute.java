@@ -5,13 +5,14 @@ import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Watches what silently hurts a change-data-capture pipeline: WAL piling up behind the replication
- * slot, and the warehouse loader falling behind Kafka. Each is measured on its own timer, so one
+ * slot, the warehouse loader falling behind Kafka, and the source changing under the capture. Each is measured on its own timer, so one
  * that fails does not hold up the other, and is logged as a warning only past its threshold.
  */
 public class MonitorRoute extends RouteBuilder {
 
     public static final String SLOT_ROUTE_ID = "monitor-replication-slot";
     public static final String LAG_ROUTE_ID = "monitor-consumer-lag";
+    public static final String SOURCE_ROUTE_ID = "monitor-source";
 
     @Override
     public void configure() {
@@ -28,5 +29,10 @@ public class MonitorRoute extends RouteBuilder {
         from("timer:" + LAG_ROUTE_ID + "?period={{flightcdc.monitor.interval-ms}}")
                 .routeId(LAG_ROUTE_ID)
                 .bean("consumerLagMonitor", "check");
+
+        // The startup checks again: a slot dropped, a publication altered, a captured table renamed halt the pipeline.
+        from("timer:" + SOURCE_ROUTE_ID + "?period={{flightcdc.monitor.interval-ms}}")
+                .routeId(SOURCE_ROUTE_ID)
+                .bean("sourceGuard", "check");
     }
 }

@@ -15,7 +15,9 @@ import java.sql.Statement;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import warehouse.TableId;
 
@@ -51,14 +53,20 @@ public final class ReplicationPreflight {
     private final String publication;
     private final List<TableId> capturedTables;
     private final Path debeziumOffsets;
+    private final Supplier<OptionalLong> storedLastCommitLsn;
 
+    /**
+     * @param storedLastCommitLsn the last commit LSN in Debezium's stored position, which it confirmed to the slot
+     *     at most (empty before the first)
+     */
     public ReplicationPreflight(DataSource dataSource, String slot, String publication, List<TableId> capturedTables,
-                                Path debeziumOffsets) {
+                                Path debeziumOffsets, Supplier<OptionalLong> storedLastCommitLsn) {
         this.dataSource = dataSource;
         this.slot = slot;
         this.publication = publication;
         this.capturedTables = capturedTables;
         this.debeziumOffsets = debeziumOffsets;
+        this.storedLastCommitLsn = storedLastCommitLsn;
     }
 
     /** Throws a {@link StartupException} naming the first problem found and its fix. */
@@ -68,6 +76,13 @@ public final class ReplicationPreflight {
             checkRole(c);
             checkSlot(c);
             checkPublication(c);
+        }
+    }
+
+    /** The checks of the replication slot alone: that Debezium can resume from it where it stopped. */
+    public void checkSlot() throws SQLException {
+        try (Connection c = dataSource.getConnection()) {
+            checkSlot(c);
         }
     }
 
@@ -132,6 +147,16 @@ public final class ReplicationPreflight {
             throw new StartupException("Replication slot '" + slot + "' decodes with " + plugin
                     + ", but the pipeline reads pgoutput." + dropIfUnused);
         }
+        // Debezium confirms to the slot only what it stored: a slot further on was read by someone else, or dropped
+        // and created anew while the pipeline ran, and PostgreSQL would start after changes it never sent.
+        String confirmed = row.path("confirmed_flush_lsn").asText(null);
+        OptionalLong stored = storedLastCommitLsn.get();
+        if (confirmed != null && stored.isPresent() && lsn(confirmed) > stored.getAsLong()) {
+            throw new StartupException("Replication slot '" + slot + "' is confirmed up to " + confirmed + ", past "
+                    + lsnText(stored.getAsLong()) + " where the pipeline stopped: it was dropped and created again, or"
+                    + " something else read from it, and the changes in between cannot be read again. Fix: rebuild the"
+                    + " warehouse from a new snapshot (README \"When it stops\"; the source is left as it is).");
+        }
         String invalidation = row.path("invalidation_reason").asText(null);
         if (invalidation != null || "lost".equals(row.path("wal_status").asText(null))) {
             throw new StartupException("Replication slot '" + slot + "' was invalidated by PostgreSQL ("
@@ -183,6 +208,16 @@ public final class ReplicationPreflight {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** An LSN as PostgreSQL writes it, {@code 16/B374D848}: the high and low 32 bits in hex. */
+    static long lsn(String text) {
+        int slash = text.indexOf('/');
+        return Long.parseLong(text.substring(0, slash), 16) << 32 | Long.parseLong(text.substring(slash + 1), 16);
+    }
+
+    static String lsnText(long lsn) {
+        return Long.toHexString(lsn >>> 32).toUpperCase() + "/" + Long.toHexString(lsn & 0xFFFFFFFFL).toUpperCase();
     }
 
     private static JsonNode parse(String json) {

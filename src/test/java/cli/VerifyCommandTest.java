@@ -48,6 +48,19 @@ class VerifyCommandTest {
         assertThat(result.err()).isEmpty();
     }
 
+    /** People verify with the options they ran with: the Kafka one means nothing to verify, but is not refused. */
+    @Test
+    void theLocationOptionsOfRunAreAcceptedAsTheyAre() throws Exception {
+        copies.replaceSource(ROWS);
+        Path warehouse = dir.resolve("same-options.duckdb");
+        copies.writeWarehouse(warehouse, ROWS);
+
+        CommandRun result = verify(theirPostgres(), "--duckdb", warehouse.toString(), "--kafka", "127.0.0.1:9");
+
+        assertThat(result.err()).isEmpty();
+        assertThat(result.exitCode()).isZero();
+    }
+
     @Test
     void missingExtraAndChangedRowsExitOneAndAreListed() throws Exception {
         copies.replaceSource(ROWS);

@@ -57,7 +57,9 @@ class KafkaLossEndToEndTest {
             List<String> run = List.of("run", "--no-poll", "--routes", dir.resolve("no-routes").toString(),
                     "--data-dir", dir.resolve("app").toString(), "--postgres-url", postgres.jdbcUrl(),
                     "--kafka", kafka.bootstrapServers(), "-D", "flightcdc.load.max-wait-ms=100",
-                    "-D", "flightcdc.source.heartbeat-interval-ms=500");
+                    "-D", "flightcdc.source.heartbeat-interval-ms=500",
+                    // The capture's producer, stuck on the new topic's sequence numbers, gives up sooner.
+                    "-D", "flightcdc.kafka.delivery-timeout-ms=31000");
 
             try (ChildJvm app = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, environment)) {
                 app.awaitLine(STARTED, START);

@@ -16,6 +16,7 @@ class MonitorRouteTest extends RouteTestSupport {
 
     private final FailingMonitor slot = new FailingMonitor();
     private final CountingMonitor lag = new CountingMonitor();
+    private final CountingMonitor source = new CountingMonitor();
 
     @Override
     protected Properties resolvedProperties() {
@@ -31,6 +32,7 @@ class MonitorRouteTest extends RouteTestSupport {
     protected void bindToRegistry(Registry registry) {
         registry.bind("replicationSlotMonitor", slot);
         registry.bind("consumerLagMonitor", lag);
+        registry.bind("sourceGuard", source);
     }
 
     @BeforeEach
@@ -43,6 +45,7 @@ class MonitorRouteTest extends RouteTestSupport {
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             assertThat(slot.calls.get()).isGreaterThanOrEqualTo(3);
             assertThat(lag.calls.get()).isGreaterThanOrEqualTo(3);
+            assertThat(source.calls.get()).isGreaterThanOrEqualTo(3);
         });
         assertThat(context.getRouteController().getRouteStatus(MonitorRoute.SLOT_ROUTE_ID).isStarted()).isTrue();
     }

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.OptionalLong;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -29,6 +30,8 @@ class ReplicationPreflightTest {
 
     private Path dir;
     private TestSource postgres;
+    /** The last commit LSN in Debezium's stored position, as the capture's offset store would tell. */
+    private OptionalLong storedLastCommit = OptionalLong.empty();
     private SourceDatabase source;
 
     @BeforeAll
@@ -45,6 +48,7 @@ class ReplicationPreflightTest {
 
     @AfterEach
     void dropSlotsAndPublications() throws Exception {
+        storedLastCommit = OptionalLong.empty();
         sql(source.dataSource(), "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots");
         sql(source.dataSource(), "DROP PUBLICATION IF EXISTS flightcdc");
     }
@@ -85,6 +89,32 @@ class ReplicationPreflightTest {
                         + " shows the pipeline ran before: changes made since the slot went missing may be lost."
                         + " Fix: rebuild the warehouse from a new snapshot (README \"When it stops\"; the source is left"
                         + " as it is), or set flightcdc.source.slot to the slot this pipeline used.");
+    }
+
+    /** Dropped and created again while the pipeline ran (by Debezium on its own), or read by another client. */
+    @Test
+    void aSlotConfirmedPastThePositionThePipelineStored() throws Exception {
+        Path offsets = Files.writeString(dir.resolve("debezium-offsets.dat"), "a stored position");
+        String stored = single("SELECT pg_current_wal_lsn()::text");
+        sql(source.dataSource(), "CREATE TABLE IF NOT EXISTS scratch (payload text); INSERT INTO scratch VALUES ('x')");
+        sql(source.dataSource(), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
+        String confirmed = single("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'flightcdc'");
+        storedLastCommit = OptionalLong.of(ReplicationPreflight.lsn(stored));
+
+        assertFails(preflight(source.dataSource(), offsets),
+                "Replication slot 'flightcdc' is confirmed up to " + confirmed + ", past " + stored + " where the"
+                        + " pipeline stopped: it was dropped and created again, or something else read from it, and the"
+                        + " changes in between cannot be read again. Fix: rebuild the warehouse from a new snapshot"
+                        + " (README \"When it stops\"; the source is left as it is).");
+    }
+
+    @Test
+    void aSlotConfirmedUpToThePositionThePipelineStoredPasses() throws Exception {
+        sql(source.dataSource(), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
+        storedLastCommit = OptionalLong.of(ReplicationPreflight.lsn(
+                single("SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'flightcdc'")));
+
+        assertThatCode(() -> preflight(source.dataSource(), dir.resolve("ran.dat")).checkSlot()).doesNotThrowAnyException();
     }
 
     @Test
@@ -150,8 +180,8 @@ class ReplicationPreflightTest {
                         + " flightcdc.source.publication to another name.");
     }
 
-    private static ReplicationPreflight preflight(DataSource dataSource, Path offsets) {
-        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", CAPTURED, offsets);
+    private ReplicationPreflight preflight(DataSource dataSource, Path offsets) {
+        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", CAPTURED, offsets, () -> storedLastCommit);
     }
 
     private static void assertFails(ReplicationPreflight preflight, String message) {
@@ -164,6 +194,13 @@ class ReplicationPreflightTest {
         dataSource.setUser(user);
         dataSource.setPassword(password);
         return dataSource;
+    }
+
+    private String single(String query) throws Exception {
+        try (var c = source.dataSource().getConnection(); var s = c.createStatement(); var rs = s.executeQuery(query)) {
+            rs.next();
+            return rs.getString(1);
+        }
     }
 
     private String walStatus(String slot) throws Exception {
