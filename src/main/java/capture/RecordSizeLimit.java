@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
 final class RecordSizeLimit implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordSizeLimit.class);
-    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ASK_TIMEOUT = Duration.ofSeconds(10);
     private static final Header[] NO_HEADERS = new Header[0];
 
     private final int configured;
@@ -50,6 +50,7 @@ final class RecordSizeLimit implements AutoCloseable {
     RecordSizeLimit(int configured, String bootstrapServers) {
         this.configured = configured;
         this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis(),
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis()));
     }
 
