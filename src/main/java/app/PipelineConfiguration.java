@@ -7,6 +7,7 @@ import capture.ConsumerGroupPositions;
 import capture.DebeziumJsonEnvelope;
 import capture.KafkaOffsets;
 import capture.SnapshotProgress;
+import capture.SnapshotStart;
 import capture.TransactionOrder;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -109,6 +111,7 @@ public class PipelineConfiguration implements CamelConfiguration {
                 settings.source().publication(), settings.source().tables(), settings.debeziumOffsets(),
                 () -> AcknowledgedOffsetStore.storedLastCommitLsn(settings.debeziumOffsets()));
         preflight.check();
+        preflight.awaitSlotFree(Duration.ofSeconds(30));
         resolved.put("flightcdc.source.host", source.host());
         resolved.put("flightcdc.source.port", String.valueOf(source.port()));
         resolved.put("flightcdc.source.database", source.database());
@@ -178,6 +181,11 @@ public class PipelineConfiguration implements CamelConfiguration {
             }
             ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(), Set.copyOf(capturedTopics),
                     warehouse.progress());
+            Set<String> holdingRecords = ConsumerGroupPositions.topicsWithRecords(admin, Set.copyOf(capturedTopics));
+            Map<String, TableId> tablesOfTopics = new LinkedHashMap<>();
+            settings.source().tables().stream().filter(t -> holdingRecords.contains(settings.kafka().topicFor(t)))
+                    .forEach(t -> tablesOfTopics.put(settings.kafka().topicFor(t), t));
+            context.getRegistry().bind("snapshotStart", new SnapshotStart(tablesOfTopics));
         }
 
         var registry = context.getRegistry();

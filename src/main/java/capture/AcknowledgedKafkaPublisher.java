@@ -2,6 +2,7 @@ package capture;
 
 import app.PipelineHalt;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -74,6 +75,15 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
             // Not sent: no position is stored past the refused change, and the restart emits this one again.
             return;
         }
+        List<SnapshotStart.Truncate> truncates = exchange.getMessage().getHeader(SnapshotStart.TRUNCATES, List.class);
+        if (truncates != null) {
+            for (SnapshotStart.Truncate truncate : truncates) {
+                Exchange send = new DefaultExchange(camelContext);
+                send.getMessage().setHeader(KafkaConstants.OVERRIDE_TOPIC, truncate.topic());
+                send.getMessage().setBody(truncate.value());
+                send(tracker, send);
+            }
+        }
         // The consumer may reuse its exchange once the route returns; Kafka's answer comes later. Only
         // the body and the kafka.* headers travel: a full copy of Debezium's headers costs more than the send.
         Exchange send = new DefaultExchange(camelContext);
@@ -83,9 +93,13 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
                 send.getMessage().setHeader(name, value);
             }
         });
-        String topic = exchange.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
-        String tooLarge = sizeLimit.refusal(topic, exchange.getMessage().getHeader(KafkaConstants.KEY, byte[].class),
-                exchange.getMessage().getBody(byte[].class));
+        send(tracker, send);
+    }
+
+    private void send(PublishTracker tracker, Exchange send) {
+        String topic = send.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
+        String tooLarge = sizeLimit.refusal(topic, send.getMessage().getHeader(KafkaConstants.KEY, byte[].class),
+                send.getMessage().getBody(byte[].class));
         if (tooLarge != null) {
             // Not sent, and nothing after it: no position is stored past it, and the pipeline stops.
             tracker.completed(tracker.begin(), new RecordTooLargeException(haltAt(tooLarge)));

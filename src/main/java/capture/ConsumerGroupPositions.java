@@ -52,6 +52,24 @@ public final class ConsumerGroupPositions {
         }
     }
 
+    /** Those of {@code topics} that exist and have had records written to them. */
+    public static Set<String> topicsWithRecords(Admin admin, Set<String> topics) throws InterruptedException {
+        Set<KafkaPartition> partitions = existingPartitions(admin, topics);
+        try {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(p -> latest.put(new TopicPartition(p.topic(), p.partition()), OffsetSpec.latest()));
+            Set<String> withRecords = new HashSet<>();
+            admin.listOffsets(latest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((tp, end) -> {
+                if (end.offset() > 0) {
+                    withRecords.add(tp.topic());
+                }
+            });
+            return withRecords;
+        } catch (ExecutionException | TimeoutException e) {
+            throw new StartupException("Cannot read the end offsets of " + topics + " in Kafka: " + e.getMessage(), e);
+        }
+    }
+
     public static void alignWith(Admin admin, String group, Set<String> topics, Map<KafkaPartition, PartitionProgress> loaded)
             throws InterruptedException {
         try {

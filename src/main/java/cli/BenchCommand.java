@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {
             "Run the pipeline on embedded services with the OpenSky poll off, preload the table, write changes"
-                    + " (10% inserts, 85% updates, 5% deletes) as fast as PostgreSQL takes them, and measure when"
+                    + " (10%% inserts, 85%% updates, 5%% deletes) as fast as PostgreSQL takes them, and measure when"
                     + " Kafka and the warehouse hold every one; then check the warehouse equals the source.",
             "Then, for each --latency-rates, write at that rate for --latency-seconds and measure each transaction's"
                     + " latency from its source commit until the warehouse holds it.",

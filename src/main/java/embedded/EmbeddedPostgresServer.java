@@ -91,6 +91,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // WAL: with the default 200 ms between WAL writer flushes, a change waited up to 200 ms
                     // before Debezium could see it.
                     .setServerConfig("wal_writer_delay", "10ms")
+                    // PREPARE TRANSACTION is refused while this is 0 (PostgreSQL's default), and only a restart
+                    // changes it: applications that commit in two phases would fail against the embedded server.
+                    .setServerConfig("max_prepared_transactions", "10")
                     .start();
         } catch (IOException e) {
             if (refusedThePassword(e)) {

@@ -113,7 +113,13 @@ public final class PollGate {
     }
 
     /** The call did not get an answer: a timeout, a refused or broken connection, or the token endpoint down. */
-    public synchronized void unreachable(IOException e) {
+    public synchronized void unreachable(Exception caught) {
+        // Camel hands the exception it caught, which may wrap the IOException: a timeout while the body is read
+        // arrives inside the StreamCacheException of its conversion.
+        Throwable e = caught;
+        while (!(e instanceof IOException) && e.getCause() != null) {
+            e = e.getCause();
+        }
         boolean timeout = e instanceof InterruptedIOException || e instanceof HttpTimeoutException;
         fail(timeout ? Trouble.TIMEOUT : Trouble.CONNECTION_ERROR, (timeout ? "OpenSky did not answer in time: " : "Could not reach OpenSky: ")
                 + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()));

@@ -14,7 +14,8 @@ import warehouse.UnavailableValue;
  * keep the replication slot moving while the captured tables are idle (see Heartbeat); they are not
  * changes and are not published. On a first start against a table that holds rows, Debezium reads them
  * all first (op 'r'); SnapshotProgress reports on that. Each streamed change is numbered within its
- * transaction (TransactionOrder), which with the source position makes its identity exact.
+ * transaction (TransactionOrder), which with the source position makes its identity exact. A snapshot that
+ * starts over, over the rows of one cut off before, first truncates the tables it replaces (SnapshotStart).
  */
 public class CaptureRoute extends RouteBuilder {
 
@@ -51,6 +52,10 @@ public class CaptureRoute extends RouteBuilder {
                 + "&slotName={{flightcdc.source.slot}}"
                 + "&publicationName={{flightcdc.source.publication}}"
                 + "&publicationAutocreateMode=filtered"
+                // A partitioned table's changes happen in its partitions: published under their own names, the
+                // capture (which names the partitioned table) would never see them. Through the root, they arrive
+                // as the table's; a row moved between partitions is a delete and a create, as a key update is.
+                + "&publishViaPartitionRoot=true"
                 // Every value exactly, in a form the loader reads (warehouse/StageText): numeric as its decimal
                 // text; interval as ISO-8601 parts (the numeric mode takes a month for 30.4375 days); time and
                 // timestamp as microseconds whatever their declared precision (the adaptive mode sends
@@ -84,6 +89,7 @@ public class CaptureRoute extends RouteBuilder {
                 .process("snapshotProgress")
                 .process("transactionOrder")
                 .filter().ref("capturedChanges")
+                .process("snapshotStart")
                 .process("debeziumJsonEnvelope")
                 .process(new AcknowledgedKafkaPublisher(maxRecordBytes,
                         getCamelContext().resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}"), "kafka:{{flightcdc.kafka.topic-prefix}}"

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -19,6 +20,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import warehouse.TableId;
 
 /**
@@ -27,6 +30,8 @@ import warehouse.TableId;
  * {@link StartupException} whose one line says what is wrong and how to fix it.
  */
 public final class ReplicationPreflight {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ReplicationPreflight.class);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -44,9 +49,30 @@ public final class ReplicationPreflight {
             SELECT current_database(), (SELECT to_jsonb(s) FROM pg_replication_slots s WHERE slot_name = ?)
             """;
 
-    private static final String PUBLICATION = "SELECT puballtables FROM pg_publication WHERE pubname = ?";
+    private static final String PUBLICATION = "SELECT puballtables, pubviaroot FROM pg_publication WHERE pubname = ?";
+
+    private static final String PARTITIONED_TABLES = """
+            SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relkind = 'p'
+            """;
+
+    private static final String SLOT_USER = """
+            SELECT a.pid, coalesce(nullif(a.application_name, ''), a.usename), coalesce(a.client_addr::text, 'the local socket')
+            FROM pg_replication_slots s JOIN pg_stat_activity a ON a.pid = s.active_pid
+            WHERE s.slot_name = ?
+            """;
 
     private static final String PUBLISHED_TABLES = "SELECT schemaname, tablename FROM pg_publication_tables WHERE pubname = ?";
+
+    /** The partitions of a captured partitioned table whose replica identity is not the table's (none for a plain table). */
+    private static final String PARTITIONS_OF_OTHER_IDENTITY = """
+            SELECT t.relid::text, l.relreplident, p.relreplident
+            FROM pg_class p
+            CROSS JOIN pg_partition_tree(p.oid) t
+            JOIN pg_class l ON l.oid = t.relid
+            WHERE p.oid = to_regclass(format('%I.%I', ?, ?)) AND t.isleaf AND l.relreplident <> p.relreplident
+            ORDER BY 1
+            """;
 
     private final DataSource dataSource;
     private final String slot;
@@ -76,6 +102,33 @@ public final class ReplicationPreflight {
             checkRole(c);
             checkSlot(c);
             checkPublication(c);
+            warnOfPartitionsWithAnotherReplicaIdentity(c);
+        }
+    }
+
+    /**
+     * Waits until no other client streams from the slot, as another pipeline on the same slot would: the two would
+     * confirm each other's positions and each miss changes. A crashed run's connection is let go by PostgreSQL
+     * within moments, so a busy slot is asked again for up to {@code patience} before the start is refused.
+     */
+    public void awaitSlotFree(Duration patience) throws SQLException, InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            try (Connection c = dataSource.getConnection(); PreparedStatement ps = c.prepareStatement(SLOT_USER)) {
+                ps.setString(1, slot);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return;
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new StartupException("Replication slot '" + slot + "' is in use by another client (process "
+                                + rs.getInt(1) + ", " + rs.getString(2) + " from " + rs.getString(3) + "): another"
+                                + " pipeline, or pg_recvlogical, reads from it. Fix: stop it, or give this pipeline a slot"
+                                + " of its own with flightcdc.source.slot.");
+                    }
+                }
+            }
+            Thread.sleep(500);
         }
     }
 
@@ -84,6 +137,41 @@ public final class ReplicationPreflight {
         try (Connection c = dataSource.getConnection()) {
             checkSlot(c);
         }
+    }
+
+    /**
+     * ALTER TABLE ... REPLICA IDENTITY on a partitioned table does not reach its partitions, and what an update or
+     * delete logs of the old row is the partition's choice: with DEFAULT, a delete carries only the key, and so does
+     * the history's row for it. Nothing is lost from the current state, so this is a warning, not a refusal.
+     */
+    private void warnOfPartitionsWithAnotherReplicaIdentity(Connection c) throws SQLException {
+        for (TableId table : capturedTables) {
+            try (PreparedStatement ps = c.prepareStatement(PARTITIONS_OF_OTHER_IDENTITY)) {
+                ps.setString(1, table.schema());
+                ps.setString(2, table.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String partition = rs.getString(1);
+                        String wanted = replicaIdentity(rs.getString(3));
+                        LOG.warn("Partition {} of {} has REPLICA IDENTITY {}, but {} has {}: PostgreSQL does not pass a"
+                                        + " partitioned table's replica identity to its partitions, and the partition's decides"
+                                        + " what its deletes carry of the old row into the history.{}", partition, table,
+                                replicaIdentity(rs.getString(2)), table, wanted,
+                                wanted.equals("USING INDEX") ? "" : " Fix: ALTER TABLE " + partition + " REPLICA IDENTITY "
+                                        + wanted + ";");
+                    }
+                }
+            }
+        }
+    }
+
+    private static String replicaIdentity(String code) {
+        return switch (code) {
+            case "d" -> "DEFAULT";
+            case "f" -> "FULL";
+            case "n" -> "NOTHING";
+            default -> "USING INDEX";
+        };
     }
 
     private static void checkWalLevel(Connection c) throws SQLException {
@@ -167,6 +255,7 @@ public final class ReplicationPreflight {
     }
 
     private void checkPublication(Connection c) throws SQLException {
+        boolean viaRoot;
         try (PreparedStatement ps = c.prepareStatement(PUBLICATION)) {
             ps.setString(1, publication);
             try (ResultSet rs = ps.executeQuery()) {
@@ -179,7 +268,11 @@ public final class ReplicationPreflight {
                             + " PUBLICATION " + publication + "; so it is recreated, or set flightcdc.source.publication"
                             + " to another name.");
                 }
+                viaRoot = rs.getBoolean(2);
             }
+        }
+        if (!viaRoot) {
+            checkNoPartitionedTable(c);
         }
         // Debezium would add a missing table on its own, but stop instead: changes made to the table
         // until now were not captured, and a publication someone else made may be shared. (The
@@ -199,6 +292,28 @@ public final class ReplicationPreflight {
             throw new StartupException("Publication '" + publication + "' does not publish " + tables
                     + ", which the pipeline captures. Fix: ALTER PUBLICATION " + publication
                     + " ADD TABLE " + tables + "; or DROP PUBLICATION " + publication + "; so it is recreated.");
+        }
+    }
+
+    /**
+     * A publication without publish_via_partition_root names a partitioned table's changes after the partition
+     * that holds the row, and the capture, which names the partitioned table, drops them all. Debezium creates
+     * its publication with the option but does not add it to one that exists (made by hand, or by a release
+     * before partitioned tables were captured).
+     */
+    private void checkNoPartitionedTable(Connection c) throws SQLException {
+        Set<TableId> partitioned = new HashSet<>();
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PARTITIONED_TABLES)) {
+            while (rs.next()) {
+                partitioned.add(new TableId(rs.getString(1), rs.getString(2)));
+            }
+        }
+        List<TableId> affected = capturedTables.stream().filter(partitioned::contains).toList();
+        if (!affected.isEmpty()) {
+            throw new StartupException("Publication '" + publication + "' publishes the changes of the partitioned table "
+                    + String.join(", ", affected.stream().map(TableId::toString).toList()) + " under the names of its"
+                    + " partitions, so the pipeline would not see them. Fix: ALTER PUBLICATION " + publication
+                    + " SET (publish_via_partition_root = true);");
         }
     }
 

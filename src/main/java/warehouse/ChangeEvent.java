@@ -24,14 +24,19 @@ public record ChangeEvent(
         return position.lsn();
     }
 
-    /** Snapshot reads are a fresh read of the table, not a change in the source's stream. */
+    /** Snapshot reads and the start of a snapshot are a fresh read of the table, not changes in the source's stream. */
     public boolean streamed() {
-        return operation != Operation.READ;
+        return operation != Operation.READ && operation != Operation.SNAPSHOT_START;
     }
 
     /** Debezium's op codes. */
     public enum Operation {
-        CREATE("c"), UPDATE("u"), DELETE("d"), READ("r"), TRUNCATE("t");
+        CREATE("c"), UPDATE("u"), DELETE("d"), READ("r"), TRUNCATE("t"),
+        /**
+         * A snapshot of the table begins again, over rows an earlier one left in the topic: a truncate that the
+         * capture writes itself, marked as part of the snapshot (see capture.SnapshotStart). Its rows replace them.
+         */
+        SNAPSHOT_START("t");
 
         private final String code;
 
@@ -41,6 +46,11 @@ public record ChangeEvent(
 
         public String code() {
             return code;
+        }
+
+        /** Empties the table's current state: everything before it is gone, everything after it applies. */
+        public boolean emptiesTable() {
+            return this == TRUNCATE || this == SNAPSHOT_START;
         }
 
         public static Operation fromCode(String code) {

@@ -31,8 +31,11 @@ public final class ChangeEventDecoder {
             throw new IllegalArgumentException("not a Debezium change event (no op or source)");
         }
         ChangeEvent.Operation operation = ChangeEvent.Operation.fromCode(op);
+        if (operation == ChangeEvent.Operation.TRUNCATE && partOfSnapshot(source)) {
+            operation = ChangeEvent.Operation.SNAPSHOT_START;
+        }
         JsonNode row = switch (operation) {
-            case TRUNCATE -> JSON.createObjectNode();
+            case TRUNCATE, SNAPSHOT_START -> JSON.createObjectNode();
             case DELETE -> envelope.get("before");
             default -> envelope.get("after");
         };
@@ -46,6 +49,12 @@ public final class ChangeEventDecoder {
                 new SourcePosition(lastCommitLsn(source), lsn, tableOrder(envelope)),
                 txId == null || txId.isNull() ? null : txId.asLong(),
                 source.path("ts_ms").asLong(), row, value));
+    }
+
+    /** Debezium's source.snapshot: "false" (or absent) for a streamed change, anything else within a snapshot. */
+    private static boolean partOfSnapshot(JsonNode source) {
+        String snapshot = source.path("snapshot").asText("false");
+        return !snapshot.equals("false") && !snapshot.isEmpty();
     }
 
     /**

@@ -23,7 +23,7 @@ public record LoadResult(int received, int applied, int alreadyLoaded, int repla
             switch (e.operation()) {
                 case CREATE, READ -> inserts++;
                 case UPDATE -> updates++;
-                case DELETE, TRUNCATE -> deletes++;
+                case DELETE, TRUNCATE, SNAPSHOT_START -> deletes++;
             }
         }
         return new LoadResult(batch.size(), applied.size(), plan.alreadyLoaded(), plan.replayed(), plan.unexplained(),

@@ -1,71 +1,209 @@
 package e2e;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
- * Records every change made to the source's flight_state, in the source's own transaction, into a
- * table the pipeline does not capture: what the warehouse's history must hold, no more and no less.
- * A change is recorded as Debezium emits it (op c/u/d, key, the row's callsign); a primary-key
- * update is a delete of the old key and a create of the new one.
+ * Records every change made to the audited source tables, in the writing transaction itself, into a
+ * table the pipeline does not capture: what the warehouse's history must hold, no more and no less. A
+ * change is recorded as Debezium emits it: op c/u/d, the table's name, its key and one column of the row
+ * that tells its versions apart (the new row's, the old row's for a delete). A primary-key update is a
+ * delete of the old key and a create of the new one; so is an update that moves a row to another
+ * partition, which PostgreSQL itself runs as a delete and an insert (and fires those triggers for). A
+ * TRUNCATE is one 't' per table, without a key. A change rolled back (a savepoint, a whole transaction)
+ * takes its record with it.
+ *
+ * <p>Both sides are read as multisets of "table op key payload", so a change missing or loaded twice
+ * shows as a difference. Keys of several columns are joined with '|'.
  */
 final class ChangeAudit {
 
-    private static final String INSTALL = """
-            CREATE TABLE change_audit (
-                seq      bigserial PRIMARY KEY,
-                op       text NOT NULL,
-                icao24   text NOT NULL,
-                callsign text
-            );
-            CREATE FUNCTION audit_flight_state() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                IF TG_OP = 'INSERT' THEN
-                    INSERT INTO change_audit (op, icao24, callsign) VALUES ('c', NEW.icao24, NEW.callsign);
-                ELSIF TG_OP = 'DELETE' THEN
-                    INSERT INTO change_audit (op, icao24, callsign) VALUES ('d', OLD.icao24, OLD.callsign);
-                ELSIF OLD.icao24 IS DISTINCT FROM NEW.icao24 THEN
-                    INSERT INTO change_audit (op, icao24, callsign)
-                    VALUES ('d', OLD.icao24, OLD.callsign), ('c', NEW.icao24, NEW.callsign);
-                ELSE
-                    INSERT INTO change_audit (op, icao24, callsign) VALUES ('u', NEW.icao24, NEW.callsign);
-                END IF;
-                RETURN NULL;
-            END $$;
-            CREATE TRIGGER audit_flight_state AFTER INSERT OR UPDATE OR DELETE ON flight_state
-                FOR EACH ROW EXECUTE FUNCTION audit_flight_state();
-            """;
+    /**
+     * A captured table and what the audit records of it. {@code payload} is a text column, equal in the
+     * source and the warehouse as text, whose value changes with each write the test makes.
+     */
+    record Table(String name, List<String> key, String payload) {
+        Table {
+            key = List.copyOf(key);
+        }
+    }
+
+    /** The pipeline's own table, as the chaos test audits it. */
+    static final Table FLIGHT_STATE = new Table("flight_state", List.of("icao24"), "callsign");
+
+    /**
+     * Unlogged: its rows are not WAL-logged, so the decoder neither reads nor spills them with the changes it
+     * sends (an audit row per change would double its work), and they still commit and roll back with the
+     * writing transaction. The tests never crash PostgreSQL, which would empty it.
+     */
+    private static final String CREATE_AUDIT_TABLE = """
+            CREATE UNLOGGED TABLE IF NOT EXISTS change_audit (
+                seq        bigserial PRIMARY KEY,
+                table_name text NOT NULL,
+                op         text NOT NULL,
+                key        text,
+                payload    text
+            )""";
 
     private ChangeAudit() {
     }
 
+    /** Audits flight_state: what the chaos test compares. */
     static void install(Connection source) throws SQLException {
+        install(source, FLIGHT_STATE);
+    }
+
+    /**
+     * Installs the audit on {@code table}: a trigger function of its own (it names the table's columns, which
+     * keeps half a million changes in one transaction cheap), fired after each row change and each TRUNCATE.
+     * On a partitioned table the triggers are made on the parent, and PostgreSQL runs them for every partition.
+     */
+    static void install(Connection source, Table table) throws SQLException {
+        String function = "change_audit_" + table.name();
+        String name = literal(table.name());
+        String payload = table.payload();
         try (Statement s = source.createStatement()) {
-            s.execute(INSTALL);
+            s.execute(CREATE_AUDIT_TABLE);
+            s.execute("""
+                    CREATE FUNCTION %1$s() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN
+                        IF TG_OP = 'TRUNCATE' THEN
+                            INSERT INTO change_audit (table_name, op) VALUES (%2$s, 't');
+                        ELSIF TG_OP = 'INSERT' THEN
+                            INSERT INTO change_audit (table_name, op, key, payload) VALUES (%2$s, 'c', %3$s, NEW.%4$s);
+                        ELSIF TG_OP = 'DELETE' THEN
+                            INSERT INTO change_audit (table_name, op, key, payload) VALUES (%2$s, 'd', %5$s, OLD.%4$s);
+                        ELSIF %5$s IS DISTINCT FROM %3$s THEN
+                            INSERT INTO change_audit (table_name, op, key, payload)
+                            VALUES (%2$s, 'd', %5$s, OLD.%4$s), (%2$s, 'c', %3$s, NEW.%4$s);
+                        ELSE
+                            INSERT INTO change_audit (table_name, op, key, payload) VALUES (%2$s, 'u', %3$s, NEW.%4$s);
+                        END IF;
+                        RETURN NULL;
+                    END $$""".formatted(function, name, keyOf("NEW", table), payload, keyOf("OLD", table)));
+            s.execute("CREATE TRIGGER " + function + " AFTER INSERT OR UPDATE OR DELETE ON " + table.name()
+                    + " FOR EACH ROW EXECUTE FUNCTION " + function + "()");
+            s.execute("CREATE TRIGGER " + function + "_truncate AFTER TRUNCATE ON " + table.name()
+                    + " FOR EACH STATEMENT EXECUTE FUNCTION " + function + "()");
         }
     }
 
-    /** Each change recorded, as "op icao24 callsign", with how often it happened. */
+    /** Each change recorded to flight_state, with how often it happened. */
     static Map<String, Long> recorded(Connection source) throws SQLException {
-        return multiset(source, "SELECT op, icao24, callsign FROM change_audit");
+        return recorded(source, FLIGHT_STATE, "");
     }
 
-    /** The same for the warehouse's history. */
+    /** The same for flight_state's history in the warehouse. */
     static Map<String, Long> loaded(Connection warehouse) throws SQLException {
-        return multiset(warehouse, "SELECT _op, icao24, callsign FROM flight_state_history");
+        return loaded(warehouse, FLIGHT_STATE, "");
     }
 
-    private static Map<String, Long> multiset(Connection c, String sql) throws SQLException {
+    /** The row changes recorded to {@code table} whose key starts with {@code keyPrefix}. */
+    static Map<String, Long> recorded(Connection source, Table table, String keyPrefix) throws SQLException {
+        return multiset(source, table, "SELECT op, key, payload FROM change_audit"
+                + " WHERE table_name = ? AND op <> 't' AND key LIKE ?", table.name(), keyPrefix + "%");
+    }
+
+    /** The row changes in {@code table}'s history in the warehouse whose key starts with {@code keyPrefix}. */
+    static Map<String, Long> loaded(Connection warehouse, Table table, String keyPrefix) throws SQLException {
+        String key = table.key().stream().map(ChangeAudit::quoted).map(c -> "CAST(" + c + " AS VARCHAR)")
+                .collect(Collectors.joining(" || '|' || "));
+        return multiset(warehouse, table, "SELECT _op, " + key + ", " + quoted(table.payload()) + " FROM "
+                + quoted(table.name() + "_history") + " WHERE _op <> 't' AND " + quoted(table.key().get(0)) + " LIKE ?",
+                keyPrefix + "%");
+    }
+
+    /** The TRUNCATEs recorded to {@code table}. */
+    static Map<String, Long> recordedTruncates(Connection source, Table table) throws SQLException {
+        return multiset(source, table, "SELECT op, key, payload FROM change_audit WHERE table_name = ? AND op = 't'",
+                table.name());
+    }
+
+    /** The TRUNCATEs in {@code table}'s history in the warehouse. */
+    static Map<String, Long> loadedTruncates(Connection warehouse, Table table) throws SQLException {
+        return multiset(warehouse, table, "SELECT _op, NULL, NULL FROM " + quoted(table.name() + "_history")
+                + " WHERE _op = 't'");
+    }
+
+    /** How many changes, truncates included, were recorded to {@code table}. */
+    static long count(Connection source, ChangeAudit.Table table) throws SQLException {
+        return single(source, "SELECT count(*) FROM change_audit WHERE table_name = ?", table.name());
+    }
+
+    /** How many rows {@code table}'s history holds in the warehouse. */
+    static long historyRows(Connection warehouse, ChangeAudit.Table table) throws SQLException {
+        return single(warehouse, "SELECT count(*) FROM " + quoted(table.name() + "_history"));
+    }
+
+    /** What {@code a} holds more often than {@code b}, and how many times more. */
+    static Map<String, Long> difference(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> more = new HashMap<>();
+        a.forEach((change, count) -> {
+            long excess = count - b.getOrDefault(change, 0L);
+            if (excess > 0) {
+                more.put(change, excess);
+            }
+        });
+        return more;
+    }
+
+    /** The number of changes in a multiset. */
+    static long size(Map<String, Long> changes) {
+        return changes.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Rows of (op, key, payload) as "table op key payload", counted. */
+    private static Map<String, Long> multiset(Connection c, Table table, String sql, String... parameters)
+            throws SQLException {
         Map<String, Long> changes = new HashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                changes.merge(rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3), 1L, Long::sum);
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    changes.merge(table.name() + " " + rs.getString(1) + " " + rs.getString(2) + " " + rs.getString(3),
+                            1L, Long::sum);
+                }
             }
         }
         return changes;
+    }
+
+    private static long single(Connection c, String sql, String... parameters) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** The key as the audit records it: the key columns as text, joined with '|'. */
+    private static String keyOf(String row, Table table) {
+        List<String> parts = new ArrayList<>();
+        for (String column : table.key()) {
+            parts.add(row + "." + column + "::text");
+        }
+        return String.join(" || '|' || ", parts);
+    }
+
+    private static String quoted(String identifier) {
+        return '"' + identifier.replace("\"", "\"\"") + '"';
+    }
+
+    private static String literal(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 }

@@ -12,7 +12,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +23,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -77,6 +71,8 @@ class CrashRecoveryChaosTest {
         try (EmbeddedPostgresServer source = EmbeddedPostgresServer.start(dir.resolve("source-postgres"), FreePorts.one())) {
             prepareSource(source);
             Application app = new Application(dir, source, FreePorts.pair());
+            // Heartbeats every 500 ms confirm a position after the last change.
+            CatchUp catchUp = CatchUp.ofFlightState(source, app.kafkaBootstrap());
             ChangeGenerator generator = new ChangeGenerator(source, random.nextLong(), CHANGES, MAX_TRANSACTION,
                     CHANGES_PER_SECOND);
             ExecutorService background = Executors.newSingleThreadExecutor();
@@ -85,7 +81,7 @@ class CrashRecoveryChaosTest {
                 // would start over with a snapshot, which is right, but reads rows where the audit has changes.
                 app.start().awaitLine(STARTED, START_TIMEOUT);
                 awaitStreaming(source);
-                awaitCaptured(source);
+                catchUp.awaitCaptured(CATCH_UP_TIMEOUT);
                 Future<?> generation = background.submit(generator);
 
                 for (int kill = 1; kill <= KILLS; kill++) {
@@ -94,8 +90,7 @@ class CrashRecoveryChaosTest {
 
                 app.start().awaitLine(STARTED, START_TIMEOUT);
                 generation.get(CATCH_UP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-                awaitCaptured(source);
-                awaitLoaded(app.kafkaBootstrap());
+                catchUp.awaitLoaded(CATCH_UP_TIMEOUT);
                 long caughtUp = System.nanoTime();
                 app.stop();
 
@@ -154,50 +149,12 @@ class CrashRecoveryChaosTest {
         }
     }
 
-    /**
-     * Waits until everything written to the source so far is in Kafka. Debezium confirms a position to the
-     * replication slot only after storing it, and stores it only once every change before it is in Kafka;
-     * what it confirms is the end of the transaction before the last one it stored, so it takes one more
-     * transaction after the last change: its heartbeat's (every 500 ms here).
-     */
-    private static void awaitCaptured(EmbeddedPostgresServer source) throws Exception {
-        long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-        try (Connection c = source.connect(); Statement s = c.createStatement()) {
-            String written = single(s, "SELECT pg_current_wal_insert_lsn()::text");
-            while (!"t".equals(single(s, "SELECT confirmed_flush_lsn > '" + written + "'::pg_lsn"
-                    + " FROM pg_replication_slots WHERE slot_name = 'flightcdc'"))) {
-                assertThat(System.nanoTime()).as("capture confirmed past %s within %s", written, CATCH_UP_TIMEOUT)
-                        .isLessThan(deadline);
-                Thread.sleep(250);
-            }
-        }
-    }
-
     /** The replication slot is in use once Debezium's snapshot (of the empty table) is done. */
     private static void awaitStreaming(EmbeddedPostgresServer source) throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try (Connection c = source.connect(); Statement s = c.createStatement()) {
             while (!"t".equals(single(s, "SELECT active FROM pg_replication_slots WHERE slot_name = 'flightcdc'"))) {
                 assertThat(System.nanoTime()).as("replication slot in use within %s", START_TIMEOUT).isLessThan(deadline);
-                Thread.sleep(250);
-            }
-        }
-    }
-
-    /** The loader commits a batch's Kafka offsets after the warehouse transaction: no lag, all loaded. */
-    private static void awaitLoaded(String bootstrap) throws Exception {
-        long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
-        TopicPartition partition = new TopicPartition(TOPIC, 0);
-        try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            while (true) {
-                long end = kafka.listOffsets(Map.of(partition, OffsetSpec.latest())).partitionResult(partition).get().offset();
-                OffsetAndMetadata committed = kafka.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get()
-                        .get(partition);
-                if (committed != null && committed.offset() >= end) {
-                    return;
-                }
-                assertThat(System.nanoTime()).as("loader reached Kafka offset %d within %s", end, CATCH_UP_TIMEOUT)
-                        .isLessThan(deadline);
                 Thread.sleep(250);
             }
         }
@@ -217,20 +174,8 @@ class CrashRecoveryChaosTest {
             long duplicated = Long.parseLong(single(s, """
                     SELECT count(*) FROM (SELECT _lsn, _op, icao24 FROM flight_state_history
                                           GROUP BY ALL HAVING count(*) > 1)"""));
-            return new Verdict(difference(recorded, loaded), difference(loaded, recorded), duplicated);
+            return new Verdict(ChangeAudit.difference(recorded, loaded), ChangeAudit.difference(loaded, recorded), duplicated);
         }
-    }
-
-    /** What {@code a} holds more often than {@code b}, and how many times more. */
-    private static Map<String, Long> difference(Map<String, Long> a, Map<String, Long> b) {
-        Map<String, Long> more = new HashMap<>();
-        a.forEach((change, count) -> {
-            long excess = count - b.getOrDefault(change, 0L);
-            if (excess > 0) {
-                more.put(change, excess);
-            }
-        });
-        return more;
     }
 
     private static String single(Statement s, String sql) throws Exception {

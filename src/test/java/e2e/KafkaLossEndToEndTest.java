@@ -21,7 +21,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
@@ -65,7 +64,7 @@ class KafkaLossEndToEndTest {
                 app.awaitLine(STARTED, START);
                 awaitStreaming(postgres);
                 insert(postgres, "first", 100);
-                awaitLoaded(admin, 100);
+                CatchUp.ofFlightState(postgres, kafka.bootstrapServers()).awaitLoaded(Duration.ofMinutes(2));
 
                 admin.deleteTopics(Set.of(TOPIC)).all().get(30, TimeUnit.SECONDS);
                 insert(postgres, "second", 50);
@@ -129,14 +128,6 @@ class KafkaLossEndToEndTest {
                  ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'flightcdc'")) {
                 return rs.next() && rs.getBoolean(1);
             }
-        });
-    }
-
-    /** The loader commits a batch's offsets after the warehouse transaction. */
-    private static void awaitLoaded(Admin admin, long records) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(250)).until(() -> {
-            long end = admin.listOffsets(Map.of(PARTITION, OffsetSpec.latest())).partitionResult(PARTITION).get().offset();
-            return end >= records && committed(admin) >= end;
         });
     }
 

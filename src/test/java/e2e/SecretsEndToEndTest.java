@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import app.PipelineSettings;
 import embedded.EmbeddedPostgresServer;
 import java.io.StringWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;

@@ -23,6 +23,16 @@ class PollGateTest {
             URI.create("http://127.0.0.1:9/token"), clock, Duration.ofSeconds(1));
     private final PollGate gate = new PollGate(INTERVAL, Duration.ofSeconds(60), new CreditBudget(4, 4000), tokens, clock);
 
+    /** A timeout while the body is read reaches the gate inside the exception of Camel's conversion of the body. */
+    @Test
+    void aTimeoutWrappedInAnotherExceptionIsStillATimeout() {
+        gate.unreachable(new IllegalStateException("Error during type conversion to StreamCache",
+                new SocketTimeoutException("Read timed out")));
+
+        assertThat(gate.count(Trouble.TIMEOUT)).isEqualTo(1);
+        assertClosedFor(Duration.ofSeconds(20));
+    }
+
     @Test
     void failuresBackOffFromTwiceTheIntervalDoublingUpToTheCapAndASuccessResets() {
         gate.unreachable(new ConnectException("Connection refused"));

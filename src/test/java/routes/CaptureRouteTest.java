@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import capture.CapturedChanges;
 import capture.DebeziumJsonEnvelope;
 import capture.SnapshotProgress;
+import capture.SnapshotStart;
 import capture.TransactionOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
@@ -27,6 +28,7 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import warehouse.TableId;
 
 class CaptureRouteTest extends RouteTestSupport {
 
@@ -64,6 +66,7 @@ class CaptureRouteTest extends RouteTestSupport {
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         registry.bind("snapshotProgress", snapshotProgress);
         registry.bind("transactionOrder", new TransactionOrder(TRANSACTION_TOPIC));
+        registry.bind("snapshotStart", new SnapshotStart(Map.of(TOPIC, new TableId("public", "flight_state"))));
     }
 
     @BeforeEach
@@ -213,6 +216,46 @@ class CaptureRouteTest extends RouteTestSupport {
 
         kafka.assertIsSatisfied();
         assertThat(snapshotProgress.summary()).map(SnapshotProgress.Summary::rows).hasValue(2L);
+    }
+
+    /** Debezium snapshots again from the start after a run cut its snapshot off: the cut-off rows must go first. */
+    @Test
+    void aSnapshotStartingOverFirstTruncatesEveryTopicThatHoldsRecords() throws Exception {
+        kafka.expectedMessageCount(2);
+
+        for (String key : List.of("abc123", "def456")) {
+            template.send("direct:change", e -> {
+                debeziumChange(e, "r", null, row(key, null, null, null, null));
+                e.getMessage().getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class).put("snapshot", "true");
+            });
+        }
+
+        kafka.assertIsSatisfied();
+        List<?> truncates = kafka.getExchanges().get(0).getMessage().getHeader(SnapshotStart.TRUNCATES, List.class);
+        assertThat(truncates).singleElement().satisfies(t -> {
+            SnapshotStart.Truncate truncate = (SnapshotStart.Truncate) t;
+            assertThat(truncate.topic()).isEqualTo(TOPIC);
+            var envelope = JSON.readTree(truncate.value());
+            assertThat(envelope.path("op").asText()).isEqualTo("t");
+            assertThat(envelope.path("source").path("snapshot").asText()).isEqualTo("true");
+            assertThat(envelope.path("source").path("table").asText()).isEqualTo("flight_state");
+            assertThat(envelope.path("source").path("lsn").asLong()).isEqualTo(123455L);
+        });
+        assertThat(kafka.getExchanges().get(1).getMessage().getHeader(SnapshotStart.TRUNCATES)).isNull();
+    }
+
+    @Test
+    void aRunThatStreamsFromAStoredPositionTruncatesNothing() throws Exception {
+        kafka.expectedMessageCount(2);
+
+        template.send("direct:change", e -> debeziumChange(e, "c", null, row("abc123", null, null, null, null)));
+        template.send("direct:change", e -> {
+            debeziumChange(e, "r", null, row("def456", null, null, null, null));
+            e.getMessage().getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class).put("snapshot", "true");
+        });
+
+        kafka.assertIsSatisfied();
+        assertThat(kafka.getExchanges()).allSatisfy(e -> assertThat(e.getMessage().getHeader(SnapshotStart.TRUNCATES)).isNull());
     }
 
     private static Struct row(String icao24, String callsign, String lastContact, Double velocity, List<Integer> sensors) {

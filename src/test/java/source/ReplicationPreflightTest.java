@@ -9,17 +9,25 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Properties;
 import javax.sql.DataSource;
+import opensky.LogLines;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.replication.PGReplicationStream;
 import warehouse.TableId;
 
 /** Each way the source can be unfit for replication stops the start with what is wrong and the fix. */
@@ -27,6 +35,8 @@ import warehouse.TableId;
 class ReplicationPreflightTest {
 
     private static final List<TableId> CAPTURED = List.of(new TableId("public", "flight_state"));
+    private static final List<TableId> CAPTURED_WITH_PARTITIONED = List.of(new TableId("public", "flight_state"),
+            new TableId("public", "reading"));
 
     private Path dir;
     private TestSource postgres;
@@ -117,6 +127,33 @@ class ReplicationPreflightTest {
         assertThatCode(() -> preflight(source.dataSource(), dir.resolve("ran.dat")).checkSlot()).doesNotThrowAnyException();
     }
 
+    /** A second pipeline on the same slot: the two would confirm each other's positions and each miss changes. */
+    @Test
+    void aSlotAnotherClientStreamsFromIsRefusedAfterWaitingForItAndFreeOnceItStops() throws Exception {
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE flight_state");
+        sql(source.dataSource(), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
+        Properties replication = new Properties();
+        PGProperty.USER.set(replication, "postgres");
+        PGProperty.PASSWORD.set(replication, postgres.password());
+        PGProperty.REPLICATION.set(replication, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(replication, "10");
+        PGProperty.PREFER_QUERY_MODE.set(replication, "simple");
+        PGProperty.APPLICATION_NAME.set(replication, "other-pipeline");
+        try (Connection other = DriverManager.getConnection(postgres.jdbcUrl(), replication);
+             PGReplicationStream stream = other.unwrap(PGConnection.class).getReplicationAPI().replicationStream()
+                     .logical().withSlotName("flightcdc").withSlotOption("proto_version", 1)
+                     .withSlotOption("publication_names", "flightcdc").start()) {
+            assertThatThrownBy(() -> preflight(source.dataSource(), dir.resolve("first.dat")).awaitSlotFree(Duration.ofSeconds(1)))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("Replication slot 'flightcdc' is in use by another client (process ")
+                    .hasMessageContaining("other-pipeline")
+                    .hasMessageContaining("give this pipeline a slot of its own with flightcdc.source.slot");
+        }
+
+        assertThatCode(() -> preflight(source.dataSource(), dir.resolve("first.dat")).awaitSlotFree(Duration.ofSeconds(30)))
+                .doesNotThrowAnyException();
+    }
+
     @Test
     void anInvalidatedSlot() throws Exception {
         sql(source.dataSource(), "SELECT pg_create_logical_replication_slot('flightcdc', 'pgoutput')");
@@ -180,8 +217,59 @@ class ReplicationPreflightTest {
                         + " flightcdc.source.publication to another name.");
     }
 
+    @Test
+    void aPublicationThatNamesAPartitionedTablesChangesAfterItsPartitions() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE flight_state, reading");
+
+        assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat"), CAPTURED_WITH_PARTITIONED),
+                "Publication 'flightcdc' publishes the changes of the partitioned table public.reading under the names"
+                        + " of its partitions, so the pipeline would not see them. Fix: ALTER PUBLICATION flightcdc SET"
+                        + " (publish_via_partition_root = true);");
+    }
+
+    @Test
+    void aPublicationThroughThePartitionRootPasses() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), "CREATE PUBLICATION flightcdc FOR TABLE flight_state, reading"
+                + " WITH (publish_via_partition_root = true)");
+
+        assertThatCode(() -> preflight(source.dataSource(), dir.resolve("never-ran.dat"),
+                CAPTURED_WITH_PARTITIONED).check()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aPartitionWhoseReplicaIdentityIsNotItsPartitionedTablesIsWarnedOf() throws Exception {
+        createPartitionedTable();
+        sql(source.dataSource(), """
+                CREATE TABLE IF NOT EXISTS reading_us PARTITION OF reading FOR VALUES IN ('us');
+                ALTER TABLE reading REPLICA IDENTITY FULL;
+                ALTER TABLE reading_eu REPLICA IDENTITY FULL""");
+
+        try (LogLines log = new LogLines(Level.WARN)) {
+            preflight(source.dataSource(), dir.resolve("never-ran.dat"), CAPTURED_WITH_PARTITIONED).check();
+
+            assertThat(log.all()).containsExactly("WARN source.ReplicationPreflight: Partition reading_us of public.reading"
+                    + " has REPLICA IDENTITY DEFAULT, but public.reading has FULL: PostgreSQL does not pass a partitioned"
+                    + " table's replica identity to its partitions, and the partition's decides what its deletes carry of"
+                    + " the old row into the history. Fix: ALTER TABLE reading_us REPLICA IDENTITY FULL;");
+        } finally {
+            sql(source.dataSource(), "ALTER TABLE reading REPLICA IDENTITY DEFAULT; ALTER TABLE reading_eu REPLICA IDENTITY DEFAULT");
+        }
+    }
+
+    private void createPartitionedTable() throws Exception {
+        sql(source.dataSource(), """
+                CREATE TABLE IF NOT EXISTS reading (id int, region text, PRIMARY KEY (id, region)) PARTITION BY LIST (region);
+                CREATE TABLE IF NOT EXISTS reading_eu PARTITION OF reading FOR VALUES IN ('eu')""");
+    }
+
     private ReplicationPreflight preflight(DataSource dataSource, Path offsets) {
-        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", CAPTURED, offsets, () -> storedLastCommit);
+        return preflight(dataSource, offsets, CAPTURED);
+    }
+
+    private ReplicationPreflight preflight(DataSource dataSource, Path offsets, List<TableId> captured) {
+        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", captured, offsets, () -> storedLastCommit);
     }
 
     private static void assertFails(ReplicationPreflight preflight, String message) {

@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
-import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
 import warehouse.DeadLetter;
 import warehouse.Dialect;
@@ -224,7 +223,7 @@ public final class MergeWarehouse implements Warehouse {
                     s.execute(table.clearStage());
                     stager.stage(connection, table.schema(), rows);
                     s.execute(lacking ? table.insertHistoryTakingUnavailable() : table.insertHistory());
-                    s.execute(run.get(0).operation() == Operation.TRUNCATE ? table.truncate()
+                    s.execute(run.get(0).operation().emptiesTable() ? table.truncate()
                             : lacking ? table.mergeKeepingUnavailable() : table.merge());
                     s.execute(table.clearStage());
                 }
@@ -260,7 +259,7 @@ public final class MergeWarehouse implements Warehouse {
         List<List<ChangeEvent>> runs = new ArrayList<>();
         List<ChangeEvent> run = new ArrayList<>();
         for (ChangeEvent e : changes) {
-            if (e.operation() == Operation.TRUNCATE) {
+            if (e.operation().emptiesTable()) {
                 if (!run.isEmpty()) {
                     runs.add(run);
                     run = new ArrayList<>();

@@ -204,6 +204,25 @@ class DuckDbWarehouseTest {
     }
 
     @Test
+    void aSnapshotThatStartsOverReplacesTheRowsOfTheOneCutOffBefore() throws Exception {
+        warehouse.load(batch(
+                change(Operation.READ, 0, 500, "{\"icao24\":\"aaaaaa\",\"callsign\":\"OLD\"}"),
+                change(Operation.READ, 0, 500, "{\"icao24\":\"bbbbbb\"}")));
+        // bbbbbb was deleted before the second snapshot, which is all there is of it: no delete will come.
+        warehouse.load(batch(
+                change(Operation.SNAPSHOT_START, 0, 899, "{}"),
+                change(Operation.READ, 0, 900, "{\"icao24\":\"aaaaaa\",\"callsign\":\"NEW\"}"),
+                change(Operation.READ, 0, 900, "{\"icao24\":\"cccccc\"}"),
+                change(Operation.CREATE, 950, 960, "{\"icao24\":\"dddddd\"}")));
+
+        assertThat(rows("SELECT icao24, callsign FROM flight_state ORDER BY icao24"))
+                .containsExactly("aaaaaa|NEW", "cccccc|null", "dddddd|null");
+        assertThat(rows("SELECT _op FROM flight_state_history ORDER BY _kafka_offset")).containsExactly("r", "r", "t", "r", "r", "c");
+        // Not a change in the source's stream: the newest position is the create's.
+        assertThat(warehouse.progress().values()).singleElement().extracting(p -> p.newest().lsn()).isEqualTo(960L);
+    }
+
+    @Test
     void theNewestSourcePositionSurvivesAReopen() throws Exception {
         ChangeEvent created = change(Operation.CREATE, 100, 110, "{\"icao24\":\"aaaaaa\",\"callsign\":\"ONE\"}");
         warehouse.load(batch(created));

@@ -1,0 +1,82 @@
+package e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import embedded.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import source.SourceDatabase;
+
+/**
+ * The application is killed while Debezium's initial snapshot of a table in use is half done, and changes go on
+ * meanwhile. Debezium stores no position before the snapshot ends, so the next start snapshots again from the
+ * start; the warehouse must end equal to the source, every row read once more at worst, none lost.
+ */
+class SnapshotRestartEndToEndTest {
+
+    private static final Pattern SNAPSHOT_STARTED = Pattern.compile("Snapshot started");
+    private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
+    private static final Pattern SNAPSHOT_DONE = Pattern.compile("Snapshot done");
+    private static final int ROWS = 300_000;
+
+    @Test
+    @Timeout(value = 6, unit = TimeUnit.MINUTES)
+    void anApplicationKilledDuringItsFirstSnapshotSnapshotsAgainAndLosesNothing() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "snapshot-restart-");
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), FreePorts.one())) {
+            try (SourceDatabase source = SourceDatabase.of(postgres); Connection c = postgres.connect();
+                 Statement s = c.createStatement()) {
+                source.migrate();
+                s.execute("INSERT INTO flight_state (icao24, callsign, last_contact) SELECT 'old' || g, 'OLD' || g, now()"
+                        + " FROM generate_series(1, " + ROWS + ") g");
+            }
+            Map<String, String> environment = Map.of("FLIGHTCDC_SOURCE_PASSWORD", postgres.password());
+            List<String> location = List.of("--data-dir", dir.resolve("app").toString(), "--postgres-url", postgres.jdbcUrl());
+            int kafkaPort = FreePorts.pair();
+            List<String> run = new ArrayList<>(List.of("run", "--no-poll", "--routes", dir.resolve("no-routes").toString(),
+                    "-D", "flightcdc.kafka.embedded-port=" + kafkaPort, "-D", "flightcdc.source.heartbeat-interval-ms=500"));
+            run.addAll(location);
+
+            try (ChildJvm first = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, environment)) {
+                first.awaitLine(SNAPSHOT_STARTED, Duration.ofMinutes(2));
+                write(postgres, "UPDATE flight_state SET callsign = 'DURING' WHERE icao24 IN ('old1', 'old2');"
+                        + " DELETE FROM flight_state WHERE icao24 = 'old3';"
+                        + " INSERT INTO flight_state (icao24, last_contact) VALUES ('during', now())");
+                Thread.sleep(1_500);
+                first.kill();
+                assertThat(first.lines()).as("killed before the snapshot ended").noneMatch(line -> SNAPSHOT_DONE.matcher(line).find());
+            }
+
+            try (ChildJvm second = ChildJvm.flightCdc(dir.resolve("run-2.log"), run, environment)) {
+                second.awaitLine(STARTED, Duration.ofMinutes(2));
+                second.awaitLine(SNAPSHOT_DONE, Duration.ofMinutes(3));
+                write(postgres, "UPDATE flight_state SET callsign = 'AFTER' WHERE icao24 = 'old4'");
+                CatchUp.ofFlightState(postgres, "127.0.0.1:" + kafkaPort).awaitLoaded(Duration.ofMinutes(2));
+                second.stop();
+            }
+
+            List<String> verify = new ArrayList<>(List.of("verify"));
+            verify.addAll(location);
+            try (ChildJvm check = ChildJvm.flightCdc(dir.resolve("verify.log"), verify, environment)) {
+                assertThat(check.awaitExit(Duration.ofMinutes(2))).as("verify: warehouse equals source; %s", check.tail(3))
+                        .isZero();
+            }
+        }
+    }
+
+    private static void write(EmbeddedPostgresServer postgres, String sql) throws Exception {
+        try (Connection c = postgres.connect(); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import warehouse.ChangeEvent.Operation;
+
+class ChangeEventDecoderTest {
+
+    private static final String TOPIC = "flightcdc.public.flight_state";
+    private final ChangeEventDecoder decoder = new ChangeEventDecoder();
+
+    private ChangeEvent decode(String value) {
+        return decoder.decode(TOPIC, 0, 7, value).orElseThrow();
+    }
+
+    @Test
+    void theIdentityIsTheLastCommitBeforeTheTransactionAndTheChangesNumberInIt() {
+        ChangeEvent e = decode("""
+                {"before":null,"after":{"icao24":"a"},"source":{"schema":"public","table":"flight_state","lsn":510,
+                 "txId":9,"ts_ms":1,"sequence":"[\\"500\\",\\"510\\"]"},
+                 "transaction":{"id":"9","total_order":4,"data_collection_order":3},"op":"c","ts_ms":2}""");
+
+        assertThat(e.position()).isEqualTo(new SourcePosition(500, 510, 3L));
+        assertThat(e.streamed()).isTrue();
+    }
+
+    @Test
+    void aRecordWithoutTransactionMetadataHasNoOrder() {
+        ChangeEvent e = decode("""
+                {"after":{"icao24":"a"},"source":{"schema":"public","table":"flight_state","lsn":510,
+                 "sequence":"[\\"500\\",\\"510\\"]"},"op":"c"}""");
+
+        assertThat(e.position()).isEqualTo(new SourcePosition(500, 510, null));
+    }
+
+    @Test
+    void aTruncateWithinASnapshotStartsTheSnapshotOverAndIsNoStreamedChange() {
+        ChangeEvent streamed = decode("""
+                {"source":{"schema":"public","table":"flight_state","lsn":510,"snapshot":"false"},"op":"t"}""");
+        ChangeEvent snapshot = decode("""
+                {"source":{"schema":"public","table":"flight_state","lsn":509,"snapshot":"true"},"op":"t"}""");
+
+        assertThat(streamed.operation()).isEqualTo(Operation.TRUNCATE);
+        assertThat(snapshot.operation()).isEqualTo(Operation.SNAPSHOT_START);
+        assertThat(snapshot.operation().emptiesTable()).isTrue();
+        assertThat(snapshot.streamed()).isFalse();
+    }
+
+    @Test
+    void anOrderThatIsNotAPositiveNumberIsNotAChangeEvent() {
+        assertThatThrownBy(() -> decode("""
+                {"after":{"icao24":"a"},"source":{"schema":"public","table":"flight_state","lsn":1},
+                 "transaction":{"data_collection_order":"first"},"op":"c"}"""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("data_collection_order");
+    }
+}
