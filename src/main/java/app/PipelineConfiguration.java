@@ -122,7 +122,7 @@ public class PipelineConfiguration implements CamelConfiguration {
 
         String bootstrap = settings.kafka().bootstrapServers().orElseGet(() -> {
             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
-                    settings.dataDir().resolve("kafka"), settings.kafka().embeddedPort());
+                    settings.dataDir().resolve("kafka"), settings.kafka().embeddedPort(), settings.kafka().maxRecordBytes());
             started.push(broker);
             return broker.bootstrapServers();
         });

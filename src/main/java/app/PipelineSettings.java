@@ -40,9 +40,10 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
     /**
      * @param maxBlockMs longest the capture's producer waits for room in its buffer, or for the broker's metadata
      * @param deliveryTimeoutMs longest it keeps sending a change the broker does not acknowledge
+     * @param maxRecordBytes the largest change record the capture publishes and the embedded broker accepts
      */
     public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup,
-                        int maxBlockMs, int deliveryTimeoutMs) {
+                        int maxBlockMs, int deliveryTimeoutMs, int maxRecordBytes) {
         public boolean embedded() {
             return bootstrapServers.isEmpty();
         }
@@ -161,7 +162,8 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.required("flightcdc.kafka.consumer-group"),
                 r.intInRange("flightcdc.kafka.max-block-ms", 100, 3_600_000),
                 // Kafka refuses less than its request timeout (30 s) plus the capture's linger (20 ms).
-                r.intInRange("flightcdc.kafka.delivery-timeout-ms", 30_020, Integer.MAX_VALUE));
+                r.intInRange("flightcdc.kafka.delivery-timeout-ms", 30_020, Integer.MAX_VALUE),
+                r.intInRange("flightcdc.kafka.max-record-bytes", 1 << 20, 256 << 20));
 
         Optional<ClientCredentials> credentials = clientCredentials(r);
         OpenSky openSky = new OpenSky(r.bool("flightcdc.opensky.poll-enabled"),

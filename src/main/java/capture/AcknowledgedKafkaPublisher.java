@@ -1,5 +1,6 @@
 package capture;
 
+import app.PipelineHalt;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,6 +13,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.support.DefaultExchange;
 import org.apache.camel.support.service.ServiceHelper;
 import org.apache.camel.support.service.ServiceSupport;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,6 +28,11 @@ import org.slf4j.LoggerFactory;
  * full), no position is stored from then on, the changes that follow are not sent, and the capture
  * route is restarted after a pause: Debezium resumes from the last position whose changes are all in
  * Kafka and emits the rest again. The pause doubles while restarts keep failing, up to a minute.
+ *
+ * <p>A change larger than Kafka takes ({@link RecordSizeLimit}) halts the pipeline instead: a restart would
+ * stop at it again, and no change after it may be sent before it. It is measured before it is sent, so
+ * nothing after it reaches Kafka; no position past it is stored, so a start after the limit is raised
+ * resumes from it.
  */
 public final class AcknowledgedKafkaPublisher extends ServiceSupport implements Processor, CamelContextAware {
 
@@ -37,16 +44,26 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
     private static final Duration LONGEST_PAUSE = Duration.ofMinutes(1);
 
+    private final int maxRecordBytes;
+    private final String bootstrapServers;
     private final String endpointUri;
     private volatile PublishTracker tracker = new PublishTracker();
     private CamelContext camelContext;
     private AsyncProducer producer;
+    private RecordSizeLimit sizeLimit;
+    private PipelineHalt halt;
     private volatile String routeId;
     private final AtomicBoolean restarting = new AtomicBoolean();
     /** Grows while restarts fail one after the other; back to the first pause once Kafka takes a change. */
     private volatile Duration pause = FIRST_PAUSE;
 
-    public AcknowledgedKafkaPublisher(String endpointUri) {
+    /**
+     * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
+     * @param bootstrapServers where to ask the largest record each topic takes (see RecordSizeLimit)
+     */
+    public AcknowledgedKafkaPublisher(int maxRecordBytes, String bootstrapServers, String endpointUri) {
+        this.maxRecordBytes = maxRecordBytes;
+        this.bootstrapServers = bootstrapServers;
         this.endpointUri = endpointUri;
     }
 
@@ -80,6 +97,14 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     }
 
     private void send(PublishTracker tracker, Exchange send) {
+        String topic = send.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
+        String tooLarge = sizeLimit.refusal(topic, send.getMessage().getHeader(KafkaConstants.KEY, byte[].class),
+                send.getMessage().getBody(byte[].class));
+        if (tooLarge != null) {
+            // Not sent, and nothing after it: no position is stored past it, and the pipeline stops.
+            tracker.completed(tracker.begin(), new RecordTooLargeException(haltAt(tooLarge)));
+            return;
+        }
         long ticket = tracker.begin();
         producer.process(send, doneSync -> {
             Exception error = send.getException();
@@ -88,10 +113,37 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
             if (error == null) {
                 pause = FIRST_PAUSE; // Kafka takes changes again: a later failure starts over with the first pause
             }
-            if (first) {
+            if (first && tooLarge(error)) {
+                // The broker's limit is lower than it said, or was lowered since: a restart would stop here again.
+                haltAt("a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
+            } else if (first) {
                 restartLater(error);
             }
         });
+    }
+
+    /** Kafka's answer to a record over the producer's max.request.size or the broker's message.max.bytes. */
+    private static boolean tooLarge(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause()) {
+            if (t instanceof RecordTooLargeException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Halts the pipeline at a change too large for Kafka; returns the reason given, with the fix. */
+    private String haltAt(String tooLarge) {
+        String reason = Character.toUpperCase(tooLarge.charAt(0)) + tooLarge.substring(1) + ". Nothing after it was sent"
+                + " and the capture's position stays before it: raise flightcdc.kafka.max-record-bytes (now " + maxRecordBytes
+                + ") and, with an external Kafka, the topic's max.message.bytes or the broker's message.max.bytes, then"
+                + " start again: the capture resumes from this change";
+        if (halt != null) {
+            halt.halt(reason);
+        } else {
+            LOG.error(reason);
+        }
+        return reason;
     }
 
     /** Restarts the capture route on a thread of its own: not Debezium's, which the stop waits for, nor Kafka's. */
@@ -127,6 +179,8 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
 
     @Override
     protected void doStart() throws Exception {
+        sizeLimit = new RecordSizeLimit(maxRecordBytes, bootstrapServers);
+        halt = camelContext.getRegistry().lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class);
         producer = camelContext.getEndpoint(endpointUri).createAsyncProducer();
         ServiceHelper.startService(producer);
         // A fresh count: sends of an earlier start answer to the tracker they began on.
@@ -145,6 +199,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
                     e.getMessage());
         }
         ServiceHelper.stopService(producer);
+        sizeLimit.close();
     }
 
     @Override

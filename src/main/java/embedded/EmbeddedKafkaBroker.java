@@ -38,8 +38,22 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         this.port = port;
     }
 
-    /** Starts a broker on {@code port}; its KRaft controller listens on {@code port + 1}. */
+    /**
+     * Room a record batch takes beyond its record: the broker's limit applies to the batch the producer
+     * sends, the producer's to the record.
+     */
+    private static final int BATCH_OVERHEAD_BYTES = 64 * 1024;
+
+    /** Starts a broker with Kafka's own record size limit (about 1 MB), as an external broker has by default. */
     public static EmbeddedKafkaBroker start(Path logDirectory, int port) {
+        return start(logDirectory, port, 0);
+    }
+
+    /**
+     * Starts a broker on {@code port} that accepts change records of up to {@code maxRecordBytes} (0: Kafka's
+     * default); its KRaft controller listens on {@code port + 1}.
+     */
+    public static EmbeddedKafkaBroker start(Path logDirectory, int port, int maxRecordBytes) {
         long started = System.nanoTime();
         // Kafka halts the whole JVM when a listener cannot bind, before any message can be given.
         for (int p : new int[] {port, port + 1}) {
@@ -49,7 +63,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                         + " set flightcdc.kafka.embedded-port)");
             }
         }
-        Properties config = brokerConfig(logDirectory, port);
+        Properties config = brokerConfig(logDirectory, port, maxRecordBytes);
         formatStorageOnce(logDirectory, config);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config), Time.SYSTEM);
         try {
@@ -85,7 +99,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         LOG.info("Embedded Kafka broker stopped");
     }
 
-    private static Properties brokerConfig(Path logDirectory, int port) {
+    private static Properties brokerConfig(Path logDirectory, int port, int maxRecordBytes) {
         Properties p = new Properties();
         p.put("process.roles", "broker,controller");
         p.put("node.id", "1");
@@ -110,6 +124,12 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         p.put("broker.session.timeout.ms", "4000");
         // The log cleaner reserves 128 MB for deduplication by default; compacted topics here are tiny.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
+        if (maxRecordBytes > 0) {
+            // Kafka's default is about 1 MB; a topic created without its own max.message.bytes takes this, and
+            // a topic created before takes it on the next start.
+            p.put("message.max.bytes", String.valueOf(maxRecordBytes + BATCH_OVERHEAD_BYTES));
+            p.put("replica.fetch.max.bytes", String.valueOf(maxRecordBytes + BATCH_OVERHEAD_BYTES));
+        }
         return p;
     }
 

@@ -5,6 +5,7 @@ import capture.AcknowledgedOffsetStore;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import source.Heartbeat;
+import warehouse.UnavailableValue;
 
 /**
  * PostgreSQL WAL → Kafka: Debezium reads the logical replication stream; each change goes to its
@@ -21,8 +22,14 @@ public class CaptureRoute extends RouteBuilder {
     public static final String ROUTE_ID = "capture";
     public static final String PUBLISH_ID = "publish-to-kafka";
 
+    /** What the Kafka producer reserves for records waiting to be sent, at least: its own default. */
+    private static final long MIN_PRODUCER_BUFFER_BYTES = 32L << 20;
+
     @Override
     public void configure() {
+        int maxRecordBytes = Integer.parseInt(getCamelContext().resolvePropertyPlaceholders("{{flightcdc.kafka.max-record-bytes}}"));
+        // The producer's buffer must hold the largest record, and the next ones while it is sent.
+        long producerBufferBytes = Math.max(MIN_PRODUCER_BUFFER_BYTES, 2L * maxRecordBytes);
         // A change the Kafka producer will not even accept (its buffer full while the broker is away) is
         // retried here, blocking the stream, rather than skipped: camel-debezium would count it as done.
         errorHandler(defaultErrorHandler()
@@ -49,7 +56,17 @@ public class CaptureRoute extends RouteBuilder {
                 // capture (which names the partitioned table) would never see them. Through the root, they arrive
                 // as the table's; a row moved between partitions is a delete and a create, as a key update is.
                 + "&publishViaPartitionRoot=true"
+                // Every value exactly, in a form the loader reads (warehouse/StageText): numeric as its decimal
+                // text; interval as ISO-8601 parts (the numeric mode takes a month for 30.4375 days); time and
+                // timestamp as microseconds whatever their declared precision (the adaptive mode sends
+                // timestamp(0..3) as milliseconds); bytea as hex, which no unavailable-value placeholder can
+                // be taken for (base64 mode sends an unchanged TOASTed bytea as NULL); and a placeholder no
+                // text value can equal (warehouse/UnavailableValue).
                 + "&decimalHandlingMode=string"
+                + "&intervalHandlingMode=string"
+                + "&timePrecisionMode=microseconds"
+                + "&binaryHandlingMode=hex"
+                + "&unavailableValuePlaceholder=" + UnavailableValue.DEBEZIUM_SETTING
                 + "&tombstonesOnDelete=true"
                 // Debezium skips TRUNCATE by default; the warehouse applies it like any other change.
                 + "&skippedOperations=none"
@@ -58,6 +75,8 @@ public class CaptureRoute extends RouteBuilder {
                 // Debezium sleeps this long whenever the replication socket has nothing buffered, which
                 // under load happens between bursts: 100 ms capped the capture well below its CPU limit.
                 + "&pollIntervalMs=10"
+                // Debezium queues up to 8,192 changes; with changes of megabytes each, that is more than the heap.
+                + "&maxQueueSizeInBytes=" + 4L * maxRecordBytes
                 + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()
                 + "&offsetStorageFileName={{flightcdc.capture.offsets-file}}"
                 + "&offsetFlushIntervalMs=1000"
@@ -72,7 +91,8 @@ public class CaptureRoute extends RouteBuilder {
                 .filter().ref("capturedChanges")
                 .process("snapshotStart")
                 .process("debeziumJsonEnvelope")
-                .process(new AcknowledgedKafkaPublisher("kafka:{{flightcdc.kafka.topic-prefix}}"
+                .process(new AcknowledgedKafkaPublisher(maxRecordBytes,
+                        getCamelContext().resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}"), "kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                         + "&requestRequiredAcks=all"
                         // DebeziumJsonEnvelope renders key and value as UTF-8 JSON bytes.
@@ -86,6 +106,9 @@ public class CaptureRoute extends RouteBuilder {
                         // Large batches: with 16 KB batches and 5 ms the broker and the producer's network thread
                         // cost about 170 µs per change; with 256 KB and 20 ms, under 60. 20 ms is little next to the load's wait.
                         + "&lingerMs=20"
-                        + "&producerBatchSize=262144")).id(PUBLISH_ID);
+                        + "&producerBatchSize=262144"
+                        // A larger change is refused before it is sent, and halts the pipeline (AcknowledgedKafkaPublisher).
+                        + "&maxRequestSize=" + maxRecordBytes
+                        + "&bufferMemorySize=" + producerBufferBytes)).id(PUBLISH_ID);
     }
 }

@@ -22,11 +22,18 @@ import warehouse.ColumnType;
  * OffsetDateTime, an array a PgArray or a DuckDBArray). The column's source type decides the form.
  *
  * <p>Forms: whole numbers as Long, float8 as Double, float4 as the Double of its Float (PostgreSQL's
- * driver would otherwise round-trip float4 through decimal text), numeric as BigDecimal without
- * trailing zeros (DuckDB stores DECIMAL(38,9): 1.5 comes back as 1.500000000), timestamptz as an
- * Instant and timestamp as a LocalDateTime at microsecond precision, date as LocalDate, text and
- * json as String, arrays as a List of those forms. SQL NULL is null and stays distinct from an
- * empty array.
+ * driver would otherwise round-trip float4 through decimal text), numeric as the BigDecimal of its text
+ * with its scale (1.50 is not 1.5) or the text {@code NaN}, {@code Infinity}, {@code -Infinity}; timestamptz
+ * as an Instant and timestamp as a LocalDateTime at microsecond precision, date as LocalDate, each of them
+ * {@link Infinite} for {@code infinity} (the drivers' stand-ins for it differ); time and time with time
+ * zone as {@link TimeOfDay}, interval as
+ * {@link IntervalValue}, bytea as its bytes, text and json as String, arrays as a List of those forms.
+ * SQL NULL is null and stays distinct from an empty array.
+ *
+ * <p>Numeric, date, time, time with time zone and interval are selected as text ({@link #readsText}), which
+ * is exact where the drivers' objects are not (pgjdbc's Time drops the offset and a 24:00:00, its PGInterval
+ * fails on large hours, DuckDB's driver fails on a time of 24:00:00 and drops the era of a date BC) and is
+ * the same notation in both.
  */
 final class ValueNormaliser {
 
@@ -50,15 +57,28 @@ final class ValueNormaliser {
         Object value = switch (column.type()) {
             case TIMESTAMPTZ -> rs.getObject(index, OffsetDateTime.class);
             case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
-            case DATE -> rs.getObject(index, LocalDate.class);
+            case NUMERIC, DATE, TIME, TIMETZ, INTERVAL -> rs.getString(index);
+            case BYTEA -> rs.getBytes(index);
             default -> rs.getObject(index);
         };
         return normalise(value, column.type());
     }
 
+    /** Whether a column is read as the text its database prints: see the class comment. */
+    static boolean readsText(Column column) {
+        return !column.array() && switch (column.type()) {
+            case NUMERIC, DATE, TIME, TIMETZ, INTERVAL -> true;
+            default -> false;
+        };
+    }
+
     static Object normalise(Object value, ColumnType type) {
         if (value == null) {
             return null;
+        }
+        Infinite infinite = value instanceof String text ? Infinite.of(text) : Infinite.standingIn(value);
+        if (infinite != null && (type == ColumnType.DATE || type == ColumnType.TIMESTAMP || type == ColumnType.TIMESTAMPTZ)) {
+            return infinite;
         }
         return switch (type) {
             case TEXT, JSON -> value.toString();
@@ -66,13 +86,35 @@ final class ValueNormaliser {
             case SMALLINT, INTEGER, BIGINT -> ((Number) value).longValue();
             case REAL -> (double) ((Number) value).floatValue();
             case DOUBLE -> ((Number) value).doubleValue();
-            // PostgreSQL's numeric NaN arrives as a Double; it is compared as it is.
-            case NUMERIC -> value instanceof BigDecimal d ? d.stripTrailingZeros() : value;
-            case DATE -> value instanceof java.sql.Date d ? d.toLocalDate() : value;
+            case NUMERIC -> numeric(value);
+            case DATE -> value instanceof String text ? date(text) : value instanceof java.sql.Date d ? d.toLocalDate() : value;
             case TIMESTAMP -> (value instanceof Timestamp t ? t.toLocalDateTime() : (LocalDateTime) value)
                     .truncatedTo(ChronoUnit.MICROS);
             case TIMESTAMPTZ -> instant(value).truncatedTo(ChronoUnit.MICROS);
+            case TIME, TIMETZ -> TimeOfDay.parse(value.toString());
+            case INTERVAL -> IntervalValue.parse(value.toString());
+            case BYTEA -> value;
         };
+    }
+
+    /** A numeric's text: its digits and scale exactly, or the name of a special value. */
+    private static Object numeric(Object value) {
+        String text = value instanceof BigDecimal d ? d.toPlainString() : value.toString();
+        return switch (text) {
+            case "NaN", "Infinity", "-Infinity" -> text;
+            default -> new BigDecimal(text);
+        };
+    }
+
+    /**
+     * A date as both databases print it: {@code 2024-02-29}, a year after 9999 in full, and a date before the
+     * year 1 with PostgreSQL's {@code BC} or DuckDB's {@code (BC)} after it (1 BC is the proleptic year 0).
+     */
+    private static LocalDate date(String text) {
+        boolean bc = text.endsWith("BC") || text.endsWith("(BC)");
+        String[] parts = (bc ? text.substring(0, text.indexOf(' ')) : text).split("-");
+        int year = Integer.parseInt(parts[0]);
+        return LocalDate.of(bc ? 1 - year : year, Integer.parseInt(parts[1]), Integer.parseInt(parts[2]));
     }
 
     private static Instant instant(Object value) {

@@ -26,6 +26,13 @@ public final class ChangeLogSqlGenerator {
     public static final List<String> CHANGE_METADATA = List.of("_op", "_last_commit_lsn", "_lsn", "_tx_id", "_source_ts",
             "_loaded_at", "_kafka_topic", "_kafka_partition", "_kafka_offset", "_rejected_reason", "_rejected_event");
 
+    /**
+     * In the change table of a table without REPLICA IDENTITY FULL, after the metadata: null, or the names of
+     * the source columns whose values the change lacks (see StageRows), written NULL. The history carries
+     * each forward from the key's latest change that had it.
+     */
+    public static final String UNAVAILABLE = "_unavailable";
+
     /** The metadata columns of MERGE mode's history table, so the same analytics views read either. */
     public static final List<String> HISTORY_METADATA = List.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at",
             "_kafka_topic", "_kafka_partition", "_kafka_offset");
@@ -70,6 +77,9 @@ public final class ChangeLogSqlGenerator {
                 d.quote("_kafka_offset") + " " + d.bigintType() + " NOT NULL",
                 d.quote("_rejected_reason") + " " + d.textType(),
                 d.quote("_rejected_event") + " " + d.textType()));
+        if (!t.replicaIdentityFull()) {
+            columns.add(d.quote(UNAVAILABLE) + " " + d.textListType());
+        }
         t.columns().forEach(c -> columns.add(d.quote(c.name()) + " " + d.type(c)));
         return "CREATE TABLE IF NOT EXISTS " + d.quote(changeTable(t)) + " (\n  " + String.join(",\n  ", columns) + "\n)";
     }
@@ -81,12 +91,56 @@ public final class ChangeLogSqlGenerator {
      * delete and a create from one WAL record, differs in its operation and key.
      */
     public String historyQuery(TableSchema t) {
-        List<String> identity = new ArrayList<>(List.of("_last_commit_lsn", "_lsn", "_op"));
-        identity.addAll(t.primaryKey());
+        if (!t.replicaIdentityFull()) {
+            return historyCarryingValuesForward(t);
+        }
         return "SELECT " + quotedList(historyColumns(t)) + "\nFROM " + d.quote(changeTable(t))
                 + "\nWHERE " + d.quote("_rejected_reason") + " IS NULL"
-                + "\nQUALIFY row_number() OVER (PARTITION BY " + quotedList(identity) + " ORDER BY "
+                + "\nQUALIFY " + firstDelivery(t);
+    }
+
+    private String firstDelivery(TableSchema t) {
+        List<String> identity = new ArrayList<>(List.of("_last_commit_lsn", "_lsn", "_op"));
+        identity.addAll(t.primaryKey());
+        return "row_number() OVER (PARTITION BY " + quotedList(identity) + " ORDER BY "
                 + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset") + ") = 1";
+    }
+
+    /**
+     * The history of a table without REPLICA IDENTITY FULL, whose changes may lack values (an update its
+     * unchanged TOASTed ones, a delete all but its key): each lacking value is the one of the key's latest
+     * earlier change that had it, as MERGE mode takes it from its current state. Per column, the offset of
+     * that change is found first ({@code _from_<n>}: the latest offset so far with the value), then its value
+     * is the first of the rows sharing that offset. A value no earlier change had stays NULL; the placeholder
+     * is never written to the change table.
+     */
+    private String historyCarryingValuesForward(TableSchema t) {
+        String key = quotedList(t.primaryKey());
+        String order = d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset");
+        List<String> from = new ArrayList<>();
+        List<String> carried = new ArrayList<>();
+        for (int i = 0; i < t.columns().size(); i++) {
+            Column c = t.columns().get(i);
+            String name = d.quote(c.name());
+            if (t.primaryKey().contains(c.name())) {
+                carried.add(name);
+                continue;
+            }
+            String source = d.quote("_from_" + (i + 1));
+            String lacks = d.listContains(d.quote(UNAVAILABLE), "'" + c.name().replace("'", "''") + "'");
+            from.add("max(CASE WHEN " + d.quote(UNAVAILABLE) + " IS NULL OR NOT " + lacks + " THEN " + d.quote("_kafka_offset")
+                    + " END) OVER (PARTITION BY " + key + " ORDER BY " + order
+                    + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS " + source);
+            carried.add("first_value(" + name + ") OVER (PARTITION BY " + key + ", " + source + " ORDER BY " + order
+                    + ") AS " + name);
+        }
+        String deduplicated = "SELECT " + quotedList(HISTORY_METADATA) + ", " + d.quote(UNAVAILABLE) + ", "
+                + quotedList(columnNames(t)) + "\n    FROM " + d.quote(changeTable(t))
+                + "\n    WHERE " + d.quote("_rejected_reason") + " IS NULL"
+                + "\n    QUALIFY " + firstDelivery(t);
+        return "SELECT " + quotedList(HISTORY_METADATA) + ",\n  " + String.join(",\n  ", carried)
+                + "\nFROM (\n  SELECT *,\n    " + String.join(",\n    ", from)
+                + "\n  FROM (\n    " + deduplicated + "\n  ) AS delivered\n) AS sourced";
     }
 
     public String createHistoryView(TableSchema t) {

@@ -8,9 +8,13 @@ import java.util.Optional;
  * them to its own types; an unknown source type is carried as text so no value is ever dropped.
  */
 public enum ColumnType {
-    TEXT, BOOLEAN, SMALLINT, INTEGER, BIGINT, REAL, DOUBLE, NUMERIC, DATE, TIMESTAMP, TIMESTAMPTZ, JSON;
+    TEXT, BOOLEAN, SMALLINT, INTEGER, BIGINT, REAL, DOUBLE, NUMERIC, DATE, TIME, TIMETZ, TIMESTAMP, TIMESTAMPTZ,
+    INTERVAL, BYTEA, JSON;
 
-    /** Maps a PostgreSQL {@code udt_name} (element type for arrays: {@code _int4} gives int4). */
+    /**
+     * Maps a PostgreSQL {@code udt_name} (element type for arrays: {@code _int4} gives int4). Enums and
+     * domains are resolved before this by the source catalog: an enum is text, a domain its base type.
+     */
     public static Optional<ColumnType> fromPostgres(String udtName) {
         return Optional.ofNullable(switch (udtName.toLowerCase(Locale.ROOT)) {
             case "text", "varchar", "bpchar", "char", "name", "uuid", "citext" -> TEXT;
@@ -22,8 +26,12 @@ public enum ColumnType {
             case "float8" -> DOUBLE;
             case "numeric" -> NUMERIC;
             case "date" -> DATE;
+            case "time" -> TIME;
+            case "timetz" -> TIMETZ;
             case "timestamp" -> TIMESTAMP;
             case "timestamptz" -> TIMESTAMPTZ;
+            case "interval" -> INTERVAL;
+            case "bytea" -> BYTEA;
             case "json", "jsonb" -> JSON;
             default -> null;
         });

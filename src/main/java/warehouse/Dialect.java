@@ -28,6 +28,12 @@ public interface Dialect {
 
     String timestamptzType();
 
+    /** A column holding a list of texts. */
+    String textListType();
+
+    /** Whether the list {@code list} (see {@link #textListType}) holds the text {@code text}, a SQL string literal. */
+    String listContains(String list, String text);
+
     /** The time now, as a timestamp with time zone: when a row was loaded or set aside. */
     String currentTimestamp();
 
@@ -43,6 +49,12 @@ public interface Dialect {
      * MERGE has to maintain may leave it out.
      */
     boolean declaresPrimaryKey();
+
+    /**
+     * An expression that, when evaluated, fails the statement as a data error (see {@link #refusesData})
+     * whose message holds {@code message}, a text expression: the loader then sets the change aside.
+     */
+    String fail(String message);
 
     /** Defines the staging table a batch is written into before it is applied. */
     String createStageTable(String name, String columns);

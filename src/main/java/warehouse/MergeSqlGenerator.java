@@ -19,6 +19,12 @@ public final class MergeSqlGenerator {
 
     public static final String DEAD_LETTER_TABLE = "_flightcdc_dead_letter";
 
+    /**
+     * The staging table's last column: null, or which values the change does not carry (see StageRows),
+     * one character per source column.
+     */
+    public static final String UNAVAILABLE = "_unavailable";
+
     /** How far each Kafka partition is loaded (PartitionProgress), stored with the data it describes. */
     public static final String PROGRESS_TABLE = "_flightcdc_kafka_offsets";
 
@@ -90,6 +96,7 @@ public final class MergeSqlGenerator {
                 d.quote("_kafka_partition") + " " + d.integerType(),
                 d.quote("_kafka_offset") + " " + d.bigintType()));
         t.columns().forEach(c -> columns.add(d.quote(c.name()) + " " + d.textType()));
+        columns.add(d.quote(UNAVAILABLE) + " " + d.textType());
         return d.createStageTable(d.quote(stageTable(t)), String.join(", ", columns));
     }
 
@@ -103,6 +110,47 @@ public final class MergeSqlGenerator {
                 + d.quote("_kafka_topic") + ", " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset")
                 + ",\n  " + typedColumns(t) + "\nFROM " + d.quote(stageTable(t))
                 + "\nORDER BY " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset");
+    }
+
+    /**
+     * As {@link #insertHistoryFromStage}, for a stage where some changes lack values (see StageRows): those
+     * are taken from the current state as it was before the batch, so the history holds each change
+     * with the values the source row had. A change lacking a value for a key the current state does not
+     * hold fails the statement, and the loader sets it aside, rather than recording a NULL.
+     */
+    public String insertHistoryFromStageTakingUnavailable(TableSchema t) {
+        String columns = Stream.concat(Stream.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at", "_kafka_topic",
+                        "_kafka_partition", "_kafka_offset"), t.columns().stream().map(Column::name))
+                .map(d::quote).collect(Collectors.joining(", "));
+        String key = t.primaryKey().stream().map(k -> "c." + d.quote(k) + " = s." + d.quote(k))
+                .collect(Collectors.joining(" AND "));
+        String missingRow = "c." + d.quote(t.primaryKey().get(0)) + " IS NULL";
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < t.columns().size(); i++) {
+            Column c = t.columns().get(i);
+            String cast = d.castFromText("s." + d.quote(c.name()), c);
+            if (t.primaryKey().contains(c.name())) {
+                values.add(cast + " AS " + d.quote(c.name()));
+                continue;
+            }
+            String failure = d.fail("'column " + c.name().replace("'", "''") + ": the change does not carry its value"
+                    + " (an unchanged TOASTed value, or a column a delete leaves out under REPLICA IDENTITY DEFAULT) and"
+                    + " the warehouse holds no row of its key to take it from (Kafka offset ' || CAST(s."
+                    + d.quote("_kafka_offset") + " AS " + d.textType() + ") || ')'");
+            values.add("CASE WHEN " + unavailable("s", i) + " THEN CASE WHEN " + missingRow + " THEN " + failure
+                    + " ELSE c." + d.quote(c.name()) + " END ELSE " + cast + " END AS " + d.quote(c.name()));
+        }
+        return "INSERT INTO " + d.quote(historyTable(t)) + " (" + columns + ")\nSELECT s." + d.quote("_op") + ", s."
+                + d.quote("_lsn") + ", s." + d.quote("_tx_id") + ", " + d.epochMillisToTimestamptz("s." + d.quote("_source_ts_ms"))
+                + ", " + d.currentTimestamp() + ", s." + d.quote("_kafka_topic") + ", s." + d.quote("_kafka_partition") + ", s."
+                + d.quote("_kafka_offset") + ",\n  " + String.join(", ", values) + "\nFROM " + d.quote(stageTable(t))
+                + " AS s\nLEFT JOIN " + d.quote(currentTable(t)) + " AS c ON " + key
+                + "\nORDER BY s." + d.quote("_kafka_partition") + ", s." + d.quote("_kafka_offset");
+    }
+
+    /** Whether the staged row {@code alias} lacks the value of the source column at {@code index}. */
+    private String unavailable(String alias, int index) {
+        return "substr(" + alias + "." + d.quote(UNAVAILABLE) + ", " + (index + 1) + ", 1) = '" + StageRows.UNAVAILABLE + "'";
     }
 
     /**
@@ -125,6 +173,33 @@ public final class MergeSqlGenerator {
         return "MERGE INTO " + d.quote(currentTable(t)) + " AS t\nUSING (\n  " + latest + "\n) AS s\nON " + on
                 + "\nWHEN MATCHED AND s." + d.quote("_op") + " = 'd' THEN DELETE"
                 + (set.isEmpty() ? "" : "\nWHEN MATCHED THEN UPDATE SET " + set)
+                + "\nWHEN NOT MATCHED AND s." + d.quote("_op") + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
+    }
+
+    /**
+     * As {@link #mergeFromStage}, for a stage where some changes lack values (see StageRows): the current
+     * state keeps the value it has for those. (A change lacking a value for a key the current state does
+     * not hold never gets here: {@link #insertHistoryFromStageTakingUnavailable} refuses it first.)
+     */
+    public String mergeFromStageKeepingUnavailable(TableSchema t) {
+        String key = quotedList(t.primaryKey());
+        String latest = "SELECT " + d.quote("_op") + ", " + d.quote(UNAVAILABLE) + ", " + typedColumns(t) + "\n  FROM "
+                + d.quote(stageTable(t)) + "\n  QUALIFY row_number() OVER (PARTITION BY " + key + " ORDER BY "
+                + d.quote("_kafka_offset") + " DESC) = 1";
+        String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
+                .collect(Collectors.joining(" AND "));
+        List<String> set = new ArrayList<>();
+        for (int i = 0; i < t.columns().size(); i++) {
+            String name = d.quote(t.columns().get(i).name());
+            if (!t.primaryKey().contains(t.columns().get(i).name())) {
+                set.add(name + " = CASE WHEN " + unavailable("s", i) + " THEN t." + name + " ELSE s." + name + " END");
+            }
+        }
+        String names = t.columns().stream().map(c -> d.quote(c.name())).collect(Collectors.joining(", "));
+        String values = t.columns().stream().map(c -> "s." + d.quote(c.name())).collect(Collectors.joining(", "));
+        return "MERGE INTO " + d.quote(currentTable(t)) + " AS t\nUSING (\n  " + latest + "\n) AS s\nON " + on
+                + "\nWHEN MATCHED AND s." + d.quote("_op") + " = 'd' THEN DELETE"
+                + (set.isEmpty() ? "" : "\nWHEN MATCHED THEN UPDATE SET " + String.join(", ", set))
                 + "\nWHEN NOT MATCHED AND s." + d.quote("_op") + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
     }
 
@@ -239,8 +314,12 @@ public final class MergeSqlGenerator {
         return names.stream().map(d::quote).collect(Collectors.joining(", "));
     }
 
-    /** Stage column order: metadata first, then the source columns; the loader appends in this order. */
+    /**
+     * Stage column order: metadata first, then the source columns, then {@link #UNAVAILABLE}; the loader
+     * appends in this order.
+     */
     public static List<String> stageColumns(TableSchema t) {
-        return Stream.concat(METADATA.stream(), t.columns().stream().map(Column::name)).toList();
+        return Stream.of(METADATA.stream(), t.columns().stream().map(Column::name), Stream.of(UNAVAILABLE))
+                .flatMap(s -> s).toList();
     }
 }

@@ -68,7 +68,7 @@ public final class SchemaEvolution {
                 added.add(field + " TEXT (no longer in the source catalog)");
             }
         }
-        TableSchema widened = new TableSchema(current.id(), columns, current.primaryKey());
+        TableSchema widened = new TableSchema(current.id(), columns, current.primaryKey(), described.replicaIdentityFull());
         warehouse.prepare(List.of(widened));
         remember(widened);
         LOG.info("Source table {} gained column{} {}: the warehouse tables now have {}", current.id(),

@@ -2,8 +2,16 @@ package warehouse;
 
 import java.util.List;
 
-/** The shape of a captured source table: its columns in order and its primary key. */
-public record TableSchema(TableId id, List<Column> columns, List<String> primaryKey) {
+/**
+ * The shape of a captured source table: its columns in order and its primary key.
+ *
+ * @param replicaIdentityFull whether the source table has {@code REPLICA IDENTITY FULL}: then every change
+ *     carries every value (a delete its whole old row; an update the TOASTed values it leaves unchanged, which
+ *     Debezium takes from the old row). Otherwise a delete carries only its key, the rest arriving as null or
+ *     as a column default Debezium fills in, and an update lacks its unchanged TOASTed values: the warehouse
+ *     takes those from the values it had (see StageRows)
+ */
+public record TableSchema(TableId id, List<Column> columns, List<String> primaryKey, boolean replicaIdentityFull) {
 
     public TableSchema {
         columns = List.copyOf(columns);
@@ -12,5 +20,10 @@ public record TableSchema(TableId id, List<Column> columns, List<String> primary
             throw new IllegalArgumentException("Table " + id + " has no primary key; the warehouse keys its"
                     + " current state by it. Add one, or leave the table out of flightcdc.source.tables");
         }
+    }
+
+    /** A table with {@code REPLICA IDENTITY FULL}. */
+    public TableSchema(TableId id, List<Column> columns, List<String> primaryKey) {
+        this(id, columns, primaryKey, true);
     }
 }

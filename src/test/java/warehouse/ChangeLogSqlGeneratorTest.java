@@ -144,4 +144,44 @@ class ChangeLogSqlGeneratorTest {
                 FROM "PILOT'S_LOG_CHANGES"
                 WHERE "_REJECTED_REASON" IS NOT NULL""");
     }
+
+    /**
+     * Without REPLICA IDENTITY FULL a change may lack values (an update its unchanged TOASTed ones, a delete all
+     * but its key): the writer names them in _UNAVAILABLE and the history carries each forward from the key's
+     * latest change that had it, a NULL it had included.
+     */
+    @Test
+    void snowflakeHistoryOfATableWithoutFullReplicaIdentityCarriesTheValuesAChangeLacksForward() {
+        TableSchema notes = new TableSchema(new TableId("public", "notes"), List.of(
+                new Column("id", ColumnType.INTEGER, false),
+                new Column("title", ColumnType.TEXT, false),
+                new Column("body", ColumnType.TEXT, false)), List.of("id"), false);
+
+        assertThat(snowflake.createChangeTable(notes))
+                .contains("\"_REJECTED_EVENT\" VARCHAR,\n  \"_UNAVAILABLE\" ARRAY,\n  \"ID\" INTEGER,");
+        assertThat(snowflake.historyQuery(notes)).isEqualTo("""
+                SELECT "_OP", "_LSN", "_TX_ID", "_SOURCE_TS", "_LOADED_AT", "_KAFKA_TOPIC", "_KAFKA_PARTITION", "_KAFKA_OFFSET",
+                  "ID",
+                  first_value("TITLE") OVER (PARTITION BY "ID", "_FROM_2" ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET") AS "TITLE",
+                  first_value("BODY") OVER (PARTITION BY "ID", "_FROM_3" ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET") AS "BODY"
+                FROM (
+                  SELECT *,
+                    max(CASE WHEN "_UNAVAILABLE" IS NULL OR NOT ARRAY_CONTAINS('title'::VARIANT, "_UNAVAILABLE") \
+                THEN "_KAFKA_OFFSET" END) OVER (PARTITION BY "ID" ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET" \
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "_FROM_2",
+                    max(CASE WHEN "_UNAVAILABLE" IS NULL OR NOT ARRAY_CONTAINS('body'::VARIANT, "_UNAVAILABLE") \
+                THEN "_KAFKA_OFFSET" END) OVER (PARTITION BY "ID" ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET" \
+                ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS "_FROM_3"
+                  FROM (
+                    SELECT "_OP", "_LSN", "_TX_ID", "_SOURCE_TS", "_LOADED_AT", "_KAFKA_TOPIC", "_KAFKA_PARTITION", \
+                "_KAFKA_OFFSET", "_UNAVAILABLE", "ID", "TITLE", "BODY"
+                    FROM "NOTES_CHANGES"
+                    WHERE "_REJECTED_REASON" IS NULL
+                    QUALIFY row_number() OVER (PARTITION BY "_LAST_COMMIT_LSN", "_LSN", "_OP", "ID" \
+                ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET") = 1
+                  ) AS delivered
+                ) AS sourced""");
+        // The current state is the latest of those rows per key, so it keeps the carried values too.
+        assertThat(snowflake.currentStateQuery(notes)).contains(snowflake.historyQuery(notes).replace("\n", "\n    "));
+    }
 }

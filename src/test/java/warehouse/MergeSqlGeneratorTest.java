@@ -35,7 +35,7 @@ class MergeSqlGeneratorTest {
                 USING (
                   SELECT "_op", "icao24" AS "icao24", CAST("time_position" AS TIMESTAMPTZ) AS "time_position", \
                 CAST("velocity" AS DOUBLE) AS "velocity", CAST("on_ground" AS BOOLEAN) AS "on_ground", \
-                CAST("sensors" AS INTEGER[]) AS "sensors"
+                CAST(CAST("sensors" AS JSON) AS INTEGER[]) AS "sensors"
                   FROM "_stage_flight_state"
                   QUALIFY row_number() OVER (PARTITION BY "icao24" ORDER BY "_kafka_offset" DESC) = 1
                 ) AS s
@@ -109,7 +109,8 @@ class MergeSqlGeneratorTest {
         assertThat(snowflake.createStageTable(FLIGHT_STATE)).isEqualTo("CREATE TEMPORARY TABLE IF NOT EXISTS"
                 + " \"_STAGE_FLIGHT_STATE\" (\"_OP\" VARCHAR, \"_LSN\" BIGINT, \"_TX_ID\" BIGINT, \"_SOURCE_TS_MS\" BIGINT,"
                 + " \"_KAFKA_TOPIC\" VARCHAR, \"_KAFKA_PARTITION\" INTEGER, \"_KAFKA_OFFSET\" BIGINT, \"ICAO24\" VARCHAR,"
-                + " \"TIME_POSITION\" VARCHAR, \"VELOCITY\" VARCHAR, \"ON_GROUND\" VARCHAR, \"SENSORS\" VARCHAR)");
+                + " \"TIME_POSITION\" VARCHAR, \"VELOCITY\" VARCHAR, \"ON_GROUND\" VARCHAR, \"SENSORS\" VARCHAR,"
+                + " \"_UNAVAILABLE\" VARCHAR)");
         assertThat(snowflake.insertDeadLetter())
                 .isEqualTo("INSERT INTO \"_FLIGHTCDC_DEAD_LETTER\" VALUES (CURRENT_TIMESTAMP(), ?, ?, ?, ?, ?, ?)");
     }
@@ -118,12 +119,12 @@ class MergeSqlGeneratorTest {
     void batchInsertStagingBindsEveryStageColumnInOrder() {
         assertThat(duckdb.insertIntoStage(FLIGHT_STATE)).isEqualTo("INSERT INTO \"_stage_flight_state\" (\"_op\","
                 + " \"_lsn\", \"_tx_id\", \"_source_ts_ms\", \"_kafka_topic\", \"_kafka_partition\", \"_kafka_offset\","
-                + " \"icao24\", \"time_position\", \"velocity\", \"on_ground\", \"sensors\")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " \"icao24\", \"time_position\", \"velocity\", \"on_ground\", \"sensors\", \"_unavailable\")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
         assertThat(snowflake.insertIntoStage(FLIGHT_STATE)).isEqualTo("INSERT INTO \"_STAGE_FLIGHT_STATE\" (\"_OP\","
                 + " \"_LSN\", \"_TX_ID\", \"_SOURCE_TS_MS\", \"_KAFKA_TOPIC\", \"_KAFKA_PARTITION\", \"_KAFKA_OFFSET\","
-                + " \"ICAO24\", \"TIME_POSITION\", \"VELOCITY\", \"ON_GROUND\", \"SENSORS\")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+                + " \"ICAO24\", \"TIME_POSITION\", \"VELOCITY\", \"ON_GROUND\", \"SENSORS\", \"_UNAVAILABLE\")"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
     }
 
     @Test
@@ -206,15 +207,86 @@ class MergeSqlGeneratorTest {
     void snowflakeMapsEverySourceType() {
         SnowflakeDialect d = new SnowflakeDialect();
         assertThat(Arrays.stream(ColumnType.values()).map(t -> d.type(new Column("c", t, false))).toList())
-                .containsExactly("VARCHAR", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "FLOAT", "NUMBER(38,9)",
-                        "DATE", "TIMESTAMP_NTZ", "TIMESTAMP_TZ", "VARIANT");
+                .containsExactly("VARCHAR", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "FLOAT", "VARCHAR",
+                        "DATE", "TIME", "VARCHAR", "TIMESTAMP_NTZ", "TIMESTAMP_TZ", "VARCHAR", "BINARY", "VARIANT");
         assertThat(d.type(new Column("c", ColumnType.TEXT, true))).isEqualTo("ARRAY");
-        // Debezium's adaptive precision: days and microseconds since the epoch.
+        // Debezium's time.precision.mode=microseconds: days and microseconds since the epoch.
         assertThat(d.castFromText("x", new Column("c", ColumnType.DATE, false)))
                 .isEqualTo("DATEADD(day, CAST(x AS INTEGER), DATE '1970-01-01')");
         assertThat(d.castFromText("x", new Column("c", ColumnType.TIMESTAMP, false)))
                 .isEqualTo("TO_TIMESTAMP_NTZ(CAST(x AS BIGINT), 6)");
         assertThat(d.castFromText("x", new Column("c", ColumnType.JSON, false))).isEqualTo("PARSE_JSON(x)");
+        assertThat(d.castFromText("x", new Column("c", ColumnType.BYTEA, false))).isEqualTo("TO_BINARY(x, 'HEX')");
+    }
+
+    @Test
+    void aNumericIsADecimalOfItsOwnPrecisionWhereOneHoldsItAndExactTextElsewhere() {
+        DuckDbDialect duck = new DuckDbDialect();
+        SnowflakeDialect snow = new SnowflakeDialect();
+        Column money = Column.numeric("c", 12, 3);
+        Column wide = Column.numeric("c", 60, 20);
+        Column unconstrained = new Column("c", ColumnType.NUMERIC, false);
+        Column allScale = Column.numeric("c", 38, 38);
+
+        assertThat(List.of(duck.type(money), duck.type(wide), duck.type(unconstrained), duck.type(allScale)))
+                .containsExactly("DECIMAL(12,3)", "VARCHAR", "VARCHAR", "DECIMAL(38,38)");
+        // Snowflake's scale stops at 37.
+        assertThat(List.of(snow.type(money), snow.type(wide), snow.type(unconstrained), snow.type(allScale)))
+                .containsExactly("NUMBER(12,3)", "VARCHAR", "VARCHAR", "VARCHAR");
+        assertThat(duck.castFromText("x", money)).isEqualTo("CAST(x AS DECIMAL(12,3))");
+        assertThat(duck.castFromText("x", wide)).isEqualTo("x");
+        assertThat(snow.castFromText("x", unconstrained)).isEqualTo("x");
+    }
+
+    @Test
+    void duckdbReadsTheTextStageTextGivesForEachType() {
+        DuckDbDialect d = new DuckDbDialect();
+        assertThat(Arrays.stream(ColumnType.values()).map(t -> d.type(new Column("c", t, false))).toList())
+                .containsExactly("VARCHAR", "BOOLEAN", "SMALLINT", "INTEGER", "BIGINT", "FLOAT", "DOUBLE", "VARCHAR",
+                        "DATE", "TIME", "TIMETZ", "TIMESTAMP", "TIMESTAMPTZ", "INTERVAL", "BLOB", "VARCHAR");
+        assertThat(d.castFromText("x", new Column("c", ColumnType.DATE, false))).isEqualTo("CASE WHEN x LIKE"
+                + " '%infinity' THEN CAST(x AS DATE) ELSE CAST(DATE '1970-01-01' + CAST(x AS INTEGER) AS DATE) END");
+        assertThat(d.castFromText("x", new Column("c", ColumnType.TIMESTAMP, false))).isEqualTo("CASE WHEN x LIKE"
+                + " '%infinity' THEN CAST(x AS TIMESTAMP) ELSE make_timestamp(CAST(x AS BIGINT)) END");
+        assertThat(d.castFromText("x", new Column("c", ColumnType.BYTEA, false))).isEqualTo("unhex(x)");
+        assertThat(d.castFromText("x", new Column("c", ColumnType.INTERVAL, false))).isEqualTo("CAST(x AS INTERVAL)");
+        assertThat(d.castFromText("x", new Column("c", ColumnType.TEXT, true))).isEqualTo("CAST(CAST(x AS JSON) AS VARCHAR[])");
+    }
+
+    @Test
+    void duckdbHistoryTakesTheValuesAChangeLacksFromTheCurrentStateAndRefusesThemWhereItHasNoRow() {
+        TableSchema notes = new TableSchema(new TableId("public", "notes"), List.of(
+                new Column("id", ColumnType.INTEGER, false),
+                new Column("body", ColumnType.TEXT, false)), List.of("id"), false);
+
+        assertThat(duckdb.insertHistoryFromStageTakingUnavailable(notes)).isEqualTo("""
+                INSERT INTO "notes_history" ("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at", "_kafka_topic", \
+                "_kafka_partition", "_kafka_offset", "id", "body")
+                SELECT s."_op", s."_lsn", s."_tx_id", to_timestamp(CAST(s."_source_ts_ms" AS DOUBLE) / 1000), now(), \
+                s."_kafka_topic", s."_kafka_partition", s."_kafka_offset",
+                  CAST(s."id" AS INTEGER) AS "id", CASE WHEN substr(s."_unavailable", 2, 1) = '1' THEN CASE WHEN \
+                c."id" IS NULL THEN error('column body: the change does not carry its value (an unchanged TOASTed \
+                value, or a column a delete leaves out under REPLICA IDENTITY DEFAULT) and the warehouse holds no row \
+                of its key to take it from (Kafka offset ' || CAST(s."_kafka_offset" AS VARCHAR) || ')') \
+                ELSE c."body" END ELSE s."body" END AS "body"
+                FROM "_stage_notes" AS s
+                LEFT JOIN "notes" AS c ON c."id" = s."id"
+                ORDER BY s."_kafka_partition", s."_kafka_offset\"""");
+        assertThat(duckdb.mergeFromStageKeepingUnavailable(notes)).isEqualTo("""
+                MERGE INTO "notes" AS t
+                USING (
+                  SELECT "_op", "_unavailable", CAST("id" AS INTEGER) AS "id", "body" AS "body"
+                  FROM "_stage_notes"
+                  QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY "_kafka_offset" DESC) = 1
+                ) AS s
+                ON t."id" = s."id"
+                WHEN MATCHED AND s."_op" = 'd' THEN DELETE
+                WHEN MATCHED THEN UPDATE SET "body" = CASE WHEN substr(s."_unavailable", 2, 1) = '1' THEN t."body" \
+                ELSE s."body" END
+                WHEN NOT MATCHED AND s."_op" <> 'd' THEN INSERT ("id", "body") VALUES (s."id", s."body")""");
+        // Snowflake has no function that raises an error: a cast of the message to a number fails quoting it.
+        assertThat(snowflake.insertHistoryFromStageTakingUnavailable(notes))
+                .contains("THEN CAST('column body: the change does not carry its value");
     }
 
     @Test

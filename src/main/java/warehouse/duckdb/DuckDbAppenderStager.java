@@ -6,9 +6,8 @@ import java.util.List;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
 import warehouse.ChangeEvent;
-import warehouse.Column;
-import warehouse.JsonText;
 import warehouse.MergeSqlGenerator;
+import warehouse.StageRows.StageRow;
 import warehouse.TableSchema;
 import warehouse.jdbc.Stager;
 
@@ -22,10 +21,11 @@ final class DuckDbAppenderStager implements Stager {
     }
 
     @Override
-    public void stage(Connection connection, TableSchema table, List<ChangeEvent> changes) throws SQLException {
+    public void stage(Connection connection, TableSchema table, List<StageRow> rows) throws SQLException {
         DuckDBConnection duckdb = connection.unwrap(DuckDBConnection.class);
         try (DuckDBAppender appender = duckdb.createAppender(DuckDBConnection.DEFAULT_SCHEMA, sql.stageTable(table))) {
-            for (ChangeEvent e : changes) {
+            for (StageRow row : rows) {
+                ChangeEvent e = row.change();
                 // MergeSqlGenerator.METADATA, in its order
                 appender.beginRow()
                         .append(e.operation().code())
@@ -35,9 +35,10 @@ final class DuckDbAppenderStager implements Stager {
                         .append(e.topic())
                         .append(e.partition())
                         .append(e.offset());
-                for (Column c : table.columns()) {
-                    appender.append(JsonText.of(e.row().get(c.name())));
+                for (String value : row.values()) {
+                    appender.append(value);
                 }
+                appender.append(row.unavailable());
                 appender.endRow();
             }
         }

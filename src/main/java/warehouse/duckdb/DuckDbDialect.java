@@ -12,6 +12,9 @@ public final class DuckDbDialect implements Dialect {
     private static final List<String> DATA_ERRORS = List.of("Conversion Error", "Constraint Error",
             "Invalid Input Error", "Out of Range Error", "Mismatch Type Error");
 
+    /** DuckDB's widest decimal. */
+    private static final int MAX_DECIMAL_PRECISION = 38;
+
     @Override
     public String quote(String identifier) {
         return '"' + identifier.replace("\"", "\"\"") + '"';
@@ -27,31 +30,46 @@ public final class DuckDbDialect implements Dialect {
             case BIGINT -> "BIGINT";
             case REAL -> "FLOAT";
             case DOUBLE -> "DOUBLE";
-            // DuckDB's widest decimal; PostgreSQL numeric beyond it does not fit any DuckDB number.
-            case NUMERIC -> "DECIMAL(38,9)";
+            // A numeric wider than DuckDB's DECIMAL, or unconstrained (any digits, NaN, ±Infinity), is kept as
+            // its exact text: a DECIMAL would round it or refuse it.
+            case NUMERIC -> fitsDecimal(column) ? "DECIMAL(" + column.precision() + "," + column.scale() + ")" : "VARCHAR";
             case DATE -> "DATE";
+            case TIME -> "TIME";
+            case TIMETZ -> "TIMETZ";
             case TIMESTAMP -> "TIMESTAMP";
             case TIMESTAMPTZ -> "TIMESTAMPTZ";
+            case INTERVAL -> "INTERVAL";
+            case BYTEA -> "BLOB";
         };
         return column.array() ? base + "[]" : base;
     }
 
+    private static boolean fitsDecimal(Column column) {
+        return column.constrained() && column.precision() <= MAX_DECIMAL_PRECISION
+                && column.scale() >= 0 && column.scale() <= column.precision();
+    }
+
+    /**
+     * From the text {@link warehouse.StageText} stages. Dates and timestamps come as days and
+     * microseconds since the epoch (Debezium's), or as {@code infinity} / {@code -infinity}.
+     */
     @Override
     public String castFromText(String expression, Column column) {
-        if (!column.array()) {
-            // Debezium's default (adaptive) time precision: dates as days, timestamps as microseconds since the epoch.
-            switch (column.type()) {
-                case DATE:
-                    return "CAST(DATE '1970-01-01' + CAST(" + expression + " AS INTEGER) AS DATE)";
-                case TIMESTAMP:
-                    return "make_timestamp(CAST(" + expression + " AS BIGINT))";
-                case TEXT, JSON:
-                    return expression;
-                default:
-                    break;
-            }
+        if (column.array()) {
+            // Through JSON, which reads the JSON array Debezium sent exactly (escapes included); a plain cast
+            // to a list reads DuckDB's own list syntax.
+            return "CAST(CAST(" + expression + " AS JSON) AS " + type(column) + ")";
         }
-        return "CAST(" + expression + " AS " + type(column) + ")";
+        return switch (column.type()) {
+            case TEXT, JSON -> expression;
+            case NUMERIC -> fitsDecimal(column) ? "CAST(" + expression + " AS " + type(column) + ")" : expression;
+            case DATE -> "CASE WHEN " + expression + " LIKE '%infinity' THEN CAST(" + expression + " AS DATE)"
+                    + " ELSE CAST(DATE '1970-01-01' + CAST(" + expression + " AS INTEGER) AS DATE) END";
+            case TIMESTAMP -> "CASE WHEN " + expression + " LIKE '%infinity' THEN CAST(" + expression + " AS TIMESTAMP)"
+                    + " ELSE make_timestamp(CAST(" + expression + " AS BIGINT)) END";
+            case BYTEA -> "unhex(" + expression + ")";
+            default -> "CAST(" + expression + " AS " + type(column) + ")";
+        };
     }
 
     /**
@@ -69,6 +87,16 @@ public final class DuckDbDialect implements Dialect {
     }
 
     @Override
+    public String textListType() {
+        return "VARCHAR[]";
+    }
+
+    @Override
+    public String listContains(String list, String text) {
+        return "list_contains(" + list + ", " + text + ")";
+    }
+
+    @Override
     public String currentTimestamp() {
         return "now()";
     }
@@ -81,6 +109,12 @@ public final class DuckDbDialect implements Dialect {
     @Override
     public String epochMillisToTimestamptz(String expression) {
         return "to_timestamp(CAST(" + expression + " AS DOUBLE) / 1000)";
+    }
+
+    /** DuckDB's error() raises an "Invalid Input Error" with the message. */
+    @Override
+    public String fail(String message) {
+        return "error(" + message + ")";
     }
 
     @Override

@@ -5,9 +5,8 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
 import warehouse.ChangeEvent;
-import warehouse.Column;
-import warehouse.JsonText;
 import warehouse.MergeSqlGenerator;
+import warehouse.StageRows.StageRow;
 import warehouse.TableSchema;
 
 /**
@@ -27,11 +26,12 @@ public final class BatchInsertStager implements Stager {
     }
 
     @Override
-    public void stage(Connection connection, TableSchema table, List<ChangeEvent> changes) throws SQLException {
+    public void stage(Connection connection, TableSchema table, List<StageRow> rows) throws SQLException {
         int rowsPerBatch = Math.max(1, maxBinds / MergeSqlGenerator.stageColumns(table).size());
         try (PreparedStatement ps = connection.prepareStatement(sql.insertIntoStage(table))) {
             int pending = 0;
-            for (ChangeEvent e : changes) {
+            for (StageRow row : rows) {
+                ChangeEvent e = row.change();
                 int i = 1;
                 // MergeSqlGenerator.METADATA, in its order
                 ps.setString(i++, e.operation().code());
@@ -41,9 +41,10 @@ public final class BatchInsertStager implements Stager {
                 ps.setString(i++, e.topic());
                 ps.setInt(i++, e.partition());
                 ps.setLong(i++, e.offset());
-                for (Column c : table.columns()) {
-                    Binds.setString(ps, i++, JsonText.of(e.row().get(c.name())));
+                for (String value : row.values()) {
+                    Binds.setString(ps, i++, value);
                 }
+                Binds.setString(ps, i, row.unavailable());
                 ps.addBatch();
                 if (++pending == rowsPerBatch) {
                     ps.executeBatch();

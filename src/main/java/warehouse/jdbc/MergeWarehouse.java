@@ -24,7 +24,10 @@ import warehouse.LoadPlan;
 import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
+import warehouse.RefusedValueException;
 import warehouse.SourcePosition;
+import warehouse.StageRows;
+import warehouse.StageRows.StageRow;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
@@ -88,7 +91,8 @@ public final class MergeWarehouse implements Warehouse {
                 s.execute(sql.dropStageTable(t));
                 s.execute(sql.createStageTable(t));
                 tables.put(t.id(), new PreparedTable(t, sql.clearStage(t), sql.insertHistoryFromStage(t),
-                        sql.mergeFromStage(t), sql.truncateCurrent(t)));
+                        sql.mergeFromStage(t), sql.insertHistoryFromStageTakingUnavailable(t),
+                        sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t)));
             }
             createAnalyticsViews(s);
             try (ResultSet rs = s.executeQuery(sql.selectProgress())) {
@@ -119,8 +123,10 @@ public final class MergeWarehouse implements Warehouse {
     public synchronized LoadResult load(ChangeBatch batch) throws SQLException {
         long started = System.nanoTime();
         LoadPlan plan = LoadPlan.of(batch, loaded, tables::containsKey);
-        List<ChangeEvent> applied = plan.changes();
-        List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
+        List<DeadLetter> setAside = new ArrayList<>(plan.deadLetters());
+        List<ChangeEvent> loadable = withoutRefusedValues(plan.changes(), setAside);
+        List<ChangeEvent> applied = loadable;
+        List<DeadLetter> deadLetters = new ArrayList<>(setAside);
         try {
             write(applied, deadLetters, plan.progress());
         } catch (SQLException e) {
@@ -130,12 +136,30 @@ public final class MergeWarehouse implements Warehouse {
             LOG.warn("The warehouse refused a batch of {} changes ({}); loading it in parts to set aside the changes"
                     + " at fault", applied.size(), firstLine(e));
             applied = new ArrayList<>();
-            writeSettingAsideRefused(plan.changes(), applied, deadLetters);
-            write(List.of(), plan.deadLetters(), plan.progress());
+            writeSettingAsideRefused(loadable, applied, deadLetters);
+            write(List.of(), setAside, plan.progress());
         }
         loaded.putAll(plan.progress());
         afterLoad.run();
         return LoadResult.of(batch, plan, applied, deadLetters.size(), started);
+    }
+
+    /**
+     * The changes whose values can all be loaded exactly; the others join {@code setAside} with the reason.
+     * Found before any SQL runs, so that a table whose every change is refused (say, for a time with time
+     * zone column) costs no failed transactions.
+     */
+    private List<ChangeEvent> withoutRefusedValues(List<ChangeEvent> changes, List<DeadLetter> setAside) {
+        List<ChangeEvent> loadable = new ArrayList<>(changes.size());
+        for (ChangeEvent change : changes) {
+            String refusal = StageRows.refusal(tables.get(change.table()).schema(), change);
+            if (refusal == null) {
+                loadable.add(change);
+            } else {
+                setAside.add(DeadLetter.of(change, refusal));
+            }
+        }
+        return loadable;
     }
 
     /**
@@ -192,11 +216,15 @@ public final class MergeWarehouse implements Warehouse {
             for (Map.Entry<TableId, List<ChangeEvent>> entry : byTable.entrySet()) {
                 PreparedTable table = tables.get(entry.getKey());
                 for (List<ChangeEvent> run : splitAtTruncates(entry.getValue())) {
+                    List<StageRow> rows = stageRows(table.schema(), run);
+                    // Only a run with changes that lack values pays for the join with the current state.
+                    boolean lacking = rows.stream().anyMatch(r -> r.unavailable() != null);
                     // A batch that failed after staging may have left rows behind: start from an empty stage.
                     s.execute(table.clearStage());
-                    stager.stage(connection, table.schema(), run);
-                    s.execute(table.insertHistory());
-                    s.execute(run.get(0).operation().emptiesTable() ? table.truncate() : table.merge());
+                    stager.stage(connection, table.schema(), rows);
+                    s.execute(lacking ? table.insertHistoryTakingUnavailable() : table.insertHistory());
+                    s.execute(run.get(0).operation().emptiesTable() ? table.truncate()
+                            : lacking ? table.mergeKeepingUnavailable() : table.merge());
                     s.execute(table.clearStage());
                 }
             }
@@ -211,6 +239,15 @@ public final class MergeWarehouse implements Warehouse {
             throw e;
         } finally {
             connection.setAutoCommit(true);
+        }
+    }
+
+    private static List<StageRow> stageRows(TableSchema table, List<ChangeEvent> run) {
+        try {
+            return StageRows.of(table, run);
+        } catch (RefusedValueException e) {
+            throw new IllegalStateException("A change with a value the warehouse refuses was not set aside before"
+                    + " loading: " + e.getMessage(), e);
         }
     }
 
@@ -313,6 +350,7 @@ public final class MergeWarehouse implements Warehouse {
 
     /** A captured table and the statements that load it, generated once. */
     private record PreparedTable(TableSchema schema, String clearStage, String insertHistory, String merge,
+                                 String insertHistoryTakingUnavailable, String mergeKeepingUnavailable,
                                  String truncate) {
     }
 

@@ -25,19 +25,29 @@ public final class SnowflakeDialect implements Dialect {
             return "ARRAY";
         }
         return switch (column.type()) {
-            case TEXT -> "VARCHAR";
+            // Snowflake has no time with time zone and no interval: text, which holds them exactly.
+            case TEXT, TIMETZ, INTERVAL -> "VARCHAR";
             case JSON -> "VARIANT";
             case BOOLEAN -> "BOOLEAN";
             case SMALLINT -> "SMALLINT";
             case INTEGER -> "INTEGER";
             case BIGINT -> "BIGINT";
             case REAL, DOUBLE -> "FLOAT";
-            // Snowflake's widest number; PostgreSQL numeric beyond it does not fit any Snowflake number.
-            case NUMERIC -> "NUMBER(38,9)";
+            // A numeric wider than Snowflake's NUMBER, or unconstrained (any digits, NaN, ±Infinity), is kept as
+            // its exact text: a NUMBER would round it or refuse it.
+            case NUMERIC -> fitsNumber(column) ? "NUMBER(" + column.precision() + "," + column.scale() + ")" : "VARCHAR";
             case DATE -> "DATE";
+            case TIME -> "TIME";
             case TIMESTAMP -> "TIMESTAMP_NTZ";
             case TIMESTAMPTZ -> "TIMESTAMP_TZ";
+            case BYTEA -> "BINARY";
         };
+    }
+
+    /** Snowflake's NUMBER holds at most 38 digits, at most 37 of them after the point. */
+    private static boolean fitsNumber(Column column) {
+        return column.constrained() && column.precision() <= 38 && column.scale() >= 0
+                && column.scale() <= Math.min(column.precision(), 37);
     }
 
     /**
@@ -50,9 +60,13 @@ public final class SnowflakeDialect implements Dialect {
             return "CAST(PARSE_JSON(" + expression + ") AS ARRAY)";
         }
         return switch (column.type()) {
-            case TEXT -> expression;
+            case TEXT, TIMETZ, INTERVAL -> expression;
+            case NUMERIC -> fitsNumber(column) ? "CAST(" + expression + " AS " + type(column) + ")" : expression;
             case JSON -> "PARSE_JSON(" + expression + ")";
-            // Debezium's default (adaptive) time precision: dates as days, timestamps as microseconds since the epoch.
+            // Debezium sends bytea as hex (binary.handling.mode=hex).
+            case BYTEA -> "TO_BINARY(" + expression + ", 'HEX')";
+            // Dates as days and timestamps as microseconds since the epoch (time.precision.mode=microseconds): 'infinity',
+            // which Snowflake has no value for, fails the cast and the change is set aside.
             case DATE -> "DATEADD(day, CAST(" + expression + " AS INTEGER), DATE '1970-01-01')";
             case TIMESTAMP -> "TO_TIMESTAMP_NTZ(CAST(" + expression + " AS BIGINT), 6)";
             // Debezium renders timestamptz as an ISO-8601 string with its offset.
@@ -64,6 +78,16 @@ public final class SnowflakeDialect implements Dialect {
     @Override
     public String timestamptzType() {
         return "TIMESTAMP_TZ";
+    }
+
+    @Override
+    public String textListType() {
+        return "ARRAY";
+    }
+
+    @Override
+    public String listContains(String list, String text) {
+        return "ARRAY_CONTAINS(" + text + "::VARIANT, " + list + ")";
     }
 
     @Override
@@ -85,6 +109,15 @@ public final class SnowflakeDialect implements Dialect {
     @Override
     public boolean declaresPrimaryKey() {
         return true;
+    }
+
+    /**
+     * Snowflake SQL has no function that raises an error; a text that is no number, cast to one, fails with
+     * "Numeric value '...' is not recognized" (SQLSTATE 22018), quoting the message.
+     */
+    @Override
+    public String fail(String message) {
+        return "CAST(" + message + " AS NUMBER)";
     }
 
     /** A temporary table: it lives as long as the loader's session, and no other session sees it. */

@@ -27,7 +27,9 @@ import warehouse.LoadResult;
 import warehouse.TestPositions;
 import warehouse.TableId;
 import warehouse.QueryRows;
+import warehouse.StageRows;
 import warehouse.TableSchema;
+import warehouse.UnavailableValue;
 
 /**
  * The append-only mode's queries mean what MERGE mode does: the same Kafka records, appended raw to a
@@ -158,6 +160,102 @@ class ChangeLogOnDuckDbTest {
         assertThat(changeLogRows(columns.formatted(sql.changeTable(SCHEMA)))).extracting(row -> row.split("\\|")[0])
                 .containsExactlyElementsOf(Stream.concat(ChangeLogSqlGenerator.CHANGE_METADATA.stream(),
                         SCHEMA.columns().stream().map(Column::name)).toList());
+    }
+
+    /**
+     * Without REPLICA IDENTITY FULL, an update lacks its unchanged TOASTed values and a delete all but its key:
+     * MERGE mode takes them from its current state, the change log's history from the key's latest change that
+     * had them. Both give the same history and current state, a NULL the source had included, and neither
+     * holds the placeholder.
+     */
+    @Test
+    void valuesAChangeLacksAreCarriedForwardAsMergeModeTakesThemFromItsCurrentState() throws Exception {
+        TableSchema notes = new TableSchema(new TableId("public", "notes"), List.of(
+                new Column("id", ColumnType.INTEGER, false),
+                new Column("title", ColumnType.TEXT, false),
+                new Column("must", ColumnType.INTEGER, false),
+                new Column("body", ColumnType.TEXT, false),
+                new Column("tags", ColumnType.TEXT, true)), List.of("id"), false);
+        merge.prepare(List.of(notes));
+        try (Statement s = changeLog.createStatement()) {
+            s.execute(sql.createChangeTable(notes));
+            s.execute(sql.createHistoryView(notes));
+            s.execute(sql.createLiveView(notes));
+        }
+        String lacking = JSON.valueToTree(UnavailableValue.PLACEHOLDER).toString();
+        String lackingList = "[" + lacking + "]";
+
+        deliver(notes, note(Operation.CREATE, 10, "{\"id\":1,\"title\":\"one\",\"must\":1,\"body\":\"B1\",\"tags\":[\"a\"]}"),
+                note(Operation.CREATE, 20, "{\"id\":2,\"title\":\"two\",\"must\":2,\"body\":null,\"tags\":null}"));
+        // Each alone in its batch: MERGE mode takes the values from its current state.
+        ChangeEvent updated = note(Operation.UPDATE, 30, "{\"id\":1,\"title\":\"one!\",\"must\":1,\"body\":" + lacking
+                + ",\"tags\":" + lackingList + "}");
+        deliver(notes, updated);
+        deliver(notes, note(Operation.UPDATE, 40, "{\"id\":2,\"title\":\"two!\",\"must\":2,\"body\":" + lacking
+                + ",\"tags\":" + lackingList + "}"));
+        // In one batch: the body comes from the change before it, the tags from the current state.
+        deliver(notes, note(Operation.UPDATE, 50, "{\"id\":1,\"title\":\"one?\",\"must\":1,\"body\":\"B1b\",\"tags\":"
+                        + lackingList + "}"),
+                note(Operation.UPDATE, 60, "{\"id\":1,\"title\":\"one.\",\"must\":1,\"body\":" + lacking + ",\"tags\":"
+                        + lackingList + "}"),
+                // A key-only delete: Debezium fills the NOT NULL column with its default.
+                note(Operation.DELETE, 70, "{\"id\":2,\"title\":null,\"must\":7,\"body\":null,\"tags\":null}"),
+                // Debezium emitted it again after a restart: dropped by both modes.
+                new ChangeEvent(TOPIC_NOTES, 0, noteOffset++, updated.table(), updated.operation(), updated.position(),
+                        updated.txId(), updated.sourceTsMs(), updated.row(), updated.raw()));
+
+        String everyColumn = "SELECT * FROM %s ORDER BY id";
+        assertThat(changeLogRows(everyColumn.formatted(q(sql.liveView(notes)))))
+                .containsExactly("1|one.|1|B1b|[a]")
+                .isEqualTo(mergeRows(everyColumn.formatted("notes")));
+        String historyWithoutLoadTime = "SELECT * EXCLUDE (_loaded_at) FROM %s ORDER BY _kafka_partition, _kafka_offset";
+        List<String> history = changeLogRows(historyWithoutLoadTime.formatted(q(sql.historyView(notes))));
+        assertThat(history).extracting(row -> row.substring(row.indexOf(TOPIC_NOTES) + TOPIC_NOTES.length() + 1))
+                .containsExactly("0|0|1|one|1|B1|[a]", "0|1|2|two|2|null|null", "0|2|1|one!|1|B1|[a]",
+                        "0|3|2|two!|2|null|null", "0|4|1|one?|1|B1b|[a]", "0|5|1|one.|1|B1b|[a]", "0|6|2|two!|2|null|null");
+        assertThat(history).isEqualTo(mergeRows(historyWithoutLoadTime.formatted("notes_history")));
+    }
+
+    private static final String TOPIC_NOTES = "flightcdc.public.notes";
+    private long noteOffset;
+
+    private ChangeEvent note(Operation op, long lsn, String row) throws Exception {
+        return new ChangeEvent(TOPIC_NOTES, 0, noteOffset++, new TableId("public", "notes"), op, positions.next(lsn, lsn), 7L,
+                1_714_557_600_000L + lsn * 1000, JSON.readTree(row), row);
+    }
+
+    /** As the Snowpipe Streaming writer appends them: the values StageRows renders, the lacking ones named. */
+    private void deliver(TableSchema table, ChangeEvent... changes) throws Exception {
+        for (ChangeEvent e : changes) {
+            StageRows.Rendered rendered = StageRows.render(table, e);
+            List<String> lacking = new java.util.ArrayList<>();
+            for (int i = 0; i < table.columns().size(); i++) {
+                if (rendered.lacking()[i]) {
+                    lacking.add(table.columns().get(i).name());
+                }
+            }
+            String casts = table.columns().stream().map(c -> dialect.castFromText("?", c)).collect(Collectors.joining(", "));
+            try (PreparedStatement ps = changeLog.prepareStatement("INSERT INTO " + q(sql.changeTable(table))
+                    + " VALUES (?, ?, ?, ?, " + dialect.epochMillisToTimestamptz("?") + ", " + dialect.currentTimestamp()
+                    + ", ?, ?, ?, NULL, NULL, " + dialect.castFromText("?", new Column("u", ColumnType.TEXT, true)) + ", "
+                    + casts + ")")) {
+                int i = 0;
+                ps.setString(++i, e.operation().code());
+                ps.setLong(++i, e.position().lastCommitLsn());
+                ps.setLong(++i, e.lsn());
+                ps.setLong(++i, e.txId());
+                ps.setLong(++i, e.sourceTsMs());
+                ps.setString(++i, e.topic());
+                ps.setInt(++i, e.partition());
+                ps.setLong(++i, e.offset());
+                ps.setString(++i, lacking.isEmpty() ? null : JSON.valueToTree(lacking).toString());
+                for (String value : rendered.values()) {
+                    ps.setString(++i, value);
+                }
+                ps.executeUpdate();
+            }
+        }
+        merge.load(ChangeBatch.of(List.of(changes)));
     }
 
     /** Snowflake's dynamic table FLIGHT_STATE holds the live view's rows; the dashboard reads the same from either mode. */

@@ -29,6 +29,7 @@ import warehouse.KafkaPartition;
 import warehouse.LoadPlan;
 import warehouse.LoadResult;
 import warehouse.PartitionProgress;
+import warehouse.RefusedValueException;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
@@ -116,8 +117,8 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         Set<TableId> known = new HashSet<>();
         tablesByTopic.values().forEach(t -> known.add(t.id()));
         LoadPlan plan = LoadPlan.of(batch, loaded, known::contains);
-        Map<KafkaPartition, List<Pending>> rows = rowsByPartition(plan);
         List<DeadLetter> refused = new ArrayList<>();
+        Map<KafkaPartition, List<Pending>> rows = rowsByPartition(plan, refused);
         try {
             Map<PartitionChannel, Long> written = new LinkedHashMap<>();
             for (Map.Entry<KafkaPartition, List<Pending>> entry : rows.entrySet()) {
@@ -258,14 +259,27 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         return partitions;
     }
 
-    /** The rows each partition's channel writes, in Kafka order: changes to apply and records set aside. */
-    private Map<KafkaPartition, List<Pending>> rowsByPartition(LoadPlan plan) {
+    /**
+     * The rows each partition's channel writes, in Kafka order: changes to apply and records set aside,
+     * among them the changes with a value no warehouse takes exactly, which join {@code refused}.
+     */
+    private Map<KafkaPartition, List<Pending>> rowsByPartition(LoadPlan plan, List<DeadLetter> refused) {
         Instant now = Instant.now();
         Map<KafkaPartition, List<Pending>> rows = new LinkedHashMap<>();
         for (ChangeEvent c : plan.changes()) {
             ChangeRows table = rowsOf(c.topic());
+            Map<String, Object> row;
+            try {
+                row = table.change(c, now);
+            } catch (RefusedValueException e) {
+                DeadLetter d = DeadLetter.of(c, e.getMessage());
+                refused.add(d);
+                rows.computeIfAbsent(new KafkaPartition(c.topic(), c.partition()), p -> new ArrayList<>())
+                        .add(new Pending(c.offset(), table.rejected(d, now), null, table));
+                continue;
+            }
             rows.computeIfAbsent(new KafkaPartition(c.topic(), c.partition()), p -> new ArrayList<>())
-                    .add(new Pending(c.offset(), table.change(c, now), c, table));
+                    .add(new Pending(c.offset(), row, c, table));
         }
         for (DeadLetter d : plan.deadLetters()) {
             ChangeRows table = rowsOf(d.topic());

@@ -34,8 +34,14 @@ class ChangeRowsTest {
         assertThat(value("9223372036854775807", ColumnType.BIGINT)).isEqualTo(Long.MAX_VALUE);
         assertThat(value("230.5", ColumnType.DOUBLE)).isEqualTo(230.5);
         assertThat(value("1.0E10", ColumnType.REAL)).isEqualTo(1.0E10);
-        assertThat(value("\"12345678901234567890.123456789\"", ColumnType.NUMERIC))
+        assertThat(ChangeRows.value(JSON.readTree("\"12345678901234567890.123456789\""), Column.numeric("c", 38, 9)))
                 .isEqualTo(new BigDecimal("12345678901234567890.123456789"));
+        // Unconstrained, or wider than NUMBER: Snowflake keeps the exact text, which a BigDecimal might print otherwise.
+        assertThat(value("\"0.0000001\"", ColumnType.NUMERIC)).isEqualTo("0.0000001");
+        assertThat(value("\"NAN\"", ColumnType.NUMERIC)).isEqualTo("NaN");
+        assertThat(value("86400000000", ColumnType.TIME)).isEqualTo("24:00:00.000000");
+        assertThat(value("\"P1Y2M-3DT4H5M6.789012S\"", ColumnType.INTERVAL)).isEqualTo("14 months -3 days 14706789012 microseconds");
+        assertThat(value("\"000102ff00\"", ColumnType.BYTEA)).isEqualTo("000102ff00");
         assertThat(value("19844", ColumnType.DATE)).isEqualTo(LocalDate.of(2024, 5, 1));
         assertThat(value("1714557600123456", ColumnType.TIMESTAMP)).isEqualTo(LocalDateTime.of(2024, 5, 1, 10, 0, 0, 123_456_000));
         assertThat(value("-1", ColumnType.TIMESTAMP)).isEqualTo(LocalDateTime.of(1969, 12, 31, 23, 59, 59, 999_999_000));
@@ -60,7 +66,9 @@ class ChangeRowsTest {
         assertThat(value("\"yes\"", ColumnType.BOOLEAN)).isEqualTo("yes");
         assertThat(value("1.5", ColumnType.INTEGER)).isEqualTo("1.5");
         assertThat(value("\"NaN\"", ColumnType.DOUBLE)).isEqualTo("NaN");
-        assertThat(value("\"12abc\"", ColumnType.NUMERIC)).isEqualTo("12abc");
+        assertThat(ChangeRows.value(JSON.readTree("\"12abc\""), Column.numeric("c", 10, 2))).isEqualTo("12abc");
+        assertThat(ChangeRows.value(JSON.readTree("\"NAN\""), Column.numeric("c", 10, 2))).isEqualTo("NaN");
+        assertThat(value("-2147472692", ColumnType.DATE)).isEqualTo("infinity");
         assertThat(value("\"2024-05-01\"", ColumnType.DATE)).isEqualTo("2024-05-01");
     }
 }

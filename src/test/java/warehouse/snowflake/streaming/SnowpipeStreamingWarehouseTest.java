@@ -27,6 +27,7 @@ import warehouse.PartitionProgress;
 import warehouse.SourcePosition;
 import warehouse.TableId;
 import warehouse.TableSchema;
+import warehouse.UnavailableValue;
 
 /**
  * The Snowpipe Streaming writer against a fake of the SDK's client and channel: every Kafka record
@@ -128,6 +129,51 @@ class SnowpipeStreamingWarehouseTest {
         assertThat(setAside).containsEntry("_KAFKA_OFFSET", 1L).doesNotContainKey("ICAO24").doesNotContainKey("_OP");
         assertThat((String) setAside.get("_REJECTED_REASON")).startsWith("Snowflake refused the row: ").contains("NaN");
         assertThat((String) setAside.get("_REJECTED_EVENT")).contains("bbb222");
+    }
+
+    /**
+     * Without REPLICA IDENTITY FULL a change may lack values: they are written NULL and named in _UNAVAILABLE,
+     * for the history to carry forward, never as the placeholder. A value no warehouse holds exactly sets its
+     * change aside before anything is sent.
+     */
+    @Test
+    void aValueAChangeLacksIsNamedNotWrittenAndAValueNoWarehouseHoldsSetsItsChangeAside() throws Exception {
+        TableId notesId = new TableId("public", "notes");
+        TableSchema notes = new TableSchema(notesId, List.of(
+                new Column("id", ColumnType.INTEGER, false),
+                new Column("body", ColumnType.TEXT, false),
+                new Column("starts", ColumnType.TIMETZ, false)), List.of("id"), false);
+        String table = "FLIGHTCDC.CDC.NOTES_CHANGES";
+        Set<String> columns = new TreeSet<>(List.of("_UNAVAILABLE", "ID", "BODY", "STARTS"));
+        ChangeLogSqlGenerator.CHANGE_METADATA.forEach(c -> columns.add(c.toUpperCase()));
+        snowflake.table(table, columns);
+        String placeholder = JSON.valueToTree(UnavailableValue.PLACEHOLDER).toString();
+        SnowpipeStreamingWarehouse notesWarehouse = new SnowpipeStreamingWarehouse(snowflake.newClient(), "FLIGHTCDC", "CDC",
+                "flightcdc-warehouse", t -> "flightcdc." + t, Duration.ofMillis(500));
+        notesWarehouse.prepare(List.of(notes));
+        try {
+            LoadResult result = notesWarehouse.load(batch(
+                    note(0, Operation.UPDATE, "{\"id\":1,\"body\":" + placeholder + ",\"starts\":null}"),
+                    note(1, Operation.DELETE, "{\"id\":2,\"body\":null,\"starts\":null}"),
+                    note(2, Operation.CREATE, "{\"id\":3,\"body\":\"b\",\"starts\":\"08:00:00Z\"}")));
+
+            assertThat(result.applied()).isEqualTo(2);
+            assertThat(result.deadLettered()).isEqualTo(1);
+            List<Map<String, Object>> rows = snowflake.rows(table);
+            assertThat(rows.get(0)).containsEntry("_UNAVAILABLE", "[\"body\"]").containsEntry("BODY", null)
+                    .containsEntry("ID", 1L);
+            assertThat(rows.get(1)).containsEntry("_UNAVAILABLE", "[\"body\",\"starts\"]").containsEntry("_OP", "d");
+            assertThat((String) rows.get(2).get("_REJECTED_REASON"))
+                    .startsWith("column starts: time with time zone arrives from Debezium as 08:00:00Z");
+            assertThat(rows).noneSatisfy(row -> assertThat(row.values()).contains(UnavailableValue.PLACEHOLDER));
+        } finally {
+            notesWarehouse.close();
+        }
+    }
+
+    private ChangeEvent note(long offset, Operation op, String row) throws Exception {
+        return new ChangeEvent("flightcdc.public.notes", 0, offset, new TableId("public", "notes"), op,
+                new SourcePosition(offset, offset + 1, 1L), 7L, 1_714_557_600_000L, JSON.readTree(row), row);
     }
 
     @Test
