@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
@@ -110,8 +109,7 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
     @Override
     public synchronized void start() {
         super.start();
-        // A position from before a first commit cannot be moved back; it stays as it is.
-        data.replaceAll((key, value) -> value == null ? null : resumePosition(value).orElse(value));
+        data.replaceAll((key, value) -> value == null ? null : resumePosition(value));
     }
 
     /**
@@ -160,34 +158,21 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
             }
             return CompletableFuture.failedFuture(e);
         }
-        return super.set(atLastCommit(values), callback);
+        return super.set(atTransactionStart(values), callback);
     }
 
-    /** The positions to store: each moved back to its last commit, or left out while there is none yet. */
-    private static Map<ByteBuffer, ByteBuffer> atLastCommit(Map<ByteBuffer, ByteBuffer> values) {
+    /** The positions to store: each moved back to a transaction's start (see ResumePosition). */
+    private static Map<ByteBuffer, ByteBuffer> atTransactionStart(Map<ByteBuffer, ByteBuffer> values) {
         Map<ByteBuffer, ByteBuffer> stored = new HashMap<>();
-        values.forEach((key, value) -> {
-            if (value == null) {
-                stored.put(key, null);
-                return;
-            }
-            resumePosition(value).ifPresent(position -> stored.put(key, position));
-        });
+        values.forEach((key, value) -> stored.put(key, value == null ? null : resumePosition(value)));
         return stored;
     }
 
-    private static Optional<ByteBuffer> resumePosition(ByteBuffer position) {
+    private static ByteBuffer resumePosition(ByteBuffer position) {
         try {
             byte[] json = new byte[position.remaining()];
             position.duplicate().get(json);
-            Map<String, Object> offset = JSON.readValue(json, POSITION);
-            return ResumePosition.atLastCommit(offset).map(resume -> {
-                try {
-                    return ByteBuffer.wrap(JSON.writeValueAsBytes(resume));
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
+            return ByteBuffer.wrap(JSON.writeValueAsBytes(ResumePosition.resumePosition(JSON.readValue(json, POSITION))));
         } catch (IOException e) {
             throw new UncheckedIOException("Debezium's capture position is not a JSON object", e);
         }

@@ -2,7 +2,6 @@ package capture;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The position Debezium is let to resume from: the end of the last transaction it finished, never a
@@ -20,7 +19,8 @@ import java.util.Optional;
  * from that commit with no search, and PostgreSQL sends every transaction that committed after it, each
  * from its BEGIN. The changes of the transaction in progress are emitted again, whole and in the same
  * order; the loader recognises them by their transaction order (see {@link TransactionOrder}). The
- * replication slot is confirmed at the same commit, as Debezium confirms {@code lsn_commit}.
+ * replication slot is confirmed at the same commit, as Debezium confirms {@code lsn_commit}. In the first
+ * transaction after the initial snapshot, before any commit, the change's own LSN serves the same way.
  */
 final class ResumePosition {
 
@@ -36,25 +36,25 @@ final class ResumePosition {
 
     /**
      * @param offset a position as Debezium's PostgreSQL connector stores it
-     * @return the position to store instead; empty when there is none yet that is safe (no transaction has
-     *     committed since streaming began), and the position stored before should stay
+     * @return the position to store instead. In the first transaction after the initial snapshot no commit has
+     *     been processed yet: the change's own LSN then serves, as PostgreSQL sends from there every transaction
+     *     that commits after it, that first one included, and never from before the slot's own start.
      */
-    static Optional<Map<String, Object>> atLastCommit(Map<String, Object> offset) {
+    static Map<String, Object> resumePosition(Map<String, Object> offset) {
         // A snapshot's position is Debezium's own business: it snapshots again unless it finished.
         if (offset.containsKey(SNAPSHOT)) {
-            return Optional.of(offset);
+            return offset;
         }
         Object lastCommit = offset.get(LAST_COMMIT_LSN);
-        if (lastCommit == null) {
-            return Optional.empty();
-        }
         Map<String, Object> resume = new LinkedHashMap<>();
         offset.forEach((key, value) -> {
             if (!key.equals(CHANGE_LSN) && !key.equals(MESSAGE_TYPE) && !key.startsWith(TRANSACTION_PREFIX)) {
                 resume.put(key, value);
             }
         });
-        resume.put(LSN, lastCommit);
-        return Optional.of(resume);
+        if (lastCommit != null) {
+            resume.put(LSN, lastCommit);
+        }
+        return resume;
     }
 }

@@ -72,6 +72,8 @@ class OversizedChangeEndToEndTest {
                 awaitStreaming(postgres);
                 source(postgres, "INSERT INTO documents VALUES (1, 'small')");
                 awaitLoaded(admin, 1);
+                // A position stored after it, so the next run resumes there rather than snapshotting again.
+                catchUp(postgres, kafka).awaitCaptured(Duration.ofMinutes(1));
                 // About 1.5 MB: under the pipeline's 2 MiB, over the broker's default.
                 source(postgres, "INSERT INTO documents VALUES (2, " + text(49_152) + ")");
                 source(postgres, "INSERT INTO documents VALUES (3, 'after it')");
@@ -92,6 +94,7 @@ class OversizedChangeEndToEndTest {
             try (ChildJvm app = ChildJvm.flightCdc(dir.resolve("run-2.log"), withPipelineLimit, environment)) {
                 app.awaitLine(STARTED, START);
                 awaitLoaded(admin, 3);
+                catchUp(postgres, kafka).awaitCaptured(Duration.ofMinutes(1));
                 // About 3 MB: under what the topic takes now, over the pipeline's 2 MiB.
                 source(postgres, "INSERT INTO documents VALUES (4, " + text(98_304) + ")");
                 source(postgres, "INSERT INTO documents VALUES (5, 'after it too')");
@@ -119,6 +122,11 @@ class OversizedChangeEndToEndTest {
                         "public.documents: source 5 rows, warehouse 5 rows, checksums equal — MATCH"));
             }
         }
+    }
+
+    private static CatchUp catchUp(EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
+        return new CatchUp(postgres.jdbcUrl(), postgres.user(), postgres.password(), "flightcdc", kafka.bootstrapServers(),
+                "flightcdc-warehouse", List.of(TOPIC));
     }
 
     /** About {@code md5s} × 32 characters that do not compress. */
