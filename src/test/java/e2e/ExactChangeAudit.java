@@ -66,18 +66,6 @@ final class ExactChangeAudit {
         return changes(warehouse, List.of(table.id().name() + "_history"), table);
     }
 
-    /** The entries of {@code a} that {@code b} lacks, with the difference in count. */
-    static Map<String, Long> minus(Map<String, Long> a, Map<String, Long> b) {
-        Map<String, Long> rest = new HashMap<>();
-        a.forEach((change, n) -> {
-            long more = n - b.getOrDefault(change, 0L);
-            if (more > 0) {
-                rest.put(change, more);
-            }
-        });
-        return rest;
-    }
-
     /** "op key" of each entry, without the hash: which changes, for an assertion. */
     static List<String> changesOf(Map<String, Long> entries) {
         List<String> changes = new ArrayList<>();
