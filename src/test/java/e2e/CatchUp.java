@@ -52,6 +52,14 @@ final class CatchUp {
                 "flightcdc-warehouse", Set.of("flightcdc.public.flight_state"));
     }
 
+    /** Waits until Debezium streams from the slot: once its snapshot is done, changes from then on are streamed. */
+    void awaitStreaming(Duration timeout) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbcUrl, user, password)) {
+            await().atMost(timeout).pollInterval(Duration.ofMillis(200)).until(() -> "t".equals(single(c,
+                    "SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")));
+        }
+    }
+
     /** Both waits, one after the other, within {@code timeout} each. */
     void awaitLoaded(Duration timeout) throws SQLException {
         awaitCaptured(timeout);

@@ -80,7 +80,7 @@ class CrashRecoveryChaosTest {
                 // The first run is not killed before Debezium has stored a position: a run that never did
                 // would start over with a snapshot, which is right, but reads rows where the audit has changes.
                 app.start().awaitLine(STARTED, START_TIMEOUT);
-                awaitStreaming(source);
+                catchUp.awaitStreaming(START_TIMEOUT);
                 catchUp.awaitCaptured(CATCH_UP_TIMEOUT);
                 Future<?> generation = background.submit(generator);
 
@@ -149,16 +149,6 @@ class CrashRecoveryChaosTest {
         }
     }
 
-    /** The replication slot is in use once Debezium's snapshot (of the empty table) is done. */
-    private static void awaitStreaming(EmbeddedPostgresServer source) throws Exception {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        try (Connection c = source.connect(); Statement s = c.createStatement()) {
-            while (!"t".equals(single(s, "SELECT active FROM pg_replication_slots WHERE slot_name = 'flightcdc'"))) {
-                assertThat(System.nanoTime()).as("replication slot in use within %s", START_TIMEOUT).isLessThan(deadline);
-                Thread.sleep(250);
-            }
-        }
-    }
 
     private record Verdict(Map<String, Long> missing, Map<String, Long> extra, long duplicatedPositions) {
     }

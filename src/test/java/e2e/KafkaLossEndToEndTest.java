@@ -62,7 +62,7 @@ class KafkaLossEndToEndTest {
 
             try (ChildJvm app = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, environment)) {
                 app.awaitLine(STARTED, START);
-                awaitStreaming(postgres);
+                CatchUp.ofFlightState(postgres, kafka.bootstrapServers()).awaitStreaming(START);
                 insert(postgres, "first", 100);
                 CatchUp.ofFlightState(postgres, kafka.bootstrapServers()).awaitLoaded(Duration.ofMinutes(2));
 
@@ -120,16 +120,6 @@ class KafkaLossEndToEndTest {
         }
     }
 
-    /** Debezium uses the slot once its snapshot (of the empty table) is done: changes from then on are streamed. */
-    private static void awaitStreaming(EmbeddedPostgresServer postgres) {
-        await().atMost(START).pollInterval(Duration.ofMillis(250)).until(() -> {
-            try (Connection c = postgres.connect();
-                 Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'flightcdc'")) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        });
-    }
 
     private static long committed(Admin admin) throws Exception {
         OffsetAndMetadata offset = admin.listConsumerGroupOffsets("flightcdc-warehouse").partitionsToOffsetAndMetadata()

@@ -69,7 +69,7 @@ class OversizedChangeEndToEndTest {
 
             try (ChildJvm app = ChildJvm.flightCdc(dir.resolve("run-1.log"), withPipelineLimit, environment)) {
                 app.awaitLine(STARTED, START);
-                awaitStreaming(postgres);
+                catchUp(postgres, kafka).awaitStreaming(START);
                 source(postgres, "INSERT INTO documents VALUES (1, 'small')");
                 awaitLoaded(admin, 1);
                 // A position stored after it, so the next run resumes there rather than snapshotting again.
@@ -140,15 +140,6 @@ class OversizedChangeEndToEndTest {
         }
     }
 
-    /** Debezium uses the slot once its snapshot (of the empty table) is done: changes from then on are streamed. */
-    private static void awaitStreaming(EmbeddedPostgresServer postgres) {
-        await().atMost(START).pollInterval(Duration.ofMillis(250)).until(() -> {
-            try (Connection c = postgres.connect(); Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = 'flightcdc'")) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        });
-    }
 
     /** The loader commits a batch's offsets after the warehouse transaction. */
     private static void awaitLoaded(Admin admin, long records) {

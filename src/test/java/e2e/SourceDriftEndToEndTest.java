@@ -39,7 +39,7 @@ class SourceDriftEndToEndTest {
         try (EmbeddedPostgresServer postgres = source(dir)) {
             try (ChildJvm app = run(dir, postgres, "run-1.log")) {
                 app.awaitLine(STARTED, START);
-                awaitStreaming(postgres);
+                CatchUp.ofFlightState(postgres, "127.0.0.1:" + KAFKA_PORT).awaitStreaming(START);
                 sql(postgres, "INSERT INTO flight_state (icao24, last_contact) VALUES ('before', now())");
 
                 // An operator frees the slot: its walsender is ended, then it is dropped before Debezium reconnects.
@@ -73,7 +73,7 @@ class SourceDriftEndToEndTest {
         try (EmbeddedPostgresServer postgres = source(dir);
              ChildJvm app = run(dir, postgres, "run-1.log")) {
             app.awaitLine(STARTED, START);
-            awaitStreaming(postgres);
+            CatchUp.ofFlightState(postgres, "127.0.0.1:" + KAFKA_PORT).awaitStreaming(START);
 
             // Debezium filters by name: the renamed table's changes would be dropped without a word.
             sql(postgres, "ALTER TABLE flight_state RENAME TO flight_state_old");
@@ -106,10 +106,6 @@ class SourceDriftEndToEndTest {
                 Map.of("FLIGHTCDC_SOURCE_PASSWORD", postgres.password()));
     }
 
-    private static void awaitStreaming(EmbeddedPostgresServer postgres) {
-        await().atMost(START).pollInterval(Duration.ofMillis(250)).until(() -> count(postgres,
-                "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flightcdc' AND active") == 1);
-    }
 
     private static void sql(EmbeddedPostgresServer postgres, String sql) throws SQLException {
         try (Connection c = postgres.connect(); Statement s = c.createStatement()) {

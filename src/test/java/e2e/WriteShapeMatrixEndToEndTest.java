@@ -499,7 +499,8 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
      */
     private void shape(String name, String prefix, List<ChangeAudit.Table> tables, long expected, Duration catchUp,
                        Writes writes) throws Exception {
-        awaitStreaming();
+        // The slot is in use once Debezium's snapshot (of the empty tables) is done.
+        catchUp().awaitStreaming(Duration.ofMinutes(2));
         long started = System.nanoTime();
         long written;
         try (Connection c = source()) {
@@ -527,14 +528,6 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
         assertThat(check.differences()).as("shape '%s': differences between the source and the warehouse", name).isEmpty();
     }
 
-    private void awaitStreaming() {
-        // The slot is in use once Debezium's snapshot (of the empty tables) is done.
-        await().atMost(Duration.ofMinutes(2)).until(() -> {
-            try (Connection c = source()) {
-                return count(c, "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + SLOT + "' AND active") == 1;
-            }
-        });
-    }
 
     private CatchUp catchUp() {
         return new CatchUp(SOURCE.jdbcUrl(), USER, PASSWORD, SLOT, "127.0.0.1:" + KAFKA_PORT, GROUP,
