@@ -56,6 +56,7 @@ import warehouse.LoadProgress;
 import warehouse.SchemaEvolution;
 import warehouse.TableId;
 import warehouse.TableSchema;
+import warehouse.TransactionBoundaries;
 import warehouse.Warehouse;
 import warehouse.snowflake.streaming.SnowpipeStreamingWarehouse;
 
@@ -128,7 +129,9 @@ public class PipelineConfiguration implements CamelConfiguration {
         });
         resolved.put("flightcdc.kafka.bootstrap-servers", bootstrap);
         List<String> capturedTopics = settings.source().tables().stream().map(settings.kafka()::topicFor).toList();
-        resolved.put("flightcdc.load.topics", String.join(",", capturedTopics));
+        List<String> loadedTopics = new ArrayList<>(capturedTopics);
+        loadedTopics.add(settings.kafka().transactionTopic());
+        resolved.put("flightcdc.load.topics", String.join(",", loadedTopics));
 
         PipelineSettings.OpenSky openSky = settings.openSky();
         URI tokenUrl = openSky.tokenUrl();
@@ -208,13 +211,15 @@ public class PipelineConfiguration implements CamelConfiguration {
         registry.bind("pollGate", pollGate);
         registry.bind("flightStateRepository",
                 new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds()));
-        registry.bind("transactionOrder", new TransactionOrder(settings.kafka().transactionTopic()));
+        registry.bind("transactionOrder", new TransactionOrder(settings.kafka().transactionTopic(), capturedTopics));
         registry.bind("capturedChanges", new CapturedChanges(capturedTopics));
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         TableSizes sizes = new TableSizes(source.dataSource());
         registry.bind("snapshotProgress", new SnapshotProgress(
                 () -> sizes.estimateRows(streamed), Duration.ofSeconds(5)));
-        registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
+        registry.bind("changeBatchDecoder", new ChangeBatchDecoder(settings.kafka().transactionTopic()));
+        registry.bind("transactionBoundaries", new TransactionBoundaries(settings.warehouse().transactionBoundaries(),
+                settings.warehouse().maxTransactionChanges(), settings.kafka()::topicFor, warehouse::progress));
         registry.bind("warehouse", warehouse);
         registry.bind("schemaEvolution", new SchemaEvolution(catalog::describe, warehouse, schemas));
         registry.bind("kafkaOffsets", new KafkaOffsets());

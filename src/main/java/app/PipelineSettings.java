@@ -79,7 +79,13 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
     }
 
-    public record Warehouse(Type type, Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs) {
+    /**
+     * @param transactionBoundaries whether each source transaction is loaded whole, in one warehouse transaction
+     * @param maxTransactionChanges the most changes held back until their transactions are complete; a larger
+     *     transaction is loaded in parts
+     */
+    public record Warehouse(Type type, Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs,
+                            boolean transactionBoundaries, int maxTransactionChanges) {
 
         /** Where the loader writes: the setting's values are the constants' names in lower case, _ as -. */
         public enum Type {
@@ -206,7 +212,9 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         Warehouse warehouse = new Warehouse(type, Path.of(r.required("flightcdc.warehouse.duckdb-path")),
                 r.intInRange("flightcdc.load.max-batch", 1, 1_000_000),
                 r.intInRange("flightcdc.load.max-wait-ms", 1, 600_000),
-                r.intInRange("flightcdc.load.retry-delay-ms", 1, 600_000));
+                r.intInRange("flightcdc.load.retry-delay-ms", 1, 600_000),
+                r.bool("flightcdc.load.transaction-boundaries"),
+                r.intInRange("flightcdc.load.max-transaction-changes", 1, 10_000_000));
 
         Monitor monitor = new Monitor(r.intInRange("flightcdc.monitor.interval-ms", 100, 86_400_000),
                 r.intInRange("flightcdc.monitor.retained-wal-warn-mb", 0, 100_000_000),

@@ -12,20 +12,28 @@ import warehouse.ChangeEvent;
 import warehouse.ChangeEventDecoder;
 import warehouse.DeadLetter;
 import warehouse.KafkaPartition;
+import warehouse.TransactionEnd;
 
 /**
  * Turns a batch of Kafka records (camel-kafka's batching mode) into change events, dropping
- * tombstones. A record that is not a change event is not allowed to stop the pipeline: it goes
- * to the dead-letter table with the reason.
+ * tombstones, and the records of the transaction topic into transaction ends. A record that is
+ * neither is not allowed to stop the pipeline: it goes to the dead-letter table with the reason.
  */
 public final class ChangeBatchDecoder {
 
     private final ChangeEventDecoder decoder = new ChangeEventDecoder();
+    private final String transactionTopic;
+
+    /** @param transactionTopic where the capture publishes the end of each transaction */
+    public ChangeBatchDecoder(String transactionTopic) {
+        this.transactionTopic = transactionTopic;
+    }
 
     public ChangeBatch decode(List<Exchange> records) {
         List<ChangeEvent> changes = new ArrayList<>(records.size());
         List<DeadLetter> unreadable = new ArrayList<>();
         Map<KafkaPartition, Long> nextOffsets = new HashMap<>();
+        List<TransactionEnd> ends = new ArrayList<>();
         for (Exchange record : records) {
             Message m = record.getMessage();
             String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
@@ -33,13 +41,18 @@ public final class ChangeBatchDecoder {
             long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
             String value = m.getBody(String.class);
             nextOffsets.merge(new KafkaPartition(topic, partition), offset + 1, Math::max);
+            boolean marker = topic.equals(transactionTopic);
             try {
-                decoder.decode(topic, partition, offset, value).ifPresent(changes::add);
+                if (marker) {
+                    decoder.decodeTransactionEnd(topic, partition, offset, value).ifPresent(ends::add);
+                } else {
+                    decoder.decode(topic, partition, offset, value).ifPresent(changes::add);
+                }
             } catch (IllegalArgumentException e) {
                 unreadable.add(new DeadLetter(topic, partition, offset, null,
-                        "not a change event: " + e.getMessage(), value));
+                        (marker ? "not a transaction marker: " : "not a change event: ") + e.getMessage(), value));
             }
         }
-        return new ChangeBatch(changes, unreadable, nextOffsets);
+        return new ChangeBatch(changes, unreadable, nextOffsets, ends);
     }
 }

@@ -23,6 +23,9 @@ import org.apache.kafka.connect.json.JsonConverterConfig;
  * Debezium consumer can read the topics. The transaction block ({id, total_order, data_collection_order})
  * comes from {@link TransactionOrder}; snapshot reads have none, as in Debezium.
  * A delete's tombstone (no value) stays a tombstone. The record goes to the topic Debezium named.
+ * A transaction's END ({@link TransactionOrder.End}) is written as Debezium writes its END marker, with the
+ * commit LSN before the transaction added, to partition 0 of the transaction topic: one partition keeps the
+ * ends in commit order.
  *
  * <p>Key and value are UTF-8 bytes, for Kafka's ByteArraySerializer: the rows JsonConverter renders
  * are copied into the envelope as they are, not decoded to text and encoded again.
@@ -47,6 +50,14 @@ public final class DebeziumJsonEnvelope implements Processor {
     public void process(Exchange exchange) throws IOException {
         Message in = exchange.getMessage();
         String topic = in.getHeader(DebeziumConstants.HEADER_IDENTIFIER, String.class);
+        TransactionOrder.End end = in.getHeader(TransactionOrder.END, TransactionOrder.End.class);
+        if (end != null) {
+            in.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
+            in.setHeader(KafkaConstants.PARTITION_KEY, 0);
+            in.setHeader(KafkaConstants.KEY, transactionEnd(end, true));
+            in.setBody(transactionEnd(end, false));
+            return;
+        }
         Struct key = in.getHeader(DebeziumConstants.HEADER_KEY, Struct.class);
         String op = in.getHeader(DebeziumConstants.HEADER_OPERATION, String.class);
 
@@ -72,6 +83,34 @@ public final class DebeziumJsonEnvelope implements Processor {
             g.writeRaw('}');
         }
         in.setBody(out.toByteArray());
+    }
+
+    /** Debezium's END marker, {status, id, event_count, data_collections, ts_ms}, and last_commit_lsn; or its key, {id}. */
+    private static byte[] transactionEnd(TransactionOrder.End end, boolean key) throws IOException {
+        ByteArrayBuilder out = new ByteArrayBuilder(256);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            if (key) {
+                g.writeStringField("id", end.id());
+            } else {
+                g.writeStringField("status", "END");
+                g.writeStringField("id", end.id());
+                g.writeNumberField("event_count", end.eventCount());
+                g.writeArrayFieldStart("data_collections");
+                for (Map.Entry<String, Long> count : end.eventCounts().entrySet()) {
+                    g.writeStartObject();
+                    g.writeStringField("data_collection", count.getKey());
+                    g.writeNumberField("event_count", count.getValue());
+                    g.writeEndObject();
+                }
+                g.writeEndArray();
+                g.writeFieldName("ts_ms");
+                g.writeObject(end.tsMs());
+                g.writeNumberField("last_commit_lsn", end.lastCommitLsn());
+            }
+            g.writeEndObject();
+        }
+        return out.toByteArray();
     }
 
     private static void writeTransaction(JsonGenerator g, Message in) throws IOException {

@@ -1,27 +1,37 @@
 package capture;
 
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
-import org.apache.camel.component.kafka.consumer.KafkaManualCommit;
+import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import warehouse.ChangeBatch;
 
 /**
- * Commits a loaded batch's Kafka offsets: for each partition, the last record of the batch.
+ * Commits a load's Kafka offsets: for each partition, the offset the warehouse stored with the load. That
+ * is not always past the last record delivered: records held back for the rest of their transaction (see
+ * warehouse.TransactionBoundaries) are not loaded yet, and must be delivered again after a restart.
  * Runs on the consumer thread, after the warehouse transaction, as camel-kafka requires.
  */
 public final class KafkaOffsets {
 
-    public void commit(List<Exchange> records) {
-        Map<String, KafkaManualCommit> lastPerPartition = new LinkedHashMap<>();
-        for (Exchange record : records) {
-            KafkaManualCommit commit = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, KafkaManualCommit.class);
-            if (commit != null) {
-                lastPerPartition.put(record.getMessage().getHeader(KafkaConstants.TOPIC) + "/"
-                        + record.getMessage().getHeader(KafkaConstants.PARTITION), commit);
-            }
+    public void commit(List<Exchange> records, ChangeBatch loaded) {
+        if (records.isEmpty() || loaded.nextOffsets().isEmpty()) {
+            return;
         }
-        lastPerPartition.values().forEach(KafkaManualCommit::commit);
+        DefaultKafkaManualCommit manual = records.get(0).getMessage()
+                .getHeader(KafkaConstants.MANUAL_COMMIT, DefaultKafkaManualCommit.class);
+        if (manual == null) {
+            return;
+        }
+        Consumer<?, ?> consumer = manual.getCamelExchangePayload().consumer;
+        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+        loaded.nextOffsets().forEach((p, next) -> offsets.put(new TopicPartition(p.topic(), p.partition()),
+                new OffsetAndMetadata(next)));
+        consumer.commitSync(offsets);
     }
 }

@@ -2,6 +2,7 @@ package routes;
 
 import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
+import capture.TransactionMarkerStatus;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 import source.Heartbeat;
@@ -14,7 +15,8 @@ import warehouse.UnavailableValue;
  * keep the replication slot moving while the captured tables are idle (see Heartbeat); they are not
  * changes and are not published. On a first start against a table that holds rows, Debezium reads them
  * all first (op 'r'); SnapshotProgress reports on that. Each streamed change is numbered within its
- * transaction (TransactionOrder), which with the source position makes its identity exact. A snapshot that
+ * transaction (TransactionOrder), which with the source position makes its identity exact; the end of each
+ * transaction is published too, so that the loader can apply transactions whole. A snapshot that
  * starts over, over the rows of one cut off before, first truncates the tables it replaces (SnapshotStart).
  */
 public class CaptureRoute extends RouteBuilder {
@@ -70,8 +72,13 @@ public class CaptureRoute extends RouteBuilder {
                 + "&tombstonesOnDelete=true"
                 // Debezium skips TRUNCATE by default; the warehouse applies it like any other change.
                 + "&skippedOperations=none"
-                // BEGIN and END markers on <prefix>.transaction: TransactionOrder counts each transaction's changes.
+                // BEGIN and END markers on <prefix>.transaction: TransactionOrder counts each transaction's changes,
+                // and publishes each END, which it tells from a BEGIN through TransactionMarkerStatus.
                 + "&provideTransactionMetadata=true"
+                + "&additionalProperties.transforms=markerStatus"
+                + "&additionalProperties.transforms.markerStatus.type=" + TransactionMarkerStatus.class.getName()
+                + "&additionalProperties.transforms.markerStatus." + TransactionMarkerStatus.TOPIC_CONFIG
+                + "={{flightcdc.kafka.topic-prefix}}.transaction"
                 // Debezium sleeps this long whenever the replication socket has nothing buffered, which
                 // under load happens between bursts: 100 ms capped the capture well below its CPU limit.
                 + "&pollIntervalMs=10"

@@ -6,14 +6,17 @@ import org.apache.camel.builder.RouteBuilder;
 import warehouse.LoadRefusedException;
 
 /**
- * Kafka → warehouse: batches of changes are written in one warehouse transaction, and only then
- * are their Kafka offsets committed. A failed batch is retried from its first record; one the loader refuses
- * for good (Kafka no longer holds what the warehouse was loaded from) halts the pipeline.
+ * Kafka → warehouse: what Kafka delivers is cut at source transaction boundaries, so that each load holds
+ * whole transactions (the rest waits for the next delivery); a load is written in one warehouse transaction,
+ * and only then are its Kafka offsets committed. A failed load is retried and then read again from the last
+ * committed offsets; one the loader refuses for good (Kafka no longer holds what the warehouse was loaded
+ * from) halts the pipeline.
  */
 public class LoadRoute extends RouteBuilder {
 
     public static final String ROUTE_ID = "load";
     public static final String RECORDS = "kafkaRecords";
+    public static final String LOAD = "load";
 
     @Override
     public void configure() {
@@ -47,9 +50,11 @@ public class LoadRoute extends RouteBuilder {
                 .routeId(ROUTE_ID)
                 .setProperty(RECORDS, body())
                 .bean("changeBatchDecoder", "decode")
+                .bean("transactionBoundaries", "cut")
+                .setProperty(LOAD, body())
                 .bean("schemaEvolution", "follow")
                 .bean("warehouse", "load")
-                .bean("kafkaOffsets", "commit(${exchangeProperty." + RECORDS + "})")
+                .bean("kafkaOffsets", "commit(${exchangeProperty." + RECORDS + "}, ${exchangeProperty." + LOAD + "})")
                 .bean("loadProgress", "record");
     }
 }

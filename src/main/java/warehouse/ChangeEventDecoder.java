@@ -3,6 +3,8 @@ package warehouse;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 
 /** Reads Debezium's JSON envelope (schemas disabled) from a Kafka record value. */
@@ -49,6 +51,47 @@ public final class ChangeEventDecoder {
                 new SourcePosition(lastCommitLsn(source), lsn, tableOrder(envelope)),
                 txId == null || txId.isNull() ? null : txId.asLong(),
                 source.path("ts_ms").asLong(), row, value));
+    }
+
+    /**
+     * A record of the transaction topic: a transaction's END marker, or empty for its BEGIN.
+     *
+     * @throws IllegalArgumentException when the value is not a transaction marker
+     */
+    public Optional<TransactionEnd> decodeTransactionEnd(String topic, int partition, long offset, String value) {
+        JsonNode marker;
+        try {
+            marker = value == null ? null : JSON.readTree(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        }
+        String status = marker == null ? null : marker.path("status").asText(null);
+        if ("BEGIN".equals(status)) {
+            return Optional.empty();
+        }
+        if (!"END".equals(status) || !marker.path("id").isTextual() || !marker.path("data_collections").isArray()) {
+            throw new IllegalArgumentException("not a Debezium transaction marker (no status, id or data_collections)");
+        }
+        long txId;
+        try {
+            // Debezium's PostgreSQL connector names a transaction by its xid.
+            txId = Long.parseLong(marker.path("id").asText());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("transaction id is not a PostgreSQL xid: " + marker.path("id").asText());
+        }
+        Map<TableId, Long> counts = new LinkedHashMap<>();
+        for (JsonNode collection : marker.path("data_collections")) {
+            TableId table = TableId.parse(collection.path("data_collection").asText(""))
+                    .orElseThrow(() -> new IllegalArgumentException("data_collection is not schema.table: " + collection));
+            JsonNode count = collection.path("event_count");
+            if (!count.isIntegralNumber() || count.asLong() < 1) {
+                throw new IllegalArgumentException("event_count is not a positive number: " + collection);
+            }
+            counts.put(table, count.asLong());
+        }
+        JsonNode lastCommit = marker.path("last_commit_lsn");
+        return Optional.of(new TransactionEnd(topic, partition, offset, txId,
+                lastCommit.isIntegralNumber() ? lastCommit.asLong() : null, counts));
     }
 
     /** Debezium's source.snapshot: "false" (or absent) for a streamed change, anything else within a snapshot. */

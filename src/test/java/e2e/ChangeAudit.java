@@ -143,6 +143,23 @@ final class ChangeAudit {
         return single(warehouse, "SELECT count(*) FROM " + quoted(table.name() + "_history"));
     }
 
+    /**
+     * The source transactions whose changes reached the warehouse in more than one warehouse transaction, with how
+     * many changes each made: every row a warehouse transaction writes has the same {@code _loaded_at}, its start.
+     */
+    static Map<Long, Long> transactionsLoadedInParts(Connection warehouse, List<Table> tables) throws SQLException {
+        String changes = tables.stream().map(t -> "SELECT _tx_id, _loaded_at FROM " + quoted(t.name() + "_history")
+                + " WHERE _tx_id IS NOT NULL").collect(java.util.stream.Collectors.joining(" UNION ALL "));
+        Map<Long, Long> inParts = new HashMap<>();
+        try (var s = warehouse.createStatement(); var rs = s.executeQuery("SELECT _tx_id, count(*) FROM (" + changes
+                + ") GROUP BY _tx_id HAVING count(DISTINCT _loaded_at) > 1")) {
+            while (rs.next()) {
+                inParts.put(rs.getLong(1), rs.getLong(2));
+            }
+        }
+        return inParts;
+    }
+
     /** What {@code a} holds more often than {@code b}, and how many times more. */
     static Map<String, Long> difference(Map<String, Long> a, Map<String, Long> b) {
         Map<String, Long> more = new HashMap<>();

@@ -63,6 +63,8 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     private static final Duration LARGE_CATCH_UP = Duration.ofMinutes(6);
     private static final String SLOT = "flightcdc";
     private static final String GROUP = "flightcdc-warehouse";
+    /** Above the 100,000 of the largest INSERT … SELECT, below the half a million of the largest transaction. */
+    private static final long MAX_TRANSACTION_CHANGES = 150_000;
 
     private static final Path DIR = newDirectory("shapes-");
     private static final int KAFKA_PORT = FreePorts.pair();
@@ -102,7 +104,8 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
                 // Catching up is judged by the slot's confirmed position, which moves with the heartbeat's writes.
                 "flightcdc.source.heartbeat-interval-ms", "500",
                 "flightcdc.kafka.embedded-port", String.valueOf(KAFKA_PORT),
-                "flightcdc.opensky.poll-enabled", "false");
+                "flightcdc.opensky.poll-enabled", "false",
+                "flightcdc.load.max-transaction-changes", String.valueOf(MAX_TRANSACTION_CHANGES));
     }
 
     // ---- COPY ----------------------------------------------------------------------------------------
@@ -480,6 +483,15 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
                 changes += recorded;
             }
             summary.add(String.format(Locale.ROOT, "audit: %,d source changes in all, as many rows in the histories", changes));
+
+            // Each source transaction became visible at once, in one warehouse transaction, whatever its size and the
+            // tables it wrote; only one larger than may be held back was loaded in parts.
+            Map<Long, Long> inParts = ChangeAudit.transactionsLoadedInParts(warehouse, ShapeTables.CAPTURED);
+            summary.add("source transactions loaded in more than one warehouse transaction: " + inParts);
+            assertThat(inParts).as("source transactions loaded in parts, and their sizes")
+                    .allSatisfy((txId, size) -> assertThat(size).isGreaterThan(MAX_TRANSACTION_CHANGES));
+            assertThat(inParts.values()).as("the transaction of half a million changes, loaded in parts")
+                    .anySatisfy(size -> assertThat(size).isGreaterThanOrEqualTo(500_000L));
         }
     }
 

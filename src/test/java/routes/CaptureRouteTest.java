@@ -65,7 +65,7 @@ class CaptureRouteTest extends RouteTestSupport {
         registry.bind("capturedChanges", new CapturedChanges(List.of(TOPIC)));
         registry.bind("debeziumJsonEnvelope", new DebeziumJsonEnvelope());
         registry.bind("snapshotProgress", snapshotProgress);
-        registry.bind("transactionOrder", new TransactionOrder(TRANSACTION_TOPIC));
+        registry.bind("transactionOrder", new TransactionOrder(TRANSACTION_TOPIC, List.of(TOPIC)));
         registry.bind("snapshotStart", new SnapshotStart(Map.of(TOPIC, new TableId("public", "flight_state"))));
     }
 
@@ -97,7 +97,8 @@ class CaptureRouteTest extends RouteTestSupport {
                  "after":  {"icao24": "abc123", "callsign": "Zürich", "last_contact": "2024-05-01T10:00:05Z",
                             "velocity": null, "sensors": null},
                  "source": {"connector": "postgresql", "schema": "public", "table": "flight_state",
-                            "lsn": 123456, "txId": 789, "ts_ms": 1714557605000, "snapshot": "false"},
+                            "lsn": 123456, "txId": 789, "sequence": "[\\"24023128\\",\\"123456\\"]",
+                            "ts_ms": 1714557605000, "snapshot": "false"},
                  "transaction": {"id": "789", "total_order": 1, "data_collection_order": 1},
                  "op": "u", "ts_ms": 1714557605100}"""));
     }
@@ -149,6 +150,52 @@ class CaptureRouteTest extends RouteTestSupport {
                     + envelope.path("transaction").path("data_collection_order").asLong());
         }
         assertThat(numbered).containsExactly("a 1/1", "b 2/2", "c 4/3", "a 1/1", "b 2/2");
+    }
+
+    /**
+     * The END of a transaction that changed captured tables is published, with the count of each table's changes,
+     * to partition 0 of the transaction topic; a transaction that changed only other tables has nothing to end.
+     */
+    @Test
+    void theEndOfATransactionIsPublishedWithItsCountsOfCapturedChanges() throws Exception {
+        kafka.expectedMessageCount(3);
+
+        marker("BEGIN");
+        template.send("direct:change", e -> debeziumChange(e, "c", null, row("a", null, null, null, null)));
+        template.send("direct:change", e -> debeziumChange(e, "c", null, row("b", null, null, null, null)));
+        template.send("direct:change", e -> {
+            debeziumChange(e, "c", null, row("x", null, null, null, null));
+            e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, OTHER_TOPIC);
+        });
+        marker("END");
+        marker("BEGIN");
+        template.send("direct:change", e -> {
+            debeziumChange(e, "c", null, row("y", null, null, null, null));
+            e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, OTHER_TOPIC);
+        });
+        marker("END");
+
+        kafka.assertIsSatisfied();
+        Exchange end = kafka.getExchanges().get(2);
+        assertThat(end.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC)).isEqualTo(TRANSACTION_TOPIC);
+        assertThat(end.getMessage().getHeader(KafkaConstants.PARTITION_KEY)).isEqualTo(0);
+        assertThat(JSON.readTree(end.getMessage().getHeader(KafkaConstants.KEY, byte[].class)).path("id").asText())
+                .isEqualTo("789");
+        var value = JSON.readTree(end.getMessage().getBody(byte[].class));
+        assertThat(value.path("status").asText()).isEqualTo("END");
+        assertThat(value.path("id").asText()).isEqualTo("789");
+        assertThat(value.path("event_count").asLong()).isEqualTo(2);
+        assertThat(value.path("data_collections").toString())
+                .isEqualTo("[{\"data_collection\":\"public.flight_state\",\"event_count\":2}]");
+        assertThat(value.path("last_commit_lsn").asLong()).isEqualTo(24023128L);
+    }
+
+    /** A transaction marker as TransactionMarkerStatus hands it to the route: the status as the operation. */
+    private void marker(String status) {
+        template.send("direct:change", e -> {
+            e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, TRANSACTION_TOPIC);
+            e.getMessage().setHeader(DebeziumConstants.HEADER_OPERATION, status);
+        });
     }
 
     @Test
@@ -271,6 +318,7 @@ class CaptureRouteTest extends RouteTestSupport {
         source.put("table", "flight_state");
         source.put("lsn", 123456L);
         source.put("txId", 789L);
+        source.put("sequence", "[\"24023128\",\"123456\"]");
         source.put("ts_ms", 1714557605000L);
         source.put("snapshot", "false");
         e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, TOPIC);

@@ -30,11 +30,13 @@ import warehouse.LoadResult;
 import warehouse.PartitionProgress;
 import warehouse.SchemaEvolution;
 import warehouse.TableSchema;
+import warehouse.TransactionBoundaries;
 import warehouse.Warehouse;
 
 class LoadRouteTest extends RouteTestSupport {
 
     private static final String TOPIC = "flightcdc.public.flight_state";
+    private static final String TRANSACTION_TOPIC = "flightcdc.transaction";
 
     private final List<String> calls = new ArrayList<>();
     private final RecordingWarehouse warehouse = new RecordingWarehouse();
@@ -55,7 +57,8 @@ class LoadRouteTest extends RouteTestSupport {
 
     @Override
     protected void bindToRegistry(Registry registry) {
-        registry.bind("changeBatchDecoder", new ChangeBatchDecoder());
+        registry.bind("changeBatchDecoder", new ChangeBatchDecoder(TRANSACTION_TOPIC));
+        registry.bind("transactionBoundaries", new TransactionBoundaries(true, 1000, t -> TOPIC, warehouse::progress));
         registry.bind("warehouse", warehouse);
         registry.bind("schemaEvolution", new SchemaEvolution(table -> {
             throw new AssertionError("no table is known, so none is described");
@@ -91,7 +94,40 @@ class LoadRouteTest extends RouteTestSupport {
         assertThat(warehouse.loaded).extracting(ChangeEvent::offset, ChangeEvent::operation)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple(10L, Operation.CREATE),
                         org.assertj.core.groups.Tuple.tuple(11L, Operation.DELETE));
-        assertThat(calls).containsExactly("load 2", "commit 3");
+        assertThat(calls).containsExactly("load 2", "commit " + TOPIC + "/0=13");
+    }
+
+    /**
+     * Kafka's delivery ends in the middle of a transaction: nothing of it is loaded, and the offset committed stays
+     * before it, until its end and its last change have come; then it is loaded whole, in one warehouse transaction.
+     */
+    @Test
+    void aTransactionIsLoadedWholeOnceItsEndAndAllItsChangesHaveBeenRead() {
+        template.send("direct:batch", e -> e.getMessage().setBody(List.of(
+                record(10, streamed("aaaaaa", 100, 1)), record(11, streamed("bbbbbb", 100, 2)))));
+
+        assertThat(warehouse.loaded).isEmpty();
+        assertThat(calls).containsExactly("load 0", "commit " + TOPIC + "/0=10");
+
+        template.send("direct:batch", e -> e.getMessage().setBody(List.of(
+                record(TRANSACTION_TOPIC, 0, "{\"status\":\"END\",\"id\":\"7\",\"event_count\":3,\"data_collections\":"
+                        + "[{\"data_collection\":\"public.flight_state\",\"event_count\":3}],\"last_commit_lsn\":100}"))));
+        assertThat(warehouse.loaded).isEmpty();
+
+        template.send("direct:batch", e -> e.getMessage().setBody(List.of(
+                record(12, streamed("cccccc", 100, 3)), record(13, streamed("dddddd", 200, 1)))));
+
+        assertThat(warehouse.loaded).extracting(ChangeEvent::offset).containsExactly(10L, 11L, 12L);
+        assertThat(calls).containsExactly("load 0", "commit " + TOPIC + "/0=10",
+                "load 0", "commit " + TRANSACTION_TOPIC + "/0=0",
+                "load 3", "commit " + TOPIC + "/0=13, " + TRANSACTION_TOPIC + "/0=1");
+    }
+
+    private static String streamed(String icao24, long lastCommitLsn, long order) {
+        return "{\"before\":null,\"after\":{\"icao24\":\"" + icao24 + "\"},\"source\":{\"schema\":\"public\","
+                + "\"table\":\"flight_state\",\"lsn\":" + (lastCommitLsn + order) + ",\"txId\":7,\"sequence\":\"[\\\""
+                + lastCommitLsn + "\\\",\\\"" + (lastCommitLsn + order) + "\\\"]\",\"ts_ms\":1},\"transaction\":{\"id\":\"7\","
+                + "\"total_order\":" + order + ",\"data_collection_order\":" + order + "},\"op\":\"c\",\"ts_ms\":2}";
     }
 
     @Test
@@ -128,12 +164,16 @@ class LoadRouteTest extends RouteTestSupport {
             assertThat(d.reason()).contains("not JSON");
             assertThat(d.event()).isEqualTo("not json");
         });
-        assertThat(calls).containsExactly("load 0", "commit 1");
+        assertThat(calls).containsExactly("load 0", "commit " + TOPIC + "/0=43");
     }
 
     private Exchange record(long offset, String value) {
+        return record(TOPIC, offset, value);
+    }
+
+    private Exchange record(String topic, long offset, String value) {
         Exchange e = new DefaultExchange(context);
-        e.getMessage().setHeader(KafkaConstants.TOPIC, TOPIC);
+        e.getMessage().setHeader(KafkaConstants.TOPIC, topic);
         e.getMessage().setHeader(KafkaConstants.PARTITION, 0);
         e.getMessage().setHeader(KafkaConstants.OFFSET, offset);
         e.getMessage().setBody(value);
@@ -178,8 +218,9 @@ class LoadRouteTest extends RouteTestSupport {
 
     /** Stands in for capture.KafkaOffsets, which needs a live Kafka consumer. */
     public class RecordingOffsets {
-        public void commit(List<Exchange> records) {
-            calls.add("commit " + records.size());
+        public void commit(List<Exchange> records, ChangeBatch loaded) {
+            calls.add("commit " + loaded.nextOffsets().entrySet().stream()
+                    .map(o -> o.getKey() + "=" + o.getValue()).sorted().collect(java.util.stream.Collectors.joining(", ")));
         }
     }
 }

@@ -55,4 +55,34 @@ class ChangeEventDecoderTest {
                  "transaction":{"data_collection_order":"first"},"op":"c"}"""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("data_collection_order");
     }
+
+    @Test
+    void aTransactionEndGivesEachTablesCountAndTheCommitBeforeIt() {
+        TransactionEnd end = decoder.decodeTransactionEnd("flightcdc.transaction", 0, 5, """
+                {"status":"END","id":"789","event_count":3,"data_collections":[
+                 {"data_collection":"public.flight_state","event_count":2},{"data_collection":"public.airport","event_count":1}],
+                 "ts_ms":1,"last_commit_lsn":500}""").orElseThrow();
+
+        assertThat(end.txId()).isEqualTo(789);
+        assertThat(end.lastCommitLsn()).isEqualTo(500);
+        assertThat(end.offset()).isEqualTo(5);
+        assertThat(end.eventCounts()).containsExactlyInAnyOrderEntriesOf(java.util.Map.of(
+                new TableId("public", "flight_state"), 2L, new TableId("public", "airport"), 1L));
+    }
+
+    @Test
+    void aBeginMarkerEndsNothingAndDebeziumsOwnEndHasNoCommitPosition() {
+        assertThat(decoder.decodeTransactionEnd("t", 0, 1, "{\"status\":\"BEGIN\",\"id\":\"1\"}")).isEmpty();
+        assertThat(decoder.decodeTransactionEnd("t", 0, 2, """
+                {"status":"END","id":"1","event_count":1,"data_collections":[
+                 {"data_collection":"public.flight_state","event_count":1}]}""").orElseThrow().lastCommitLsn()).isNull();
+    }
+
+    @Test
+    void aRecordOfTheTransactionTopicThatIsNoMarkerIsRefused() {
+        assertThatThrownBy(() -> decoder.decodeTransactionEnd("t", 0, 1, "{\"status\":\"END\",\"id\":\"x1\","
+                + "\"data_collections\":[]}")).hasMessageContaining("not a PostgreSQL xid");
+        assertThatThrownBy(() -> decoder.decodeTransactionEnd("t", 0, 1, "{}")).hasMessageContaining("not a Debezium transaction marker");
+        assertThatThrownBy(() -> decoder.decodeTransactionEnd("t", 0, 1, null)).hasMessageContaining("not a Debezium transaction marker");
+    }
 }

@@ -1,0 +1,240 @@
+package warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import warehouse.ChangeEvent.Operation;
+
+class TransactionBoundariesTest {
+
+    private static final String FLIGHTS = "flightcdc.public.flight_state";
+    private static final String AIRPORTS = "flightcdc.public.airport";
+    private static final String ENDS = "flightcdc.transaction";
+    private static final TableId FLIGHT_STATE = new TableId("public", "flight_state");
+    private static final TableId AIRPORT = new TableId("public", "airport");
+
+    private final Map<KafkaPartition, PartitionProgress> warehouse = new HashMap<>();
+    private final TransactionBoundaries boundaries = boundaries(1000);
+    private final Map<String, Long> nextOffset = new HashMap<>();
+
+    private TransactionBoundaries boundaries(int maxHeld) {
+        return new TransactionBoundaries(true, maxHeld,
+                t -> t.equals(AIRPORT) ? AIRPORTS : FLIGHTS, () -> Map.copyOf(warehouse));
+    }
+
+    /** Change {@code order} of transaction {@code txId} to a table, the next record of its topic. */
+    private ChangeEvent change(String topic, long txId, long lastCommitLsn, long order) {
+        TableId table = topic.equals(AIRPORTS) ? AIRPORT : FLIGHT_STATE;
+        return new ChangeEvent(topic, 0, next(topic), table, Operation.CREATE,
+                new SourcePosition(lastCommitLsn, lastCommitLsn + order, order), txId, 0L,
+                JsonNodeFactory.instance.objectNode().put("id", txId + "-" + order), "{}");
+    }
+
+    private ChangeEvent snapshotRead(String topic) {
+        return new ChangeEvent(topic, 0, next(topic), FLIGHT_STATE, Operation.READ,
+                new SourcePosition(0, 10, null), null, 0L, JsonNodeFactory.instance.objectNode(), "{}");
+    }
+
+    private TransactionEnd end(long txId, long lastCommitLsn, Map<TableId, Long> counts) {
+        return new TransactionEnd(ENDS, 0, next(ENDS), txId, lastCommitLsn, counts);
+    }
+
+    private long next(String topic) {
+        return nextOffset.merge(topic, 1L, Long::sum) - 1;
+    }
+
+    private ChangeBatch read(List<ChangeEvent> changes, TransactionEnd... ends) {
+        Map<KafkaPartition, Long> next = new HashMap<>();
+        changes.forEach(c -> next.merge(new KafkaPartition(c.topic(), 0), c.offset() + 1, Math::max));
+        for (TransactionEnd e : ends) {
+            next.merge(e.kafkaPartition(), e.offset() + 1, Math::max);
+        }
+        return new ChangeBatch(changes, List.of(), next, List.of(ends));
+    }
+
+    private static List<String> ids(ChangeBatch batch) {
+        return batch.changes().stream().map(c -> c.row().path("id").asText()).toList();
+    }
+
+    @Test
+    void aTransactionSplitOverTwoDeliveriesIsReleasedWholeWithItsEnd() {
+        ChangeEvent a1 = change(FLIGHTS, 7, 100, 1);
+        ChangeEvent a2 = change(FLIGHTS, 7, 100, 2);
+        ChangeBatch first = boundaries.cut(read(List.of(a1, a2)));
+
+        assertThat(first.changes()).isEmpty();
+        assertThat(first.nextOffsets()).containsEntry(new KafkaPartition(FLIGHTS, 0), 0L);
+        assertThat(boundaries.heldChanges()).isEqualTo(2);
+
+        ChangeBatch second = boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 3)),
+                end(7, 100, Map.of(FLIGHT_STATE, 3L))));
+
+        assertThat(ids(second)).containsExactly("7-1", "7-2", "7-3");
+        assertThat(second.nextOffsets()).containsEntry(new KafkaPartition(FLIGHTS, 0), 3L)
+                .containsEntry(new KafkaPartition(ENDS, 0), 1L);
+        assertThat(boundaries.heldChanges()).isZero();
+    }
+
+    @Test
+    void anEndReadBeforeTheLastChangesOfATransactionWaitsForThem() {
+        ChangeBatch first = boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 1)),
+                end(7, 100, Map.of(FLIGHT_STATE, 2L))));
+
+        assertThat(first.changes()).isEmpty();
+        assertThat(first.nextOffsets()).containsEntry(new KafkaPartition(ENDS, 0), 0L);
+
+        assertThat(ids(boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 2)))))).containsExactly("7-1", "7-2");
+    }
+
+    @Test
+    void aTransactionOverTwoTablesWaitsForBoth() {
+        ChangeBatch first = boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 7, 100, 2)),
+                end(7, 100, Map.of(FLIGHT_STATE, 2L, AIRPORT, 1L))));
+        assertThat(first.changes()).isEmpty();
+
+        ChangeBatch second = boundaries.cut(read(List.of(change(AIRPORTS, 7, 100, 1))));
+
+        assertThat(ids(second)).containsExactlyInAnyOrder("7-1", "7-2", "7-1");
+        assertThat(second.changes()).extracting(ChangeEvent::topic).containsOnly(FLIGHTS, AIRPORTS);
+    }
+
+    /** The end of the second transaction is no reason to load it while the first, committed before it, is incomplete. */
+    @Test
+    void transactionsAreReleasedInCommitOrder() {
+        ChangeBatch first = boundaries.cut(read(
+                List.of(change(AIRPORTS, 7, 100, 1), change(FLIGHTS, 8, 200, 1)),
+                end(7, 100, Map.of(AIRPORT, 1L, FLIGHT_STATE, 1L)), end(8, 200, Map.of(FLIGHT_STATE, 1L))));
+
+        assertThat(first.changes()).isEmpty();
+
+        // Transaction 7's flight_state change was behind in its topic, before transaction 8's.
+        ChangeBatch second = boundaries.cut(read(List.of()));
+        assertThat(second.changes()).isEmpty();
+    }
+
+    @Test
+    void laterTransactionsAreReleasedOnceTheEarlierOnesAreComplete() {
+        List<ChangeEvent> flights = List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 8, 200, 1), change(FLIGHTS, 9, 300, 1));
+        ChangeBatch first = boundaries.cut(read(flights,
+                end(7, 100, Map.of(FLIGHT_STATE, 1L, AIRPORT, 1L)), end(8, 200, Map.of(FLIGHT_STATE, 1L))));
+        assertThat(first.changes()).isEmpty();
+
+        ChangeBatch second = boundaries.cut(read(List.of(change(AIRPORTS, 7, 100, 1))));
+
+        assertThat(ids(second)).containsExactlyInAnyOrder("7-1", "7-1", "8-1");
+        assertThat(second.nextOffsets()).containsEntry(new KafkaPartition(FLIGHTS, 0), 2L)
+                .containsEntry(new KafkaPartition(ENDS, 0), 2L);
+    }
+
+    /**
+     * After a capture restart, a transaction is emitted again from its first change: the copy cut off before its
+     * end is no reason to take the transaction for complete, and both copies are released with it.
+     */
+    @Test
+    void aTransactionEmittedAgainIsCompleteWithItsLastCopy() {
+        List<ChangeEvent> changes = new ArrayList<>(List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 7, 100, 2)));
+        changes.addAll(List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 7, 100, 2)));
+        ChangeBatch first = boundaries.cut(read(changes));
+        assertThat(first.changes()).isEmpty();
+
+        ChangeBatch second = boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 3)), end(7, 100, Map.of(FLIGHT_STATE, 3L))));
+
+        assertThat(ids(second)).containsExactly("7-1", "7-2", "7-1", "7-2", "7-3");
+    }
+
+    @Test
+    void anEndSeenAgainIsReleasedWithoutWaiting() {
+        boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 1)), end(7, 100, Map.of(FLIGHT_STATE, 1L))));
+
+        ChangeBatch again = boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 1)), end(7, 100, Map.of(FLIGHT_STATE, 1L))));
+
+        assertThat(ids(again)).containsExactly("7-1");
+        assertThat(again.nextOffsets()).containsEntry(new KafkaPartition(ENDS, 0), 2L);
+    }
+
+    @Test
+    void snapshotReadsAndUnreadableRecordsWaitOnlyForWhatIsBeforeThemInTheirTopic() {
+        ChangeEvent read = snapshotRead(AIRPORTS);
+        ChangeEvent held = change(FLIGHTS, 7, 100, 1);
+        DeadLetter garbage = new DeadLetter(FLIGHTS, 0, next(FLIGHTS), null, "not a change event", "garbage");
+
+        ChangeBatch batch = boundaries.cut(new ChangeBatch(List.of(read, held), List.of(garbage),
+                Map.of(new KafkaPartition(AIRPORTS, 0), 1L, new KafkaPartition(FLIGHTS, 0), 2L)));
+
+        assertThat(batch.changes()).containsExactly(read);
+        assertThat(batch.unreadable()).isEmpty();
+        assertThat(batch.nextOffsets()).containsEntry(new KafkaPartition(AIRPORTS, 0), 1L)
+                .containsEntry(new KafkaPartition(FLIGHTS, 0), 0L);
+    }
+
+    /** Kafka delivers again from the last committed offset after a failed load: what is held is not held twice. */
+    @Test
+    void recordsDeliveredAgainAreHeldOnce() {
+        ChangeEvent a1 = change(FLIGHTS, 7, 100, 1);
+        boundaries.cut(read(List.of(a1)));
+        boundaries.cut(read(List.of(a1)));
+
+        assertThat(boundaries.heldChanges()).isEqualTo(1);
+        assertThat(ids(boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 2)), end(7, 100, Map.of(FLIGHT_STATE, 2L))))))
+                .containsExactly("7-1", "7-2");
+    }
+
+    @Test
+    void aTransactionLargerThanMayBeHeldIsReleasedInPartsButItsEndWaitsForItsLastChange() {
+        TransactionBoundaries small = boundaries(2);
+        ChangeBatch first = small.cut(read(List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 7, 100, 2),
+                change(FLIGHTS, 7, 100, 3)), end(7, 100, Map.of(FLIGHT_STATE, 4L))));
+
+        assertThat(ids(first)).containsExactly("7-1", "7-2", "7-3");
+        assertThat(first.nextOffsets()).containsEntry(new KafkaPartition(FLIGHTS, 0), 3L)
+                .containsEntry(new KafkaPartition(ENDS, 0), 0L);
+
+        ChangeBatch last = small.cut(read(List.of(change(FLIGHTS, 7, 100, 4), change(FLIGHTS, 8, 200, 1))));
+
+        assertThat(ids(last)).containsExactly("7-4");
+        assertThat(last.nextOffsets()).containsEntry(new KafkaPartition(FLIGHTS, 0), 4L)
+                .containsEntry(new KafkaPartition(ENDS, 0), 1L);
+    }
+
+    /**
+     * The loader restarted in the middle of a transaction loaded in parts: Kafka delivers only the rest of it. The
+     * warehouse's progress shows the first part applied, and the transaction's last change completes it.
+     */
+    @Test
+    void aTransactionPartlyLoadedBeforeARestartIsCompletedByTheWarehousesProgress() {
+        warehouse.put(new KafkaPartition(FLIGHTS, 0), new PartitionProgress(3, new SourcePosition(100, 103, 3L), null));
+        nextOffset.put(FLIGHTS, 3L);
+
+        ChangeBatch rest = boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 4)), end(7, 100, Map.of(FLIGHT_STATE, 4L,
+                AIRPORT, 1L))));
+        assertThat(rest.changes()).isEmpty();
+
+        warehouse.put(new KafkaPartition(AIRPORTS, 0), new PartitionProgress(1, new SourcePosition(100, 101, 1L), null));
+        assertThat(ids(boundaries.cut(read(List.of())))).containsExactly("7-4");
+    }
+
+    @Test
+    void offWhatKafkaDeliversIsLoadedAsItIs() {
+        TransactionBoundaries off = new TransactionBoundaries(false, 1000, t -> FLIGHTS, Map::of);
+        ChangeBatch batch = read(List.of(change(FLIGHTS, 7, 100, 1)));
+
+        assertThat(off.cut(batch)).isSameAs(batch);
+    }
+
+    @Test
+    void aTableTopicWithMorePartitionsThanOneIsRefused() {
+        ChangeEvent elsewhere = new ChangeEvent(FLIGHTS, 1, 0, FLIGHT_STATE, Operation.CREATE,
+                new SourcePosition(100, 101, 1L), 7L, 0L, JsonNodeFactory.instance.objectNode(), "{}");
+
+        assertThatThrownBy(() -> boundaries.cut(new ChangeBatch(List.of(elsewhere), List.of(), Map.of())))
+                .isInstanceOf(LoadRefusedException.class)
+                .hasMessageContaining("partition 1 of " + FLIGHTS)
+                .hasMessageContaining("flightcdc.load.transaction-boundaries=false");
+    }
+}
