@@ -30,7 +30,7 @@ final class WarehouseConnector {
         SnowflakeSettings s = snowflake.settings();
         try {
             if (type == PipelineSettings.Warehouse.Type.SNOWFLAKE_MERGE) {
-                return SnowflakeMergeWarehouse.open(snowflake.openJdbc());
+                return SnowflakeMergeWarehouse.open(snowflake::openJdbc);
             }
             SnowflakeStreamingIngestClient client = streamingClient.orElseGet(() -> SnowflakeStreamingIngestClientFactory
                     .builder("flightcdc-" + settings.kafka().consumerGroup())

@@ -26,6 +26,7 @@ import org.slf4j.LoggerFactory;
 import source.SourceDatabase;
 import verify.TableComparison;
 import warehouse.TableId;
+import warehouse.TransactionBoundaries;
 import warehouse.duckdb.DuckDbWarehouse;
 
 /**
@@ -126,7 +127,8 @@ public final class Benchmark {
             }
             // After the throughput run, not before: its figures stay comparable with earlier runs, and the
             // phases measure a pipeline that is warmed up and has a history behind it, as a running one has.
-            latency = new LatencyPhases(latencyPlan, STALL_TIMEOUT).run(warehouse, writer, () -> loaded(warehouse, topic));
+            latency = new LatencyPhases(latencyPlan, STALL_TIMEOUT).run(warehouse, writer, () -> loaded(warehouse, topic),
+                    pipeline.bean("transactionBoundaries", TransactionBoundaries.class));
             catchUp = new CaptureCatchUp(pipeline, admin, writer,
                     new CatchUpClock(Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5)), peers)
                     .run(workload.changes());

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import warehouse.TransactionBoundaries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.duckdb.DuckDbWarehouse;
@@ -24,14 +25,18 @@ public final class LatencyPhases {
     private static final double KEPT_PACE = 0.95;
     private static final Duration REPORT_EVERY = Duration.ofSeconds(5);
 
-    /** One phase per rate, each {@code phase} long, one transaction per {@code tick}; no rates, no phases. */
-    public record Plan(List<Integer> changesPerSecond, Duration phase, Duration tick) {
+    /**
+     * One phase per rate, each {@code phase} long, one transaction per {@code tick}; no rates, no phases. With
+     * {@code withoutBoundaries}, each rate's phase runs a second time with the loader not waiting for whole
+     * transactions (warehouse.TransactionBoundaries switched off), for what loading them whole costs.
+     */
+    public record Plan(List<Integer> changesPerSecond, Duration phase, Duration tick, boolean withoutBoundaries) {
         public Plan {
             changesPerSecond = List.copyOf(changesPerSecond);
         }
 
         public static Plan none() {
-            return new Plan(List.of(), Duration.ZERO, Duration.ofMillis(20));
+            return new Plan(List.of(), Duration.ZERO, Duration.ofMillis(20), false);
         }
     }
 
@@ -47,21 +52,31 @@ public final class LatencyPhases {
      * Runs the phases on a pipeline whose warehouse holds, or is about to, everything {@code writer} wrote;
      * {@code loaded} reads the warehouse's stored next offsets of the written table's topic.
      */
-    List<LatencyResult> run(DuckDbWarehouse warehouse, SourceWriter writer, LongSupplier loaded) throws Exception {
+    List<LatencyResult> run(DuckDbWarehouse warehouse, SourceWriter writer, LongSupplier loaded,
+                            TransactionBoundaries boundaries) throws Exception {
         List<LatencyResult> results = new ArrayList<>();
         if (plan.changesPerSecond().isEmpty()) {
             return results;
         }
         try (WarehouseVisibility visibility = WarehouseVisibility.watch(warehouse, loaded)) {
             for (int rate : plan.changesPerSecond()) {
-                results.add(phase(rate, writer, visibility));
+                results.add(phase(rate, true, writer, visibility));
+                if (plan.withoutBoundaries()) {
+                    boundaries.setEnabled(false);
+                    try {
+                        results.add(phase(rate, false, writer, visibility));
+                    } finally {
+                        boundaries.setEnabled(true);
+                    }
+                }
             }
         }
         return results;
     }
 
-    private LatencyResult phase(int rate, SourceWriter writer, WarehouseVisibility visibility) throws Exception {
-        String name = String.format("Latency at %,d changes/s", rate);
+    private LatencyResult phase(int rate, boolean wholeTransactions, SourceWriter writer, WarehouseVisibility visibility)
+            throws Exception {
+        String name = String.format("Latency at %,d changes/s%s", rate, wholeTransactions ? "" : ", transactions loaded in parts");
         long before = writer.kafkaRecords();
         awaitVisible(name + ", before it starts", visibility, before);
         if (visibility.visible() != before) {
@@ -82,7 +97,7 @@ public final class LatencyPhases {
                 writes.changesPerSecond(), writes.lateTicks(), writes.ticks());
         awaitVisible(name, visibility, before + writes.kafkaRecords());
 
-        LatencyResult result = result(writes, visibility, before);
+        LatencyResult result = result(wholeTransactions, writes, visibility, before);
         LOG.info("{}: source commit to warehouse p50 {} ms, p95 {} ms, p99 {} ms, max {} ms; {}{}", name,
                 result.latencyMs().p50(), result.latencyMs().p95(), result.latencyMs().p99(), result.latencyMs().max(),
                 result.warehouseChangesPerSecond() == null ? "one batch made them all visible"
@@ -91,7 +106,8 @@ public final class LatencyPhases {
         return result;
     }
 
-    private LatencyResult result(PacedWriter.Writes writes, WarehouseVisibility visibility, long recordsBefore) {
+    private LatencyResult result(boolean wholeTransactions, PacedWriter.Writes writes, WarehouseVisibility visibility,
+                                 long recordsBefore) {
         int n = writes.transactions();
         long[] latencies = new long[n];
         for (int i = 0; i < n; i++) {
@@ -102,7 +118,7 @@ public final class LatencyPhases {
                 - visibility.visibleAt(recordsBefore + writes.recordsThrough()[0]);
         Long carried = span <= 0 ? null : Throughput.perSecond(writes.changes() - writes.changesThrough()[0], span);
         long written = writes.changesPerSecond();
-        return new LatencyResult(writes.targetPerSecond(), Throughput.seconds(writes.elapsedNanos()),
+        return new LatencyResult(wholeTransactions, writes.targetPerSecond(), Throughput.seconds(writes.elapsedNanos()),
                 plan.tick().toMillis(), writes.ticks(), writes.lateTicks(), n, writes.changes(), writes.kafkaRecords(),
                 written, written >= KEPT_RATE * writes.targetPerSecond(), carried,
                 carried == null || carried >= KEPT_PACE * written, LatencyResult.Latency.ofNanos(Percentiles.of(latencies)));

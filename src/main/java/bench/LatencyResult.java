@@ -4,6 +4,8 @@ package bench;
  * One latency phase: changes written at a fixed rate for a fixed time, and how long each transaction
  * took from its source commit until the warehouse held it.
  *
+ * @param wholeTransactions         whether the loader loaded each source transaction whole (the default), or as
+ *                                  Kafka delivered it
  * @param targetChangesPerSecond    the rate asked for
  * @param seconds                   the phase's length: as planned, or longer if the last commit came later
  * @param tickMillis                one transaction per tick
@@ -18,7 +20,7 @@ package bench;
  *                                  the latency grew through the phase, and the percentiles depend on its length
  * @param latencyMs                 source commit to visible in the warehouse, per transaction, in milliseconds
  */
-public record LatencyResult(int targetChangesPerSecond, double seconds, long tickMillis, int ticks, int lateTicks,
+public record LatencyResult(boolean wholeTransactions, int targetChangesPerSecond, double seconds, long tickMillis, int ticks, int lateTicks,
                             long transactions, long changes,
                             long kafkaRecords, long writtenChangesPerSecond, boolean writerKeptRate,
                             Long warehouseChangesPerSecond, boolean pipelineKeptPace, Latency latencyMs) {

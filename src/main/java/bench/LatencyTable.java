@@ -20,32 +20,41 @@ final class LatencyTable {
                 + " falls behind writes its late ticks back to back. Latency is per transaction, from its source commit"
                 + " until the warehouse held it, exact per loaded batch: timed right after the warehouse transaction that"
                 + " made it visible committed. Percentiles are nearest-rank.%n%n", first.tickMillis(), first.tickMillis()));
-        md.append("| rate asked (changes/s) | seconds | written (changes/s) | transactions | p50 (ms) | p95 (ms) | p99 (ms)"
-                + " | max (ms) | warehouse carried (changes/s) |\n");
-        md.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| rate asked (changes/s) | whole transactions | seconds | written (changes/s) | transactions | p50 (ms)"
+                + " | p95 (ms) | p99 (ms) | max (ms) | warehouse carried (changes/s) |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (LatencyResult p : phases) {
-            md.append(format("| %,d | %.1f | %,d%s | %,d | %.1f | %.1f | %.1f | %.1f | %s%s |%n",
-                    p.targetChangesPerSecond(), p.seconds(), p.writtenChangesPerSecond(),
+            md.append(format("| %,d | %s | %.1f | %,d%s | %,d | %.1f | %.1f | %.1f | %.1f | %s%s |%n",
+                    p.targetChangesPerSecond(), p.wholeTransactions() ? "yes" : "no", p.seconds(), p.writtenChangesPerSecond(),
                     p.writerKeptRate() ? "" : " (short)", p.transactions(),
                     p.latencyMs().p50(), p.latencyMs().p95(), p.latencyMs().p99(), p.latencyMs().max(),
                     p.warehouseChangesPerSecond() == null ? "all in one batch" : format("%,d", p.warehouseChangesPerSecond()),
                     p.pipelineKeptPace() ? "" : " (fell behind)"));
         }
         md.append('\n');
+        for (LatencyResult whole : phases) {
+            phases.stream().filter(p -> !p.wholeTransactions() && whole.wholeTransactions()
+                    && p.targetChangesPerSecond() == whole.targetChangesPerSecond()).findFirst().ifPresent(parts ->
+                    md.append(format("- At %,d changes/s, loading each transaction whole (waiting for its end marker) cost"
+                                    + " %+.1f ms at p50 and %+.1f ms at p99 over loading what Kafka delivered as it came.%n",
+                            whole.targetChangesPerSecond(), whole.latencyMs().p50() - parts.latencyMs().p50(),
+                            whole.latencyMs().p99() - parts.latencyMs().p99())));
+        }
         for (LatencyResult p : phases) {
+            String at = format("At %,d changes/s%s", p.targetChangesPerSecond(), p.wholeTransactions() ? "" : " (in parts)");
             if (!p.writerKeptRate()) {
-                md.append(format("- At %,d changes/s the source writer fell short: it wrote %,d changes/s, and the"
-                        + " latencies are those of that rate.%n", p.targetChangesPerSecond(), p.writtenChangesPerSecond()));
+                md.append(format("- %s the source writer fell short: it wrote %,d changes/s, and the"
+                        + " latencies are those of that rate.%n", at, p.writtenChangesPerSecond()));
             }
             if (p.lateTicks() > 0) {
-                md.append(format("- At %,d changes/s the writer was behind the timetable for %,d of the %,d ticks%s.%n",
-                        p.targetChangesPerSecond(), p.lateTicks(), p.ticks(), p.transactions() < p.ticks()
+                md.append(format("- %s the writer was behind the timetable for %,d of the %,d ticks%s.%n",
+                        at, p.lateTicks(), p.ticks(), p.transactions() < p.ticks()
                                 ? format(", and had written %,d when the phase's time was up", p.transactions()) : ""));
             }
             if (!p.pipelineKeptPace()) {
-                md.append(format("- At %,d changes/s the pipeline fell behind: the warehouse carried %,d of the %,d"
+                md.append(format("- %s the pipeline fell behind: the warehouse carried %,d of the %,d"
                                 + " changes/s written, so the backlog, and with it the latency, grew for as long as the"
-                                + " phase ran; its percentiles depend on the phase's length.%n", p.targetChangesPerSecond(),
+                                + " phase ran; its percentiles depend on the phase's length.%n", at,
                         p.warehouseChangesPerSecond(), p.writtenChangesPerSecond()));
             }
         }

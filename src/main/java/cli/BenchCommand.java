@@ -63,6 +63,11 @@ public class BenchCommand implements Callable<Integer> {
             description = "In latency phases, one transaction of rate × tick changes every tick (default: ${DEFAULT-VALUE}).")
     int latencyTickMs = 20;
 
+    @Option(names = "--latency-whole-transactions-only",
+            description = "Run each latency phase once, loading whole transactions, not a second time without (which"
+                    + " measures what waiting for whole transactions costs).")
+    boolean wholeTransactionsOnly;
+
     @Option(names = "--out", description = "Folder for results.json and results.md (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("target", "bench-results");
 
@@ -119,6 +124,6 @@ public class BenchCommand implements Callable<Integer> {
                     + " tick long (--latency-tick-ms 1 or more) and long enough for one change at its rate");
         }
         return new LatencyPhases.Plan(rates, Duration.ofMillis(Math.round(latencySeconds * 1000)),
-                Duration.ofMillis(latencyTickMs));
+                Duration.ofMillis(latencyTickMs), !wholeTransactionsOnly);
     }
 }

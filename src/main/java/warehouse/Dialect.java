@@ -64,4 +64,11 @@ public interface Dialect {
      * constraint), which no retry can mend, as opposed to being unavailable.
      */
     boolean refusesData(SQLException e);
+
+    /**
+     * Whether the warehouse's connection is lost for good: no statement on it can succeed again (DuckDB
+     * invalidates its database after a fatal error such as a failed write; Snowflake ends a session whose
+     * token expired), so the loader connects again.
+     */
+    boolean lostConnection(SQLException e);
 }

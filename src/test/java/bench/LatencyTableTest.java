@@ -12,23 +12,35 @@ class LatencyTableTest {
     @Test
     void aPhaseThatKeptUpIsARowAndNothingMore() {
         String md = LatencyTable.markdown(List.of(
-                new LatencyResult(2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true, MS)));
+                new LatencyResult(true, 2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true, MS)));
 
         assertThat(md).contains("## Latency at fixed rates", "one transaction every 20 ms",
-                        "| 2,000 | 30.0 | 2,000 | 1,500 | 412.3 | 655.0 | 801.9 | 950.2 | 1,996 |")
+                        "| 2,000 | yes | 30.0 | 2,000 | 1,500 | 412.3 | 655.0 | 801.9 | 950.2 | 1,996 |")
                 .doesNotContain("fell short", "fell behind", "behind the timetable");
     }
 
     @Test
     void saysWhenTheWriterOrThePipelineCouldNotKeepUp() {
         String md = LatencyTable.markdown(List.of(
-                new LatencyResult(10_000, 30.4, 20, 1500, 600, 900, 240_000, 252_000, 7900, false, 3100L, false, MS)));
+                new LatencyResult(true, 10_000, 30.4, 20, 1500, 600, 900, 240_000, 252_000, 7900, false, 3100L, false, MS)));
 
-        assertThat(md).contains("| 10,000 | 30.4 | 7,900 (short) | 900 |", "| 3,100 (fell behind) |",
+        assertThat(md).contains("| 10,000 | yes | 30.4 | 7,900 (short) | 900 |", "| 3,100 (fell behind) |",
                 "At 10,000 changes/s the source writer fell short: it wrote 7,900 changes/s",
                 "At 10,000 changes/s the writer was behind the timetable for 600 of the 1,500 ticks, and had written 900"
                         + " when the phase's time was up",
                 "At 10,000 changes/s the pipeline fell behind: the warehouse carried 3,100 of the 7,900 changes/s");
+    }
+
+    @Test
+    void whatLoadingWholeTransactionsCostsIsTheDifferenceWithThePhaseInParts() {
+        String md = LatencyTable.markdown(List.of(
+                new LatencyResult(true, 2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true, MS),
+                new LatencyResult(false, 2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true,
+                        new LatencyResult.Latency(400.0, 600.0, 700.0, 900.0))));
+
+        assertThat(md).contains("| 2,000 | no | 30.0 |",
+                "At 2,000 changes/s, loading each transaction whole (waiting for its end marker) cost +12.3 ms at p50 and"
+                        + " +101.9 ms at p99");
     }
 
     @Test

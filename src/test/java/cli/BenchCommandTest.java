@@ -64,7 +64,9 @@ class BenchCommandTest {
         assertThat(result.command()).startsWith("flight-cdc bench --changes 2000");
         assertThat(result.verification().matches()).isTrue();
         assertThat(result.verification().tables()).singleElement().asString().endsWith("— MATCH");
-        assertThat(result.latency()).extracting(LatencyResult::targetChangesPerSecond).containsExactly(200, 1000);
+        // Each rate twice: loading whole transactions, then as Kafka delivers them, for what the first costs.
+        assertThat(result.latency()).extracting(LatencyResult::targetChangesPerSecond).containsExactly(200, 200, 1000, 1000);
+        assertThat(result.latency()).extracting(LatencyResult::wholeTransactions).containsExactly(true, false, true, false);
         assertThat(result.latency()).allSatisfy(phase -> {
             assertThat(phase.seconds()).isGreaterThanOrEqualTo(2.0);
             assertThat(phase.tickMillis()).isEqualTo(50);
@@ -82,7 +84,8 @@ class BenchCommandTest {
             assertThat(ms.max()).isGreaterThanOrEqualTo(ms.p99());
         });
         assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("| warehouse: loaded (end to end) |",
-                "**MATCH**", "2,000 changes", "## Latency at fixed rates", "| 1,000 | ");
+                "**MATCH**", "2,000 changes", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
+                "At 1,000 changes/s, loading each transaction whole (waiting for its end marker) cost");
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
 
         // The catch-up on one pre-written stretch of WAL: the ceiling (where pg_recvlogical is installed), the

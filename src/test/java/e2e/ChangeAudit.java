@@ -38,6 +38,8 @@ final class ChangeAudit {
 
     /** The pipeline's own table, as the chaos test audits it. */
     static final Table FLIGHT_STATE = new Table("flight_state", List.of("icao24"), "callsign");
+    /** The chaos test's second table, written in some of flight_state's transactions (see ChangeGenerator). */
+    static final Table FLIGHT_NOTE = new Table("flight_note", List.of("icao24"), "note");
 
     /**
      * Unlogged: its rows are not WAL-logged, so the decoder neither reads nor spills them with the changes it

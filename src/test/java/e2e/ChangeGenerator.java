@@ -18,7 +18,8 @@ import org.postgresql.PGConnection;
  * (see FlightStateChanges), in transactions of 1 to {@code maxTransaction} changes, at a steady pace.
  * Now and then a transaction is a bulk load instead, as ETL tools and pg_restore write: a COPY of up to
  * {@link #MAX_BULK_ROWS} new rows (PostgreSQL logs many rows per WAL record, so they share an LSN), then
- * one UPDATE of some of them and one DELETE of others, in the same transaction.
+ * one UPDATE of some of them and one DELETE of others, in the same transaction. And now and then a
+ * transaction writes a second table too, {@code flight_note}: upserts and a delete among its own keys.
  * Counts changes as Debezium sees them: a key update is two.
  */
 final class ChangeGenerator implements Runnable {
@@ -28,6 +29,14 @@ final class ChangeGenerator implements Runnable {
     /** One transaction in this many is a bulk load. */
     private static final int BULK_EVERY = 25;
     private static final int MAX_BULK_ROWS = 3_000;
+    /** One transaction in this many also writes flight_note. */
+    private static final int TWO_TABLES_EVERY = 4;
+    private static final int NOTE_KEYS = 500;
+
+    /** The second table, written in the same transactions as flight_state. */
+    static final String NOTE_TABLE = """
+            CREATE TABLE flight_note (icao24 text PRIMARY KEY, note text NOT NULL);
+            ALTER TABLE flight_note REPLICA IDENTITY FULL""";
 
     private final EmbeddedPostgresServer source;
     private final Random random;
@@ -39,6 +48,7 @@ final class ChangeGenerator implements Runnable {
     private volatile long written;
     private volatile long transactions;
     private volatile long bulkLoads;
+    private volatile long twoTableTransactions;
     private long bulkRows;
     private volatile boolean stopped;
     private volatile long finishedAt;
@@ -62,6 +72,10 @@ final class ChangeGenerator implements Runnable {
 
     long bulkLoads() {
         return bulkLoads;
+    }
+
+    long twoTableTransactions() {
+        return twoTableTransactions;
     }
 
     /** System.nanoTime() when the last change was committed. */
@@ -92,6 +106,10 @@ final class ChangeGenerator implements Runnable {
                         inTransaction += changeStream.addChange(batch);
                     }
                     batch.execute();
+                    if (random.nextInt(TWO_TABLES_EVERY) == 0) {
+                        inTransaction += writeNotes(c);
+                        twoTableTransactions++;
+                    }
                 }
                 c.commit();
                 written += inTransaction;
@@ -107,6 +125,27 @@ final class ChangeGenerator implements Runnable {
         } catch (Exception e) {
             throw new IllegalStateException("The change generator failed after " + written + " changes", e);
         }
+    }
+
+    /** Upserts of 1 to 20 notes and a delete of one, in the transaction open on {@code c}; returns the number of changes. */
+    private long writeNotes(Connection c) throws Exception {
+        long changes = 0;
+        try (PreparedStatement upsert = c.prepareStatement("INSERT INTO flight_note (icao24, note) VALUES (?, ?)"
+                + " ON CONFLICT (icao24) DO UPDATE SET note = excluded.note");
+             PreparedStatement delete = c.prepareStatement("DELETE FROM flight_note WHERE icao24 = ?")) {
+            int notes = 1 + random.nextInt(20);
+            for (int i = 0; i < notes; i++) {
+                upsert.setString(1, "note-" + random.nextInt(NOTE_KEYS));
+                upsert.setString(2, "note " + written + "." + i);
+                upsert.addBatch();
+            }
+            for (int n : upsert.executeBatch()) {
+                changes += n;
+            }
+            delete.setString(1, "note-" + random.nextInt(NOTE_KEYS));
+            changes += delete.executeUpdate();
+        }
+        return changes;
     }
 
     /**

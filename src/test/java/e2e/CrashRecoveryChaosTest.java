@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,9 +35,10 @@ import source.SourceDatabase;
  * Kafka broker, is SIGKILLed again and again at random moments while a busy source writes 100,000
  * changes, and restarted each time. PostgreSQL belongs to the test (the application's external
  * source), so it lives through every crash; Kafka, Debezium's offsets and DuckDB die with the
- * application and must recover. At the end {@code flight-cdc verify} must find the warehouse's current
- * state equal to the source, and its history must hold every source change exactly once, as a trigger
- * in the source recorded them.
+ * application and must recover. Some transactions are COPY bulk loads, some write a second table too. At the
+ * end {@code flight-cdc verify} must find the warehouse's current state equal to the source, its history must
+ * hold every source change exactly once, as a trigger in the source recorded them, and every source
+ * transaction must have been loaded in one warehouse transaction, crashes or not.
  *
  * <p>The random moments come from a seed that is logged; {@code -Dchaos.seed=N} replays a run's
  * choices (the timing of a machine never replays exactly). Logs: target/chaos/run-.../app-N.log.
@@ -56,8 +58,7 @@ class CrashRecoveryChaosTest {
     private static final Pattern UNEXPLAINED_SKIP = Pattern.compile("which no restart of the capture explains");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(180);
-    private static final String TOPIC = "flightcdc.public.flight_state";
-    private static final String GROUP = "flightcdc-warehouse";
+    private static final List<ChangeAudit.Table> TABLES = List.of(ChangeAudit.FLIGHT_STATE, ChangeAudit.FLIGHT_NOTE);
 
     @Test
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
@@ -72,7 +73,8 @@ class CrashRecoveryChaosTest {
             prepareSource(source);
             Application app = new Application(dir, source, FreePorts.pair());
             // Heartbeats every 500 ms confirm a position after the last change.
-            CatchUp catchUp = CatchUp.ofFlightState(source, app.kafkaBootstrap());
+            CatchUp catchUp = new CatchUp(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
+                    app.kafkaBootstrap(), "flightcdc-warehouse", TABLES.stream().map(t -> "flightcdc.public." + t.name()).toList());
             ChangeGenerator generator = new ChangeGenerator(source, random.nextLong(), CHANGES, MAX_TRANSACTION,
                     CHANGES_PER_SECOND);
             ExecutorService background = Executors.newSingleThreadExecutor();
@@ -96,19 +98,25 @@ class CrashRecoveryChaosTest {
 
                 int verified = app.verify();
                 Verdict verdict = compare(source, dir.resolve("app/warehouse.duckdb"));
-                LOG.info("Chaos run: seed {}, {} changes in {} transactions ({} bulk loads), {} kills in {} runs, {} changes the capture"
-                                + " emitted again after a crash were skipped by the loader; {} s in all, {} s to catch up"
-                                + " after the last change; history: {} missing, {} extra, {} duplicated (lsn, op, key)",
-                        seed, generator.written(), generator.transactions(), generator.bulkLoads(), KILLS, app.runs(), app.replaysSkipped(),
+                LOG.info("Chaos run: seed {}, {} changes in {} transactions ({} bulk loads, {} over two tables), {} kills in {}"
+                                + " runs, {} changes the capture emitted again after a crash were skipped by the loader; {} s in"
+                                + " all, {} s to catch up after the last change; history: {} missing, {} extra, {} duplicated"
+                                + " (lsn, op, key); source transactions loaded in parts: {}",
+                        seed, generator.written(), generator.transactions(), generator.bulkLoads(),
+                        generator.twoTableTransactions(), KILLS, app.runs(), app.replaysSkipped(),
                         seconds(System.nanoTime() - testStarted), seconds(caughtUp - generator.finishedAt()),
-                        verdict.missing().size(), verdict.extra().size(), verdict.duplicatedPositions());
+                        verdict.missing().size(), verdict.extra().size(), verdict.duplicatedPositions(),
+                        verdict.loadedInParts().size());
 
                 assertThat(generator.written()).isGreaterThanOrEqualTo(CHANGES);
                 assertThat(generator.bulkLoads()).as("COPY bulk loads among the transactions").isPositive();
+                assertThat(generator.twoTableTransactions()).as("transactions that wrote two tables").isPositive();
                 assertThat(verified).as("flight-cdc verify: current state in DuckDB equals the source table").isZero();
                 assertThat(verdict.missing()).as("source changes missing from the history (seed %d)", seed).isEmpty();
                 assertThat(verdict.extra()).as("history rows beyond the source's changes (seed %d)", seed).isEmpty();
                 assertThat(verdict.duplicatedPositions()).as("(lsn, op, key) loaded more than once").isZero();
+                assertThat(verdict.loadedInParts()).as("source transactions (id → changes) loaded over several warehouse"
+                        + " transactions (seed %d)", seed).isEmpty();
                 assertThat(app.unexplainedSkips()).as("warnings of changes skipped that no restart explains").isEmpty();
             } finally {
                 generator.stop();
@@ -145,12 +153,18 @@ class CrashRecoveryChaosTest {
         try (SourceDatabase schema = SourceDatabase.of(source);
              Connection c = schema.dataSource().getConnection()) {
             schema.migrate();
-            ChangeAudit.install(c);
+            try (Statement s = c.createStatement()) {
+                s.execute(ChangeGenerator.NOTE_TABLE);
+            }
+            for (ChangeAudit.Table table : TABLES) {
+                ChangeAudit.install(c, table);
+            }
         }
     }
 
 
-    private record Verdict(Map<String, Long> missing, Map<String, Long> extra, long duplicatedPositions) {
+    private record Verdict(Map<String, Long> missing, Map<String, Long> extra, long duplicatedPositions,
+                           Map<Long, Long> loadedInParts) {
     }
 
     private static Verdict compare(EmbeddedPostgresServer source, Path duckdb) throws Exception {
@@ -159,12 +173,18 @@ class CrashRecoveryChaosTest {
         try (Connection pg = source.connect();
              Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly);
              Statement s = warehouse.createStatement()) {
-            Map<String, Long> recorded = ChangeAudit.recorded(pg);
-            Map<String, Long> loaded = ChangeAudit.loaded(warehouse);
-            long duplicated = Long.parseLong(single(s, """
-                    SELECT count(*) FROM (SELECT _lsn, _op, icao24 FROM flight_state_history
-                                          GROUP BY ALL HAVING count(*) > 1)"""));
-            return new Verdict(ChangeAudit.difference(recorded, loaded), ChangeAudit.difference(loaded, recorded), duplicated);
+            Map<String, Long> recorded = new HashMap<>();
+            Map<String, Long> loaded = new HashMap<>();
+            long duplicated = 0;
+            for (ChangeAudit.Table table : TABLES) {
+                recorded.putAll(ChangeAudit.recorded(pg, table, ""));
+                loaded.putAll(ChangeAudit.loaded(warehouse, table, ""));
+                duplicated += Long.parseLong(single(s, """
+                        SELECT count(*) FROM (SELECT _lsn, _op, icao24 FROM %s_history
+                                              GROUP BY ALL HAVING count(*) > 1)""".formatted(table.name())));
+            }
+            return new Verdict(ChangeAudit.difference(recorded, loaded), ChangeAudit.difference(loaded, recorded), duplicated,
+                    ChangeAudit.transactionsLoadedInParts(warehouse, TABLES));
         }
     }
 
@@ -192,6 +212,10 @@ class CrashRecoveryChaosTest {
         private long replaysSkipped;
         private final List<String> unexplainedSkips = new ArrayList<>();
 
+        private static String tables() {
+            return TABLES.stream().map(t -> "public." + t.name()).collect(java.util.stream.Collectors.joining(","));
+        }
+
         Application(Path dir, EmbeddedPostgresServer source, int kafkaPort) {
             this.dir = dir;
             this.kafkaPort = kafkaPort;
@@ -200,13 +224,14 @@ class CrashRecoveryChaosTest {
             this.args = new ArrayList<>(List.of("run", "--no-poll", "--routes", dir.resolve("no-routes").toString(),
                     "-D", "flightcdc.kafka.embedded-port=" + kafkaPort,
                     "-D", "flightcdc.source.heartbeat-interval-ms=500",
-                    "-D", "flightcdc.load.max-wait-ms=100"));
+                    "-D", "flightcdc.load.max-wait-ms=100",
+                    "-D", "flightcdc.source.tables=" + tables()));
             args.addAll(location);
         }
 
         /** {@code flight-cdc verify} on the stopped application's data: 0 when the warehouse equals the source. */
         int verify() throws InterruptedException {
-            List<String> verify = new ArrayList<>(List.of("verify"));
+            List<String> verify = new ArrayList<>(List.of("verify", "-D", "flightcdc.source.tables=" + tables()));
             verify.addAll(location);
             try (ChildJvm run = ChildJvm.flightCdc(dir.resolve("verify.log"), verify, environment)) {
                 int exit = run.awaitExit(Duration.ofMinutes(2));

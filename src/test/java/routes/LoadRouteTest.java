@@ -107,7 +107,7 @@ class LoadRouteTest extends RouteTestSupport {
                 record(10, streamed("aaaaaa", 100, 1)), record(11, streamed("bbbbbb", 100, 2)))));
 
         assertThat(warehouse.loaded).isEmpty();
-        assertThat(calls).containsExactly("load 0", "commit " + TOPIC + "/0=10");
+        assertThat(calls).as("nothing committed before the records held back").containsExactly("load 0", "commit ");
 
         template.send("direct:batch", e -> e.getMessage().setBody(List.of(
                 record(TRANSACTION_TOPIC, 0, "{\"status\":\"END\",\"id\":\"7\",\"event_count\":3,\"data_collections\":"
@@ -118,8 +118,7 @@ class LoadRouteTest extends RouteTestSupport {
                 record(12, streamed("cccccc", 100, 3)), record(13, streamed("dddddd", 200, 1)))));
 
         assertThat(warehouse.loaded).extracting(ChangeEvent::offset).containsExactly(10L, 11L, 12L);
-        assertThat(calls).containsExactly("load 0", "commit " + TOPIC + "/0=10",
-                "load 0", "commit " + TRANSACTION_TOPIC + "/0=0",
+        assertThat(calls).containsExactly("load 0", "commit ", "load 0", "commit ",
                 "load 3", "commit " + TOPIC + "/0=13, " + TRANSACTION_TOPIC + "/0=1");
     }
 

@@ -127,4 +127,20 @@ public final class DuckDbDialect implements Dialect {
         String message = e.getMessage() == null ? "" : e.getMessage().strip();
         return DATA_ERRORS.stream().anyMatch(message::startsWith);
     }
+
+    /**
+     * After a "FATAL Error" DuckDB refuses every statement until the database is opened again. After a commit
+     * that failed (a full disk: the WAL could not be written), the JDBC connection no longer knows whether a
+     * transaction is open, and statements on it may each commit alone: a fresh connection starts clean.
+     */
+    @Override
+    public boolean lostConnection(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage() == null ? "" : t.getMessage().strip();
+            if (message.startsWith("FATAL Error") || message.startsWith("TransactionContext Error: Failed to commit")) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

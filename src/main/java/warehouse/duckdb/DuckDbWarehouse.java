@@ -28,13 +28,20 @@ public final class DuckDbWarehouse implements Warehouse {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
-    private final DuckDBConnection connection;
+    private final String url;
+    /** The loader's connection: a new one after DuckDB invalidated the database (see MergeWarehouse#load). */
+    private volatile DuckDBConnection connection;
     private final MergeWarehouse loader;
 
-    private DuckDbWarehouse(DuckDBConnection connection) {
+    private DuckDbWarehouse(Path file) throws SQLException {
         DuckDbDialect dialect = new DuckDbDialect();
-        this.connection = connection;
-        this.loader = new MergeWarehouse(connection, dialect, new DuckDbAppenderStager(new MergeSqlGenerator(dialect)));
+        this.url = "jdbc:duckdb:" + file.toAbsolutePath();
+        this.loader = new MergeWarehouse(this::connect, dialect, new DuckDbAppenderStager(new MergeSqlGenerator(dialect)));
+    }
+
+    private DuckDBConnection connect() throws SQLException {
+        connection = (DuckDBConnection) DriverManager.getConnection(url);
+        return connection;
     }
 
     public static DuckDbWarehouse open(Path file) throws SQLException {
@@ -47,9 +54,9 @@ public final class DuckDbWarehouse implements Warehouse {
             throw new SQLException("Cannot create the folder of the DuckDB warehouse " + file, e);
         }
         try {
-            DuckDBConnection connection = (DuckDBConnection) DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath());
+            DuckDbWarehouse warehouse = new DuckDbWarehouse(file);
             LOG.info("DuckDB warehouse open at {}", file.toAbsolutePath());
-            return new DuckDbWarehouse(connection);
+            return warehouse;
         } catch (SQLException e) {
             throw new SQLException("Cannot open the DuckDB warehouse " + file + " (is another process using it?"
                     + " DuckDB allows one writer): " + e.getMessage(), e);

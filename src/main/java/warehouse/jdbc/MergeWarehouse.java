@@ -48,18 +48,33 @@ public final class MergeWarehouse implements Warehouse {
     /** Stored as the newest position of a partition from which no streamed change was applied yet. */
     private static final SourcePosition NONE_APPLIED = new SourcePosition(-1, -1, 0L);
 
-    private final Connection connection;
+    private final Connector connector;
+    private Connection connection;
     private final Dialect dialect;
     private final MergeSqlGenerator sql;
     private final Stager stager;
     private final Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
+    /** Every schema prepared, to prepare again on a new connection. */
+    private final Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
     /** How far each partition is loaded, mirrored from the progress table. */
     private final Map<KafkaPartition, PartitionProgress> loaded = new HashMap<>();
     private volatile Runnable afterLoad = () -> { };
+    /** Whether the connection was lost for good and not yet replaced. */
+    private boolean lost;
 
-    /** Takes over {@code connection}: it is this warehouse's only writer, and {@link #close} closes it. */
-    public MergeWarehouse(Connection connection, Dialect dialect, Stager stager) {
-        this.connection = connection;
+    /** Opens the warehouse's connection: at the start, and again when the warehouse lost it. */
+    @FunctionalInterface
+    public interface Connector {
+        Connection connect() throws SQLException;
+    }
+
+    /**
+     * Writes through a connection from {@code connector}: this warehouse's only writer, which {@link #close}
+     * closes. A connection lost for good ({@link Dialect#lostConnection}) is replaced with a new one.
+     */
+    public MergeWarehouse(Connector connector, Dialect dialect, Stager stager) throws SQLException {
+        this.connector = connector;
+        this.connection = connector.connect();
         this.dialect = dialect;
         this.sql = new MergeSqlGenerator(dialect);
         this.stager = stager;
@@ -67,6 +82,7 @@ public final class MergeWarehouse implements Warehouse {
 
     @Override
     public synchronized void prepare(List<TableSchema> schemas) throws SQLException {
+        schemas.forEach(t -> this.schemas.put(t.id(), t));
         try (Statement s = connection.createStatement()) {
             s.execute(sql.createProgressTable());
             // Added after the first release: warehouses made before it gain the columns here.
@@ -119,8 +135,53 @@ public final class MergeWarehouse implements Warehouse {
         }
     }
 
+    /**
+     * Applies a batch in one transaction. When the connection is lost for good, a new one is made, and
+     * the batch fails: what it wrote was rolled back, and it is tried again on the new connection.
+     */
     @Override
     public synchronized LoadResult load(ChangeBatch batch) throws SQLException {
+        if (lost) {
+            reconnect();
+        }
+        try {
+            return loadOnce(batch);
+        } catch (SQLException e) {
+            if (dialect.lostConnection(e)) {
+                lost = true;
+                LOG.warn("The warehouse connection is lost ({}): connecting again; the batch that failed is retried",
+                        firstLine(e));
+                try {
+                    reconnect();
+                } catch (SQLException again) {
+                    e.addSuppressed(again);
+                }
+            }
+            throw e;
+        }
+    }
+
+    /** Closes the lost connection, opens a new one and prepares the tables on it; the progress is read again. */
+    private void reconnect() throws SQLException {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            LOG.debug("Closing the lost warehouse connection failed too: {}", e.getMessage());
+        }
+        try {
+            connection = connector.connect();
+            tables.clear();
+            loaded.clear();
+            prepare(List.copyOf(schemas.values()));
+        } catch (SQLException e) {
+            throw new SQLException("Cannot connect to the warehouse again (" + firstLine(e) + "); tried again with the"
+                    + " next attempt at the batch", e);
+        }
+        lost = false;
+        LOG.info("Connected to the warehouse again");
+    }
+
+    private LoadResult loadOnce(ChangeBatch batch) throws SQLException {
         long started = System.nanoTime();
         LoadPlan plan = LoadPlan.of(batch, loaded, tables::containsKey);
         List<DeadLetter> setAside = new ArrayList<>(plan.deadLetters());
@@ -235,11 +296,21 @@ public final class MergeWarehouse implements Warehouse {
             deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(),
                     d.offset(), MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason()));
         } catch (SQLException | RuntimeException e) {
-            connection.rollback();
+            // A connection lost for good refuses these too: the failure to tell is the first one. Each is tried, so
+            // that the connection is not left without auto-commit and without a transaction either.
+            try {
+                connection.rollback();
+            } catch (SQLException rollback) {
+                e.addSuppressed(rollback);
+            }
+            try {
+                connection.setAutoCommit(true);
+            } catch (SQLException autoCommit) {
+                e.addSuppressed(autoCommit);
+            }
             throw e;
-        } finally {
-            connection.setAutoCommit(true);
         }
+        connection.setAutoCommit(true);
     }
 
     private static List<StageRow> stageRows(TableSchema table, List<ChangeEvent> run) {

@@ -136,4 +136,14 @@ public final class SnowflakeDialect implements Dialect {
         String state = e.getSQLState();
         return state != null && (state.startsWith("22") || state.startsWith("23"));
     }
+
+    /**
+     * A connection exception (SQLSTATE class 08), or Snowflake's "session no longer exists" (390111) and
+     * "authentication token has expired" (390114): a new session is needed.
+     */
+    @Override
+    public boolean lostConnection(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && state.startsWith("08") || e.getErrorCode() == 390111 || e.getErrorCode() == 390114;
+    }
 }

@@ -1,6 +1,6 @@
 package warehouse.snowflake;
 
-import java.sql.Connection;
+import java.sql.SQLException;
 import warehouse.MergeSqlGenerator;
 import warehouse.jdbc.BatchInsertStager;
 import warehouse.jdbc.MergeWarehouse;
@@ -22,11 +22,12 @@ public final class SnowflakeMergeWarehouse {
     }
 
     /**
-     * A warehouse writing through {@code connection}, which it then owns and closes. The connection's
-     * session holds the temporary staging tables, so it must be the same one from prepare to close.
+     * A warehouse writing through a connection from {@code connector}, which it then owns and closes. The
+     * connection's session holds the temporary staging tables: a new session (after the last one ended)
+     * makes them again.
      */
-    public static MergeWarehouse open(Connection connection) {
+    public static MergeWarehouse open(MergeWarehouse.Connector connector) throws SQLException {
         SnowflakeDialect dialect = new SnowflakeDialect();
-        return new MergeWarehouse(connection, dialect, new BatchInsertStager(new MergeSqlGenerator(dialect), MAX_BINDS_PER_BATCH));
+        return new MergeWarehouse(connector, dialect, new BatchInsertStager(new MergeSqlGenerator(dialect), MAX_BINDS_PER_BATCH));
     }
 }

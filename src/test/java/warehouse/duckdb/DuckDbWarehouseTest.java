@@ -347,6 +347,29 @@ class DuckDbWarehouseTest {
         return all;
     }
 
+    /**
+     * DuckDB invalidates its database after a fatal error (a failed checkpoint here; a full disk in the field) and
+     * refuses every statement after it. The batch that met it fails; the warehouse opens the file again, and the
+     * batch tried again is loaded, with nothing lost of what was committed before.
+     */
+    @Test
+    void aDatabaseDuckDbInvalidatedIsOpenedAgainAndTheBatchLoadedOnTheNextTry() throws Exception {
+        warehouse.load(batch(change(Operation.CREATE, "{\"icao24\":\"abc123\",\"callsign\":\"DLH1\"}")));
+        try (Connection reader = warehouse.newReader(); Statement s = reader.createStatement()) {
+            s.execute("SET debug_checkpoint_abort = 'before_header'");
+            assertThatThrownBy(() -> s.execute("CHECKPOINT")).hasMessageContaining("FATAL Error");
+        }
+        ChangeBatch next = batch(change(Operation.CREATE, "{\"icao24\":\"def456\",\"callsign\":\"SWR2\"}"));
+
+        assertThatThrownBy(() -> warehouse.load(next)).hasMessageContaining("database has been invalidated");
+        LoadResult retried = warehouse.load(next);
+
+        assertThat(retried.applied()).isEqualTo(1);
+        assertThat(rows("SELECT icao24, callsign FROM flight_state ORDER BY icao24")).containsExactly("abc123|DLH1", "def456|SWR2");
+        assertThat(rows("SELECT _op, icao24 FROM flight_state_history ORDER BY _kafka_offset")).containsExactly("c|abc123", "c|def456");
+        assertThat(warehouse.progress().get(new KafkaPartition("flightcdc.public.flight_state", 0)).nextOffset()).isEqualTo(2);
+    }
+
     private ChangeEvent change(Operation op, String row) throws Exception {
         return change(op, 1000 + offset, 1000 + offset, row);
     }

@@ -80,7 +80,7 @@ class BatchInsertMergeWarehouseTest {
                 "jdbc:duckdb:" + dir.resolve("batch-insert.duckdb").toAbsolutePath());
         DuckDbDialect dialect = new DuckDbDialect();
         // Few binds per JDBC batch, so that every load here is sent in several batches, as Snowflake's large ones are.
-        batchInsert = new MergeWarehouse(batchInsertConnection, dialect,
+        batchInsert = new MergeWarehouse(() -> batchInsertConnection, dialect,
                 new BatchInsertStager(new MergeSqlGenerator(dialect), 3 * MergeSqlGenerator.stageColumns(SCHEMA).size()));
         batchInsert.prepare(List.of(SCHEMA));
     }

@@ -112,7 +112,10 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
     @Override
     public synchronized LoadResult load(ChangeBatch batch) throws Exception {
         long started = System.nanoTime();
+        // The transaction topic's partition has no channel: its ends load nothing, and it is read again from the
+        // consumer group's offset, which is committed only after Snowflake committed what they ended.
         Set<KafkaPartition> touched = partitionsOf(batch);
+        touched.removeIf(p -> !tablesByTopic.containsKey(p.topic()));
         touched.forEach(this::channel);
         Set<TableId> known = new HashSet<>();
         tablesByTopic.values().forEach(t -> known.add(t.id()));
@@ -139,7 +142,8 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         loaded.putAll(plan.progress());
         List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
         deadLetters.addAll(refused);
-        deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(), d.offset(),
+        deadLetters.stream().filter(d -> tablesByTopic.containsKey(d.topic())).forEach(d -> LOG.warn(
+                "Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(), d.offset(),
                 changeTable(tablesByTopic.get(d.topic()).id()), d.reason()));
         Set<KafkaRecord> setAside = new HashSet<>();
         refused.forEach(d -> setAside.add(new KafkaRecord(d.topic(), d.partition(), d.offset())));
@@ -282,6 +286,11 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
                     .add(new Pending(c.offset(), row, c, table));
         }
         for (DeadLetter d : plan.deadLetters()) {
+            if (!tablesByTopic.containsKey(d.topic())) {
+                LOG.warn("Kafka record {}/{}@{} is not a transaction marker, and has no table to be set aside in: {}",
+                        d.topic(), d.partition(), d.offset(), d.reason());
+                continue;
+            }
             ChangeRows table = rowsOf(d.topic());
             rows.computeIfAbsent(new KafkaPartition(d.topic(), d.partition()), p -> new ArrayList<>())
                     .add(new Pending(d.offset(), table.rejected(d, now), null, table));
