@@ -148,7 +148,11 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
                     + e.getMessage() + "); its channels are opened again and it is sent again from what Snowflake"
                     + " committed", e);
         }
-        loaded.putAll(plan.progress());
+        plan.progress().forEach((partition, progress) -> {
+            if (hasChangeTable(partition)) {
+                loaded.put(partition, progress);
+            }
+        });
         List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
         deadLetters.addAll(refused);
         deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(), d.offset(),
@@ -262,13 +266,21 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         return channel;
     }
 
-    private static Set<KafkaPartition> partitionsOf(ChangeBatch batch) {
+    /**
+     * The partitions whose channels the batch writes or moves. The transaction topic's records load nothing
+     * (their ends come apart in the batch) and it has no change table: its offsets are Kafka's alone.
+     */
+    private Set<KafkaPartition> partitionsOf(ChangeBatch batch) {
         Set<KafkaPartition> partitions = new TreeSet<>(Comparator.comparing(KafkaPartition::topic)
                 .thenComparingInt(KafkaPartition::partition));
         batch.changes().forEach(c -> partitions.add(new KafkaPartition(c.topic(), c.partition())));
         batch.unreadable().forEach(d -> partitions.add(new KafkaPartition(d.topic(), d.partition())));
-        partitions.addAll(batch.nextOffsets().keySet());
+        batch.nextOffsets().keySet().stream().filter(this::hasChangeTable).forEach(partitions::add);
         return partitions;
+    }
+
+    private boolean hasChangeTable(KafkaPartition partition) {
+        return tablesByTopic.containsKey(partition.topic());
     }
 
     /**

@@ -292,6 +292,18 @@ class SnowpipeStreamingWarehouseTest {
         assertThat(warehouse.progress().get(new KafkaPartition(TOPIC, 0)).nextOffset()).isEqualTo(2);
     }
 
+    /** The load route reads the transaction topic too; its ends load nothing, and it has no channel. */
+    @Test
+    void theTransactionTopicsOffsetsAreKafkasAlone() throws Exception {
+        KafkaPartition transactions = new KafkaPartition("flightcdc.transaction", 0);
+        ChangeEvent create = change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}");
+
+        warehouse.load(new ChangeBatch(List.of(create), List.of(), Map.of(new KafkaPartition(TOPIC, 0), 1L, transactions, 7L)));
+
+        assertThat(offsetsLoaded(0)).containsExactly(0L);
+        assertThat(warehouse.progress()).containsOnlyKeys(new KafkaPartition(TOPIC, 0));
+    }
+
     @Test
     void theWatermarkIsWrittenOnceEveryPartitionCommittedTheLoadWithItsHighestLastCommitLsn() throws Exception {
         ChangeEvent snapshotRead = snapshotRead(1, "{\"icao24\":\"snap01\"}");
