@@ -15,6 +15,12 @@ import java.util.stream.Stream;
  * <p>What MERGE mode decides before writing, these queries decide when read: Debezium's re-emitted
  * changes after a crash land in the change table a second time and are dropped by the history view, and
  * the current state is the last change per key after the table's newest TRUNCATE.
+ *
+ * <p>What MERGE mode writes in one transaction, the writer appends to each change table on its own, so a
+ * source transaction may be committed in one table before another. After each load the writer appends
+ * the highest last commit LSN it carried to the load watermark table ({@link #LOADED_THROUGH_TABLE}), once
+ * every table's rows of it are committed; the derived objects show only changes at or below the highest
+ * watermark, and snapshot reads, which belong to no transaction.
  */
 public final class ChangeLogSqlGenerator {
 
@@ -37,10 +43,33 @@ public final class ChangeLogSqlGenerator {
     public static final List<String> HISTORY_METADATA = List.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at",
             "_kafka_topic", "_kafka_partition", "_kafka_offset");
 
+    /**
+     * One row per load that carried streamed changes: the highest last commit LSN among them, written once
+     * every change table has committed them, and when. Shared by every table of the pipeline.
+     */
+    public static final String LOADED_THROUGH_TABLE = "_flightcdc_loaded_through";
+
+    /** The load watermark table's columns, in order: the contract with the writer. */
+    public static final List<String> LOADED_THROUGH_METADATA = List.of("_last_commit_lsn", "_loaded_at");
+
     private final Dialect d;
+    private final boolean throughLoadWatermark;
 
     public ChangeLogSqlGenerator(Dialect dialect) {
+        this(dialect, true);
+    }
+
+    private ChangeLogSqlGenerator(Dialect dialect, boolean throughLoadWatermark) {
         this.d = dialect;
+        this.throughLoadWatermark = throughLoadWatermark;
+    }
+
+    /**
+     * The queries as the first streaming migrations deployed them, showing every committed change, before
+     * the load watermark: a versioned migration must stay as deployed, so its file is still made from these.
+     */
+    public ChangeLogSqlGenerator withoutLoadWatermark() {
+        return new ChangeLogSqlGenerator(d, false);
     }
 
     public String changeTable(TableSchema t) {
@@ -84,6 +113,13 @@ public final class ChangeLogSqlGenerator {
         return "CREATE TABLE IF NOT EXISTS " + d.quote(changeTable(t)) + " (\n  " + String.join(",\n  ", columns) + "\n)";
     }
 
+    /** No DEFAULTs, as Snowpipe Streaming does not fill them. */
+    public String createLoadedThroughTable() {
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(LOADED_THROUGH_TABLE) + " (\n  "
+                + d.quote("_last_commit_lsn") + " " + d.bigintType() + " NOT NULL,\n  "
+                + d.quote("_loaded_at") + " " + d.timestamptzType() + " NOT NULL\n)";
+    }
+
     /**
      * Every change once, with MERGE mode's history columns. After a crash Debezium emits again the changes
      * after its last stored position, so Kafka holds them a second time at higher offsets; they are the
@@ -94,9 +130,29 @@ public final class ChangeLogSqlGenerator {
         if (!t.replicaIdentityFull()) {
             return historyCarryingValuesForward(t);
         }
-        return "SELECT " + quotedList(historyColumns(t)) + "\nFROM " + d.quote(changeTable(t))
-                + "\nWHERE " + d.quote("_rejected_reason") + " IS NULL"
+        return "SELECT " + quotedList(historyColumns(t)) + "\n" + fromShownChanges(t, "\n")
                 + "\nQUALIFY " + firstDelivery(t);
+    }
+
+    /**
+     * FROM the change table WHERE the rows the derived objects show: changes, not records set aside, that the
+     * load watermark covers, or that belong to no transaction (snapshot reads, and the truncate that starts a
+     * snapshot, have no last commit LSN: they show even before the first watermark). Both deliveries of a
+     * change emitted again share its last commit LSN, so the filter keeps both or neither and the history's
+     * dedupe is unchanged. The watermark comes from a join, as the newest truncate does (see currentStateQuery).
+     */
+    private String fromShownChanges(TableSchema t, String separator, String... conditions) {
+        List<String> where = new ArrayList<>(List.of(conditions));
+        where.add(d.quote("_rejected_reason") + " IS NULL");
+        StringBuilder from = new StringBuilder("FROM " + d.quote(changeTable(t)));
+        if (throughLoadWatermark) {
+            String loadedThrough = d.quote("_loaded_through");
+            from.append(separator).append("CROSS JOIN (SELECT coalesce(max(").append(d.quote("_last_commit_lsn"))
+                    .append("), 0) AS ").append(loadedThrough).append(" FROM ").append(d.quote(LOADED_THROUGH_TABLE))
+                    .append(") AS lt");
+            where.add("coalesce(" + d.quote("_last_commit_lsn") + ", 0) <= lt." + loadedThrough);
+        }
+        return from.append(separator).append("WHERE ").append(String.join(" AND ", where)).toString();
     }
 
     private String firstDelivery(TableSchema t) {
@@ -135,8 +191,7 @@ public final class ChangeLogSqlGenerator {
                     + ") AS " + name);
         }
         String deduplicated = "SELECT " + quotedList(HISTORY_METADATA) + ", " + d.quote(UNAVAILABLE) + ", "
-                + quotedList(columnNames(t)) + "\n    FROM " + d.quote(changeTable(t))
-                + "\n    WHERE " + d.quote("_rejected_reason") + " IS NULL"
+                + quotedList(columnNames(t)) + "\n    " + fromShownChanges(t, "\n    ")
                 + "\n    QUALIFY " + firstDelivery(t);
         return "SELECT " + quotedList(HISTORY_METADATA) + ",\n  " + String.join(",\n  ", carried)
                 + "\nFROM (\n  SELECT *,\n    " + String.join(",\n    ", from)
@@ -155,14 +210,15 @@ public final class ChangeLogSqlGenerator {
      * <p>A TRUNCATE takes an ACCESS EXCLUSIVE lock, so every change to the table before it has a lower LSN
      * and every change after it a higher one; the truncate rows themselves are at or below it and drop out
      * too. The newest truncate comes from a join rather than a subquery in WHERE, which Snowflake cannot
-     * refresh incrementally in a dynamic table.
+     * refresh incrementally in a dynamic table; it is the newest of the changes shown, so that a truncate
+     * the load watermark does not cover yet empties nothing before the rest of its transaction shows.
      */
     public String currentStateQuery(TableSchema t) {
         String truncatedAt = d.quote("_truncated_at");
         String latest = "SELECT h." + d.quote("_op") + ", " + qualifiedList("h", columnNames(t))
                 + "\n  FROM (\n    " + historyQuery(t).replace("\n", "\n    ") + "\n  ) AS h"
-                + "\n  CROSS JOIN (SELECT max(" + d.quote("_lsn") + ") AS " + truncatedAt + " FROM " + d.quote(changeTable(t))
-                + " WHERE " + d.quote("_op") + " = 't' AND " + d.quote("_rejected_reason") + " IS NULL) AS tr"
+                + "\n  CROSS JOIN (SELECT max(" + d.quote("_lsn") + ") AS " + truncatedAt + " "
+                + fromShownChanges(t, " ", d.quote("_op") + " = 't'") + ") AS tr"
                 + "\n  WHERE tr." + truncatedAt + " IS NULL OR h." + d.quote("_lsn") + " > tr." + truncatedAt
                 + "\n  QUALIFY row_number() OVER (PARTITION BY " + qualifiedList("h", t.primaryKey()) + " ORDER BY h."
                 + d.quote("_kafka_offset") + " DESC) = 1";

@@ -36,6 +36,7 @@ import warehouse.snowflake.streaming.FakeSnowflake;
 class SnowpipeStreamingEndToEndTest extends PipelineTestSupport {
 
     static final String TABLE = "FLIGHTCDC.CDC.FLIGHT_STATE_CHANGES";
+    static final String WATERMARK_TABLE = "FLIGHTCDC.CDC._FLIGHTCDC_LOADED_THROUGH";
     private static final String TOPIC = "flightcdc.public.flight_state";
     private final FakeSnowflake snowflake = new FakeSnowflake();
 
@@ -71,7 +72,10 @@ class SnowpipeStreamingEndToEndTest extends PipelineTestSupport {
         bindFakeClient(registry, snowflake);
     }
 
-    /** Binds a client of {@code snowflake}, which has the flight_state change table the pipeline streams to. */
+    /**
+     * Binds a client of {@code snowflake}, which has the flight_state change table the pipeline streams to and
+     * the load watermark table.
+     */
     static void bindFakeClient(Registry registry, FakeSnowflake snowflake) {
         Set<String> columns = new TreeSet<>();
         ChangeLogSqlGenerator.CHANGE_METADATA.forEach(c -> columns.add(c.toUpperCase()));
@@ -81,6 +85,7 @@ class SnowpipeStreamingEndToEndTest extends PipelineTestSupport {
             columns.add(c.toUpperCase());
         }
         snowflake.table(TABLE, columns);
+        snowflake.table(WATERMARK_TABLE, Set.of("_LAST_COMMIT_LSN", "_LOADED_AT"));
         registry.bind("snowflakeStreamingClient", snowflake.newClient());
     }
 
@@ -111,6 +116,10 @@ class SnowpipeStreamingEndToEndTest extends PipelineTestSupport {
         String channel = TABLE + ".flightcdc-warehouse_" + TOPIC + "_0";
         long lastOffset = (Long) rows.get(rows.size() - 1).get("_KAFKA_OFFSET");
         assertThat(snowflake.committedToken(channel)).isEqualTo(String.valueOf(lastOffset));
+        // The history and current state show them: the load watermark covers the last one's transaction.
+        long lastCommitLsn = (Long) rows.get(rows.size() - 1).get("_LAST_COMMIT_LSN");
+        await().atMost(Duration.ofSeconds(30)).until(() -> snowflake.rows(WATERMARK_TABLE).stream()
+                .anyMatch(r -> r.get("_LAST_COMMIT_LSN").equals(lastCommitLsn)));
         await().atMost(Duration.ofSeconds(30)).until(() -> committedKafkaOffset() >= lastOffset + 1);
     }
 

@@ -75,9 +75,36 @@ class ChangeLogSqlGeneratorTest {
                 SELECT "_OP", "_LSN", "_TX_ID", "_SOURCE_TS", "_LOADED_AT", "_KAFKA_TOPIC", "_KAFKA_PARTITION", \
                 "_KAFKA_OFFSET", "ICAO24", "SEEN_AT", "ALTITUDE", "EXTRA"
                 FROM "POSITIONS_CHANGES"
+                CROSS JOIN (SELECT coalesce(max("_LAST_COMMIT_LSN"), 0) AS "_LOADED_THROUGH" FROM "_FLIGHTCDC_LOADED_THROUGH") AS lt
+                WHERE "_REJECTED_REASON" IS NULL AND coalesce("_LAST_COMMIT_LSN", 0) <= lt."_LOADED_THROUGH"
+                QUALIFY row_number() OVER (PARTITION BY "_LAST_COMMIT_LSN", "_LSN", "_OP", "ICAO24", "SEEN_AT" \
+                ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET") = 1""");
+    }
+
+    @Test
+    void snowflakeLoadWatermarkTableHasTheWritersColumnsWithoutDefaults() {
+        assertThat(snowflake.createLoadedThroughTable()).isEqualTo("""
+                CREATE TABLE IF NOT EXISTS "_FLIGHTCDC_LOADED_THROUGH" (
+                  "_LAST_COMMIT_LSN" BIGINT NOT NULL,
+                  "_LOADED_AT" TIMESTAMP_TZ NOT NULL
+                )""");
+    }
+
+    /** The first streaming migrations were made from these; a versioned migration must stay as deployed. */
+    @Test
+    void withoutTheLoadWatermarkTheQueriesShowEveryChangeCommitted() {
+        ChangeLogSqlGenerator before = snowflake.withoutLoadWatermark();
+
+        assertThat(before.historyQuery(POSITIONS)).isEqualTo("""
+                SELECT "_OP", "_LSN", "_TX_ID", "_SOURCE_TS", "_LOADED_AT", "_KAFKA_TOPIC", "_KAFKA_PARTITION", \
+                "_KAFKA_OFFSET", "ICAO24", "SEEN_AT", "ALTITUDE", "EXTRA"
+                FROM "POSITIONS_CHANGES"
                 WHERE "_REJECTED_REASON" IS NULL
                 QUALIFY row_number() OVER (PARTITION BY "_LAST_COMMIT_LSN", "_LSN", "_OP", "ICAO24", "SEEN_AT" \
                 ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET") = 1""");
+        assertThat(before.currentStateQuery(POSITIONS)).doesNotContain("LOADED_THROUGH")
+                .contains("CROSS JOIN (SELECT max(\"_LSN\") AS \"_TRUNCATED_AT\" FROM \"POSITIONS_CHANGES\" WHERE \"_OP\" = 't'"
+                        + " AND \"_REJECTED_REASON\" IS NULL) AS tr");
     }
 
     @Test
@@ -91,12 +118,15 @@ class ChangeLogSqlGeneratorTest {
                     SELECT "_OP", "_LSN", "_TX_ID", "_SOURCE_TS", "_LOADED_AT", "_KAFKA_TOPIC", "_KAFKA_PARTITION", \
                 "_KAFKA_OFFSET", "ICAO24", "SEEN_AT", "ALTITUDE", "EXTRA"
                     FROM "POSITIONS_CHANGES"
-                    WHERE "_REJECTED_REASON" IS NULL
+                    CROSS JOIN (SELECT coalesce(max("_LAST_COMMIT_LSN"), 0) AS "_LOADED_THROUGH" \
+                FROM "_FLIGHTCDC_LOADED_THROUGH") AS lt
+                    WHERE "_REJECTED_REASON" IS NULL AND coalesce("_LAST_COMMIT_LSN", 0) <= lt."_LOADED_THROUGH"
                     QUALIFY row_number() OVER (PARTITION BY "_LAST_COMMIT_LSN", "_LSN", "_OP", "ICAO24", "SEEN_AT" \
                 ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET") = 1
                   ) AS h
-                  CROSS JOIN (SELECT max("_LSN") AS "_TRUNCATED_AT" FROM "POSITIONS_CHANGES" WHERE "_OP" = 't' \
-                AND "_REJECTED_REASON" IS NULL) AS tr
+                  CROSS JOIN (SELECT max("_LSN") AS "_TRUNCATED_AT" FROM "POSITIONS_CHANGES" \
+                CROSS JOIN (SELECT coalesce(max("_LAST_COMMIT_LSN"), 0) AS "_LOADED_THROUGH" FROM "_FLIGHTCDC_LOADED_THROUGH") AS lt \
+                WHERE "_OP" = 't' AND "_REJECTED_REASON" IS NULL AND coalesce("_LAST_COMMIT_LSN", 0) <= lt."_LOADED_THROUGH") AS tr
                   WHERE tr."_TRUNCATED_AT" IS NULL OR h."_LSN" > tr."_TRUNCATED_AT"
                   QUALIFY row_number() OVER (PARTITION BY h."ICAO24", h."SEEN_AT" ORDER BY h."_KAFKA_OFFSET" DESC) = 1
                 ) AS latest
@@ -113,12 +143,15 @@ class ChangeLogSqlGeneratorTest {
                     SELECT "_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at", "_kafka_topic", "_kafka_partition", \
                 "_kafka_offset", "icao24", "seen_at", "altitude", "extra"
                     FROM "positions_changes"
-                    WHERE "_rejected_reason" IS NULL
+                    CROSS JOIN (SELECT coalesce(max("_last_commit_lsn"), 0) AS "_loaded_through" \
+                FROM "_flightcdc_loaded_through") AS lt
+                    WHERE "_rejected_reason" IS NULL AND coalesce("_last_commit_lsn", 0) <= lt."_loaded_through"
                     QUALIFY row_number() OVER (PARTITION BY "_last_commit_lsn", "_lsn", "_op", "icao24", "seen_at" \
                 ORDER BY "_kafka_partition", "_kafka_offset") = 1
                   ) AS h
-                  CROSS JOIN (SELECT max("_lsn") AS "_truncated_at" FROM "positions_changes" WHERE "_op" = 't' \
-                AND "_rejected_reason" IS NULL) AS tr
+                  CROSS JOIN (SELECT max("_lsn") AS "_truncated_at" FROM "positions_changes" \
+                CROSS JOIN (SELECT coalesce(max("_last_commit_lsn"), 0) AS "_loaded_through" FROM "_flightcdc_loaded_through") AS lt \
+                WHERE "_op" = 't' AND "_rejected_reason" IS NULL AND coalesce("_last_commit_lsn", 0) <= lt."_loaded_through") AS tr
                   WHERE tr."_truncated_at" IS NULL OR h."_lsn" > tr."_truncated_at"
                   QUALIFY row_number() OVER (PARTITION BY h."icao24", h."seen_at" ORDER BY h."_kafka_offset" DESC) = 1
                 ) AS latest
@@ -176,7 +209,9 @@ class ChangeLogSqlGeneratorTest {
                     SELECT "_OP", "_LSN", "_TX_ID", "_SOURCE_TS", "_LOADED_AT", "_KAFKA_TOPIC", "_KAFKA_PARTITION", \
                 "_KAFKA_OFFSET", "_UNAVAILABLE", "ID", "TITLE", "BODY"
                     FROM "NOTES_CHANGES"
-                    WHERE "_REJECTED_REASON" IS NULL
+                    CROSS JOIN (SELECT coalesce(max("_LAST_COMMIT_LSN"), 0) AS "_LOADED_THROUGH" \
+                FROM "_FLIGHTCDC_LOADED_THROUGH") AS lt
+                    WHERE "_REJECTED_REASON" IS NULL AND coalesce("_LAST_COMMIT_LSN", 0) <= lt."_LOADED_THROUGH"
                     QUALIFY row_number() OVER (PARTITION BY "_LAST_COMMIT_LSN", "_LSN", "_OP", "ID" \
                 ORDER BY "_KAFKA_PARTITION", "_KAFKA_OFFSET") = 1
                   ) AS delivered

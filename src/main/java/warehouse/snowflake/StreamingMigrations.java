@@ -21,6 +21,8 @@ public final class StreamingMigrations {
 
     private final SnowflakeDialect d = new SnowflakeDialect();
     private final ChangeLogSqlGenerator sql = new ChangeLogSqlGenerator(d);
+    /** What V3 was made from when deployed: a versioned migration never changes, a later one replaces its objects. */
+    private final ChangeLogSqlGenerator beforeLoadWatermark = sql.withoutLoadWatermark();
 
     /** The files for a captured table, by path under snowflake/streaming/, in the order Flyway applies them. */
     public Map<String, String> files(TableSchema t) {
@@ -28,6 +30,8 @@ public final class StreamingMigrations {
         Map<String, String> files = new LinkedHashMap<>();
         files.put("V2__" + name + "_changes.sql", changeTable(t));
         files.put("V3__" + name + "_current.sql", currentState(t));
+        files.put("V4__load_watermark.sql", loadWatermark());
+        files.put("V5__" + name + "_current_through_load_watermark.sql", currentStateThroughLoadWatermark(t));
         files.put("R__analytics_views.sql", analyticsViews());
         files.put("R__" + name + "_refresh.sql", refreshSettings(t));
         return files;
@@ -43,25 +47,49 @@ public final class StreamingMigrations {
     }
 
     /**
-     * What MERGE mode keeps in tables, derived from the change table. None is granted to the loader: it
-     * only appends to the change table.
+     * What MERGE mode keeps in tables, derived from the change table, as first deployed (replaced by
+     * {@link #currentStateThroughLoadWatermark}). None is granted to the loader: it only appends to the
+     * change table.
      */
     String currentState(TableSchema t) {
         return file(t, List.of("The history, the current state (a dynamic table, and a view with no lag) and the records set"
                         + "\n-- aside, all derived from the change table. The loader reads none of them: nothing is granted."),
-                List.of(sql.createHistoryView(t), createDynamicTable(t), sql.createLiveView(t),
-                        sql.createDeadLetterView(List.of(t))));
+                List.of(beforeLoadWatermark.createHistoryView(t),
+                        createDynamicTable("CREATE DYNAMIC TABLE IF NOT EXISTS", beforeLoadWatermark, t),
+                        beforeLoadWatermark.createLiveView(t), beforeLoadWatermark.createDeadLetterView(List.of(t))));
+    }
+
+    /** The table the writer appends a row to after each load, and the one privilege it needs on it. */
+    String loadWatermark() {
+        return header(ChangeLogSqlGenerator.class.getName(), List.of(
+                        "The load watermark: after each load, once every change table has committed its rows, the writer"
+                                + "\n-- appends the highest last commit LSN it carried. The history and current state show only"
+                                + "\n-- the changes it covers."))
+                + statements(List.of(sql.createLoadedThroughTable(), "GRANT INSERT, SELECT ON TABLE "
+                        + d.quote(ChangeLogSqlGenerator.LOADED_THROUGH_TABLE) + " TO ROLE " + LOADER_ROLE.token()));
     }
 
     /**
-     * The current state, refreshed by Snowflake within the target lag. IF NOT EXISTS, so that running this
-     * again leaves a table that is already being refreshed alone; its lag and warehouse follow the settings
-     * through {@link #refreshSettings}.
+     * The history and the current state of V3, made again to show only what the load watermark covers, so
+     * that a source transaction shows in every table at once. The dynamic table is replaced, which
+     * refreshes it in full once; its lag and warehouse are the settings' as in V3.
      */
-    public String createDynamicTable(TableSchema t) {
-        return "CREATE DYNAMIC TABLE IF NOT EXISTS " + d.quote(sql.currentTable(t))
+    String currentStateThroughLoadWatermark(TableSchema t) {
+        return file(t, List.of("The history and the current state of V3, showing only the changes the load watermark covers:"
+                        + "\n-- a source transaction shows in every table at once, or not yet."),
+                List.of(sql.createHistoryView(t), createDynamicTable("CREATE OR REPLACE DYNAMIC TABLE", sql, t),
+                        sql.createLiveView(t)));
+    }
+
+    /**
+     * The current state, refreshed by Snowflake within the target lag. First made IF NOT EXISTS, so that
+     * running it again would leave a table that is already being refreshed alone; made again OR REPLACE when
+     * its query changes. Its lag and warehouse follow the settings through {@link #refreshSettings}.
+     */
+    private String createDynamicTable(String create, ChangeLogSqlGenerator from, TableSchema t) {
+        return create + " " + d.quote(from.currentTable(t))
                 + "\n  TARGET_LAG = '" + TARGET_LAG.token() + "'\n  WAREHOUSE = " + WAREHOUSE.token() + "\nAS\n"
-                + sql.currentStateQuery(t);
+                + from.currentStateQuery(t);
     }
 
     /**

@@ -9,6 +9,7 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
@@ -35,7 +36,8 @@ import warehouse.UnavailableValue;
  * The append-only mode's queries mean what MERGE mode does: the same Kafka records, appended raw to a
  * change table in one DuckDB file and loaded by {@link DuckDbWarehouse} into another, give the same
  * current state, history, records set aside and analytics. DuckDB stands in for Snowflake, which runs the
- * same generator's text (see ChangeLogSqlGeneratorTest).
+ * same generator's text (see ChangeLogSqlGeneratorTest). As the Snowpipe Streaming writer does, each
+ * delivery ends with a row in the load watermark table, without which its changes do not show.
  */
 class ChangeLogOnDuckDbTest {
 
@@ -74,6 +76,7 @@ class ChangeLogOnDuckDbTest {
         merge.prepare(List.of(SCHEMA));
         changeLog = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("changelog.duckdb").toAbsolutePath());
         try (Statement s = changeLog.createStatement()) {
+            s.execute(sql.createLoadedThroughTable());
             s.execute(sql.createChangeTable(SCHEMA));
             s.execute(sql.createHistoryView(SCHEMA));
             s.execute(sql.createLiveView(SCHEMA));
@@ -255,7 +258,43 @@ class ChangeLogOnDuckDbTest {
                 ps.executeUpdate();
             }
         }
+        loadedThrough(changes);
         merge.load(ChangeBatch.of(List.of(changes)));
+    }
+
+    /**
+     * Each change table is committed on its own, so a transaction's rows may all be there in one table and not
+     * yet in another: none shows until the load watermark covers the transaction, then all of it does. Snapshot
+     * reads belong to no transaction and show before any watermark; a truncate the watermark does not cover
+     * empties nothing yet.
+     */
+    @Test
+    void aTransactionShowsOnlyOnceTheLoadWatermarkCoversIt() throws Exception {
+        ChangeEvent snapshotRead = change(0, Operation.READ, 0, 50, aircraft("snap01", "S1", 10.0, true, null));
+        append(snapshotRead);
+        String live = "SELECT icao24 FROM " + q(sql.liveView(SCHEMA)) + " ORDER BY icao24";
+        String history = "SELECT _op, icao24 FROM " + q(sql.historyView(SCHEMA)) + " ORDER BY _kafka_offset";
+        assertThat(changeLogRows(live)).as("a snapshot shows without any watermark").containsExactly("snap01");
+
+        ChangeEvent created = change(0, Operation.CREATE, 100, 110, aircraft("aaa111", "A1", 230.0, false, "1200"));
+        ChangeEvent truncated = change(0, Operation.TRUNCATE, 200, 210, "{}");
+        ChangeEvent createdAfter = change(0, Operation.CREATE, 200, 220, aircraft("bbb222", "B1", 120.0, false, "2000"));
+        for (ChangeEvent e : List.of(created, truncated, createdAfter)) {
+            append(e);
+        }
+        assertThat(changeLogRows(live)).as("committed in the change table, not yet covered").containsExactly("snap01");
+        assertThat(changeLogRows(history)).containsExactly("r|snap01");
+
+        loadedThrough(100);
+        assertThat(changeLogRows(live)).containsExactly("aaa111", "snap01");
+        assertThat(changeLogRows(history)).containsExactly("r|snap01", "c|aaa111");
+
+        loadedThrough(200);
+        merge.load(ChangeBatch.of(List.of(snapshotRead, created, truncated, createdAfter)));
+        String everyColumn = "SELECT * FROM %s ORDER BY icao24";
+        assertThat(changeLogRows(everyColumn.formatted(q(sql.liveView(SCHEMA))))).hasSize(1)
+                .isEqualTo(mergeRows(everyColumn.formatted("flight_state")));
+        assertThat(changeLogRows(history)).containsExactly("r|snap01", "c|aaa111", "t|null", "c|bbb222");
     }
 
     /** Snowflake's dynamic table FLIGHT_STATE holds the live view's rows; the dashboard reads the same from either mode. */
@@ -313,7 +352,24 @@ class ChangeLogOnDuckDbTest {
                 appendRejected(e);
             }
         }
+        loadedThrough(changes);
         return merge.load(ChangeBatch.of(List.of(changes)));
+    }
+
+    /** The load watermark, as the writer appends it once every channel committed the load: if it carried streamed changes. */
+    private void loadedThrough(ChangeEvent... changes) throws Exception {
+        OptionalLong highest = Stream.of(changes).filter(ChangeEvent::streamed).mapToLong(e -> e.position().lastCommitLsn()).max();
+        if (highest.isPresent()) {
+            loadedThrough(highest.getAsLong());
+        }
+    }
+
+    private void loadedThrough(long lastCommitLsn) throws Exception {
+        try (PreparedStatement ps = changeLog.prepareStatement("INSERT INTO " + q(ChangeLogSqlGenerator.LOADED_THROUGH_TABLE)
+                + " VALUES (?, " + dialect.currentTimestamp() + ")")) {
+            ps.setLong(1, lastCommitLsn);
+            ps.executeUpdate();
+        }
     }
 
     private void append(ChangeEvent e) throws Exception {

@@ -34,8 +34,8 @@ class SnowflakeMigrationTest {
     @Test
     void streamingModeFindsTheCommonThenTheStreamingMigrations() throws Exception {
         assertThat(migrations(Mode.STREAMING)).containsExactly(
-                "V1 loader role", "V2 flight state changes", "V3 flight state current",
-                "R analytics views", "R flight state refresh");
+                "V1 loader role", "V2 flight state changes", "V3 flight state current", "V4 load watermark",
+                "V5 flight state current through load watermark", "R analytics views", "R flight state refresh");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeoutException;
@@ -46,6 +47,9 @@ import warehouse.Warehouse;
  * still buffered in the old channel, and the committed token says where to resume, so nothing lands
  * twice and nothing is skipped. At startup the channels of the existing partitions are opened the same
  * way and their tokens tell the consumer group where to resume.
+ *
+ * <p>Whole transactions: each channel commits on its own, so once all of a batch's are committed the
+ * writer appends the {@link LoadWatermark}, up to which the history and current state show the changes.
  */
 public final class SnowpipeStreamingWarehouse implements Warehouse {
 
@@ -61,7 +65,8 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
     private final Map<String, TableSchema> tablesByTopic = new HashMap<>();
     /** How each table's rows are made, per topic; made anew when the table gains a column. */
     private final Map<String, ChangeRows> rowsByTopic = new HashMap<>();
-    private final Map<KafkaPartition, PartitionChannel> channels = new HashMap<>();
+    private final Map<KafkaPartition, StreamingChannel> channels = new HashMap<>();
+    private final LoadWatermark watermark;
     /** Channels a failed batch touched: opened again before anything else is written through them. */
     private final Set<KafkaPartition> toReopen = new HashSet<>();
     /** How far each partition is loaded, as Snowflake committed it. */
@@ -79,6 +84,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         this.channelPrefix = channelPrefix;
         this.topicFor = topicFor;
         this.commitTimeout = commitTimeout;
+        this.watermark = new LoadWatermark(client, database, schema, channelPrefix);
     }
 
     /** The change table of a source table, as {@code snowflake/} creates it. */
@@ -123,15 +129,21 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         List<DeadLetter> refused = new ArrayList<>();
         Map<KafkaPartition, List<Pending>> rows = rowsByPartition(plan, refused);
         try {
-            Map<PartitionChannel, Long> written = new LinkedHashMap<>();
+            Map<StreamingChannel, Long> written = new LinkedHashMap<>();
             for (Map.Entry<KafkaPartition, List<Pending>> entry : rows.entrySet()) {
-                PartitionChannel channel = channels.get(entry.getKey());
+                StreamingChannel channel = channels.get(entry.getKey());
                 long last = write(channel, entry.getValue(), refused);
                 written.put(channel, last);
             }
             awaitCommitted(written);
+            // Only now that every table's rows are committed may the history and current state show them.
+            OptionalLong loadedThrough = LoadWatermark.of(batch);
+            if (loadedThrough.isPresent()) {
+                awaitCommitted(Map.of(watermark.channel(), watermark.write(loadedThrough.getAsLong(), Instant.now())));
+            }
         } catch (Exception e) {
             toReopen.addAll(touched);
+            watermark.reopen();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -139,7 +151,11 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
                     + e.getMessage() + "); its channels are opened again and it is sent again from what Snowflake"
                     + " committed", e);
         }
-        loaded.putAll(plan.progress());
+        plan.progress().forEach((partition, progress) -> {
+            if (hasChangeTable(partition)) {
+                loaded.put(partition, progress);
+            }
+        });
         List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
         deadLetters.addAll(refused);
         deadLetters.stream().filter(d -> tablesByTopic.containsKey(d.topic())).forEach(d -> LOG.warn(
@@ -160,7 +176,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
      *
      * @return the Kafka offset of the last row
      */
-    private long write(PartitionChannel channel, List<Pending> pending, List<DeadLetter> refused) {
+    private long write(StreamingChannel channel, List<Pending> pending, List<DeadLetter> refused) {
         long last = pending.get(pending.size() - 1).offset();
         List<Map<String, Object>> rows = pending.stream().map(Pending::row).toList();
         InsertValidationResponse response = channel.insert(rows, last);
@@ -187,29 +203,29 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         return last;
     }
 
-    private static String reason(InsertError error) {
+    static String reason(InsertError error) {
         SFException e = error.getException();
         String message = e != null && e.getMessage() != null ? e.getMessage() : error.getMessage();
         return message == null ? "no reason given" : message.strip();
     }
 
     /** Asks the client to flush now, then waits until every channel's committed token covers its rows. */
-    private void awaitCommitted(Map<PartitionChannel, Long> written) throws Exception {
+    private void awaitCommitted(Map<StreamingChannel, Long> written) throws Exception {
         if (written.isEmpty()) {
             return;
         }
         long deadline = System.nanoTime() + commitTimeout.toNanos();
         client.flush().get(commitTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        Map<PartitionChannel, Long> waiting = new LinkedHashMap<>(written);
+        Map<StreamingChannel, Long> waiting = new LinkedHashMap<>(written);
         while (true) {
-            List<SnowflakeStreamingIngestChannel> sdkChannels = waiting.keySet().stream().map(PartitionChannel::sdkChannel).toList();
+            List<SnowflakeStreamingIngestChannel> sdkChannels = waiting.keySet().stream().map(StreamingChannel::sdkChannel).toList();
             Map<String, String> tokens = client.getLatestCommittedOffsetTokens(sdkChannels);
             waiting.entrySet().removeIf(e -> e.getKey().parse(tokens.get(e.getKey().sdkChannel().getFullyQualifiedName()))
                     >= e.getValue());
             if (waiting.isEmpty()) {
                 return;
             }
-            for (PartitionChannel channel : waiting.keySet()) {
+            for (StreamingChannel channel : waiting.keySet()) {
                 if (!channel.isOpen()) {
                     throw new IllegalStateException("channel " + channel.name() + " was invalidated before Snowflake"
                             + " committed its rows");
@@ -217,15 +233,15 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
             }
             if (System.nanoTime() > deadline) {
                 throw new TimeoutException("Snowflake had not committed the rows of " + waiting.keySet().stream()
-                        .map(PartitionChannel::name).toList() + " after " + commitTimeout.toMillis() + " ms");
+                        .map(StreamingChannel::name).toList() + " after " + commitTimeout.toMillis() + " ms");
             }
             Thread.sleep(COMMIT_POLL_MS);
         }
     }
 
     /** The channel of a partition, opened (again) if it is not yet or a failed batch touched it. */
-    private PartitionChannel channel(KafkaPartition partition) {
-        PartitionChannel channel = channels.get(partition);
+    private StreamingChannel channel(KafkaPartition partition) {
+        StreamingChannel channel = channels.get(partition);
         boolean reopening = channel != null && (toReopen.contains(partition) || !channel.isOpen());
         if (channel != null && !reopening) {
             return channel;
@@ -235,8 +251,8 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
             throw new IllegalStateException("Kafka topic " + partition.topic() + " is not the topic of a captured table");
         }
         if (channel == null) {
-            channel = new PartitionChannel(client, database, schema, changeTable(table.id()),
-                    channelPrefix + "_" + partition.topic() + "_" + partition.partition(), partition);
+            channel = new StreamingChannel(client, database, schema, changeTable(table.id()),
+                    channelPrefix + "_" + partition.topic() + "_" + partition.partition());
             channels.put(partition, channel);
         }
         long next = channel.open();
@@ -254,13 +270,21 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         return channel;
     }
 
-    private static Set<KafkaPartition> partitionsOf(ChangeBatch batch) {
+    /**
+     * The partitions whose channels the batch writes or moves. The transaction topic's records load nothing
+     * (their ends come apart in the batch) and it has no change table: its offsets are Kafka's alone.
+     */
+    private Set<KafkaPartition> partitionsOf(ChangeBatch batch) {
         Set<KafkaPartition> partitions = new TreeSet<>(Comparator.comparing(KafkaPartition::topic)
                 .thenComparingInt(KafkaPartition::partition));
         batch.changes().forEach(c -> partitions.add(new KafkaPartition(c.topic(), c.partition())));
         batch.unreadable().forEach(d -> partitions.add(new KafkaPartition(d.topic(), d.partition())));
-        partitions.addAll(batch.nextOffsets().keySet());
+        batch.nextOffsets().keySet().stream().filter(this::hasChangeTable).forEach(partitions::add);
         return partitions;
+    }
+
+    private boolean hasChangeTable(KafkaPartition partition) {
+        return tablesByTopic.containsKey(partition.topic());
     }
 
     /**
@@ -312,7 +336,9 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
 
     @Override
     public synchronized void close() throws Exception {
-        for (PartitionChannel channel : channels.values()) {
+        List<StreamingChannel> all = new ArrayList<>(channels.values());
+        all.add(watermark.channel());
+        for (StreamingChannel channel : all) {
             try {
                 channel.close();
             } catch (RuntimeException e) {

@@ -41,6 +41,8 @@ public final class FakeSnowflake {
     boolean stalled;
     int flushes;
     int inserts;
+    /** Each batch of rows committed, in the order Snowflake committed them: channel@token. */
+    final List<String> commits = new ArrayList<>();
 
     /** A table the writer may stream into, with its columns: a row naming another column is refused. */
     public void table(String fullyQualifiedName, Set<String> tableColumns) {
@@ -148,6 +150,7 @@ public final class FakeSnowflake {
                 for (Batch b : buffer) {
                     committed.get(request.getFullyQualifiedTableName()).addAll(b.rows());
                     tokens.put(name, b.token());
+                    commits.add(name + "@" + b.token());
                 }
                 buffer.clear();
             }

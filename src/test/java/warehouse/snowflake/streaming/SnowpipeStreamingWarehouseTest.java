@@ -48,6 +48,8 @@ class SnowpipeStreamingWarehouseTest {
     private static final String TABLE = "FLIGHTCDC.CDC.FLIGHT_STATE_CHANGES";
     private static final String CHANNEL_0 = TABLE + ".flightcdc-warehouse_" + TOPIC + "_0";
     private static final String CHANNEL_1 = TABLE + ".flightcdc-warehouse_" + TOPIC + "_1";
+    private static final String WATERMARK_TABLE = "FLIGHTCDC.CDC._FLIGHTCDC_LOADED_THROUGH";
+    private static final String WATERMARK_CHANNEL = WATERMARK_TABLE + ".flightcdc-warehouse_LOADED_THROUGH";
 
     private final FakeSnowflake snowflake = new FakeSnowflake();
     private SnowpipeStreamingWarehouse warehouse;
@@ -61,6 +63,7 @@ class SnowpipeStreamingWarehouseTest {
         ChangeLogSqlGenerator.CHANGE_METADATA.forEach(c -> columns.add(c.toUpperCase()));
         SCHEMA.columns().forEach(c -> columns.add(c.name().toUpperCase()));
         snowflake.table(TABLE, columns);
+        snowflake.table(WATERMARK_TABLE, Set.of("_LAST_COMMIT_LSN", "_LOADED_AT"));
         warehouse = startProcess();
     }
 
@@ -98,7 +101,7 @@ class SnowpipeStreamingWarehouseTest {
     }
 
     @Test
-    void aBatchIsOneInsertPerPartitionAndOneFlush() throws Exception {
+    void aBatchIsOneInsertPerPartitionAndOneFlushThenTheWatermarksInsertAndFlush() throws Exception {
         List<ChangeEvent> changes = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             changes.add(change(i % 2, Operation.CREATE, "{\"icao24\":\"a" + i + "\"}"));
@@ -106,8 +109,8 @@ class SnowpipeStreamingWarehouseTest {
 
         warehouse.load(ChangeBatch.of(changes));
 
-        assertThat(snowflake.inserts).isEqualTo(2);
-        assertThat(snowflake.flushes).isEqualTo(1);
+        assertThat(snowflake.inserts).isEqualTo(3);
+        assertThat(snowflake.flushes).isEqualTo(2);
         assertThat(offsetsLoaded(0)).hasSize(250).doesNotHaveDuplicates();
         assertThat(offsetsLoaded(1)).hasSize(250).doesNotHaveDuplicates();
         assertThat(snowflake.committedToken(CHANNEL_1)).isEqualTo("249");
@@ -289,12 +292,131 @@ class SnowpipeStreamingWarehouseTest {
         assertThat(warehouse.progress().get(new KafkaPartition(TOPIC, 0)).nextOffset()).isEqualTo(2);
     }
 
+    /** The load route reads the transaction topic too; its ends load nothing, and it has no channel. */
+    @Test
+    void theTransactionTopicsOffsetsAreKafkasAlone() throws Exception {
+        KafkaPartition transactions = new KafkaPartition("flightcdc.transaction", 0);
+        ChangeEvent create = change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}");
+
+        warehouse.load(new ChangeBatch(List.of(create), List.of(), Map.of(new KafkaPartition(TOPIC, 0), 1L, transactions, 7L)));
+
+        assertThat(offsetsLoaded(0)).containsExactly(0L);
+        assertThat(warehouse.progress()).containsOnlyKeys(new KafkaPartition(TOPIC, 0));
+    }
+
+    @Test
+    void theWatermarkIsWrittenOnceEveryPartitionCommittedTheLoadWithItsHighestLastCommitLsn() throws Exception {
+        ChangeEvent snapshotRead = snapshotRead(1, "{\"icao24\":\"snap01\"}");
+        ChangeEvent first = change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}");
+        ChangeEvent second = change(1, Operation.CREATE, "{\"icao24\":\"bbb222\"}");
+        ChangeEvent third = change(0, Operation.UPDATE, "{\"icao24\":\"aaa111\",\"velocity\":1.0}");
+
+        warehouse.load(batch(first, second, snapshotRead, third));
+
+        assertThat(snowflake.rows(WATERMARK_TABLE)).singleElement().satisfies(row -> assertThat(row)
+                .containsEntry("_LAST_COMMIT_LSN", third.position().lastCommitLsn()).containsKey("_LOADED_AT"));
+        // One flush commits both partitions, in no particular order; the watermark is written after, and committed last.
+        assertThat(snowflake.commits).hasSize(3).last().isEqualTo(WATERMARK_CHANNEL + "@0");
+        assertThat(snowflake.commits.subList(0, 2)).containsExactlyInAnyOrder(CHANNEL_0 + "@1", CHANNEL_1 + "@1");
+    }
+
+    @Test
+    void noWatermarkForSnapshotReadsAloneNorWhileAPartitionHasNotCommittedTheLoad() throws Exception {
+        warehouse.load(batch(snapshotRead(0, "{\"icao24\":\"snap01\"}")));
+        assertThat(snowflake.rows(WATERMARK_TABLE)).isEmpty();
+        ChangeBatch batch = batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}"),
+                change(1, Operation.CREATE, "{\"icao24\":\"bbb222\"}"));
+        snowflake.invalidateAtFlush.add(CHANNEL_1);
+
+        assertThatThrownBy(() -> warehouse.load(batch)).hasMessageContaining("invalidated");
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L);
+        assertThat(snowflake.rows(WATERMARK_TABLE)).isEmpty();
+
+        warehouse.load(batch);
+        assertThat(snowflake.rows(WATERMARK_TABLE)).extracting(row -> row.get("_LAST_COMMIT_LSN"))
+                .containsExactly(batch.changes().get(1).position().lastCommitLsn());
+    }
+
+    /**
+     * The batch comes again and Snowflake had committed all its rows: they are skipped, and the watermark is
+     * written from them, or the transaction would not show until a later load.
+     */
+    @Test
+    void aLoadWhoseWatermarkSnowflakeRefusesFailsAndWritesItWhenItComesAgain() throws Exception {
+        ChangeBatch batch = batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}"),
+                change(1, Operation.CREATE, "{\"icao24\":\"bbb222\"}"));
+        snowflake.refuse = row -> row.containsKey("_KAFKA_OFFSET") ? null : "the table is dropped";
+
+        assertThatThrownBy(() -> warehouse.load(batch)).hasMessageContaining("refused the load watermark row")
+                .hasMessageContaining("the table is dropped");
+        assertThat(snowflake.rows(WATERMARK_TABLE)).isEmpty();
+        snowflake.refuse = row -> null;
+        LoadResult again = warehouse.load(batch);
+
+        assertThat(again.alreadyLoaded()).isEqualTo(2);
+        assertThat(offsetsLoaded(0)).containsExactly(0L);
+        assertThat(offsetsLoaded(1)).containsExactly(0L);
+        assertThat(snowflake.rows(WATERMARK_TABLE)).extracting(row -> row.get("_LAST_COMMIT_LSN"))
+                .containsExactly(batch.changes().get(1).position().lastCommitLsn());
+    }
+
+    @Test
+    void aLoadWhoseWatermarkCannotBeWrittenFailsAndWritesItWhenItComesAgain() throws Exception {
+        warehouse.load(batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}")));
+        ChangeBatch batch = batch(change(0, Operation.CREATE, "{\"icao24\":\"bbb222\"}"));
+        snowflake.failNextInsert.add(WATERMARK_CHANNEL);
+
+        assertThatThrownBy(() -> warehouse.load(batch)).hasMessageContaining("buffer full");
+        assertThat(snowflake.rows(WATERMARK_TABLE)).hasSize(1);
+        warehouse.load(batch);
+
+        assertThat(offsetsLoaded(0)).containsExactly(0L, 1L);
+        assertThat(snowflake.committedToken(WATERMARK_CHANNEL)).isEqualTo("1");
+        assertThat(snowflake.rows(WATERMARK_TABLE)).extracting(row -> row.get("_LAST_COMMIT_LSN"))
+                .containsExactly(999L, batch.changes().get(0).position().lastCommitLsn());
+    }
+
+    @Test
+    void aWatermarkChannelInvalidatedBetweenLoadsIsOpenedAgainAndNumbersOn() throws Exception {
+        warehouse.load(batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}")));
+        // Invalidated at the flush of the next load's partition rows, before its watermark is written.
+        snowflake.invalidateAtFlush.add(WATERMARK_CHANNEL);
+
+        warehouse.load(batch(change(0, Operation.CREATE, "{\"icao24\":\"bbb222\"}")));
+
+        assertThat(snowflake.committedToken(WATERMARK_CHANNEL)).isEqualTo("1");
+        assertThat(snowflake.rows(WATERMARK_TABLE)).hasSize(2);
+    }
+
+    @Test
+    void aRestartedLoaderNumbersItsWatermarksOnFromTheCommittedToken() throws Exception {
+        warehouse.load(batch(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}")));
+        warehouse.load(batch(change(0, Operation.CREATE, "{\"icao24\":\"bbb222\"}")));
+        assertThat(snowflake.committedToken(WATERMARK_CHANNEL)).isEqualTo("1");
+        warehouse.close();
+
+        warehouse = startProcess();
+        ChangeEvent next = change(0, Operation.DELETE, "{\"icao24\":\"aaa111\"}");
+        warehouse.load(batch(next));
+
+        assertThat(snowflake.committedToken(WATERMARK_CHANNEL)).isEqualTo("2");
+        assertThat(snowflake.rows(WATERMARK_TABLE)).extracting(row -> row.get("_LAST_COMMIT_LSN")).hasSize(3)
+                .last().isEqualTo(next.position().lastCommitLsn());
+    }
+
     private List<Long> offsetsLoaded(int partition) {
         return snowflake.rows(TABLE).stream()
                 .filter(r -> r.get("_KAFKA_PARTITION").equals(partition))
                 .map(r -> (Long) r.get("_KAFKA_OFFSET"))
                 .sorted()
                 .toList();
+    }
+
+    /** A snapshot read: no transaction, so no last commit LSN. */
+    private ChangeEvent snapshotRead(int partition, String row) throws Exception {
+        long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
+        return new ChangeEvent(TOPIC, partition, offset, FLIGHTS, Operation.READ, new SourcePosition(0, 0, null), null,
+                1_714_557_600_000L, JSON.readTree(row), row);
     }
 
     private static ChangeBatch batch(ChangeEvent... changes) {

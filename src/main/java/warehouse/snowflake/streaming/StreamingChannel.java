@@ -6,26 +6,23 @@ import net.snowflake.ingest.streaming.InsertValidationResponse;
 import net.snowflake.ingest.streaming.OpenChannelRequest;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestChannel;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
-import warehouse.KafkaPartition;
 
 /**
- * The Snowpipe Streaming channel of one Kafka partition into its table's change table. The channel's
- * offset token is the Kafka offset of the last record written through it, so what Snowflake committed
- * is known exactly: after a restart or an invalidation, the channel is opened again and the partition
- * resumes right after its committed token. Opening a channel by name also fences off any earlier
- * instance of it, whose buffered rows Snowflake then never commits.
+ * A Snowpipe Streaming channel into one table whose offset token is a number that grows with every write,
+ * so that what Snowflake committed is known exactly: the channel of a Kafka partition into its table's
+ * change table, whose token is the Kafka offset of the last record written through it, or the load
+ * watermark's, whose token counts its rows. After a restart or an invalidation, the channel is opened
+ * again and the writer resumes right after its committed token. Opening a channel by name also fences
+ * off any earlier instance of it, whose buffered rows Snowflake then never commits.
  */
-final class PartitionChannel {
+final class StreamingChannel {
 
     private final SnowflakeStreamingIngestClient client;
     private final OpenChannelRequest request;
-    private final KafkaPartition partition;
     private SnowflakeStreamingIngestChannel channel;
 
-    PartitionChannel(SnowflakeStreamingIngestClient client, String database, String schema, String table, String name,
-                     KafkaPartition partition) {
+    StreamingChannel(SnowflakeStreamingIngestClient client, String database, String schema, String table, String name) {
         this.client = client;
-        this.partition = partition;
         this.request = OpenChannelRequest.builder(name)
                 .setDBName(database)
                 .setSchemaName(schema)
@@ -36,23 +33,23 @@ final class PartitionChannel {
                 .build();
     }
 
-    /** Opens (or opens again) the channel; returns the next Kafka offset Snowflake has not committed. */
+    /** Opens (or opens again) the channel; returns the next token (Kafka offset) Snowflake has not committed. */
     long open() {
         channel = client.openChannel(request);
-        return committedOffset() + 1;
+        return committedToken() + 1;
     }
 
     boolean isOpen() {
         return channel != null && channel.isValid() && !channel.isClosed();
     }
 
-    /** Buffers {@code rows}, the last of which is the record at Kafka offset {@code lastOffset}. */
-    InsertValidationResponse insert(List<Map<String, Object>> rows, long lastOffset) {
-        return channel.insertRows(rows, Long.toString(lastOffset));
+    /** Buffers {@code rows}; {@code token} is the last one's: its Kafka offset, or the watermark row's number. */
+    InsertValidationResponse insert(List<Map<String, Object>> rows, long token) {
+        return channel.insertRows(rows, Long.toString(token));
     }
 
-    /** The offset of the last record Snowflake committed through this channel, -1 if none. */
-    long committedOffset() {
+    /** The token of the last row Snowflake committed through this channel, -1 if none. */
+    long committedToken() {
         return parse(channel.getLatestCommittedOffsetToken());
     }
 
@@ -64,16 +61,12 @@ final class PartitionChannel {
             return Long.parseLong(token);
         } catch (NumberFormatException e) {
             throw new IllegalStateException("Channel " + name() + " has the offset token '" + token
-                    + "', not a Kafka offset: another writer uses this channel name");
+                    + "', not a number this writer wrote: another writer uses this channel name");
         }
     }
 
     SnowflakeStreamingIngestChannel sdkChannel() {
         return channel;
-    }
-
-    KafkaPartition partition() {
-        return partition;
     }
 
     String name() {
