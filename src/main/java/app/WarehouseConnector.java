@@ -24,7 +24,12 @@ final class WarehouseConnector {
             throws SQLException {
         PipelineSettings.Warehouse.Type type = settings.warehouse().type();
         if (!type.snowflake()) {
-            return DuckDbWarehouse.open(settings.warehouse().duckdbPath());
+            try {
+                return DuckDbWarehouse.open(settings.warehouse().duckdbPath());
+            } catch (SQLException e) {
+                throw new StartupException(e.getMessage().strip() + ". Fix: stop the other pipeline, or give this one a"
+                        + " warehouse of its own with flightcdc.warehouse.duckdb-path", e);
+            }
         }
         SnowflakeConnections snowflake = new SnowflakeConnections(settings.snowflake().orElseThrow());
         SnowflakeSettings s = snowflake.settings();

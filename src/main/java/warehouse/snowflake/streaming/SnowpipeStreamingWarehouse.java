@@ -118,10 +118,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
     @Override
     public synchronized LoadResult load(ChangeBatch batch) throws Exception {
         long started = System.nanoTime();
-        // The transaction topic's partition has no channel: its ends load nothing, and it is read again from the
-        // consumer group's offset, which is committed only after Snowflake committed what they ended.
         Set<KafkaPartition> touched = partitionsOf(batch);
-        touched.removeIf(p -> !tablesByTopic.containsKey(p.topic()));
         touched.forEach(this::channel);
         Set<TableId> known = new HashSet<>();
         tablesByTopic.values().forEach(t -> known.add(t.id()));
@@ -279,7 +276,8 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
                 .thenComparingInt(KafkaPartition::partition));
         batch.changes().forEach(c -> partitions.add(new KafkaPartition(c.topic(), c.partition())));
         batch.unreadable().forEach(d -> partitions.add(new KafkaPartition(d.topic(), d.partition())));
-        batch.nextOffsets().keySet().stream().filter(this::hasChangeTable).forEach(partitions::add);
+        partitions.addAll(batch.nextOffsets().keySet());
+        partitions.removeIf(p -> !hasChangeTable(p));
         return partitions;
     }
 
