@@ -19,6 +19,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -182,8 +183,13 @@ public class PipelineConfiguration implements CamelConfiguration {
                 // Its progress is in Snowflake, per channel: open the channels of the partitions there are.
                 streaming.resume(ConsumerGroupPositions.existingPartitions(admin, Set.copyOf(capturedTopics)));
             }
-            ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(), Set.copyOf(capturedTopics),
-                    warehouse.progress());
+            // The transaction topic's offsets are stored with the data too, except by Snowpipe Streaming, which keeps
+            // only its channels' (the group's own offsets are then where its ends are read again from).
+            Set<String> stored = new HashSet<>(capturedTopics);
+            if (!(warehouse instanceof SnowpipeStreamingWarehouse)) {
+                stored.add(settings.kafka().transactionTopic());
+            }
+            ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(), stored, warehouse.progress());
             Set<String> holdingRecords = ConsumerGroupPositions.topicsWithRecords(admin, Set.copyOf(capturedTopics));
             Map<String, TableId> tablesOfTopics = new LinkedHashMap<>();
             settings.source().tables().stream().filter(t -> holdingRecords.contains(settings.kafka().topicFor(t)))

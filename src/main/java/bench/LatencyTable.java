@@ -32,13 +32,17 @@ final class LatencyTable {
                     p.pipelineKeptPace() ? "" : " (fell behind)"));
         }
         md.append('\n');
-        for (LatencyResult whole : phases) {
-            phases.stream().filter(p -> !p.wholeTransactions() && whole.wholeTransactions()
-                    && p.targetChangesPerSecond() == whole.targetChangesPerSecond()).findFirst().ifPresent(parts ->
-                    md.append(format("- At %,d changes/s, loading each transaction whole (waiting for its end marker) cost"
-                                    + " %+.1f ms at p50 and %+.1f ms at p99 over loading what Kafka delivered as it came.%n",
-                            whole.targetChangesPerSecond(), whole.latencyMs().p50() - parts.latencyMs().p50(),
-                            whole.latencyMs().p99() - parts.latencyMs().p99())));
+        // Each phase loading whole transactions is followed by its twin loading them in parts (LatencyPhases).
+        for (int i = 0; i + 1 < phases.size(); i++) {
+            LatencyResult whole = phases.get(i);
+            LatencyResult parts = phases.get(i + 1);
+            if (whole.wholeTransactions() && !parts.wholeTransactions()
+                    && whole.targetChangesPerSecond() == parts.targetChangesPerSecond()) {
+                md.append(format("- At %,d changes/s, loading each transaction whole (waiting for its end marker) cost"
+                                + " %+.1f ms at p50 and %+.1f ms at p99 over loading what Kafka delivered as it came,"
+                                + " in the phase that followed.%n", whole.targetChangesPerSecond(),
+                        whole.latencyMs().p50() - parts.latencyMs().p50(), whole.latencyMs().p99() - parts.latencyMs().p99()));
+            }
         }
         for (LatencyResult p : phases) {
             String at = format("At %,d changes/s%s", p.targetChangesPerSecond(), p.wholeTransactions() ? "" : " (in parts)");

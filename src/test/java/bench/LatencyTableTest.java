@@ -44,6 +44,18 @@ class LatencyTableTest {
     }
 
     @Test
+    void eachPhaseLoadingWholeTransactionsIsComparedWithTheOneThatFollowedIt() {
+        LatencyResult.Latency slower = new LatencyResult.Latency(500.0, 700.0, 900.0, 1000.0);
+        String md = LatencyTable.markdown(List.of(
+                new LatencyResult(true, 2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true, MS),
+                new LatencyResult(false, 2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true, slower),
+                new LatencyResult(true, 2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true, slower),
+                new LatencyResult(false, 2000, 30.0, 20, 1500, 0, 1500, 60_000, 63_000, 2000, true, 1996L, true, MS)));
+
+        assertThat(md).contains("cost -87.7 ms at p50 and -98.1 ms at p99", "cost +87.7 ms at p50 and +98.1 ms at p99");
+    }
+
+    @Test
     void noPhasesNoSection() {
         assertThat(LatencyTable.markdown(List.of())).isEmpty();
     }
