@@ -39,7 +39,10 @@ public final class LoadProgress implements AutoCloseable {
     }
 
     public synchronized void record(LoadResult result) {
-        batches++;
+        // A delivery held back whole, waiting for the rest of its transactions, loads nothing: no batch.
+        if (result.received() > 0) {
+            batches++;
+        }
         inserts += result.inserts();
         updates += result.updates();
         deletes += result.deletes();
