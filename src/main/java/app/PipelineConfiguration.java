@@ -2,10 +2,10 @@ package app;
 
 import capture.AcknowledgedOffsetStore;
 import capture.CapturedChanges;
-import capture.ChangeBatchDecoder;
-import capture.ConsumerGroupPositions;
+import load.ChangeBatchDecoder;
+import load.ConsumerGroupPositions;
 import capture.DebeziumJsonEnvelope;
-import capture.KafkaOffsets;
+import load.KafkaOffsets;
 import capture.SnapshotProgress;
 import capture.SnapshotStart;
 import capture.TransactionOrder;
@@ -53,11 +53,11 @@ import source.SourceCatalog;
 import source.SourceDatabase;
 import source.SourceGuard;
 import source.TableSizes;
-import warehouse.LoadProgress;
+import load.LoadProgress;
 import warehouse.SchemaEvolution;
 import warehouse.TableId;
 import warehouse.TableSchema;
-import warehouse.TransactionBoundaries;
+import load.TransactionBoundaries;
 import warehouse.Warehouse;
 import warehouse.snowflake.streaming.SnowpipeStreamingWarehouse;
 

@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
 import source.SourceDatabase;
 import verify.TableComparison;
 import warehouse.TableId;
-import warehouse.TransactionBoundaries;
+import load.TransactionBoundaries;
 import warehouse.duckdb.DuckDbWarehouse;
 
 /**

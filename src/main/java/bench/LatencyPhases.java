@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
-import warehouse.TransactionBoundaries;
+import load.TransactionBoundaries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.duckdb.DuckDbWarehouse;
@@ -28,7 +28,7 @@ public final class LatencyPhases {
     /**
      * One phase per rate, each {@code phase} long, one transaction per {@code tick}; no rates, no phases. With
      * {@code withoutBoundaries}, each rate's phase runs a second time with the loader not waiting for whole
-     * transactions (warehouse.TransactionBoundaries switched off), for what loading them whole costs.
+     * transactions (load.TransactionBoundaries switched off), for what loading them whole costs.
      */
     public record Plan(List<Integer> changesPerSecond, Duration phase, Duration tick, boolean withoutBoundaries) {
         public Plan {

@@ -8,7 +8,7 @@ import java.util.Map;
  * and per partition the offset after the batch's last record, tombstones included, so that the
  * warehouse's offsets and the consumer group's agree even when a batch ends with a tombstone. The
  * ends of source transactions read from the transaction topic come apart: they tell which changes make
- * up a whole transaction (see {@link TransactionBoundaries}) and load nothing themselves.
+ * up a whole transaction (see load.TransactionBoundaries) and load nothing themselves.
  */
 public record ChangeBatch(List<ChangeEvent> changes, List<DeadLetter> unreadable, Map<KafkaPartition, Long> nextOffsets,
                           List<TransactionEnd> transactionEnds) {

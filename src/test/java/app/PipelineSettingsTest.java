@@ -4,16 +4,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import opensky.ClientCredentials;
 import opensky.CreditBudget;
 import org.junit.jupiter.api.Test;
 import warehouse.TableId;
 
 class PipelineSettingsTest {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(flightcdc\\.[a-z0-9.-]+)}}");
 
     /** application.properties as shipped, with {{...}} placeholders resolved the simple way. */
     private static Map<String, String> shipped() throws Exception {
@@ -29,6 +37,23 @@ class PipelineSettingsTest {
 
     private static PipelineSettings settings(Map<String, String> values) {
         return PipelineSettings.from(key -> Optional.ofNullable(values.get(key)));
+    }
+
+    /** Every placeholder a route reads is declared in application.properties, the computed ones too. */
+    @Test
+    void everyPlaceholderTheRoutesReadIsDeclared() throws Exception {
+        Set<String> used = new TreeSet<>();
+        try (var routes = Files.list(Path.of("src/main/java/routes"))) {
+            for (Path route : routes.toList()) {
+                Matcher m = PLACEHOLDER.matcher(Files.readString(route));
+                while (m.find()) {
+                    used.add(m.group(1));
+                }
+            }
+        }
+
+        assertThat(used).isNotEmpty();
+        assertThat(shipped().keySet()).containsAll(used);
     }
 
     @Test

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import app.PipelineHalt;
-import capture.ChangeBatchDecoder;
+import load.ChangeBatchDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,14 +23,14 @@ import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.DeadLetter;
 import warehouse.ChangeEvent.Operation;
-import warehouse.LoadProgress;
+import load.LoadProgress;
 import warehouse.LoadRefusedException;
 import warehouse.KafkaPartition;
 import warehouse.LoadResult;
 import warehouse.PartitionProgress;
 import warehouse.SchemaEvolution;
 import warehouse.TableSchema;
-import warehouse.TransactionBoundaries;
+import load.TransactionBoundaries;
 import warehouse.Warehouse;
 
 class LoadRouteTest extends RouteTestSupport {
@@ -215,7 +215,7 @@ class LoadRouteTest extends RouteTestSupport {
         }
     }
 
-    /** Stands in for capture.KafkaOffsets, which needs a live Kafka consumer. */
+    /** Stands in for load.KafkaOffsets, which needs a live Kafka consumer. */
     public class RecordingOffsets {
         public void commit(List<Exchange> records, ChangeBatch loaded) {
             calls.add("commit " + loaded.nextOffsets().entrySet().stream()

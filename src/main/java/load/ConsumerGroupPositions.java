@@ -1,4 +1,4 @@
-package capture;
+package load;
 
 import java.util.ArrayList;
 import java.util.HashMap;

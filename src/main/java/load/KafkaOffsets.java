@@ -1,4 +1,4 @@
-package capture;
+package load;
 
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +14,7 @@ import warehouse.ChangeBatch;
 /**
  * Commits a load's Kafka offsets: for each partition, the offset the warehouse stored with the load. That
  * is not always past the last record delivered: records held back for the rest of their transaction (see
- * warehouse.TransactionBoundaries) are not loaded yet, and must be delivered again after a restart.
+ * load.TransactionBoundaries) are not loaded yet, and must be delivered again after a restart.
  * Runs on the consumer thread, after the warehouse transaction, as camel-kafka requires.
  */
 public final class KafkaOffsets {

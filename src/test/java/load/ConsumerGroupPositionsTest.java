@@ -1,4 +1,4 @@
-package capture;
+package load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

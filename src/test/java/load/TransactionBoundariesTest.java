@@ -1,4 +1,4 @@
-package warehouse;
+package load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,6 +10,15 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import warehouse.ChangeEvent.Operation;
+import warehouse.ChangeBatch;
+import warehouse.ChangeEvent;
+import warehouse.DeadLetter;
+import warehouse.KafkaPartition;
+import warehouse.LoadRefusedException;
+import warehouse.PartitionProgress;
+import warehouse.SourcePosition;
+import warehouse.TableId;
+import warehouse.TransactionEnd;
 
 class TransactionBoundariesTest {
 

@@ -1,4 +1,4 @@
-package warehouse;
+package load;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +14,15 @@ import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import warehouse.ChangeBatch;
+import warehouse.ChangeEvent;
+import warehouse.DeadLetter;
+import warehouse.KafkaPartition;
+import warehouse.LoadRefusedException;
+import warehouse.PartitionProgress;
+import warehouse.SourcePosition;
+import warehouse.TableId;
+import warehouse.TransactionEnd;
 
 /**
  * Cuts what Kafka delivers into loads that hold whole source transactions, so that a transaction

@@ -1,4 +1,4 @@
-package warehouse;
+package load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,6 +10,14 @@ import opensky.LogLines;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.Test;
 import warehouse.ChangeEvent.Operation;
+import warehouse.ChangeBatch;
+import warehouse.ChangeEvent;
+import warehouse.KafkaPartition;
+import warehouse.LoadPlan;
+import warehouse.LoadResult;
+import warehouse.PartitionProgress;
+import warehouse.SourcePosition;
+import warehouse.TableId;
 
 /** The load log: every skip counted by its reason, and a skip no restart explains warned of with what it was. */
 class LoadProgressTest {

@@ -1,4 +1,4 @@
-package warehouse;
+package load;
 
 import java.time.Duration;
 import java.util.List;
@@ -7,6 +7,9 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import warehouse.ChangeEvent;
+import warehouse.LoadResult;
+import warehouse.MergeSqlGenerator;
 
 /**
  * Turns the stream of loaded batches into one log line per interval: how many changes of each
