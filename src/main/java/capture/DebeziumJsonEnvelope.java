@@ -54,8 +54,8 @@ public final class DebeziumJsonEnvelope implements Processor {
         if (end != null) {
             in.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
             in.setHeader(KafkaConstants.PARTITION_KEY, 0);
-            in.setHeader(KafkaConstants.KEY, transactionEnd(end, true));
-            in.setBody(transactionEnd(end, false));
+            in.setHeader(KafkaConstants.KEY, transactionKey(end));
+            in.setBody(transactionEnd(end));
             return;
         }
         Struct key = in.getHeader(DebeziumConstants.HEADER_KEY, Struct.class);
@@ -85,29 +85,36 @@ public final class DebeziumJsonEnvelope implements Processor {
         in.setBody(out.toByteArray());
     }
 
-    /** Debezium's END marker, {status, id, event_count, data_collections, ts_ms}, and last_commit_lsn; or its key, {id}. */
-    private static byte[] transactionEnd(TransactionOrder.End end, boolean key) throws IOException {
+    /** The key of Debezium's transaction markers: {id}. */
+    private static byte[] transactionKey(TransactionOrder.End end) throws IOException {
+        ByteArrayBuilder out = new ByteArrayBuilder(64);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeStringField("id", end.id());
+            g.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    /** Debezium's END marker, {status, id, event_count, data_collections, ts_ms}, and last_commit_lsn. */
+    private static byte[] transactionEnd(TransactionOrder.End end) throws IOException {
         ByteArrayBuilder out = new ByteArrayBuilder(256);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            if (key) {
-                g.writeStringField("id", end.id());
-            } else {
-                g.writeStringField("status", "END");
-                g.writeStringField("id", end.id());
-                g.writeNumberField("event_count", end.eventCount());
-                g.writeArrayFieldStart("data_collections");
-                for (Map.Entry<String, Long> count : end.eventCounts().entrySet()) {
-                    g.writeStartObject();
-                    g.writeStringField("data_collection", count.getKey());
-                    g.writeNumberField("event_count", count.getValue());
-                    g.writeEndObject();
-                }
-                g.writeEndArray();
-                g.writeFieldName("ts_ms");
-                g.writeObject(end.tsMs());
-                g.writeNumberField("last_commit_lsn", end.lastCommitLsn());
+            g.writeStringField("status", "END");
+            g.writeStringField("id", end.id());
+            g.writeNumberField("event_count", end.eventCount());
+            g.writeArrayFieldStart("data_collections");
+            for (Map.Entry<String, Long> count : end.eventCounts().entrySet()) {
+                g.writeStartObject();
+                g.writeStringField("data_collection", count.getKey());
+                g.writeNumberField("event_count", count.getValue());
+                g.writeEndObject();
             }
+            g.writeEndArray();
+            g.writeFieldName("ts_ms");
+            g.writeObject(end.tsMs());
+            g.writeNumberField("last_commit_lsn", end.lastCommitLsn());
             g.writeEndObject();
         }
         return out.toByteArray();

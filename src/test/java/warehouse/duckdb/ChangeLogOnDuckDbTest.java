@@ -239,18 +239,9 @@ class ChangeLogOnDuckDbTest {
             }
             String casts = table.columns().stream().map(c -> dialect.castFromText("?", c)).collect(Collectors.joining(", "));
             try (PreparedStatement ps = changeLog.prepareStatement("INSERT INTO " + q(sql.changeTable(table))
-                    + " VALUES (?, ?, ?, ?, " + dialect.epochMillisToTimestamptz("?") + ", " + dialect.currentTimestamp()
-                    + ", ?, ?, ?, NULL, NULL, " + dialect.castFromText("?", new Column("u", ColumnType.TEXT, true)) + ", "
+                    + metadataValues() + dialect.castFromText("?", new Column("u", ColumnType.TEXT, true)) + ", "
                     + casts + ")")) {
-                int i = 0;
-                ps.setString(++i, e.operation().code());
-                ps.setLong(++i, e.position().lastCommitLsn());
-                ps.setLong(++i, e.lsn());
-                ps.setLong(++i, e.txId());
-                ps.setLong(++i, e.sourceTsMs());
-                ps.setString(++i, e.topic());
-                ps.setInt(++i, e.partition());
-                ps.setLong(++i, e.offset());
+                int i = bindMetadata(ps, e);
                 ps.setString(++i, lacking.isEmpty() ? null : JSON.valueToTree(lacking).toString());
                 for (String value : rendered.values()) {
                     ps.setString(++i, value);
@@ -372,20 +363,31 @@ class ChangeLogOnDuckDbTest {
         }
     }
 
+    /** The change table's metadata columns in a VALUES list, as the writer fills them; the row's columns follow. */
+    private String metadataValues() {
+        return " VALUES (?, ?, ?, ?, " + dialect.epochMillisToTimestamptz("?") + ", " + dialect.currentTimestamp()
+                + ", ?, ?, ?, NULL, NULL, ";
+    }
+
+    /** Binds the metadata of {@link #metadataValues}; returns the last parameter index bound. */
+    private static int bindMetadata(PreparedStatement ps, ChangeEvent e) throws java.sql.SQLException {
+        int i = 0;
+        ps.setString(++i, e.operation().code());
+        ps.setLong(++i, e.position().lastCommitLsn());
+        ps.setLong(++i, e.lsn());
+        ps.setLong(++i, e.txId());
+        ps.setLong(++i, e.sourceTsMs());
+        ps.setString(++i, e.topic());
+        ps.setInt(++i, e.partition());
+        ps.setLong(++i, e.offset());
+        return i;
+    }
+
     private void append(ChangeEvent e) throws Exception {
         String casts = SCHEMA.columns().stream().map(c -> dialect.castFromText("?", c)).collect(Collectors.joining(", "));
         try (PreparedStatement ps = changeLog.prepareStatement("INSERT INTO " + q(sql.changeTable(SCHEMA))
-                + " VALUES (?, ?, ?, ?, " + dialect.epochMillisToTimestamptz("?") + ", " + dialect.currentTimestamp()
-                + ", ?, ?, ?, NULL, NULL, " + casts + ")")) {
-            int i = 0;
-            ps.setString(++i, e.operation().code());
-            ps.setLong(++i, e.position().lastCommitLsn());
-            ps.setLong(++i, e.lsn());
-            ps.setLong(++i, e.txId());
-            ps.setLong(++i, e.sourceTsMs());
-            ps.setString(++i, e.topic());
-            ps.setInt(++i, e.partition());
-            ps.setLong(++i, e.offset());
+                + metadataValues() + casts + ")")) {
+            int i = bindMetadata(ps, e);
             for (Column c : SCHEMA.columns()) {
                 ps.setString(++i, JsonText.of(e.row().get(c.name())));
             }

@@ -107,7 +107,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
 
     /** Opens the channels of these partitions, so that {@link #progress} tells where each resumes. */
     public synchronized void resume(Set<KafkaPartition> partitions) {
-        partitions.stream().filter(p -> tablesByTopic.containsKey(p.topic())).forEach(this::channel);
+        partitions.stream().filter(this::hasChangeTable).forEach(this::channel);
     }
 
     @Override
@@ -155,7 +155,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         });
         List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
         deadLetters.addAll(refused);
-        deadLetters.stream().filter(d -> tablesByTopic.containsKey(d.topic())).forEach(d -> LOG.warn(
+        deadLetters.stream().filter(d -> hasChangeTable(d.topic())).forEach(d -> LOG.warn(
                 "Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(), d.offset(),
                 changeTable(tablesByTopic.get(d.topic()).id()), d.reason()));
         Set<KafkaRecord> setAside = new HashSet<>();
@@ -282,7 +282,11 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
     }
 
     private boolean hasChangeTable(KafkaPartition partition) {
-        return tablesByTopic.containsKey(partition.topic());
+        return hasChangeTable(partition.topic());
+    }
+
+    private boolean hasChangeTable(String topic) {
+        return tablesByTopic.containsKey(topic);
     }
 
     /**
@@ -308,7 +312,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
                     .add(new Pending(c.offset(), row, c, table));
         }
         for (DeadLetter d : plan.deadLetters()) {
-            if (!tablesByTopic.containsKey(d.topic())) {
+            if (!hasChangeTable(d.topic())) {
                 LOG.warn("Kafka record {}/{}@{} is not a transaction marker, and has no table to be set aside in: {}",
                         d.topic(), d.partition(), d.offset(), d.reason());
                 continue;
