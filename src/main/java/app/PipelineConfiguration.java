@@ -1,6 +1,8 @@
 package app;
 
 import capture.AcknowledgedOffsetStore;
+import settings.InvalidSettingException;
+import settings.PipelineSettings;
 import capture.CapturedChanges;
 import load.ChangeBatchDecoder;
 import load.ConsumerGroupPositions;

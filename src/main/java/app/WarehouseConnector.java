@@ -1,6 +1,9 @@
 package app;
 
 import java.sql.SQLException;
+import settings.PipelineSettings;
+import settings.SnowflakeSettings;
+import settings.StartupException;
 import java.util.Optional;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClientFactory;

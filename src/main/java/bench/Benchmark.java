@@ -1,6 +1,6 @@
 package bench;
 
-import app.PipelineSettings;
+import settings.PipelineSettings;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,7 +1,7 @@
 package bench;
 
-import app.PipelineSettings;
-import app.Secret;
+import settings.PipelineSettings;
+import settings.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

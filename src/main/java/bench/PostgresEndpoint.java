@@ -1,6 +1,6 @@
 package bench;
 
-import app.Secret;
+import settings.Secret;
 
 /**
  * Where the source PostgreSQL listens and who connects, for the readers the benchmark starts outside

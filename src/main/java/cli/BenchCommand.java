@@ -1,6 +1,6 @@
 package cli;
 
-import app.PipelineSettings;
+import settings.PipelineSettings;
 import bench.BenchResult;
 import bench.Benchmark;
 import bench.ChangeMix;

@@ -1,6 +1,6 @@
 package cli;
 
-import app.PipelineSettings;
+import settings.PipelineSettings;
 import bench.PollWriteBenchmark;
 import embedded.EmbeddedPostgresServer;
 import java.io.PrintWriter;

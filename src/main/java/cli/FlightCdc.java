@@ -1,6 +1,6 @@
 package cli;
 
-import app.StartupException;
+import settings.StartupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

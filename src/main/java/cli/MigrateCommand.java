@@ -1,8 +1,8 @@
 package cli;
 
-import app.InvalidSettingException;
-import app.PipelineSettings;
-import app.PipelineSettings.Warehouse.Type;
+import settings.InvalidSettingException;
+import settings.PipelineSettings;
+import settings.PipelineSettings.Warehouse.Type;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;

@@ -3,7 +3,7 @@ package cli;
 import static cli.SettingOptions.put;
 
 import app.Pipeline;
-import app.PipelineSettings;
+import settings.PipelineSettings;
 import embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,7 @@
 package cli;
 
 import app.EnvironmentSettings;
-import app.PipelineSettings;
+import settings.PipelineSettings;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package cli;
 
-import app.PipelineSettings;
-import app.StartupException;
+import settings.PipelineSettings;
+import settings.StartupException;
 import embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.io.PrintWriter;

@@ -1,6 +1,6 @@
 package embedded;
 
-import app.StartupException;
+import settings.StartupException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

@@ -2,7 +2,7 @@ package embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import app.StartupException;
+import settings.StartupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,6 @@
 package embedded;
 
-import app.StartupException;
+import settings.StartupException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package source;
 
-import app.StartupException;
+import settings.StartupException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;

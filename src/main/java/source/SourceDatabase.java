@@ -2,8 +2,8 @@ package source;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import app.Secret;
-import app.StartupException;
+import settings.Secret;
+import settings.StartupException;
 import embedded.EmbeddedPostgresServer;
 import java.net.URI;
 import org.flywaydb.core.Flyway;

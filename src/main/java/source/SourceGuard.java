@@ -1,6 +1,6 @@
 package source;
 
-import app.StartupException;
+import settings.StartupException;
 import java.sql.SQLException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;

@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import settings.PipelineSettings;
+import settings.StartupException;
 import warehouse.snowflake.TestSnowflakeSettings;
 
 /** A Snowflake that cannot be reached stops the start with a message naming where and as whom, not a stack trace. */

@@ -2,7 +2,7 @@ package cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import app.PipelineSettings;
+import settings.PipelineSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

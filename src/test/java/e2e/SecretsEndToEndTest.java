@@ -3,7 +3,7 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.PipelineSettings;
+import settings.PipelineSettings;
 import embedded.EmbeddedPostgresServer;
 import java.io.StringWriter;
 import java.nio.file.Path;

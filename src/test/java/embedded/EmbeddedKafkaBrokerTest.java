@@ -2,7 +2,7 @@ package embedded;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.StartupException;
+import settings.StartupException;
 import e2e.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;

@@ -3,7 +3,7 @@ package embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import app.StartupException;
+import settings.StartupException;
 import e2e.ChildJvm;
 import e2e.FreePorts;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import app.StartupException;
+import settings.StartupException;
 import e2e.FreePorts;
 import embedded.EmbeddedKafkaBroker;
 import java.nio.file.Files;

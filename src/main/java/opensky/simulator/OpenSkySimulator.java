@@ -1,6 +1,6 @@
 package opensky.simulator;
 
-import app.StartupException;
+import settings.StartupException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;

@@ -1,6 +1,6 @@
 package warehouse.snowflake;
 
-import app.SnowflakeSettings;
+import settings.SnowflakeSettings;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;

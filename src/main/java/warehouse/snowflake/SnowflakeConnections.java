@@ -1,6 +1,6 @@
 package warehouse.snowflake;
 
-import app.SnowflakeSettings;
+import settings.SnowflakeSettings;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;

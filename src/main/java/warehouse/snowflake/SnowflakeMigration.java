@@ -1,7 +1,7 @@
 package warehouse.snowflake;
 
-import app.SnowflakeSettings;
-import app.StartupException;
+import settings.SnowflakeSettings;
+import settings.StartupException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

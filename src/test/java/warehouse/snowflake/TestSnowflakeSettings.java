@@ -1,6 +1,6 @@
 package warehouse.snowflake;
 
-import app.SnowflakeSettings;
+import settings.SnowflakeSettings;
 import java.io.StringWriter;
 import java.security.KeyPairGenerator;
 import java.util.LinkedHashMap;

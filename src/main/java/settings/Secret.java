@@ -1,4 +1,4 @@
-package app;
+package settings;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;

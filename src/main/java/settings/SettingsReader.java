@@ -1,4 +1,4 @@
-package app;
+package settings;
 
 import java.util.Optional;
 import java.util.function.Function;

@@ -1,4 +1,4 @@
-package app;
+package settings;
 
 import java.net.URI;
 import java.nio.file.Path;

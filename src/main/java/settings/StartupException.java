@@ -1,4 +1,4 @@
-package app;
+package settings;
 
 /** The pipeline cannot start for a reason the user can fix; the message says what to do. */
 public class StartupException extends RuntimeException {

@@ -1,4 +1,4 @@
-package app;
+package settings;
 
 import java.io.IOException;
 import java.nio.file.Files;

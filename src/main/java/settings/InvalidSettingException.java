@@ -1,4 +1,4 @@
-package app;
+package settings;
 
 /** A setting that cannot work; the message names the key so the user knows what to fix. */
 public class InvalidSettingException extends StartupException {
