@@ -10,7 +10,10 @@ import routes.LoadRoute;
 import routes.MonitorRoute;
 import routes.OpenSkyPollRoute;
 
-/** What the pipeline is made of: its wiring, its three stages and their monitoring, for the CLI and the tests alike. */
+/**
+ * What the pipeline is made of, for the CLI and the tests alike: one configuration class per stage, which declares
+ * the beans its route calls and runs its startup steps, and one route per stage.
+ */
 public final class Pipeline {
 
     /** Settings whose value Camel must mask too, as it compares them: the last segment, lower case, no dashes. */
@@ -23,7 +26,13 @@ public final class Pipeline {
         // Camel's startup summaries print each setting's value unless the setting's last segment names a secret it
         // knows (password, clientsecret, privatekey, ...): the key's passphrase is not among them.
         main.setAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
-        main.addConfiguration(PipelineConfiguration.class);
+        // In this order: each stage's startup steps may use what the ones before it prepared.
+        main.addConfiguration(SettingsConfiguration.class);
+        main.addConfiguration(ServicesConfiguration.class);
+        main.addConfiguration(PollConfiguration.class);
+        main.addConfiguration(CaptureConfiguration.class);
+        main.addConfiguration(LoadConfiguration.class);
+        main.addConfiguration(MonitorConfiguration.class);
         main.addRoutesBuilder(new OpenSkyPollRoute());
         main.addRoutesBuilder(new CaptureRoute());
         main.addRoutesBuilder(new LoadRoute());

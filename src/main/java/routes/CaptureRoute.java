@@ -3,8 +3,11 @@ package routes;
 import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
 import capture.TransactionMarkerStatus;
+import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
+import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
+import settings.PipelineSettings;
 import source.Heartbeat;
 import warehouse.UnavailableValue;
 
@@ -27,9 +30,15 @@ public class CaptureRoute extends RouteBuilder {
     /** What the Kafka producer reserves for records waiting to be sent, at least: its own default. */
     private static final long MIN_PRODUCER_BUFFER_BYTES = 32L << 20;
 
+    @BeanInject
+    PipelineSettings settings;
+
+    @PropertyInject("flightcdc.kafka.bootstrap-servers")
+    String bootstrapServers;
+
     @Override
     public void configure() {
-        int maxRecordBytes = Integer.parseInt(getCamelContext().resolvePropertyPlaceholders("{{flightcdc.kafka.max-record-bytes}}"));
+        int maxRecordBytes = settings.kafka().maxRecordBytes();
         // The producer's buffer must hold the largest record, and the next ones while it is sent.
         long producerBufferBytes = Math.max(MIN_PRODUCER_BUFFER_BYTES, 2L * maxRecordBytes);
         // A change the Kafka producer will not even accept (its buffer full while the broker is away) is
@@ -99,7 +108,7 @@ public class CaptureRoute extends RouteBuilder {
                 .process("snapshotStart")
                 .process("debeziumJsonEnvelope")
                 .process(new AcknowledgedKafkaPublisher(maxRecordBytes,
-                        getCamelContext().resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}"), "kafka:{{flightcdc.kafka.topic-prefix}}"
+                        bootstrapServers, "kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                         + "&requestRequiredAcks=all"
                         // DebeziumJsonEnvelope renders key and value as UTF-8 JSON bytes.

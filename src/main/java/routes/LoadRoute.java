@@ -1,8 +1,10 @@
 package routes;
 
 import app.PipelineHalt;
+import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import settings.PipelineSettings;
 import warehouse.LoadRefusedException;
 
 /**
@@ -18,12 +20,15 @@ public class LoadRoute extends RouteBuilder {
     public static final String RECORDS = "kafkaRecords";
     public static final String LOAD = "load";
 
+    @BeanInject
+    PipelineSettings settings;
+
     @Override
     public void configure() {
-        long retryDelayMs = Long.parseLong(getCamelContext().resolvePropertyPlaceholders("{{flightcdc.load.retry-delay-ms}}"));
+        PipelineSettings.Warehouse load = settings.warehouse();
         errorHandler(defaultErrorHandler()
                 .maximumRedeliveries(5)
-                .redeliveryDelay(retryDelayMs)
+                .redeliveryDelay(load.retryDelayMs())
                 .useExponentialBackOff()
                 .retryAttemptedLogLevel(LoggingLevel.WARN));
         // Retrying cannot help: the pipeline stops, and the batch stays uncommitted (breakOnFirstError).
@@ -43,10 +48,10 @@ public class LoadRoute extends RouteBuilder {
                 + "&allowManualCommit=true"
                 + "&breakOnFirstError=true"
                 + "&batching=true"
-                + "&maxPollRecords={{flightcdc.load.max-batch}}"
-                + "&pollTimeoutMs={{flightcdc.load.max-wait-ms}}"
+                + "&maxPollRecords=" + load.maxBatch()
+                + "&pollTimeoutMs=" + load.maxWaitMs()
                 // Without an interval a batch under steady traffic waits until it is full.
-                + "&batchingIntervalMs={{flightcdc.load.max-wait-ms}}")
+                + "&batchingIntervalMs=" + load.maxWaitMs())
                 .routeId(ROUTE_ID)
                 .setProperty(RECORDS, body())
                 .bean("changeBatchDecoder", "decode")

@@ -109,6 +109,11 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
     public record Monitor(int intervalMs, int retainedWalWarnMb, int consumerLagWarn) {
     }
 
+    /** The change topic of each captured table, in the order of {@code flightcdc.source.tables}. */
+    public List<String> changeTopics() {
+        return source.tables().stream().map(kafka::topicFor).toList();
+    }
+
     /** Where Debezium keeps its position in the WAL: its presence means the pipeline has run before. */
     public Path debeziumOffsets() {
         return dataDir.resolve(DEBEZIUM_OFFSETS_FILE);

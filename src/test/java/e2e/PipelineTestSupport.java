@@ -11,6 +11,7 @@ import java.util.Properties;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import warehouse.Warehouse;
 import warehouse.duckdb.DuckDbWarehouse;
 
 /**
@@ -59,7 +60,8 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
     }
 
     protected DuckDbWarehouse warehouse() {
-        return context.getRegistry().lookupByNameAndType("warehouse", DuckDbWarehouse.class);
+        // Bound as a Warehouse, by the type its configuration method declares.
+        return (DuckDbWarehouse) context.getRegistry().lookupByNameAndType("warehouse", Warehouse.class);
     }
 
     /** A connection to the running pipeline's warehouse; the caller closes it. */

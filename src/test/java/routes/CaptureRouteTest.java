@@ -57,6 +57,7 @@ class CaptureRouteTest extends RouteTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
+        super.configure(configuration);
         configuration.addRoutesBuilder(new CaptureRoute());
     }
 

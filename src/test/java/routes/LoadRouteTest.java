@@ -52,6 +52,7 @@ class LoadRouteTest extends RouteTestSupport {
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
+        super.configure(configuration);
         configuration.addRoutesBuilder(new LoadRoute());
     }
 

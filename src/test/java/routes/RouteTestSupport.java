@@ -1,17 +1,20 @@
 package routes;
 
+import app.SettingsConfiguration;
 import java.util.Properties;
+import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.junit5.CamelContextConfiguration;
 import org.apache.camel.test.junit5.TestExecutionConfiguration;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 
 /**
  * One route under test, with application.properties loaded, the placeholders the wiring would
- * resolve at startup given by {@link #resolvedProperties()}, and AdviceWith before the context starts.
+ * resolve at startup given by {@link #resolvedProperties()}, the settings validated from both as the
+ * pipeline's are, and AdviceWith before the context starts.
  */
 abstract class RouteTestSupport extends CamelMainTestSupport {
 
-    /** Values PipelineConfiguration would resolve at startup (endpoints of the embedded services). */
+    /** Values the pipeline's configuration classes would work out at startup (endpoints of the embedded services). */
     protected abstract Properties resolvedProperties();
 
     @Override
@@ -24,6 +27,11 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     public void configureContext(CamelContextConfiguration context) {
         super.configureContext(context);
         context.withUseOverridePropertiesWithPropertiesComponent(resolvedProperties());
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(SettingsConfiguration.class);
     }
 
     protected static Properties properties(String... keyValues) {

@@ -1,0 +1,102 @@
+package app;
+
+import capture.AcknowledgedOffsetStore;
+import capture.CapturedChanges;
+import capture.DebeziumJsonEnvelope;
+import capture.SnapshotProgress;
+import capture.SnapshotStart;
+import capture.TransactionOrder;
+import embedded.StopOrder;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import load.ConsumerGroupPositions;
+import org.apache.camel.BeanInject;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.PropertyInject;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import settings.PipelineSettings;
+import source.Heartbeat;
+import source.ReplicationPreflight;
+import source.SourceDatabase;
+import source.SourceGuard;
+import source.TableSizes;
+import warehouse.TableId;
+
+/**
+ * The capture stage's beans (routes/CaptureRoute): Debezium reads the WAL through the slot and publication the
+ * preflight checked, and each change is published to Kafka with its transaction numbered.
+ */
+public class CaptureConfiguration extends StageConfiguration {
+
+    @BindToRegistry(lazy = true)
+    public ReplicationPreflight replicationPreflight(PipelineSettings settings, SourceDatabase source) {
+        PipelineSettings.Source s = settings.source();
+        return new ReplicationPreflight(source.dataSource(), s.slot(), s.publication(), s.tables(), settings.debeziumOffsets(),
+                () -> AcknowledgedOffsetStore.storedLastCommitLsn(settings.debeziumOffsets()));
+    }
+
+    /** The startup checks, again while the pipeline runs (routes/MonitorRoute) and before each resume of the capture. */
+    @BindToRegistry(lazy = true)
+    public SourceGuard sourceGuard(ReplicationPreflight preflight, @BeanInject(PipelineHalt.BEAN) PipelineHalt halt) {
+        return new SourceGuard(preflight, halt::halt);
+    }
+
+    @BindToRegistry(lazy = true)
+    public SnapshotProgress snapshotProgress(PipelineSettings settings, SourceDatabase source) {
+        TableSizes sizes = new TableSizes(source.dataSource());
+        return new SnapshotProgress(() -> sizes.estimateRows(streamedTables(settings)), Duration.ofSeconds(5));
+    }
+
+    @BindToRegistry(lazy = true)
+    public TransactionOrder transactionOrder(PipelineSettings settings) {
+        return new TransactionOrder(settings.kafka().transactionTopic(), settings.changeTopics());
+    }
+
+    @BindToRegistry(lazy = true)
+    public CapturedChanges capturedChanges(PipelineSettings settings) {
+        return new CapturedChanges(settings.changeTopics());
+    }
+
+    /** Knows which tables' topics already hold changes: a snapshot of those is a restarted one. */
+    @BindToRegistry(lazy = true)
+    public SnapshotStart snapshotStart(PipelineSettings settings,
+                                       @PropertyInject("flightcdc.kafka.bootstrap-servers") String bootstrapServers)
+            throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+            Set<String> holdingRecords = ConsumerGroupPositions.topicsWithRecords(admin, Set.copyOf(settings.changeTopics()));
+            Map<String, TableId> tablesOfTopics = new LinkedHashMap<>();
+            settings.source().tables().stream().filter(t -> holdingRecords.contains(settings.kafka().topicFor(t)))
+                    .forEach(t -> tablesOfTopics.put(settings.kafka().topicFor(t), t));
+            return new SnapshotStart(tablesOfTopics);
+        }
+    }
+
+    @BindToRegistry(lazy = true)
+    public DebeziumJsonEnvelope debeziumJsonEnvelope() {
+        return new DebeziumJsonEnvelope();
+    }
+
+    @Override
+    protected void prepare(CamelContext context) throws Exception {
+        PipelineSettings settings = bean(context, PipelineSettings.class);
+        ReplicationPreflight preflight = bean(context, ReplicationPreflight.class);
+        preflight.check();
+        preflight.awaitSlotFree(Duration.ofSeconds(30));
+        SourceGuard sourceGuard = bean(context, SourceGuard.class);
+        AcknowledgedOffsetStore.checkBeforeResuming(sourceGuard::checkBeforeResuming);
+        bean(context, StopOrder.class).add(() -> AcknowledgedOffsetStore.checkBeforeResuming(null));
+        compute(context, "flightcdc.capture.streamed-tables",
+                streamedTables(settings).stream().map(TableId::toString).collect(Collectors.joining(",")));
+        compute(context, "flightcdc.capture.offsets-file", settings.debeziumOffsets());
+    }
+
+    private static List<TableId> streamedTables(PipelineSettings settings) {
+        return Heartbeat.streamedTables(settings.source().tables(), settings.source().heartbeatIntervalMs());
+    }
+}

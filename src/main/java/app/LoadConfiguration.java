@@ -1,0 +1,118 @@
+package app;
+
+import embedded.StopOrder;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import load.ChangeBatchDecoder;
+import load.ConsumerGroupPositions;
+import load.KafkaOffsets;
+import load.LoadProgress;
+import load.TransactionBoundaries;
+import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import settings.PipelineSettings;
+import source.SourceCatalog;
+import warehouse.SchemaEvolution;
+import warehouse.TableId;
+import warehouse.TableSchema;
+import warehouse.Warehouse;
+import warehouse.snowflake.streaming.SnowpipeStreamingWarehouse;
+
+/**
+ * The load stage's beans (routes/LoadRoute): Kafka's records cut at transaction boundaries and loaded into the
+ * warehouse, whose tables are prepared for the captured ones, and from whose stored progress the loader's consumer
+ * group resumes.
+ */
+public class LoadConfiguration extends StageConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(LoadConfiguration.class);
+
+    /**
+     * The warehouse {@code flightcdc.warehouse.type} names, with a table for each captured one. A Snowpipe
+     * Streaming client bound in the registry is used instead of one made from the settings (to set the SDK up
+     * otherwise, or a fake in tests).
+     */
+    @BindToRegistry(lazy = true)
+    public Warehouse warehouse(PipelineSettings settings, SourceCatalog catalog, StopOrder stopOrder, CamelContext context)
+            throws Exception {
+        Warehouse warehouse = stopOrder.add(WarehouseConnector.open(settings,
+                Optional.ofNullable(context.getRegistry().findSingleByType(SnowflakeStreamingIngestClient.class))));
+        warehouse.prepare(capturedSchemas(settings, catalog));
+        return warehouse;
+    }
+
+    @BindToRegistry(lazy = true)
+    public ChangeBatchDecoder changeBatchDecoder(PipelineSettings settings) {
+        return new ChangeBatchDecoder(settings.kafka().transactionTopic());
+    }
+
+    @BindToRegistry(lazy = true)
+    public TransactionBoundaries transactionBoundaries(PipelineSettings settings, Warehouse warehouse) {
+        return new TransactionBoundaries(settings.warehouse().transactionBoundaries(),
+                settings.warehouse().maxTransactionChanges(), settings.kafka()::topicFor, warehouse::progress);
+    }
+
+    @BindToRegistry(lazy = true)
+    public SchemaEvolution schemaEvolution(PipelineSettings settings, SourceCatalog catalog, Warehouse warehouse)
+            throws SQLException {
+        return new SchemaEvolution(catalog::describe, warehouse, capturedSchemas(settings, catalog));
+    }
+
+    @BindToRegistry(lazy = true)
+    public KafkaOffsets kafkaOffsets() {
+        return new KafkaOffsets();
+    }
+
+    @BindToRegistry(lazy = true)
+    public LoadProgress loadProgress(StopOrder stopOrder) {
+        return stopOrder.add(new LoadProgress(Duration.ofSeconds(5)));
+    }
+
+    @Override
+    protected void prepare(CamelContext context) throws Exception {
+        PipelineSettings settings = bean(context, PipelineSettings.class);
+        List<String> changeTopics = settings.changeTopics();
+        List<String> loadedTopics = new ArrayList<>(changeTopics);
+        loadedTopics.add(settings.kafka().transactionTopic());
+        compute(context, "flightcdc.load.topics", String.join(",", loadedTopics));
+
+        Warehouse warehouse = bean(context, Warehouse.class);
+        String bootstrap = context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            if (warehouse instanceof SnowpipeStreamingWarehouse streaming) {
+                // Its progress is in Snowflake, per channel: open the channels of the partitions there are.
+                streaming.resume(ConsumerGroupPositions.existingPartitions(admin, Set.copyOf(changeTopics)));
+            }
+            // The transaction topic's offsets are stored with the data too, except by Snowpipe Streaming, which keeps
+            // only its channels' (the group's own offsets are then where its ends are read again from).
+            Set<String> stored = new HashSet<>(changeTopics);
+            if (!(warehouse instanceof SnowpipeStreamingWarehouse)) {
+                stored.add(settings.kafka().transactionTopic());
+            }
+            ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(), stored, warehouse.progress());
+        }
+        PipelineSettings.Warehouse.Type type = settings.warehouse().type();
+        LOG.info("Warehouse {} {}", type.setting(), type.snowflake()
+                ? settings.snowflake().orElseThrow().database() + "." + settings.snowflake().orElseThrow().schema()
+                : settings.warehouse().duckdbPath());
+    }
+
+    private static List<TableSchema> capturedSchemas(PipelineSettings settings, SourceCatalog catalog) throws SQLException {
+        List<TableSchema> schemas = new ArrayList<>();
+        for (TableId table : settings.source().tables()) {
+            schemas.add(catalog.describe(table));
+        }
+        return schemas;
+    }
+}

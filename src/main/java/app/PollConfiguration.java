@@ -1,0 +1,81 @@
+package app;
+
+import embedded.EmbeddedServices;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import opensky.AccessTokens;
+import opensky.CreditBudget;
+import opensky.PollGate;
+import opensky.PollRecorder;
+import opensky.ResponseBody;
+import opensky.StateVectorParser;
+import opensky.simulator.OpenSkySimulator;
+import org.apache.camel.BindToRegistry;
+import org.apache.camel.CamelContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import settings.PipelineSettings;
+import source.FlightStateRepository;
+import source.SourceDatabase;
+
+/** The poll stage's beans (routes/OpenSkyPollRoute): OpenSky, or its simulator, into the source table. */
+public class PollConfiguration extends StageConfiguration {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PollConfiguration.class);
+
+    @BindToRegistry(lazy = true)
+    public AccessTokens accessTokens(PipelineSettings settings, EmbeddedServices embedded) {
+        PipelineSettings.OpenSky openSky = settings.openSky();
+        URI tokenUrl = embedded.openSky().map(simulator -> URI.create(simulator.tokenUrl())).orElse(openSky.tokenUrl());
+        return new AccessTokens(openSky.credentials(), tokenUrl, Clock.systemUTC(), Duration.ofMillis(openSky.responseTimeoutMs()));
+    }
+
+    @BindToRegistry(lazy = true)
+    public PollGate pollGate(PipelineSettings settings, AccessTokens accessTokens) {
+        PipelineSettings.OpenSky openSky = settings.openSky();
+        // The simulator has credits to spare unless a test limits them: its budget, not an account's, is what applies.
+        CreditBudget budget = openSky.simulated()
+                ? new CreditBudget(openSky.creditBudget().costPerCall(), (int) OpenSkySimulator.DEFAULT_DAILY_CREDITS)
+                : openSky.creditBudget();
+        return new PollGate(Duration.ofMillis(openSky.pollIntervalMs()), Duration.ofMillis(openSky.maxBackoffMs()),
+                budget, accessTokens, Clock.systemUTC());
+    }
+
+    @BindToRegistry(lazy = true)
+    public ResponseBody responseBody() {
+        return new ResponseBody();
+    }
+
+    @BindToRegistry(lazy = true)
+    public PollRecorder pollRecorder(PipelineSettings settings) {
+        return new PollRecorder(settings.openSky().recordDir(), Clock.systemUTC());
+    }
+
+    @BindToRegistry(lazy = true)
+    public StateVectorParser stateVectorParser() {
+        return new StateVectorParser();
+    }
+
+    @BindToRegistry(lazy = true)
+    public FlightStateRepository flightStateRepository(PipelineSettings settings, SourceDatabase source) {
+        return new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds());
+    }
+
+    @Override
+    protected void prepare(CamelContext context) {
+        PipelineSettings.OpenSky openSky = bean(context, PipelineSettings.class).openSky();
+        EmbeddedServices embedded = bean(context, EmbeddedServices.class);
+        // With the poll off the route is not started, but its endpoint URI must still resolve.
+        compute(context, "flightcdc.opensky.base-url", openSky.baseUrl()
+                .orElseGet(() -> embedded.openSky().map(OpenSkySimulator::baseUrl).orElse("http://127.0.0.1:0/api")));
+        compute(context, "flightcdc.opensky.states-query", openSky.statesQuery());
+        if (!openSky.pollEnabled()) {
+            LOG.info("OpenSky poll is off: the pipeline carries only the changes made in the database");
+        } else if (!openSky.simulated()) {
+            LOG.info("Polling {} {}", openSky.baseUrl().orElseThrow(), openSky.credentials()
+                    .map(c -> "as OAuth2 client '" + c.clientId() + "'").orElse("anonymously"));
+            bean(context, PollGate.class).reportBudget();
+        }
+    }
+}
