@@ -50,7 +50,7 @@ final class WarehouseConnector {
             throw new StartupException("Cannot open the Snowflake warehouse (" + type.setting() + ") at " + s.url()
                     + " as user " + s.user() + " with role " + s.role() + ": "
                     + String.valueOf(e.getMessage()).strip().replaceAll("\\.+$", "") + ". Check the flightcdc.snowflake.* settings, the user's public key and the role's grants"
-                    + " (see README, Snowflake)", e);
+                    + " (see docs/snowflake.md)", e);
         }
     }
 }

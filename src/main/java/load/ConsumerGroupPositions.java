@@ -33,7 +33,7 @@ public final class ConsumerGroupPositions {
     private static final long TIMEOUT_SECONDS = 30;
     /** The way back that leaves the source as it is. */
     private static final String REBUILD = " Nothing was loaded. Rebuild the warehouse from a fresh snapshot of the"
-            + " source, as README \"When it stops\" describes; the source is left as it is.";
+            + " source, as docs/operations.md, \"When it stops\", describes; the source is left as it is.";
 
     private ConsumerGroupPositions() {
     }

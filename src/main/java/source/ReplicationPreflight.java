@@ -211,7 +211,7 @@ public final class ReplicationPreflight {
             if (hasRunBefore()) {
                 throw new StartupException("Replication slot '" + slot + "' does not exist, but Debezium's position in "
                         + debeziumOffsets + " shows the pipeline ran before: changes made since the slot went missing"
-                        + " may be lost. Fix: rebuild the warehouse from a new snapshot (README \"When it stops\"; the"
+                        + " may be lost. Fix: rebuild the warehouse from a new snapshot (docs/operations.md, \"When it stops\"; the"
                         + " source is left as it is), or set flightcdc.source.slot to the slot this pipeline used.");
             }
             return; // a first run: Debezium creates the slot
@@ -243,14 +243,14 @@ public final class ReplicationPreflight {
             throw new StartupException("Replication slot '" + slot + "' is confirmed up to " + confirmed + ", past "
                     + lsnText(stored.getAsLong()) + " where the pipeline stopped: it was dropped and created again, or"
                     + " something else read from it, and the changes in between cannot be read again. Fix: rebuild the"
-                    + " warehouse from a new snapshot (README \"When it stops\"; the source is left as it is).");
+                    + " warehouse from a new snapshot (docs/operations.md, \"When it stops\"; the source is left as it is).");
         }
         String invalidation = row.path("invalidation_reason").asText(null);
         if (invalidation != null || "lost".equals(row.path("wal_status").asText(null))) {
             throw new StartupException("Replication slot '" + slot + "' was invalidated by PostgreSQL ("
                     + (invalidation == null ? "wal_status lost" : invalidation) + "): WAL it had not delivered yet is"
                     + " gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('" + slot + "'); then rebuild"
-                    + " the warehouse from a new snapshot (README \"When it stops\"; the source is left as it is).");
+                    + " the warehouse from a new snapshot (docs/operations.md, \"When it stops\"; the source is left as it is).");
         }
     }
 

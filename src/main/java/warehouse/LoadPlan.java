@@ -89,7 +89,7 @@ public final class LoadPlan {
                     + " with a source position newer than any it applied (" + change.position() + ", newest applied "
                     + loaded.newest() + "): the topic is not the one the warehouse was loaded from (it was deleted and"
                     + " created again, or the broker lost its data). Nothing of this batch was loaded. Rebuild the"
-                    + " warehouse from a fresh snapshot of the source, as README \"When it stops\" describes; the source"
+                    + " warehouse from a fresh snapshot of the source, as docs/operations.md, \"When it stops\", describes; the source"
                     + " is left as it is.");
         }
     }

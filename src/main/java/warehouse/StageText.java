@@ -42,7 +42,7 @@ public final class StageText {
     /**
      * Debezium's numbers for PostgreSQL's infinite timestamps, in microseconds since 1970. The second is
      * before 4713 BC; the first is also the real timestamp 294247-01-10 04:00:25.2, which is therefore
-     * carried as infinity (the README names it).
+     * carried as infinity (docs/type-mapping.md names it).
      */
     static final long TIMESTAMP_INFINITY = 9223372036825200000L;
     static final long TIMESTAMP_MINUS_INFINITY = -9223372036832400000L;

@@ -16,7 +16,7 @@ import java.util.UUID;
  * {@code binary.handling.mode}): for those types, and arrays of text, no real value is ever taken for
  * it. Debezium writes it into an array of integers (int4, int8, date) as the placeholder's bytes, and
  * into a uuid array as a name-based UUID of them: a real array equal to that is taken for the
- * placeholder too, a collision the README names.
+ * placeholder too, a collision docs/type-mapping.md names.
  */
 public final class UnavailableValue {
 

@@ -31,7 +31,7 @@ import source.SourceDatabase;
  * The change topic is deleted under a running pipeline and new changes follow: the capture writes them to a new
  * topic of the same name, whose offsets the warehouse has stored for other records. The loader must not take them
  * for loaded: the application halts with the reason and exit code 1, refuses to start again (exit 2), and the
- * rebuild the README gives, which leaves the source alone, brings the warehouse back equal to the source.
+ * rebuild docs/operations.md gives, which leaves the source alone, brings the warehouse back equal to the source.
  * PostgreSQL and Kafka belong to the test, as a user's servers would.
  */
 class KafkaLossEndToEndTest {
@@ -98,7 +98,7 @@ class KafkaLossEndToEndTest {
         }
     }
 
-    /** README "When it stops": set the warehouse aside, let Debezium snapshot again into a new topic. */
+    /** docs/operations.md, "When it stops": set the warehouse aside, let Debezium snapshot again into a new topic. */
     private static void rebuildAsTheReadmeSays(Path dir, EmbeddedPostgresServer postgres, Admin admin) throws Exception {
         Path warehouse = dir.resolve("app/warehouse.duckdb");
         Files.move(warehouse, warehouse.resolveSibling("warehouse.duckdb.before-rebuild"));

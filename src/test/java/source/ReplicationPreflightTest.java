@@ -97,7 +97,7 @@ class ReplicationPreflightTest {
         assertFails(preflight(source.dataSource(), offsets),
                 "Replication slot 'flightcdc' does not exist, but Debezium's position in " + offsets
                         + " shows the pipeline ran before: changes made since the slot went missing may be lost."
-                        + " Fix: rebuild the warehouse from a new snapshot (README \"When it stops\"; the source is left"
+                        + " Fix: rebuild the warehouse from a new snapshot (docs/operations.md, \"When it stops\"; the source is left"
                         + " as it is), or set flightcdc.source.slot to the slot this pipeline used.");
     }
 
@@ -115,7 +115,7 @@ class ReplicationPreflightTest {
                 "Replication slot 'flightcdc' is confirmed up to " + confirmed + ", past " + stored + " where the"
                         + " pipeline stopped: it was dropped and created again, or something else read from it, and the"
                         + " changes in between cannot be read again. Fix: rebuild the warehouse from a new snapshot"
-                        + " (README \"When it stops\"; the source is left as it is).");
+                        + " (docs/operations.md, \"When it stops\"; the source is left as it is).");
     }
 
     @Test
@@ -173,7 +173,7 @@ class ReplicationPreflightTest {
         assertFails(preflight(source.dataSource(), dir.resolve("never-ran.dat")),
                 "Replication slot 'flightcdc' was invalidated by PostgreSQL (wal_removed): WAL it had not delivered yet"
                         + " is gone, so changes were lost. Fix: SELECT pg_drop_replication_slot('flightcdc'); then rebuild"
-                        + " the warehouse from a new snapshot (README \"When it stops\"; the source is left as it is).");
+                        + " the warehouse from a new snapshot (docs/operations.md, \"When it stops\"; the source is left as it is).");
     }
 
     @Test
