@@ -25,6 +25,7 @@ import warehouse.ColumnType;
 import warehouse.FlightAnalyticsViews;
 import warehouse.JsonText;
 import warehouse.LoadResult;
+import warehouse.MetadataColumn;
 import warehouse.TestPositions;
 import warehouse.TableId;
 import warehouse.QueryRows;
@@ -161,7 +162,7 @@ class ChangeLogOnDuckDbTest {
         assertThat(changeLogRows(columns.formatted("_flightcdc_dead_letter")))
                 .isEqualTo(mergeRows(columns.formatted("_flightcdc_dead_letter")));
         assertThat(changeLogRows(columns.formatted(sql.changeTable(SCHEMA)))).extracting(row -> row.split("\\|")[0])
-                .containsExactlyElementsOf(Stream.concat(ChangeLogSqlGenerator.CHANGE_METADATA.stream(),
+                .containsExactlyElementsOf(Stream.concat(MetadataColumn.CHANGE_TABLE.stream().map(MetadataColumn::columnName),
                         SCHEMA.columns().stream().map(Column::name)).toList());
     }
 
