@@ -2,6 +2,7 @@ package warehouse.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import analytics.FlightAnalyticsViews;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,7 +23,6 @@ import warehouse.ChangeEvent.Operation;
 import warehouse.ChangeLogSqlGenerator;
 import warehouse.Column;
 import warehouse.ColumnType;
-import warehouse.FlightAnalyticsViews;
 import warehouse.JsonText;
 import warehouse.LoadResult;
 import warehouse.MetadataColumn;
@@ -73,7 +73,7 @@ class ChangeLogOnDuckDbTest {
 
     @BeforeEach
     void open() throws Exception {
-        merge = DuckDbWarehouse.open(dir.resolve("merge.duckdb"));
+        merge = DuckDbWarehouse.open(dir.resolve("merge.duckdb"), FlightAnalyticsViews::over);
         merge.prepare(List.of(SCHEMA));
         changeLog = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("changelog.duckdb").toAbsolutePath());
         try (Statement s = changeLog.createStatement()) {
