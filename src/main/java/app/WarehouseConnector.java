@@ -1,5 +1,6 @@
 package app;
 
+import analytics.FlightAnalyticsViews;
 import java.sql.SQLException;
 import settings.PipelineSettings;
 import settings.SnowflakeSettings;
@@ -28,7 +29,7 @@ final class WarehouseConnector {
         PipelineSettings.Warehouse.Type type = settings.warehouse().type();
         if (!type.snowflake()) {
             try {
-                return DuckDbWarehouse.open(settings.warehouse().duckdbPath());
+                return DuckDbWarehouse.open(settings.warehouse().duckdbPath(), FlightAnalyticsViews::over);
             } catch (SQLException e) {
                 throw new StartupException(e.getMessage().strip() + ". Fix: stop the other pipeline, or give this one a"
                         + " warehouse of its own with flightcdc.warehouse.duckdb-path", e);
@@ -38,7 +39,7 @@ final class WarehouseConnector {
         SnowflakeSettings s = snowflake.settings();
         try {
             if (type == PipelineSettings.Warehouse.Type.SNOWFLAKE_MERGE) {
-                return SnowflakeMergeWarehouse.open(snowflake::openJdbc);
+                return SnowflakeMergeWarehouse.open(snowflake::openJdbc, FlightAnalyticsViews::over);
             }
             SnowflakeStreamingIngestClient client = streamingClient.orElseGet(() -> SnowflakeStreamingIngestClientFactory
                     .builder("flightcdc-" + settings.kafka().consumerGroup())

@@ -1,9 +1,21 @@
 package warehouse;
 
+import static warehouse.MetadataColumn.KAFKA_OFFSET;
+import static warehouse.MetadataColumn.KAFKA_PARTITION;
+import static warehouse.MetadataColumn.KAFKA_TOPIC;
+import static warehouse.MetadataColumn.LAST_COMMIT_LSN;
+import static warehouse.MetadataColumn.LOADED_AT;
+import static warehouse.MetadataColumn.LSN;
+import static warehouse.MetadataColumn.OP;
+import static warehouse.MetadataColumn.REJECTED_EVENT;
+import static warehouse.MetadataColumn.REJECTED_REASON;
+import static warehouse.MetadataColumn.UNAVAILABLE;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import warehouse.MetadataColumn.Presence;
 
 /**
  * The SQL of the append-only mode (Snowpipe Streaming), for every dialect. The writer only appends: each
@@ -25,32 +37,10 @@ import java.util.stream.Stream;
 public final class ChangeLogSqlGenerator {
 
     /**
-     * The change table's own columns, in order, before the source columns: the contract with the writer.
-     * A row with {@code _rejected_reason} set is a Kafka record set aside (its source columns NULL, the
-     * record as received in {@code _rejected_event}).
-     */
-    public static final List<String> CHANGE_METADATA = List.of("_op", "_last_commit_lsn", "_lsn", "_tx_id", "_source_ts",
-            "_loaded_at", "_kafka_topic", "_kafka_partition", "_kafka_offset", "_rejected_reason", "_rejected_event");
-
-    /**
-     * In the change table of a table without REPLICA IDENTITY FULL, after the metadata: null, or the names of
-     * the source columns whose values the change lacks (see StageRows), written NULL. The history carries
-     * each forward from the key's latest change that had it.
-     */
-    public static final String UNAVAILABLE = "_unavailable";
-
-    /** The metadata columns of MERGE mode's history table, so the same analytics views read either. */
-    public static final List<String> HISTORY_METADATA = List.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at",
-            "_kafka_topic", "_kafka_partition", "_kafka_offset");
-
-    /**
      * One row per load that carried streamed changes: the highest last commit LSN among them, written once
      * every change table has committed them, and when. Shared by every table of the pipeline.
      */
     public static final String LOADED_THROUGH_TABLE = "_flightcdc_loaded_through";
-
-    /** The load watermark table's columns, in order: the contract with the writer. */
-    public static final List<String> LOADED_THROUGH_METADATA = List.of("_last_commit_lsn", "_loaded_at");
 
     private final Dialect d;
     private final boolean throughLoadWatermark;
@@ -91,33 +81,27 @@ public final class ChangeLogSqlGenerator {
 
     /**
      * Everything nullable but where the record sits in Kafka and when it arrived: a record set aside may
-     * lack all the rest. No DEFAULTs, as Snowpipe Streaming does not fill them.
+     * lack all the rest. No DEFAULTs, as Snowpipe Streaming does not fill them. A row with
+     * {@code _rejected_reason} set is a Kafka record set aside: its source columns NULL, the record as
+     * received in {@code _rejected_event}.
      */
     public String createChangeTable(TableSchema t) {
-        List<String> columns = new ArrayList<>(List.of(
-                d.quote("_op") + " " + d.textType(),
-                d.quote("_last_commit_lsn") + " " + d.bigintType(),
-                d.quote("_lsn") + " " + d.bigintType(),
-                d.quote("_tx_id") + " " + d.bigintType(),
-                d.quote("_source_ts") + " " + d.timestamptzType(),
-                d.quote("_loaded_at") + " " + d.timestamptzType() + " NOT NULL",
-                d.quote("_kafka_topic") + " " + d.textType() + " NOT NULL",
-                d.quote("_kafka_partition") + " " + d.integerType() + " NOT NULL",
-                d.quote("_kafka_offset") + " " + d.bigintType() + " NOT NULL",
-                d.quote("_rejected_reason") + " " + d.textType(),
-                d.quote("_rejected_event") + " " + d.textType()));
+        List<String> columns = new ArrayList<>();
+        MetadataColumn.CHANGE_TABLE.forEach(c -> columns.add(c.declaration(d, Presence.EVERY_RECORD)));
         if (!t.replicaIdentityFull()) {
-            columns.add(d.quote(UNAVAILABLE) + " " + d.textListType());
+            // Only such a table's changes lack values: the names of those they lack, written NULL. The history
+            // carries each forward from the key's latest change that had it.
+            columns.add(UNAVAILABLE.quoted(d) + " " + d.textListType());
         }
         t.columns().forEach(c -> columns.add(d.quote(c.name()) + " " + d.type(c)));
         return "CREATE TABLE IF NOT EXISTS " + d.quote(changeTable(t)) + " (\n  " + String.join(",\n  ", columns) + "\n)";
     }
 
-    /** No DEFAULTs, as Snowpipe Streaming does not fill them. */
+    /** No DEFAULTs, as Snowpipe Streaming does not fill them; every watermark has both columns. */
     public String createLoadedThroughTable() {
-        return "CREATE TABLE IF NOT EXISTS " + d.quote(LOADED_THROUGH_TABLE) + " (\n  "
-                + d.quote("_last_commit_lsn") + " " + d.bigintType() + " NOT NULL,\n  "
-                + d.quote("_loaded_at") + " " + d.timestamptzType() + " NOT NULL\n)";
+        String columns = MetadataColumn.LOADED_THROUGH.stream().map(c -> c.declaration(d) + " NOT NULL")
+                .collect(Collectors.joining(",\n  "));
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(LOADED_THROUGH_TABLE) + " (\n  " + columns + "\n)";
     }
 
     /**
@@ -143,23 +127,22 @@ public final class ChangeLogSqlGenerator {
      */
     private String fromShownChanges(TableSchema t, String separator, String... conditions) {
         List<String> where = new ArrayList<>(List.of(conditions));
-        where.add(d.quote("_rejected_reason") + " IS NULL");
+        where.add(REJECTED_REASON.quoted(d) + " IS NULL");
         StringBuilder from = new StringBuilder("FROM " + d.quote(changeTable(t)));
         if (throughLoadWatermark) {
             String loadedThrough = d.quote("_loaded_through");
-            from.append(separator).append("CROSS JOIN (SELECT coalesce(max(").append(d.quote("_last_commit_lsn"))
+            from.append(separator).append("CROSS JOIN (SELECT coalesce(max(").append(LAST_COMMIT_LSN.quoted(d))
                     .append("), 0) AS ").append(loadedThrough).append(" FROM ").append(d.quote(LOADED_THROUGH_TABLE))
                     .append(") AS lt");
-            where.add("coalesce(" + d.quote("_last_commit_lsn") + ", 0) <= lt." + loadedThrough);
+            where.add("coalesce(" + LAST_COMMIT_LSN.quoted(d) + ", 0) <= lt." + loadedThrough);
         }
         return from.append(separator).append("WHERE ").append(String.join(" AND ", where)).toString();
     }
 
     private String firstDelivery(TableSchema t) {
-        List<String> identity = new ArrayList<>(List.of("_last_commit_lsn", "_lsn", "_op"));
+        List<String> identity = new ArrayList<>(names(List.of(LAST_COMMIT_LSN, LSN, OP)));
         identity.addAll(t.primaryKey());
-        return "row_number() OVER (PARTITION BY " + quotedList(identity) + " ORDER BY "
-                + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset") + ") = 1";
+        return "row_number() OVER (PARTITION BY " + quotedList(identity) + " ORDER BY " + kafkaOrder() + ") = 1";
     }
 
     /**
@@ -172,7 +155,7 @@ public final class ChangeLogSqlGenerator {
      */
     private String historyCarryingValuesForward(TableSchema t) {
         String key = quotedList(t.primaryKey());
-        String order = d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset");
+        String order = kafkaOrder();
         List<String> from = new ArrayList<>();
         List<String> carried = new ArrayList<>();
         for (int i = 0; i < t.columns().size(); i++) {
@@ -183,17 +166,18 @@ public final class ChangeLogSqlGenerator {
                 continue;
             }
             String source = d.quote("_from_" + (i + 1));
-            String lacks = d.listContains(d.quote(UNAVAILABLE), "'" + c.name().replace("'", "''") + "'");
-            from.add("max(CASE WHEN " + d.quote(UNAVAILABLE) + " IS NULL OR NOT " + lacks + " THEN " + d.quote("_kafka_offset")
+            String lacks = d.listContains(UNAVAILABLE.quoted(d), "'" + c.name().replace("'", "''") + "'");
+            from.add("max(CASE WHEN " + UNAVAILABLE.quoted(d) + " IS NULL OR NOT " + lacks + " THEN " + KAFKA_OFFSET.quoted(d)
                     + " END) OVER (PARTITION BY " + key + " ORDER BY " + order
                     + " ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS " + source);
             carried.add("first_value(" + name + ") OVER (PARTITION BY " + key + ", " + source + " ORDER BY " + order
                     + ") AS " + name);
         }
-        String deduplicated = "SELECT " + quotedList(HISTORY_METADATA) + ", " + d.quote(UNAVAILABLE) + ", "
+        String history = quotedList(names(MetadataColumn.HISTORY));
+        String deduplicated = "SELECT " + history + ", " + UNAVAILABLE.quoted(d) + ", "
                 + quotedList(columnNames(t)) + "\n    " + fromShownChanges(t, "\n    ")
                 + "\n    QUALIFY " + firstDelivery(t);
-        return "SELECT " + quotedList(HISTORY_METADATA) + ",\n  " + String.join(",\n  ", carried)
+        return "SELECT " + history + ",\n  " + String.join(",\n  ", carried)
                 + "\nFROM (\n  SELECT *,\n    " + String.join(",\n    ", from)
                 + "\n  FROM (\n    " + deduplicated + "\n  ) AS delivered\n) AS sourced";
     }
@@ -215,15 +199,15 @@ public final class ChangeLogSqlGenerator {
      */
     public String currentStateQuery(TableSchema t) {
         String truncatedAt = d.quote("_truncated_at");
-        String latest = "SELECT h." + d.quote("_op") + ", " + qualifiedList("h", columnNames(t))
+        String latest = "SELECT h." + OP.quoted(d) + ", " + qualifiedList("h", columnNames(t))
                 + "\n  FROM (\n    " + historyQuery(t).replace("\n", "\n    ") + "\n  ) AS h"
-                + "\n  CROSS JOIN (SELECT max(" + d.quote("_lsn") + ") AS " + truncatedAt + " "
-                + fromShownChanges(t, " ", d.quote("_op") + " = 't'") + ") AS tr"
-                + "\n  WHERE tr." + truncatedAt + " IS NULL OR h." + d.quote("_lsn") + " > tr." + truncatedAt
+                + "\n  CROSS JOIN (SELECT max(" + LSN.quoted(d) + ") AS " + truncatedAt + " "
+                + fromShownChanges(t, " ", OP.quoted(d) + " = 't'") + ") AS tr"
+                + "\n  WHERE tr." + truncatedAt + " IS NULL OR h." + LSN.quoted(d) + " > tr." + truncatedAt
                 + "\n  QUALIFY row_number() OVER (PARTITION BY " + qualifiedList("h", t.primaryKey()) + " ORDER BY h."
-                + d.quote("_kafka_offset") + " DESC) = 1";
+                + KAFKA_OFFSET.quoted(d) + " DESC) = 1";
         return "SELECT " + quotedList(columnNames(t)) + "\nFROM (\n  " + latest + "\n) AS latest\nWHERE "
-                + d.quote("_op") + " <> 'd'";
+                + OP.quoted(d) + " <> 'd'";
     }
 
     /** The current state with no lag: computed from the change table when read. */
@@ -233,14 +217,14 @@ public final class ChangeLogSqlGenerator {
 
     /** The records set aside, with the columns of MERGE mode's dead-letter table. */
     public String deadLetterQuery(List<TableSchema> tables) {
-        return tables.stream().map(t -> "SELECT " + d.quote("_loaded_at") + " AS " + d.quote("dead_at") + ", "
-                        + d.quote("_kafka_topic") + " AS " + d.quote("kafka_topic") + ", "
-                        + d.quote("_kafka_partition") + " AS " + d.quote("kafka_partition") + ", "
-                        + d.quote("_kafka_offset") + " AS " + d.quote("kafka_offset") + ", "
+        return tables.stream().map(t -> "SELECT " + LOADED_AT.quoted(d) + " AS " + d.quote("dead_at") + ", "
+                        + KAFKA_TOPIC.quoted(d) + " AS " + d.quote("kafka_topic") + ", "
+                        + KAFKA_PARTITION.quoted(d) + " AS " + d.quote("kafka_partition") + ", "
+                        + KAFKA_OFFSET.quoted(d) + " AS " + d.quote("kafka_offset") + ", "
                         + "'" + t.id().toString().replace("'", "''") + "' AS " + d.quote("source_table") + ", "
-                        + d.quote("_rejected_reason") + " AS " + d.quote("reason") + ", "
-                        + d.quote("_rejected_event") + " AS " + d.quote("event")
-                        + "\nFROM " + d.quote(changeTable(t)) + "\nWHERE " + d.quote("_rejected_reason") + " IS NOT NULL")
+                        + REJECTED_REASON.quoted(d) + " AS " + d.quote("reason") + ", "
+                        + REJECTED_EVENT.quoted(d) + " AS " + d.quote("event")
+                        + "\nFROM " + d.quote(changeTable(t)) + "\nWHERE " + REJECTED_REASON.quoted(d) + " IS NOT NULL")
                 .collect(Collectors.joining("\nUNION ALL\n"));
     }
 
@@ -253,7 +237,16 @@ public final class ChangeLogSqlGenerator {
     }
 
     private static List<String> historyColumns(TableSchema t) {
-        return Stream.concat(HISTORY_METADATA.stream(), columnNames(t).stream()).toList();
+        return Stream.concat(names(MetadataColumn.HISTORY).stream(), columnNames(t).stream()).toList();
+    }
+
+    private static List<String> names(List<MetadataColumn> columns) {
+        return columns.stream().map(MetadataColumn::columnName).toList();
+    }
+
+    /** The order Kafka holds the change table's rows in: each partition's in source order. */
+    private String kafkaOrder() {
+        return KAFKA_PARTITION.quoted(d) + ", " + KAFKA_OFFSET.quoted(d);
     }
 
     private static List<String> columnNames(TableSchema t) {

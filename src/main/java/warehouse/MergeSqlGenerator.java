@@ -1,10 +1,17 @@
 package warehouse;
 
+import static warehouse.MetadataColumn.KAFKA_OFFSET;
+import static warehouse.MetadataColumn.KAFKA_PARTITION;
+import static warehouse.MetadataColumn.OP;
+import static warehouse.MetadataColumn.SOURCE_TS_MS;
+import static warehouse.MetadataColumn.UNAVAILABLE;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import warehouse.MetadataColumn.Presence;
 
 /**
  * The one place the loader's SQL is written, for every dialect. A batch is first staged (source
@@ -13,17 +20,7 @@ import java.util.stream.Stream;
  */
 public final class MergeSqlGenerator {
 
-    /** Metadata columns of the history and staging tables, in order. */
-    public static final List<String> METADATA = List.of(
-            "_op", "_lsn", "_tx_id", "_source_ts_ms", "_kafka_topic", "_kafka_partition", "_kafka_offset");
-
     public static final String DEAD_LETTER_TABLE = "_flightcdc_dead_letter";
-
-    /**
-     * The staging table's last column: null, or which values the change does not carry (see StageRows),
-     * one character per source column.
-     */
-    public static final String UNAVAILABLE = "_unavailable";
 
     /** How far each Kafka partition is loaded (PartitionProgress), stored with the data it describes. */
     public static final String PROGRESS_TABLE = "_flightcdc_kafka_offsets";
@@ -72,44 +69,24 @@ public final class MergeSqlGenerator {
 
     /** Every change in source order, with its operation, source position, commit time and load time. */
     public String createHistoryTable(TableSchema t) {
-        List<String> columns = new ArrayList<>(List.of(
-                d.quote("_op") + " " + d.textType() + " NOT NULL",
-                d.quote("_lsn") + " " + d.bigintType() + " NOT NULL",
-                d.quote("_tx_id") + " " + d.bigintType(),
-                d.quote("_source_ts") + " " + d.timestamptzType() + " NOT NULL",
-                d.quote("_loaded_at") + " " + d.timestamptzType() + " NOT NULL",
-                d.quote("_kafka_topic") + " " + d.textType() + " NOT NULL",
-                d.quote("_kafka_partition") + " " + d.integerType() + " NOT NULL",
-                d.quote("_kafka_offset") + " " + d.bigintType() + " NOT NULL"));
+        List<String> columns = new ArrayList<>();
+        MetadataColumn.HISTORY.forEach(c -> columns.add(c.declaration(d, Presence.EVERY_CHANGE)));
         t.columns().forEach(c -> columns.add(d.quote(c.name()) + " " + d.type(c)));
         return "CREATE TABLE IF NOT EXISTS " + d.quote(historyTable(t)) + " (\n  "
                 + String.join(",\n  ", columns) + "\n)";
     }
 
     public String createStageTable(TableSchema t) {
-        List<String> columns = new ArrayList<>(List.of(
-                d.quote("_op") + " " + d.textType(),
-                d.quote("_lsn") + " " + d.bigintType(),
-                d.quote("_tx_id") + " " + d.bigintType(),
-                d.quote("_source_ts_ms") + " " + d.bigintType(),
-                d.quote("_kafka_topic") + " " + d.textType(),
-                d.quote("_kafka_partition") + " " + d.integerType(),
-                d.quote("_kafka_offset") + " " + d.bigintType()));
+        List<String> columns = new ArrayList<>();
+        MetadataColumn.STAGE.forEach(c -> columns.add(c.declaration(d)));
         t.columns().forEach(c -> columns.add(d.quote(c.name()) + " " + d.textType()));
-        columns.add(d.quote(UNAVAILABLE) + " " + d.textType());
+        columns.add(UNAVAILABLE.declaration(d));
         return d.createStageTable(d.quote(stageTable(t)), String.join(", ", columns));
     }
 
     /** Names its columns: a warehouse table may hold columns the source has dropped since. */
     public String insertHistoryFromStage(TableSchema t) {
-        String columns = Stream.concat(Stream.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at", "_kafka_topic",
-                        "_kafka_partition", "_kafka_offset"), t.columns().stream().map(Column::name))
-                .map(d::quote).collect(Collectors.joining(", "));
-        return "INSERT INTO " + d.quote(historyTable(t)) + " (" + columns + ")\nSELECT " + d.quote("_op") + ", " + d.quote("_lsn") + ", "
-                + d.quote("_tx_id") + ", " + d.epochMillisToTimestamptz(d.quote("_source_ts_ms")) + ", " + d.currentTimestamp() + ", "
-                + d.quote("_kafka_topic") + ", " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset")
-                + ",\n  " + typedColumns(t) + "\nFROM " + d.quote(stageTable(t))
-                + "\nORDER BY " + d.quote("_kafka_partition") + ", " + d.quote("_kafka_offset");
+        return insertHistory(t, "", typedColumns(t)) + "\nFROM " + d.quote(stageTable(t)) + "\nORDER BY " + kafkaOrder("");
     }
 
     /**
@@ -119,9 +96,6 @@ public final class MergeSqlGenerator {
      * hold fails the statement, and the loader sets it aside, rather than recording a NULL.
      */
     public String insertHistoryFromStageTakingUnavailable(TableSchema t) {
-        String columns = Stream.concat(Stream.of("_op", "_lsn", "_tx_id", "_source_ts", "_loaded_at", "_kafka_topic",
-                        "_kafka_partition", "_kafka_offset"), t.columns().stream().map(Column::name))
-                .map(d::quote).collect(Collectors.joining(", "));
         String key = t.primaryKey().stream().map(k -> "c." + d.quote(k) + " = s." + d.quote(k))
                 .collect(Collectors.joining(" AND "));
         String missingRow = "c." + d.quote(t.primaryKey().get(0)) + " IS NULL";
@@ -136,21 +110,37 @@ public final class MergeSqlGenerator {
             String failure = d.fail("'column " + c.name().replace("'", "''") + ": the change does not carry its value"
                     + " (an unchanged TOASTed value, or a column a delete leaves out under REPLICA IDENTITY DEFAULT) and"
                     + " the warehouse holds no row of its key to take it from (Kafka offset ' || CAST(s."
-                    + d.quote("_kafka_offset") + " AS " + d.textType() + ") || ')'");
+                    + KAFKA_OFFSET.quoted(d) + " AS " + d.textType() + ") || ')'");
             values.add("CASE WHEN " + unavailable("s", i) + " THEN CASE WHEN " + missingRow + " THEN " + failure
                     + " ELSE c." + d.quote(c.name()) + " END ELSE " + cast + " END AS " + d.quote(c.name()));
         }
-        return "INSERT INTO " + d.quote(historyTable(t)) + " (" + columns + ")\nSELECT s." + d.quote("_op") + ", s."
-                + d.quote("_lsn") + ", s." + d.quote("_tx_id") + ", " + d.epochMillisToTimestamptz("s." + d.quote("_source_ts_ms"))
-                + ", " + d.currentTimestamp() + ", s." + d.quote("_kafka_topic") + ", s." + d.quote("_kafka_partition") + ", s."
-                + d.quote("_kafka_offset") + ",\n  " + String.join(", ", values) + "\nFROM " + d.quote(stageTable(t))
-                + " AS s\nLEFT JOIN " + d.quote(currentTable(t)) + " AS c ON " + key
-                + "\nORDER BY s." + d.quote("_kafka_partition") + ", s." + d.quote("_kafka_offset");
+        return insertHistory(t, "s.", String.join(", ", values)) + "\nFROM " + d.quote(stageTable(t))
+                + " AS s\nLEFT JOIN " + d.quote(currentTable(t)) + " AS c ON " + key + "\nORDER BY " + kafkaOrder("s.");
+    }
+
+    /**
+     * INSERT INTO the history its columns, SELECT the metadata from the stage's row {@code prefix}, then the source
+     * columns' {@code values}. The stage holds the commit time as Debezium gives it, and no load time.
+     */
+    private String insertHistory(TableSchema t, String prefix, String values) {
+        String columns = Stream.concat(MetadataColumn.HISTORY.stream().map(MetadataColumn::columnName),
+                t.columns().stream().map(Column::name)).map(d::quote).collect(Collectors.joining(", "));
+        String metadata = MetadataColumn.HISTORY.stream().map(c -> switch (c) {
+            case SOURCE_TS -> d.epochMillisToTimestamptz(prefix + SOURCE_TS_MS.quoted(d));
+            case LOADED_AT -> d.currentTimestamp();
+            default -> prefix + c.quoted(d);
+        }).collect(Collectors.joining(", "));
+        return "INSERT INTO " + d.quote(historyTable(t)) + " (" + columns + ")\nSELECT " + metadata + ",\n  " + values;
+    }
+
+    /** The order Kafka holds a stage's changes in: each partition's in source order. */
+    private String kafkaOrder(String prefix) {
+        return prefix + KAFKA_PARTITION.quoted(d) + ", " + prefix + KAFKA_OFFSET.quoted(d);
     }
 
     /** Whether the staged row {@code alias} lacks the value of the source column at {@code index}. */
     private String unavailable(String alias, int index) {
-        return "substr(" + alias + "." + d.quote(UNAVAILABLE) + ", " + (index + 1) + ", 1) = '" + StageRows.UNAVAILABLE + "'";
+        return "substr(" + alias + "." + UNAVAILABLE.quoted(d) + ", " + (index + 1) + ", 1) = '" + StageRows.UNAVAILABLE + "'";
     }
 
     /**
@@ -160,8 +150,8 @@ public final class MergeSqlGenerator {
      */
     public String mergeFromStage(TableSchema t) {
         String key = quotedList(t.primaryKey());
-        String latest = "SELECT " + d.quote("_op") + ", " + typedColumns(t) + "\n  FROM " + d.quote(stageTable(t))
-                + "\n  QUALIFY row_number() OVER (PARTITION BY " + key + " ORDER BY " + d.quote("_kafka_offset")
+        String latest = "SELECT " + OP.quoted(d) + ", " + typedColumns(t) + "\n  FROM " + d.quote(stageTable(t))
+                + "\n  QUALIFY row_number() OVER (PARTITION BY " + key + " ORDER BY " + KAFKA_OFFSET.quoted(d)
                 + " DESC) = 1";
         String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
                 .collect(Collectors.joining(" AND "));
@@ -171,9 +161,9 @@ public final class MergeSqlGenerator {
         String names = t.columns().stream().map(c -> d.quote(c.name())).collect(Collectors.joining(", "));
         String values = t.columns().stream().map(c -> "s." + d.quote(c.name())).collect(Collectors.joining(", "));
         return "MERGE INTO " + d.quote(currentTable(t)) + " AS t\nUSING (\n  " + latest + "\n) AS s\nON " + on
-                + "\nWHEN MATCHED AND s." + d.quote("_op") + " = 'd' THEN DELETE"
+                + "\nWHEN MATCHED AND s." + OP.quoted(d) + " = 'd' THEN DELETE"
                 + (set.isEmpty() ? "" : "\nWHEN MATCHED THEN UPDATE SET " + set)
-                + "\nWHEN NOT MATCHED AND s." + d.quote("_op") + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
+                + "\nWHEN NOT MATCHED AND s." + OP.quoted(d) + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
     }
 
     /**
@@ -183,9 +173,9 @@ public final class MergeSqlGenerator {
      */
     public String mergeFromStageKeepingUnavailable(TableSchema t) {
         String key = quotedList(t.primaryKey());
-        String latest = "SELECT " + d.quote("_op") + ", " + d.quote(UNAVAILABLE) + ", " + typedColumns(t) + "\n  FROM "
+        String latest = "SELECT " + OP.quoted(d) + ", " + UNAVAILABLE.quoted(d) + ", " + typedColumns(t) + "\n  FROM "
                 + d.quote(stageTable(t)) + "\n  QUALIFY row_number() OVER (PARTITION BY " + key + " ORDER BY "
-                + d.quote("_kafka_offset") + " DESC) = 1";
+                + KAFKA_OFFSET.quoted(d) + " DESC) = 1";
         String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
                 .collect(Collectors.joining(" AND "));
         List<String> set = new ArrayList<>();
@@ -198,9 +188,9 @@ public final class MergeSqlGenerator {
         String names = t.columns().stream().map(c -> d.quote(c.name())).collect(Collectors.joining(", "));
         String values = t.columns().stream().map(c -> "s." + d.quote(c.name())).collect(Collectors.joining(", "));
         return "MERGE INTO " + d.quote(currentTable(t)) + " AS t\nUSING (\n  " + latest + "\n) AS s\nON " + on
-                + "\nWHEN MATCHED AND s." + d.quote("_op") + " = 'd' THEN DELETE"
+                + "\nWHEN MATCHED AND s." + OP.quoted(d) + " = 'd' THEN DELETE"
                 + (set.isEmpty() ? "" : "\nWHEN MATCHED THEN UPDATE SET " + String.join(", ", set))
-                + "\nWHEN NOT MATCHED AND s." + d.quote("_op") + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
+                + "\nWHEN NOT MATCHED AND s." + OP.quoted(d) + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
     }
 
     /** Records the warehouse set aside, with the reason and the record as received. */
@@ -315,11 +305,11 @@ public final class MergeSqlGenerator {
     }
 
     /**
-     * Stage column order: metadata first, then the source columns, then {@link #UNAVAILABLE}; the loader
-     * appends in this order.
+     * Stage column order: {@link MetadataColumn#STAGE} first, then the source columns, then
+     * {@link MetadataColumn#UNAVAILABLE}; the loader appends in this order.
      */
     public static List<String> stageColumns(TableSchema t) {
-        return Stream.of(METADATA.stream(), t.columns().stream().map(Column::name), Stream.of(UNAVAILABLE))
-                .flatMap(s -> s).toList();
+        return Stream.of(MetadataColumn.STAGE.stream().map(MetadataColumn::columnName), t.columns().stream().map(Column::name),
+                Stream.of(UNAVAILABLE.columnName())).flatMap(s -> s).toList();
     }
 }

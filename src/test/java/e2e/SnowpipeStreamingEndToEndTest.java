@@ -22,7 +22,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import source.SourceDatabase;
-import warehouse.ChangeLogSqlGenerator;
+import warehouse.MetadataColumn;
 import warehouse.snowflake.TestSnowflakeSettings;
 import warehouse.snowflake.streaming.FakeSnowflake;
 
@@ -78,7 +78,7 @@ class SnowpipeStreamingEndToEndTest extends PipelineTestSupport {
      */
     static void bindFakeClient(Registry registry, FakeSnowflake snowflake) {
         Set<String> columns = new TreeSet<>();
-        ChangeLogSqlGenerator.CHANGE_METADATA.forEach(c -> columns.add(c.toUpperCase()));
+        MetadataColumn.CHANGE_TABLE.forEach(c -> columns.add(c.columnName().toUpperCase()));
         for (String c : List.of("icao24", "callsign", "origin_country", "time_position", "last_contact", "longitude",
                 "latitude", "baro_altitude", "on_ground", "velocity", "true_track", "vertical_rate", "sensors",
                 "geo_altitude", "squawk", "spi", "position_source", "category")) {

@@ -11,6 +11,7 @@ import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.ChangeBatch;
+import warehouse.DerivedViews;
 import warehouse.KafkaPartition;
 import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
@@ -33,10 +34,11 @@ public final class DuckDbWarehouse implements Warehouse {
     private volatile DuckDBConnection connection;
     private final MergeWarehouse loader;
 
-    private DuckDbWarehouse(Path file) throws SQLException {
+    private DuckDbWarehouse(Path file, DerivedViews views) throws SQLException {
         DuckDbDialect dialect = new DuckDbDialect();
         this.url = "jdbc:duckdb:" + file.toAbsolutePath();
-        this.loader = new MergeWarehouse(this::connect, dialect, new DuckDbAppenderStager(new MergeSqlGenerator(dialect)));
+        this.loader = new MergeWarehouse(this::connect, dialect, new DuckDbAppenderStager(new MergeSqlGenerator(dialect)),
+                views);
     }
 
     private DuckDBConnection connect() throws SQLException {
@@ -44,7 +46,13 @@ public final class DuckDbWarehouse implements Warehouse {
         return connection;
     }
 
+    /** A warehouse with no views but its tables. */
     public static DuckDbWarehouse open(Path file) throws SQLException {
+        return open(file, DerivedViews.NONE);
+    }
+
+    /** A warehouse that creates {@code views} over its tables when it prepares them. */
+    public static DuckDbWarehouse open(Path file, DerivedViews views) throws SQLException {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -54,7 +62,7 @@ public final class DuckDbWarehouse implements Warehouse {
             throw new SQLException("Cannot create the folder of the DuckDB warehouse " + file, e);
         }
         try {
-            DuckDbWarehouse warehouse = new DuckDbWarehouse(file);
+            DuckDbWarehouse warehouse = new DuckDbWarehouse(file, views);
             LOG.info("DuckDB warehouse open at {}", file.toAbsolutePath());
             return warehouse;
         } catch (SQLException e) {

@@ -4,8 +4,8 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
-import warehouse.ChangeEvent;
 import warehouse.MergeSqlGenerator;
+import warehouse.MetadataColumn;
 import warehouse.StageRows.StageRow;
 import warehouse.TableSchema;
 
@@ -31,16 +31,10 @@ public final class BatchInsertStager implements Stager {
         try (PreparedStatement ps = connection.prepareStatement(sql.insertIntoStage(table))) {
             int pending = 0;
             for (StageRow row : rows) {
-                ChangeEvent e = row.change();
                 int i = 1;
-                // MergeSqlGenerator.METADATA, in its order
-                ps.setString(i++, e.operation().code());
-                ps.setLong(i++, e.lsn());
-                Binds.setLong(ps, i++, e.txId());
-                ps.setLong(i++, e.sourceTsMs());
-                ps.setString(i++, e.topic());
-                ps.setInt(i++, e.partition());
-                ps.setLong(i++, e.offset());
+                for (MetadataColumn c : MetadataColumn.STAGE) {
+                    Binds.set(ps, i++, c.type(), c.value(row.change()));
+                }
                 for (String value : row.values()) {
                     Binds.setString(ps, i++, value);
                 }

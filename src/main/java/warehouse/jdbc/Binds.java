@@ -3,6 +3,7 @@ package warehouse.jdbc;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import warehouse.MetadataColumn;
 
 /**
  * Binds values that may be null with their column's type: Snowflake binds a JDBC batch column by
@@ -11,6 +12,16 @@ import java.sql.Types;
 final class Binds {
 
     private Binds() {
+    }
+
+    /** {@code value} as the Java type of {@code type} (see MetadataColumn.Type), or null. */
+    static void set(PreparedStatement ps, int index, MetadataColumn.Type type, Object value) throws SQLException {
+        switch (type) {
+            case TEXT -> setString(ps, index, (String) value);
+            case BIGINT -> setLong(ps, index, (Long) value);
+            case INTEGER -> setInt(ps, index, (Integer) value);
+            default -> throw new IllegalArgumentException("Cannot bind a " + type + " value");
+        }
     }
 
     static void setLong(PreparedStatement ps, int index, Long value) throws SQLException {

@@ -6,19 +6,19 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.Column;
 import warehouse.DeadLetter;
+import warehouse.DerivedViews;
 import warehouse.Dialect;
-import warehouse.FlightAnalyticsViews;
 import warehouse.KafkaPartition;
 import warehouse.LoadPlan;
 import warehouse.LoadResult;
@@ -40,7 +40,7 @@ import warehouse.Warehouse;
  * applied.
  *
  * <p>All DDL runs in {@link #prepare}, outside the load transactions: a warehouse such as Snowflake
- * commits on DDL.
+ * commits on DDL. That includes the {@link DerivedViews} it is given, made once the tables exist.
  */
 public final class MergeWarehouse implements Warehouse {
 
@@ -53,6 +53,7 @@ public final class MergeWarehouse implements Warehouse {
     private final Dialect dialect;
     private final MergeSqlGenerator sql;
     private final Stager stager;
+    private final DerivedViews views;
     private final Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
     /** Every schema prepared, to prepare again on a new connection. */
     private final Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
@@ -72,12 +73,13 @@ public final class MergeWarehouse implements Warehouse {
      * Writes through a connection from {@code connector}: this warehouse's only writer, which {@link #close}
      * closes. A connection lost for good ({@link Dialect#lostConnection}) is replaced with a new one.
      */
-    public MergeWarehouse(Connector connector, Dialect dialect, Stager stager) throws SQLException {
+    public MergeWarehouse(Connector connector, Dialect dialect, Stager stager, DerivedViews views) throws SQLException {
         this.connector = connector;
         this.connection = connector.connect();
         this.dialect = dialect;
         this.sql = new MergeSqlGenerator(dialect);
         this.stager = stager;
+        this.views = views;
     }
 
     @Override
@@ -110,7 +112,9 @@ public final class MergeWarehouse implements Warehouse {
                         sql.mergeFromStage(t), sql.insertHistoryFromStageTakingUnavailable(t),
                         sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t)));
             }
-            createAnalyticsViews(s);
+            for (String view : views.createStatements(dialect, Collections.unmodifiableMap(this.schemas))) {
+                s.execute(view);
+            }
             try (ResultSet rs = s.executeQuery(sql.selectProgress())) {
                 while (rs.next()) {
                     loaded.put(new KafkaPartition(rs.getString(1), rs.getInt(2)), progress(rs));
@@ -118,21 +122,6 @@ public final class MergeWarehouse implements Warehouse {
             }
         }
         LOG.info("Warehouse tables ready: {}", tables.keySet());
-    }
-
-    private void createAnalyticsViews(Statement s) throws SQLException {
-        PreparedTable flights = tables.get(FlightAnalyticsViews.FLIGHT_STATE);
-        if (flights == null) {
-            return;
-        }
-        Set<String> missing = FlightAnalyticsViews.missingColumns(flights.schema());
-        if (!missing.isEmpty()) {
-            LOG.warn("Analytics views not created: {} lacks the columns {}", FlightAnalyticsViews.FLIGHT_STATE, missing);
-            return;
-        }
-        for (String view : new FlightAnalyticsViews(dialect).createStatements()) {
-            s.execute(view);
-        }
     }
 
     /**

@@ -1,6 +1,7 @@
 package warehouse.snowflake;
 
 import java.sql.SQLException;
+import warehouse.DerivedViews;
 import warehouse.MergeSqlGenerator;
 import warehouse.jdbc.BatchInsertStager;
 import warehouse.jdbc.MergeWarehouse;
@@ -22,12 +23,13 @@ public final class SnowflakeMergeWarehouse {
     }
 
     /**
-     * A warehouse writing through a connection from {@code connector}, which it then owns and closes. The
-     * connection's session holds the temporary staging tables: a new session (after the last one ended)
-     * makes them again.
+     * A warehouse writing through a connection from {@code connector}, which it then owns and closes, and
+     * creating {@code views} over its tables when it prepares them. The connection's session holds the
+     * temporary staging tables: a new session (after the last one ended) makes them again.
      */
-    public static MergeWarehouse open(MergeWarehouse.Connector connector) throws SQLException {
+    public static MergeWarehouse open(MergeWarehouse.Connector connector, DerivedViews views) throws SQLException {
         SnowflakeDialect dialect = new SnowflakeDialect();
-        return new MergeWarehouse(connector, dialect, new BatchInsertStager(new MergeSqlGenerator(dialect), MAX_BINDS_PER_BATCH));
+        return new MergeWarehouse(connector, dialect, new BatchInsertStager(new MergeSqlGenerator(dialect), MAX_BINDS_PER_BATCH),
+                views);
     }
 }

@@ -2,6 +2,7 @@ package warehouse.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import analytics.FlightAnalyticsViews;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -22,9 +23,9 @@ import warehouse.ChangeEvent.Operation;
 import warehouse.ChangeLogSqlGenerator;
 import warehouse.Column;
 import warehouse.ColumnType;
-import warehouse.FlightAnalyticsViews;
 import warehouse.JsonText;
 import warehouse.LoadResult;
+import warehouse.MetadataColumn;
 import warehouse.TestPositions;
 import warehouse.TableId;
 import warehouse.QueryRows;
@@ -72,7 +73,7 @@ class ChangeLogOnDuckDbTest {
 
     @BeforeEach
     void open() throws Exception {
-        merge = DuckDbWarehouse.open(dir.resolve("merge.duckdb"));
+        merge = DuckDbWarehouse.open(dir.resolve("merge.duckdb"), FlightAnalyticsViews::over);
         merge.prepare(List.of(SCHEMA));
         changeLog = DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("changelog.duckdb").toAbsolutePath());
         try (Statement s = changeLog.createStatement()) {
@@ -161,7 +162,7 @@ class ChangeLogOnDuckDbTest {
         assertThat(changeLogRows(columns.formatted("_flightcdc_dead_letter")))
                 .isEqualTo(mergeRows(columns.formatted("_flightcdc_dead_letter")));
         assertThat(changeLogRows(columns.formatted(sql.changeTable(SCHEMA)))).extracting(row -> row.split("\\|")[0])
-                .containsExactlyElementsOf(Stream.concat(ChangeLogSqlGenerator.CHANGE_METADATA.stream(),
+                .containsExactlyElementsOf(Stream.concat(MetadataColumn.CHANGE_TABLE.stream().map(MetadataColumn::columnName),
                         SCHEMA.columns().stream().map(Column::name)).toList());
     }
 

@@ -20,6 +20,7 @@ import warehouse.ChangeEvent;
 import warehouse.ChangeEvent.Operation;
 import warehouse.Column;
 import warehouse.ColumnType;
+import warehouse.DerivedViews;
 import warehouse.KafkaPartition;
 import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
@@ -81,7 +82,8 @@ class BatchInsertMergeWarehouseTest {
         DuckDbDialect dialect = new DuckDbDialect();
         // Few binds per JDBC batch, so that every load here is sent in several batches, as Snowflake's large ones are.
         batchInsert = new MergeWarehouse(() -> batchInsertConnection, dialect,
-                new BatchInsertStager(new MergeSqlGenerator(dialect), 3 * MergeSqlGenerator.stageColumns(SCHEMA).size()));
+                new BatchInsertStager(new MergeSqlGenerator(dialect), 3 * MergeSqlGenerator.stageColumns(SCHEMA).size()),
+                DerivedViews.NONE);
         batchInsert.prepare(List.of(SCHEMA));
     }
 

@@ -3,6 +3,7 @@ package warehouse.snowflake;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import analytics.FlightAnalyticsViews;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -19,7 +20,6 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import source.SourceCatalog;
 import source.TestSource;
-import warehouse.FlightAnalyticsViews;
 import warehouse.TableSchema;
 
 /**

@@ -1,5 +1,13 @@
 package warehouse.snowflake.streaming;
 
+import static warehouse.MetadataColumn.KAFKA_OFFSET;
+import static warehouse.MetadataColumn.KAFKA_PARTITION;
+import static warehouse.MetadataColumn.KAFKA_TOPIC;
+import static warehouse.MetadataColumn.LOADED_AT;
+import static warehouse.MetadataColumn.REJECTED_EVENT;
+import static warehouse.MetadataColumn.REJECTED_REASON;
+import static warehouse.MetadataColumn.UNAVAILABLE;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.math.BigDecimal;
@@ -16,6 +24,7 @@ import java.util.regex.Pattern;
 import warehouse.ChangeEvent;
 import warehouse.Column;
 import warehouse.DeadLetter;
+import warehouse.MetadataColumn;
 import warehouse.RefusedValueException;
 import warehouse.StageRows;
 import warehouse.StageText;
@@ -30,19 +39,6 @@ import warehouse.snowflake.SnowflakeDialect;
  * <p>Names are upper case, as Snowflake stores the unquoted names the DDL in {@code snowflake/} creates.
  */
 final class ChangeRows {
-
-    static final String OP = "_OP";
-    static final String LAST_COMMIT_LSN = "_LAST_COMMIT_LSN";
-    static final String LSN = "_LSN";
-    static final String TX_ID = "_TX_ID";
-    static final String SOURCE_TS = "_SOURCE_TS";
-    static final String LOADED_AT = "_LOADED_AT";
-    static final String KAFKA_TOPIC = "_KAFKA_TOPIC";
-    static final String KAFKA_PARTITION = "_KAFKA_PARTITION";
-    static final String KAFKA_OFFSET = "_KAFKA_OFFSET";
-    static final String REJECTED_REASON = "_REJECTED_REASON";
-    static final String REJECTED_EVENT = "_REJECTED_EVENT";
-    static final String UNAVAILABLE = "_UNAVAILABLE";
 
     private static final Pattern DECIMAL = Pattern.compile("[-+]?\\d+(\\.\\d+)?([eE][-+]?\\d+)?");
     private static final Pattern INTEGER = Pattern.compile("-?\\d+");
@@ -60,12 +56,12 @@ final class ChangeRows {
      *     sets it aside with the reason
      */
     Map<String, Object> change(ChangeEvent e, Instant loadedAt) throws RefusedValueException {
-        Map<String, Object> row = kafka(e.topic(), e.partition(), e.offset(), loadedAt);
-        row.put(OP, e.operation().code());
-        row.put(LAST_COMMIT_LSN, e.position().lastCommitLsn());
-        row.put(LSN, e.lsn());
-        row.put(TX_ID, e.txId());
-        row.put(SOURCE_TS, Instant.ofEpochMilli(e.sourceTsMs()).toString());
+        Map<String, Object> row = loaded(loadedAt);
+        for (MetadataColumn c : MetadataColumn.CHANGE_TABLE) {
+            if (c.ofChange()) {
+                put(row, c, c.value(e));
+            }
+        }
         if (e.operation() != ChangeEvent.Operation.TRUNCATE) {
             StageRows.Rendered rendered = StageRows.render(table, e);
             List<String> lacking = new ArrayList<>();
@@ -78,31 +74,40 @@ final class ChangeRows {
             }
             // Only a table without REPLICA IDENTITY FULL has the column; only its changes lack values.
             if (!lacking.isEmpty()) {
-                row.put(UNAVAILABLE, JSON.valueToTree(lacking).toString());
+                put(row, UNAVAILABLE, JSON.valueToTree(lacking).toString());
             }
         }
         return row;
     }
 
     Map<String, Object> rejected(DeadLetter d, Instant loadedAt) {
-        Map<String, Object> row = kafka(d.topic(), d.partition(), d.offset(), loadedAt);
-        row.put(REJECTED_REASON, d.reason());
-        row.put(REJECTED_EVENT, d.event());
+        Map<String, Object> row = loaded(loadedAt);
+        put(row, KAFKA_TOPIC, d.topic());
+        put(row, KAFKA_PARTITION, d.partition());
+        put(row, KAFKA_OFFSET, d.offset());
+        put(row, REJECTED_REASON, d.reason());
+        put(row, REJECTED_EVENT, d.event());
         return row;
     }
 
-    private static Map<String, Object> kafka(String topic, int partition, long offset, Instant loadedAt) {
+    /** A row of a table with a load time, which the writer gives: Snowpipe Streaming fills no defaults. */
+    static Map<String, Object> loaded(Instant loadedAt) {
         Map<String, Object> row = new HashMap<>();
-        // Snowpipe Streaming fills no defaults: the load time is the writer's.
-        row.put(LOADED_AT, loadedAt.toString());
-        row.put(KAFKA_TOPIC, topic);
-        row.put(KAFKA_PARTITION, partition);
-        row.put(KAFKA_OFFSET, offset);
+        put(row, LOADED_AT, loadedAt);
         return row;
+    }
+
+    /** The SDK takes a timestamp with time zone as ISO-8601 text. */
+    private static void put(Map<String, Object> row, MetadataColumn c, Object value) {
+        row.put(name(c), value instanceof Instant instant ? instant.toString() : value);
     }
 
     static String name(Column c) {
         return c.name().toUpperCase(Locale.ROOT);
+    }
+
+    static String name(MetadataColumn c) {
+        return c.columnName().toUpperCase(Locale.ROOT);
     }
 
     /** Debezium's JSON value as the SDK's Java type for the column: {@link StageText}, then {@link #value(String, Column)}. */

@@ -1,7 +1,6 @@
 package warehouse.snowflake.streaming;
 
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -11,6 +10,7 @@ import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.ChangeLogSqlGenerator;
+import warehouse.MetadataColumn;
 
 /**
  * The load watermark's channel into {@code _FLIGHTCDC_LOADED_THROUGH}: each partition's channel commits on
@@ -26,8 +26,7 @@ import warehouse.ChangeLogSqlGenerator;
 final class LoadWatermark {
 
     static final String TABLE = ChangeLogSqlGenerator.LOADED_THROUGH_TABLE.toUpperCase(Locale.ROOT);
-    private static final String LAST_COMMIT_LSN = ChangeLogSqlGenerator.LOADED_THROUGH_METADATA.get(0).toUpperCase(Locale.ROOT);
-    private static final String LOADED_AT = ChangeLogSqlGenerator.LOADED_THROUGH_METADATA.get(1).toUpperCase(Locale.ROOT);
+    private static final String LAST_COMMIT_LSN = ChangeRows.name(MetadataColumn.LAST_COMMIT_LSN);
 
     private final StreamingChannel channel;
     /** The token of the next row; -1 until the channel is open. */
@@ -52,10 +51,8 @@ final class LoadWatermark {
         if (next < 0 || !channel.isOpen()) {
             next = channel.open();
         }
-        Map<String, Object> row = new HashMap<>();
+        Map<String, Object> row = ChangeRows.loaded(loadedAt);
         row.put(LAST_COMMIT_LSN, lastCommitLsn);
-        // Snowpipe Streaming fills no defaults: the load time is the writer's.
-        row.put(LOADED_AT, loadedAt.toString());
         InsertValidationResponse response = channel.insert(List.of(row), next);
         if (response.hasErrors()) {
             throw new IllegalStateException("Snowflake refused the load watermark row of channel " + channel.name() + ": "

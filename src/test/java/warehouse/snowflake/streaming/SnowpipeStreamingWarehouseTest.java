@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.ChangeEvent.Operation;
-import warehouse.ChangeLogSqlGenerator;
 import warehouse.Column;
 import warehouse.ColumnType;
 import warehouse.DeadLetter;
 import warehouse.KafkaPartition;
 import warehouse.LoadResult;
+import warehouse.MetadataColumn;
 import warehouse.PartitionProgress;
 import warehouse.SourcePosition;
 import warehouse.TableId;
@@ -60,7 +60,7 @@ class SnowpipeStreamingWarehouseTest {
     void start() {
         // The change table as snowflake/ creates it: a row naming any other column is refused.
         Set<String> columns = new TreeSet<>();
-        ChangeLogSqlGenerator.CHANGE_METADATA.forEach(c -> columns.add(c.toUpperCase()));
+        MetadataColumn.CHANGE_TABLE.forEach(c -> columns.add(c.columnName().toUpperCase()));
         SCHEMA.columns().forEach(c -> columns.add(c.name().toUpperCase()));
         snowflake.table(TABLE, columns);
         snowflake.table(WATERMARK_TABLE, Set.of("_LAST_COMMIT_LSN", "_LOADED_AT"));
@@ -148,7 +148,7 @@ class SnowpipeStreamingWarehouseTest {
                 new Column("starts", ColumnType.TIMETZ, false)), List.of("id"), false);
         String table = "FLIGHTCDC.CDC.NOTES_CHANGES";
         Set<String> columns = new TreeSet<>(List.of("_UNAVAILABLE", "ID", "BODY", "STARTS"));
-        ChangeLogSqlGenerator.CHANGE_METADATA.forEach(c -> columns.add(c.toUpperCase()));
+        MetadataColumn.CHANGE_TABLE.forEach(c -> columns.add(c.columnName().toUpperCase()));
         snowflake.table(table, columns);
         String placeholder = JSON.valueToTree(UnavailableValue.PLACEHOLDER).toString();
         SnowpipeStreamingWarehouse notesWarehouse = new SnowpipeStreamingWarehouse(snowflake.newClient(), "FLIGHTCDC", "CDC",

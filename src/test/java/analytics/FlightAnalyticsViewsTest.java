@@ -1,4 +1,4 @@
-package warehouse;
+package analytics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,10 +8,16 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import warehouse.Column;
+import warehouse.ColumnType;
+import warehouse.TableId;
+import warehouse.TableSchema;
+import warehouse.duckdb.DuckDbDialect;
 import warehouse.duckdb.DuckDbWarehouse;
 import warehouse.snowflake.SnowflakeDialect;
 
@@ -29,6 +35,9 @@ class FlightAnalyticsViewsTest {
             new Column("velocity", ColumnType.DOUBLE, false),
             new Column("true_track", ColumnType.DOUBLE, false),
             new Column("squawk", ColumnType.TEXT, false)), List.of("icao24"));
+    private static final TableSchema NARROW = new TableSchema(FlightAnalyticsViews.FLIGHT_STATE,
+            List.of(new Column("icao24", ColumnType.TEXT, false), new Column("velocity", ColumnType.DOUBLE, false)),
+            List.of("icao24"));
 
     @TempDir
     Path dir;
@@ -37,7 +46,7 @@ class FlightAnalyticsViewsTest {
 
     @BeforeEach
     void open() throws Exception {
-        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"));
+        warehouse = DuckDbWarehouse.open(dir.resolve("w.duckdb"), FlightAnalyticsViews::over);
         warehouse.prepare(List.of(FLIGHT_STATE));
         sql = warehouse.newReader();
         execute("INSERT INTO flight_state VALUES"
@@ -96,11 +105,19 @@ class FlightAnalyticsViewsTest {
 
     @Test
     void aTableWithoutTheColumnsGetsNoViewsAndSaysWhichAreMissing() {
-        TableSchema narrow = new TableSchema(FlightAnalyticsViews.FLIGHT_STATE,
-                List.of(new Column("icao24", ColumnType.TEXT, false), new Column("velocity", ColumnType.DOUBLE, false)),
-                List.of("icao24"));
-        assertThat(FlightAnalyticsViews.missingColumns(narrow)).contains("origin_country", "squawk").doesNotContain("velocity");
+        assertThat(FlightAnalyticsViews.missingColumns(NARROW)).contains("origin_country", "squawk").doesNotContain("velocity");
         assertThat(FlightAnalyticsViews.missingColumns(FLIGHT_STATE)).isEmpty();
+    }
+
+    @Test
+    void aWarehouseGetsTheViewsOnlyWhenItLoadsFlightStateWithTheirColumns() {
+        DuckDbDialect d = new DuckDbDialect();
+        TableSchema notes = new TableSchema(new TableId("public", "notes"),
+                List.of(new Column("id", ColumnType.INTEGER, false)), List.of("id"));
+        assertThat(FlightAnalyticsViews.over(d, Map.of(notes.id(), notes))).isEmpty();
+        assertThat(FlightAnalyticsViews.over(d, Map.of(NARROW.id(), NARROW, notes.id(), notes))).isEmpty();
+        assertThat(FlightAnalyticsViews.over(d, Map.of(FLIGHT_STATE.id(), FLIGHT_STATE, notes.id(), notes)))
+                .isEqualTo(new FlightAnalyticsViews(d).createStatements());
     }
 
     private void execute(String statement) throws Exception {

@@ -1,8 +1,18 @@
-package warehouse;
+package analytics;
+
+import static warehouse.MetadataColumn.OP;
+import static warehouse.MetadataColumn.SOURCE_TS;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import warehouse.Dialect;
+import warehouse.MetadataColumn;
+import warehouse.TableId;
+import warehouse.TableSchema;
 
 /**
  * The views a dashboard is built on, over {@code flight_state} and its history. They are written once,
@@ -10,8 +20,13 @@ import java.util.TreeSet;
  *
  * <p>Rows of a view come in no particular order: {@code aircraft_tracks} is read ordered by
  * {@code icao24, seen_at}, {@code changes_per_minute} by {@code minute_start}.
+ *
+ * <p>A warehouse loaded by MERGE creates them at startup: they are its {@link warehouse.DerivedViews}
+ * ({@link #over}). The streaming mode's are a Snowflake migration (warehouse.snowflake.StreamingMigrations).
  */
 public final class FlightAnalyticsViews {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FlightAnalyticsViews.class);
 
     /** The source table the views are about; a warehouse creates them only when it captures it. */
     public static final TableId FLIGHT_STATE = new TableId("public", "flight_state");
@@ -30,6 +45,23 @@ public final class FlightAnalyticsViews {
         this.d = dialect;
         this.current = d.quote(FLIGHT_STATE.name());
         this.history = d.quote(FLIGHT_STATE.name() + "_history");
+    }
+
+    /**
+     * The views in {@code dialect} when {@code tables} hold {@link #FLIGHT_STATE} with every column they read; none
+     * otherwise, with a warning naming the columns it lacks.
+     */
+    public static List<String> over(Dialect dialect, Map<TableId, TableSchema> tables) {
+        TableSchema flights = tables.get(FLIGHT_STATE);
+        if (flights == null) {
+            return List.of();
+        }
+        Set<String> missing = missingColumns(flights);
+        if (!missing.isEmpty()) {
+            LOG.warn("Analytics views not created: {} lacks the columns {}", FLIGHT_STATE, missing);
+            return List.of();
+        }
+        return new FlightAnalyticsViews(dialect).createStatements();
     }
 
     /** The columns of {@code table} the views need and it lacks: the views can be made when there are none. */
@@ -56,16 +88,16 @@ public final class FlightAnalyticsViews {
                         + " ELSE 'emergency' END AS " + c("meaning") + ", " + c("latitude") + ", " + c("longitude") + ", "
                         + c("baro_altitude") + " FROM " + current + " WHERE " + c("squawk") + " IN ('"
                         + String.join("', '", EMERGENCY_SQUAWKS) + "')"),
-                view("changes_per_minute", "SELECT date_trunc('minute', " + c("_source_ts") + ") AS " + c("minute_start") + ", "
-                        + c("_op") + ", count(*) AS " + c("changes") + " FROM " + history + " GROUP BY 1, 2"),
+                view("changes_per_minute", "SELECT date_trunc('minute', " + c(SOURCE_TS) + ") AS " + c("minute_start") + ", "
+                        + c(OP) + ", count(*) AS " + c("changes") + " FROM " + history + " GROUP BY 1, 2"),
                 // How far the warehouse is behind the source: now minus the newest source commit it holds.
-                view("data_freshness", "SELECT max(" + c("_source_ts") + ") AS " + c("newest_source_commit") + ", "
-                        + d.secondsBetween("max(" + c("_source_ts") + ")", d.currentTimestamp()) + " AS "
+                view("data_freshness", "SELECT max(" + c(SOURCE_TS) + ") AS " + c("newest_source_commit") + ", "
+                        + d.secondsBetween("max(" + c(SOURCE_TS) + ")", d.currentTimestamp()) + " AS "
                         + c("seconds_behind") + " FROM " + history),
                 // Each aircraft's positions as they changed, rebuilt from the history.
-                view("aircraft_tracks", "SELECT " + c("icao24") + ", " + c("_source_ts") + " AS " + c("seen_at") + ", "
+                view("aircraft_tracks", "SELECT " + c("icao24") + ", " + c(SOURCE_TS) + " AS " + c("seen_at") + ", "
                         + c("latitude") + ", " + c("longitude") + ", " + c("baro_altitude") + ", " + c("velocity") + ", "
-                        + c("true_track") + " FROM " + history + " WHERE " + c("_op") + " IN ('c', 'u', 'r') AND "
+                        + c("true_track") + " FROM " + history + " WHERE " + c(OP) + " IN ('c', 'u', 'r') AND "
                         + c("latitude") + " IS NOT NULL AND " + c("longitude") + " IS NOT NULL"));
     }
 
@@ -75,5 +107,9 @@ public final class FlightAnalyticsViews {
 
     private String c(String column) {
         return d.quote(column);
+    }
+
+    private String c(MetadataColumn column) {
+        return column.quoted(d);
     }
 }
