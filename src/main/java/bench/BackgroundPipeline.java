@@ -64,11 +64,12 @@ final class BackgroundPipeline implements AutoCloseable {
     }
 
     <T> T bean(String name, Class<T> type) {
-        T bean = context().getRegistry().lookupByNameAndType(name, type);
-        if (bean == null) {
+        // By name, then the type: a configuration class binds a bean as the type its method declares (Warehouse, say).
+        Object bean = context().getRegistry().lookupByName(name);
+        if (!type.isInstance(bean)) {
             throw new IllegalStateException("The pipeline has no bean " + name + " of type " + type.getSimpleName());
         }
-        return bean;
+        return type.cast(bean);
     }
 
     /** A property as the pipeline resolved it, including those its wiring found out (the embedded services' addresses). */
