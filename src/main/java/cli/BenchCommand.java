@@ -18,6 +18,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import verify.Verification;
 
 /**
  * Measures the pipeline's throughput on embedded services: see bench.Benchmark. Runs in a folder of
@@ -99,7 +100,7 @@ public class BenchCommand implements Callable<Integer> {
         Map<String, String> overrides = options.overrides();
         String command = "flight-cdc " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchResult result = new Benchmark(overrides, new Benchmark.Workload(changes, aircraft, maxTransaction, seed,
-                ChangeMix.BENCHMARK), command, latency).withPeers(!noPeers).run(() -> VerifyCommand.compareAll(settings, 20));
+                ChangeMix.BENCHMARK), command, latency).withPeers(!noPeers).run(() -> Verification.compareAll(settings, 20));
 
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(new ResultWriter().write(result, out));

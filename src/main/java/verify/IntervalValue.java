@@ -11,8 +11,9 @@ import java.util.Locale;
 record IntervalValue(long months, long days, long micros) {
 
     /**
-     * Reads the interval text of either database: PostgreSQL's default style ({@code 1 year 2 mons -3 days
-     * +04:05:06.789012}) and DuckDB's ({@code 1 year 2 months -3 days 04:05:06.789012}).
+     * Reads the interval text of every database: PostgreSQL's default style ({@code 1 year 2 mons -3 days
+     * +04:05:06.789012}), DuckDB's ({@code 1 year 2 months -3 days 04:05:06.789012}) and the text the loader
+     * keeps in Snowflake, which has no interval type ({@code 14 months -3 days 14706789012 microseconds}).
      */
     static IntervalValue parse(String text) {
         long months = 0;
@@ -36,6 +37,8 @@ record IntervalValue(long months, long days, long micros) {
                 months = Math.addExact(months, number);
             } else if (unit.startsWith("day")) {
                 days = Math.addExact(days, number);
+            } else if (unit.startsWith("microsecond")) {
+                micros = Math.addExact(micros, number);
             } else {
                 throw new IllegalArgumentException("not an interval: " + text);
             }

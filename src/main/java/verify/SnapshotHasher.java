@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import warehouse.Column;
+import warehouse.ColumnType;
 import warehouse.TableSchema;
 
 /**
@@ -40,6 +41,7 @@ public final class SnapshotHasher {
     private static final int FETCH_SIZE = 10_000;
 
     private final TableSchema table;
+    private final JsonForm jsonForm;
     private final int[] keyIndexes;
     private final MessageDigest digest;
     private final DataOutputStream encoder;
@@ -54,8 +56,15 @@ public final class SnapshotHasher {
     public record Snapshot(long rows, long checksum) {
     }
 
+    /** Compares json as its text. */
     public SnapshotHasher(TableSchema table) {
+        this(table, JsonForm.TEXT);
+    }
+
+    /** @param jsonForm how json values are compared: the same for both copies, as the warehouse keeps them */
+    public SnapshotHasher(TableSchema table, JsonForm jsonForm) {
         this.table = table;
+        this.jsonForm = jsonForm;
         List<String> names = table.columns().stream().map(Column::name).toList();
         this.keyIndexes = table.primaryKey().stream().mapToInt(names::indexOf).toArray();
         try {
@@ -67,10 +76,11 @@ public final class SnapshotHasher {
     }
 
     /**
-     * Reads every row of the table called {@code name} (its schema and name, or its name alone)
-     * through {@code connection} and hands each one to {@code rows}, without keeping any.
+     * Reads every row of the copy at {@code location} and hands each one to {@code rows}, without keeping any.
      */
-    public Snapshot hashRows(Connection connection, List<String> name, RowConsumer rows) throws SQLException {
+    public Snapshot hashRows(TableComparison.Location location, RowConsumer rows) throws SQLException {
+        Connection connection = location.connection();
+        TableReading reading = location.reading();
         boolean autoCommit = connection.getAutoCommit();
         // PostgreSQL streams a result by fetch size only inside a transaction; one transaction also
         // means one consistent snapshot of the table.
@@ -81,10 +91,12 @@ public final class SnapshotHasher {
             Object[] values = new Object[columns.size()];
             long count = 0;
             long checksum = 0;
-            try (ResultSet rs = statement.executeQuery(select(statement, name))) {
+            try (ResultSet rs = statement.executeQuery(reading.select(table, location.name()))) {
                 while (rs.next()) {
                     for (int i = 0; i < values.length; i++) {
-                        values[i] = ValueNormaliser.read(rs, i + 1, columns.get(i));
+                        Column column = columns.get(i);
+                        Object value = reading.read(rs, i + 1, column);
+                        values[i] = column.type() == ColumnType.JSON ? jsonForm.of(value) : value;
                     }
                     long hash = hash(values);
                     rows.accept(key(values), hash);
@@ -103,22 +115,6 @@ public final class SnapshotHasher {
     public String keyText(List<Object> key) {
         String joined = key.stream().map(String::valueOf).collect(Collectors.joining(", "));
         return key.size() == 1 ? joined : "(" + joined + ")";
-    }
-
-    private String select(Statement statement, List<String> name) throws SQLException {
-        // Each driver quotes identifiers the way its database reads them.
-        List<String> columns = new ArrayList<>();
-        for (Column c : table.columns()) {
-            String column = statement.enquoteIdentifier(c.name(), true);
-            // Compared by the text both databases print for them (see ValueNormaliser); DuckDB's driver cannot
-            // even hand back a time of 24:00:00 other than as text.
-            columns.add(ValueNormaliser.readsText(c) ? "CAST(" + column + " AS VARCHAR)" : column);
-        }
-        List<String> qualified = new ArrayList<>();
-        for (String part : name) {
-            qualified.add(statement.enquoteIdentifier(part, true));
-        }
-        return "SELECT " + String.join(", ", columns) + " FROM " + String.join(".", qualified);
     }
 
     private List<Object> key(Object[] values) {

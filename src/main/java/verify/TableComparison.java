@@ -24,10 +24,19 @@ import warehouse.TableSchema;
 public record TableComparison(TableId table, long sourceRows, long warehouseRows, long sourceChecksum,
                               long warehouseChecksum, Keys missing, Keys extra, Keys different) {
 
-    /** Where one copy of the table is read: a connection and the table's name parts (schema and name, or name). */
-    public record Location(Connection connection, List<String> name) {
+    /**
+     * Where and how one copy of the table is read: a connection, the name parts of the table or view that
+     * holds it as its catalog holds them (database, schema and name; schema and name; or name), and the
+     * database's reading.
+     */
+    public record Location(Connection connection, List<String> name, TableReading reading) {
         public Location {
             name = List.copyOf(name);
+        }
+
+        /** A copy in PostgreSQL or DuckDB. */
+        public Location(Connection connection, List<String> name) {
+            this(connection, name, TextReading.INSTANCE);
         }
     }
 
@@ -41,14 +50,16 @@ public record TableComparison(TableId table, long sourceRows, long warehouseRows
     /** Compares the two copies, listing at most {@code maxKeys} differing keys in all. */
     public static TableComparison compare(TableSchema table, Location source, Location warehouse, int maxKeys)
             throws SQLException {
-        SnapshotHasher hasher = new SnapshotHasher(table);
+        // Both copies hash json in the form the warehouse keeps it: what it cannot keep (a VARIANT drops the
+        // text's whitespace) is no difference.
+        SnapshotHasher hasher = new SnapshotHasher(table, warehouse.reading().jsonForm());
         Map<List<Object>, Long> sourceHashes = new HashMap<>();
-        SnapshotHasher.Snapshot fromSource = hasher.hashRows(source.connection(), source.name(), sourceHashes::put);
+        SnapshotHasher.Snapshot fromSource = hasher.hashRows(source, sourceHashes::put);
 
         Sample missing = new Sample(maxKeys);
         Sample extra = new Sample(maxKeys);
         Sample different = new Sample(maxKeys);
-        SnapshotHasher.Snapshot fromWarehouse = hasher.hashRows(warehouse.connection(), warehouse.name(), (key, hash) -> {
+        SnapshotHasher.Snapshot fromWarehouse = hasher.hashRows(warehouse, (key, hash) -> {
             Long expected = sourceHashes.remove(key);
             if (expected == null) {
                 extra.add(hasher.keyText(key));

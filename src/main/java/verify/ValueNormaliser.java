@@ -1,25 +1,21 @@
 package verify;
 
 import java.math.BigDecimal;
-import java.sql.Array;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
-import warehouse.Column;
 import warehouse.ColumnType;
 
 /**
- * Reads a column value from PostgreSQL or DuckDB into one Java form, so that equal data compares
- * equal whichever database it came from: the two drivers hand back different classes for the same
- * value (an int2 is a Short in one and an Integer in the other, a timestamptz a Timestamp or an
- * OffsetDateTime, an array a PgArray or a DuckDBArray). The column's source type decides the form.
+ * Brings a column value, as a database's driver hands it back, into one Java form, so that equal data
+ * compares equal whichever database it came from: the drivers hand back different classes for the same
+ * value (an int2 is a Short in pgjdbc, an Integer in DuckDB's driver and a Long or BigDecimal in
+ * Snowflake's; a timestamptz a Timestamp or an OffsetDateTime; an array a PgArray or a DuckDBArray). The
+ * column's source type decides the form; {@link TableReading} decides how each database's value is asked
+ * for.
  *
  * <p>Forms: whole numbers as Long, float8 as Double, float4 as the Double of its Float (PostgreSQL's
  * driver would otherwise round-trip float4 through decimal text), numeric as the BigDecimal of its text
@@ -29,47 +25,10 @@ import warehouse.ColumnType;
  * zone as {@link TimeOfDay}, interval as
  * {@link IntervalValue}, bytea as its bytes, text and json as String, arrays as a List of those forms.
  * SQL NULL is null and stays distinct from an empty array.
- *
- * <p>Numeric, date, time, time with time zone and interval are selected as text ({@link #readsText}), which
- * is exact where the drivers' objects are not (pgjdbc's Time drops the offset and a 24:00:00, its PGInterval
- * fails on large hours, DuckDB's driver fails on a time of 24:00:00 and drops the era of a date BC) and is
- * the same notation in both.
  */
 final class ValueNormaliser {
 
     private ValueNormaliser() {
-    }
-
-    static Object read(ResultSet rs, int index, Column column) throws SQLException {
-        if (column.array()) {
-            Array array = rs.getArray(index);
-            if (array == null) {
-                return null;
-            }
-            List<Object> items = new ArrayList<>();
-            for (Object item : (Object[]) array.getArray()) {
-                items.add(normalise(item, column.type()));
-            }
-            return items;
-        }
-        // Ask for java.time classes where the drivers' default (java.sql.Timestamp, java.sql.Date)
-        // would pass through the JVM's time zone.
-        Object value = switch (column.type()) {
-            case TIMESTAMPTZ -> rs.getObject(index, OffsetDateTime.class);
-            case TIMESTAMP -> rs.getObject(index, LocalDateTime.class);
-            case NUMERIC, DATE, TIME, TIMETZ, INTERVAL -> rs.getString(index);
-            case BYTEA -> rs.getBytes(index);
-            default -> rs.getObject(index);
-        };
-        return normalise(value, column.type());
-    }
-
-    /** Whether a column is read as the text its database prints: see the class comment. */
-    static boolean readsText(Column column) {
-        return !column.array() && switch (column.type()) {
-            case NUMERIC, DATE, TIME, TIMETZ, INTERVAL -> true;
-            default -> false;
-        };
     }
 
     static Object normalise(Object value, ColumnType type) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import verify.SnapshotHasher;
+import verify.TableComparison;
 import warehouse.Column;
 import warehouse.ColumnType;
 import warehouse.TableSchema;
@@ -86,7 +87,7 @@ final class ExactChangeAudit {
         key.addAll(table.primaryKey());
         SnapshotHasher hasher = new SnapshotHasher(new TableSchema(table.id(), columns, key));
         Map<String, Long> changes = new HashMap<>();
-        hasher.hashRows(c, name, (values, hash) -> changes.merge(
+        hasher.hashRows(new TableComparison.Location(c, name), (values, hash) -> changes.merge(
                 values.stream().map(String::valueOf).collect(Collectors.joining(" ")) + "#" + Long.toHexString(hash),
                 1L, Long::sum));
         return changes;

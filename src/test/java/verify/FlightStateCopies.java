@@ -94,6 +94,11 @@ public final class FlightStateCopies implements AutoCloseable {
         return schema;
     }
 
+    /** Another table of the source, as the pipeline's catalog describes it. */
+    public TableSchema describe(TableId table) throws Exception {
+        return new SourceCatalog(source.dataSource()).describe(table);
+    }
+
     public Connection sourceConnection() throws Exception {
         return source.dataSource().getConnection();
     }
@@ -129,20 +134,25 @@ public final class FlightStateCopies implements AutoCloseable {
         Files.deleteIfExists(file);
         try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(file)) {
             warehouse.prepare(List.of(schema));
-            List<ChangeEvent> creates = new ArrayList<>();
-            for (String row : rows) {
-                long offset = creates.size();
-                creates.add(new ChangeEvent("flightcdc.public.flight_state", 0, offset, TABLE,
-                        ChangeEvent.Operation.CREATE, new SourcePosition(1000 + offset, 1000 + offset, 1L),
-                        1L, 1_714_557_600_000L, JSON.readTree(row), row));
-            }
-            warehouse.load(ChangeBatch.of(creates));
+            warehouse.load(creates(TABLE, rows));
             try (Connection c = warehouse.newReader(); Statement s = c.createStatement()) {
                 for (String statement : sql) {
                     s.execute(statement);
                 }
             }
         }
+    }
+
+    /** A batch that creates these rows, each Debezium's JSON of a row of {@code table}, as Kafka would hold them. */
+    public static ChangeBatch creates(TableId table, List<String> rows) throws Exception {
+        List<ChangeEvent> creates = new ArrayList<>();
+        for (String row : rows) {
+            long offset = creates.size();
+            creates.add(new ChangeEvent("flightcdc." + table, 0, offset, table,
+                    ChangeEvent.Operation.CREATE, new SourcePosition(1000 + offset, 1000 + offset, 1L),
+                    1L, 1_714_557_600_000L, JSON.readTree(row), row));
+        }
+        return ChangeBatch.of(creates);
     }
 
     /** A minimal row of flight_state with this key. */

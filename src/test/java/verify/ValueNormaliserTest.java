@@ -63,6 +63,22 @@ class ValueNormaliserTest {
     }
 
     @Test
+    void anIntervalReadsTheTextTheLoaderKeepsInSnowflakeToo() {
+        assertThat(normalise("14 months -3 days 14706789012 microseconds", ColumnType.INTERVAL))
+                .isEqualTo(normalise("1 year 2 mons -3 days +04:05:06.789012", ColumnType.INTERVAL));
+        assertThat(normalise("-1 months 0 days 0 microseconds", ColumnType.INTERVAL)).isEqualTo(new IntervalValue(-1, 0, 0));
+    }
+
+    @Test
+    void snowflakesNumbersForWholeNumbersAndFloatsAreTheSameValues() {
+        // Snowflake's driver hands a NUMBER(38,0) back as a Long, or a BigDecimal when it is wider, and a FLOAT as a Double.
+        assertThat(normalise(new BigDecimal("-9223372036854775808"), ColumnType.BIGINT)).isEqualTo(Long.MIN_VALUE);
+        assertThat(normalise(new BigDecimal("1.1"), ColumnType.REAL)).isEqualTo(normalise(1.1f, ColumnType.REAL));
+        assertThat(normalise(1.1d, ColumnType.REAL)).isEqualTo(normalise(1.1f, ColumnType.REAL));
+        assertThat(normalise(new BigDecimal("0.30000000000000004"), ColumnType.DOUBLE)).isEqualTo(0.30000000000000004);
+    }
+
+    @Test
     void aTimeOfDayReachesMidnightAtTheEndAndATimeWithTimeZoneKeepsItsOffset() {
         assertThat(normalise("24:00:00", ColumnType.TIME)).isEqualTo(new TimeOfDay(86_400_000_000L, null));
         assertThat(normalise("23:59:59.999999", ColumnType.TIME)).isEqualTo(new TimeOfDay(86_399_999_999L, null));
