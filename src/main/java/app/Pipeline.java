@@ -17,7 +17,7 @@ import routes.OpenSkyPollRoute;
 public final class Pipeline {
 
     /** Settings whose value Camel must mask too, as it compares them: the last segment, lower case, no dashes. */
-    private static final String SENSITIVE_KEYWORDS = "privatekeypassphrase";
+    private static final String SENSITIVE_KEYWORDS = "privatekeypassphrase,webhookurl";
 
     private Pipeline() {
     }

@@ -13,6 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.apache.camel.main.BaseMainSupport;
+import org.apache.camel.main.MainListener;
+import org.apache.camel.main.MainListenerSupport;
+import org.apache.camel.spi.PropertiesComponent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -24,6 +28,8 @@ import picocli.CommandLine.Option;
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the pipeline. With no options every piece runs embedded on loopback.")
 public class RunCommand implements Callable<Integer> {
+
+    static final String ROUTES_INCLUDE_PATTERN = "camel.main.routes-include-pattern";
 
     @Mixin
     SettingOptions options = new SettingOptions();
@@ -56,7 +62,7 @@ public class RunCommand implements Callable<Integer> {
 
         Pipeline.Run main = Pipeline.newMain(overrides);
         if (Files.isDirectory(userRoutes)) {
-            main.configure().withRoutesIncludePattern("file:" + userRoutes.toAbsolutePath() + "/*.yaml");
+            main.addMainListener(alsoLoading("file:" + userRoutes.toAbsolutePath() + "/*.yaml"));
         }
         if (reset) {
             PipelineSettings settings = options.resolve();
@@ -64,6 +70,23 @@ public class RunCommand implements Callable<Integer> {
         }
         main.run();
         return main.getExitCode();
+    }
+
+    /**
+     * Loads the routes {@code pattern} names as well as those camel.main.routes-include-pattern names (the sample
+     * among them). Camel Main sets its pattern from that setting after the code configured it, so the setting itself
+     * is extended, once application.properties, the environment and the options are read and before Main reads it.
+     */
+    static MainListener alsoLoading(String pattern) {
+        return new MainListenerSupport() {
+            @Override
+            public void beforeConfigure(BaseMainSupport starting) {
+                PropertiesComponent properties = starting.getCamelContext().getPropertiesComponent();
+                String configured = properties.resolveProperty(ROUTES_INCLUDE_PATTERN)
+                        .filter(p -> !p.isBlank() && !p.equals("false")).orElse(null);
+                properties.addOverrideProperty(ROUTES_INCLUDE_PATTERN, configured == null ? pattern : configured + "," + pattern);
+            }
+        };
     }
 
     /**

@@ -16,6 +16,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import notify.SquawkReports;
+import opensky.LogLines;
+import org.apache.camel.ServiceStatus;
+import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -152,6 +156,26 @@ class PipelineEndToEndTest extends PipelineTestSupport {
                 .containsExactly(List.of(1L));
         assertThat(rows(warehouseConnection(), "SELECT count(*) FROM _flightcdc_dead_letter"))
                 .containsExactly(List.of(0L));
+    }
+
+    @Test
+    @Order(4)
+    void theSampleYamlRouteLoadedByApplicationPropertiesReportsAnEmergencySquawkSetWithSql() throws Exception {
+        assertThat(context.getRouteController().getRouteStatus(SquawkReports.ROUTE_ID)).isEqualTo(ServiceStatus.Started);
+        awaitReplicationSlotActive();
+        SquawkReports.awaitReading(context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}"),
+                context.resolvePropertyPlaceholders("{{flightcdc.squawks.consumer-group}}"));
+
+        try (LogLines log = new LogLines(Level.INFO)) {
+            source("""
+                    INSERT INTO flight_state (icao24, callsign, last_contact, latitude, longitude, squawk)
+                    VALUES ('test12', 'SOS12   ', now() + interval '1 day', 47.46, 8.55, '1200')""");
+            source("UPDATE flight_state SET squawk = '7700' WHERE icao24 = 'test12'");
+
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                    assertThat(SquawkReports.logged(log, "INFO")).filteredOn(line -> line.contains("test12")).containsExactly(
+                            "Emergency squawk 7700 (emergency): icao24 test12, callsign SOS12, at 47.46, 8.55"));
+        }
     }
 
     private void awaitReplicationSlotActive() {

@@ -26,7 +26,10 @@ abstract class RouteTestSupport extends CamelMainTestSupport {
     @Override
     public void configureContext(CamelContextConfiguration context) {
         super.configureContext(context);
-        context.withUseOverridePropertiesWithPropertiesComponent(resolvedProperties());
+        Properties properties = resolvedProperties();
+        // The route under test alone: not the YAML routes application.properties loads beside the pipeline's.
+        properties.setProperty("camel.main.routes-include-pattern", "false");
+        context.withUseOverridePropertiesWithPropertiesComponent(properties);
     }
 
     @Override

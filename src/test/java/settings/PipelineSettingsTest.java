@@ -21,7 +21,8 @@ import warehouse.TableId;
 
 class PipelineSettingsTest {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{(flightcdc\\.[a-z0-9.-]+)}}");
+    /** {{key}} in an endpoint or option, ${properties:key} in a Simple expression. */
+    private static final Pattern PLACEHOLDER = Pattern.compile("(?:\\{\\{|\\$\\{properties:)(flightcdc\\.[a-z0-9.-]+)}}?");
 
     /** application.properties as shipped, with {{...}} placeholders resolved the simple way. */
     private static Map<String, String> shipped() throws Exception {
@@ -39,20 +40,28 @@ class PipelineSettingsTest {
         return PipelineSettings.from(key -> Optional.ofNullable(values.get(key)));
     }
 
-    /** Every placeholder a route reads is declared in application.properties, the computed ones too. */
+    /**
+     * Every placeholder a route reads is declared in application.properties, the computed ones too: the Java routes'
+     * and the YAML routes shipped on the classpath.
+     */
     @Test
     void everyPlaceholderTheRoutesReadIsDeclared() throws Exception {
         Set<String> used = new TreeSet<>();
-        try (var routes = Files.list(Path.of("src/main/java/routes"))) {
-            for (Path route : routes.toList()) {
-                Matcher m = PLACEHOLDER.matcher(Files.readString(route));
-                while (m.find()) {
-                    used.add(m.group(1));
+        for (String folder : new String[] {"src/main/java/routes", "src/main/resources/routes"}) {
+            Set<String> usedHere = new TreeSet<>();
+            try (var routes = Files.list(Path.of(folder))) {
+                for (Path route : routes.toList()) {
+                    Matcher m = PLACEHOLDER.matcher(Files.readString(route));
+                    while (m.find()) {
+                        usedHere.add(m.group(1));
+                    }
                 }
             }
+            assertThat(usedHere).as(folder).isNotEmpty();
+            used.addAll(usedHere);
         }
 
-        assertThat(used).isNotEmpty();
+        assertThat(used).contains("flightcdc.squawks.webhook-url", "flightcdc.kafka.consumer-group");
         assertThat(shipped().keySet()).containsAll(used);
     }
 
