@@ -1,9 +1,9 @@
 package capture;
 
-import app.PipelineHalt;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
 import org.apache.camel.CamelContextAware;
@@ -47,11 +47,11 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private final int maxRecordBytes;
     private final String bootstrapServers;
     private final String endpointUri;
+    private final Consumer<String> halt;
     private volatile PublishTracker tracker = new PublishTracker();
     private CamelContext camelContext;
     private AsyncProducer producer;
     private RecordSizeLimit sizeLimit;
-    private PipelineHalt halt;
     private volatile String routeId;
     private final AtomicBoolean restarting = new AtomicBoolean();
     /** Grows while restarts fail one after the other; back to the first pause once Kafka takes a change. */
@@ -60,11 +60,13 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     /**
      * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
      * @param bootstrapServers where to ask the largest record each topic takes (see RecordSizeLimit)
+     * @param halt stops the pipeline, with the reason and the fix
      */
-    public AcknowledgedKafkaPublisher(int maxRecordBytes, String bootstrapServers, String endpointUri) {
+    public AcknowledgedKafkaPublisher(int maxRecordBytes, String bootstrapServers, String endpointUri, Consumer<String> halt) {
         this.maxRecordBytes = maxRecordBytes;
         this.bootstrapServers = bootstrapServers;
         this.endpointUri = endpointUri;
+        this.halt = halt;
     }
 
     @Override
@@ -138,11 +140,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
                 + " and the capture's position stays before it: raise flightcdc.kafka.max-record-bytes (now " + maxRecordBytes
                 + ") and, with an external Kafka, the topic's max.message.bytes or the broker's message.max.bytes, then"
                 + " start again: the capture resumes from this change";
-        if (halt != null) {
-            halt.halt(reason);
-        } else {
-            LOG.error(reason);
-        }
+        halt.accept(reason);
         return reason;
     }
 
@@ -180,7 +178,6 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     @Override
     protected void doStart() throws Exception {
         sizeLimit = new RecordSizeLimit(maxRecordBytes, bootstrapServers);
-        halt = camelContext.getRegistry().lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class);
         producer = camelContext.getEndpoint(endpointUri).createAsyncProducer();
         ServiceHelper.startService(producer);
         // A fresh count: sends of an earlier start answer to the tracker they began on.

@@ -1,5 +1,6 @@
 package routes;
 
+import app.PipelineHalt;
 import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
 import capture.TransactionMarkerStatus;
@@ -35,6 +36,9 @@ public class CaptureRoute extends RouteBuilder {
 
     @PropertyInject("flightcdc.kafka.bootstrap-servers")
     String bootstrapServers;
+
+    @BeanInject(PipelineHalt.BEAN)
+    PipelineHalt halt;
 
     @Override
     public void configure() {
@@ -125,6 +129,6 @@ public class CaptureRoute extends RouteBuilder {
                         + "&producerBatchSize=262144"
                         // A larger change is refused before it is sent, and halts the pipeline (AcknowledgedKafkaPublisher).
                         + "&maxRequestSize=" + maxRecordBytes
-                        + "&bufferMemorySize=" + producerBufferBytes)).id(PUBLISH_ID);
+                        + "&bufferMemorySize=" + producerBufferBytes, halt::halt)).id(PUBLISH_ID);
     }
 }
