@@ -4,6 +4,7 @@ import embedded.EmbeddedServices;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
+import javax.sql.DataSource;
 import opensky.AccessTokens;
 import opensky.CreditBudget;
 import opensky.PollGate;
@@ -16,7 +17,7 @@ import org.apache.camel.CamelContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
-import source.FlightStateRepository;
+import source.PollStatement;
 import source.SourceDatabase;
 
 /** The poll stage's beans (routes/OpenSkyPollRoute): OpenSky, or its simulator, into the source table. */
@@ -58,8 +59,14 @@ public class PollConfiguration extends StageConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public FlightStateRepository flightStateRepository(PipelineSettings settings, SourceDatabase source) {
-        return new FlightStateRepository(source.dataSource(), settings.openSky().staleAfterSeconds());
+    public PollStatement pollStatement(PipelineSettings settings) {
+        return new PollStatement(settings.openSky().staleAfterSeconds());
+    }
+
+    /** Where the poll route's SQL runs: the source's connection pool. */
+    @BindToRegistry(lazy = true)
+    public DataSource sourceDataSource(SourceDatabase source) {
+        return source.dataSource();
     }
 
     @Override

@@ -14,12 +14,11 @@ import javax.sql.DataSource;
 import opensky.StateVector;
 import opensky.StateVectorParser;
 import opensky.StatesResponse;
-import source.FlightStateRepository;
 import source.PollResult;
 
 /**
- * How long one poll of many aircraft takes to parse and to write with {@link FlightStateRepository},
- * the poll route's own code, into an empty flight_state (every aircraft inserted), then the next poll
+ * How long one poll of many aircraft takes to parse and to write as the poll route does ({@link RoutePollWriter}:
+ * its camel-sql statement), into an empty flight_state (every aircraft inserted), then the next poll
  * (every aircraft moved: all updated), then that same poll again (nothing changed: no row written).
  * Each run starts from an empty table; a first run, not counted, warms the JVM and PostgreSQL up.
  */
@@ -52,36 +51,36 @@ public final class PollWriteBenchmark {
         String body = body(first);
         StateVectorParser parser = new StateVectorParser(Clock.fixed(Instant.ofEpochSecond(time), ZoneOffset.UTC));
         // Nothing is deleted as stale: the delete still runs, as in every poll, and finds nothing.
-        FlightStateRepository repository = new FlightStateRepository(dataSource, 3_600);
-
-        long[] parse = new long[runs];
-        long[] insert = new long[runs];
-        long[] update = new long[runs];
-        long[] unchanged = new long[runs];
-        for (int run = -1; run < runs; run++) {
-            empty();
-            long started = System.nanoTime();
-            StatesResponse parsed = parser.parse(body);
-            long parsedAt = System.nanoTime();
-            expect(parsed.states().size() == aircraft && parsed.rejections().isEmpty(), "every vector parsed", parsed.rejections());
-            PollResult inserted = repository.write(first);
-            long insertedAt = System.nanoTime();
-            PollResult updated = repository.write(moved);
-            long updatedAt = System.nanoTime();
-            PollResult same = repository.write(moved);
-            long sameAt = System.nanoTime();
-            expect(inserted.inserted() == aircraft, "every aircraft inserted", inserted);
-            expect(updated.updated() == aircraft, "every aircraft updated", updated);
-            expect(same.unchanged() == aircraft, "no aircraft written again", same);
-            if (run >= 0) {
-                parse[run] = parsedAt - started;
-                insert[run] = insertedAt - parsedAt;
-                update[run] = updatedAt - insertedAt;
-                unchanged[run] = sameAt - updatedAt;
+        try (RoutePollWriter repository = new RoutePollWriter(dataSource, 3_600)) {
+            long[] parse = new long[runs];
+            long[] insert = new long[runs];
+            long[] update = new long[runs];
+            long[] unchanged = new long[runs];
+            for (int run = -1; run < runs; run++) {
+                empty();
+                long started = System.nanoTime();
+                StatesResponse parsed = parser.parse(body);
+                long parsedAt = System.nanoTime();
+                expect(parsed.states().size() == aircraft && parsed.rejections().isEmpty(), "every vector parsed", parsed.rejections());
+                PollResult inserted = repository.write(first);
+                long insertedAt = System.nanoTime();
+                PollResult updated = repository.write(moved);
+                long updatedAt = System.nanoTime();
+                PollResult same = repository.write(moved);
+                long sameAt = System.nanoTime();
+                expect(inserted.inserted() == aircraft, "every aircraft inserted", inserted);
+                expect(updated.updated() == aircraft, "every aircraft updated", updated);
+                expect(same.unchanged() == aircraft, "no aircraft written again", same);
+                if (run >= 0) {
+                    parse[run] = parsedAt - started;
+                    insert[run] = insertedAt - parsedAt;
+                    update[run] = updatedAt - insertedAt;
+                    unchanged[run] = sameAt - updatedAt;
+                }
             }
+            return new Result(aircraft, runs, body.length(), Phase.of(parse), Phase.of(insert), Phase.of(update),
+                    Phase.of(unchanged));
         }
-        return new Result(aircraft, runs, body.length(), Phase.of(parse), Phase.of(insert), Phase.of(update),
-                Phase.of(unchanged));
     }
 
     private void empty() throws SQLException {

@@ -23,7 +23,7 @@ import source.SourceDatabase;
             "Parse and write one OpenSky poll of --aircraft aircraft into an empty flight_state (all inserted), then"
                     + " the next poll (all moved: all updated), then the same poll again (nothing changed), --runs times"
                     + " after one warm-up run, and print the median and slowest of each, in milliseconds.",
-            "Runs the poll's own parser and repository on an embedded PostgreSQL in <data-dir>/bench-poll, on"
+            "Runs the poll's own parser and camel-sql statement on an embedded PostgreSQL in <data-dir>/bench-poll, on"
                     + " flightcdc.source.embedded-port (stop the pipeline first, or give another port with -D)."})
 public class BenchPollCommand implements Callable<Integer> {
 

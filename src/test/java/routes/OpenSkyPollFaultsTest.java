@@ -68,8 +68,12 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
     @BeforeEach
     void tickByHand() throws Exception {
         context.getPropertiesComponent().addOverrideProperty("flightcdc.opensky.base-url", simulator.baseUrl());
-        AdviceWith.adviceWith(context, OpenSkyPollRoute.ROUTE_ID, route -> route.replaceFromWith("direct:poll"));
+        AdviceWith.adviceWith(context, OpenSkyPollRoute.ROUTE_ID, route -> {
+            route.replaceFromWith("direct:poll");
+            source.standIn(route);
+        });
         context.start();
+        source.answer(context);
     }
 
     @AfterEach
@@ -80,7 +84,7 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
     @Test
     void eachPollCarriesABearerTokenFetchedAgainBeforeItExpires() {
         poll();
-        assertThat(repository.written).singleElement().satisfies(r -> assertThat(r.states()).hasSize(50));
+        assertThat(source.written).singleElement().satisfies(r -> assertThat(RecordingSource.icao24s(r)).hasSize(50));
         assertThat(simulator.tokensIssued()).isEqualTo(1);
 
         clock.advance(Duration.ofMinutes(25));
@@ -90,7 +94,7 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
         clock.advance(Duration.ofMinutes(4).plusSeconds(30));
         poll();
         assertThat(simulator.tokensIssued()).as("30 s before expiry: a new one").isEqualTo(2);
-        assertThat(repository.written).hasSize(3);
+        assertThat(source.written).hasSize(3);
         assertThat(gate.count(Trouble.UNAUTHORIZED)).isZero();
     }
 
@@ -101,11 +105,11 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
 
         poll();
         assertThat(gate.count(Trouble.UNAUTHORIZED)).isEqualTo(1);
-        assertThat(repository.written).hasSize(1);
+        assertThat(source.written).hasSize(1);
 
         poll();
         assertThat(simulator.tokensIssued()).isEqualTo(2);
-        assertThat(repository.written).hasSize(2);
+        assertThat(source.written).hasSize(2);
         assertThat(gate.count(Trouble.CREDENTIALS_REJECTED)).isZero();
     }
 
@@ -122,7 +126,7 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
         assertThat(simulator.statesCalls()).as("backing off").isEqualTo(2);
         clock.advance(INTERVAL.multipliedBy(2));
         poll();
-        assertThat(repository.written).hasSize(1);
+        assertThat(source.written).hasSize(1);
     }
 
     @Test
@@ -155,7 +159,7 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
         clock.advance(Duration.ofSeconds(1));
         poll();
         assertThat(simulator.statesCalls()).isEqualTo(2);
-        assertThat(repository.written).hasSize(1);
+        assertThat(source.written).hasSize(1);
     }
 
     @Test
@@ -181,7 +185,7 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
 
         clock.advance(INTERVAL.multipliedBy(2));
         poll();
-        assertThat(repository.written).hasSize(1);
+        assertThat(source.written).hasSize(1);
         assertThat(gate.count(Trouble.SERVER_ERROR)).isEqualTo(2);
         assertThat(gate.closedUntil()).isEqualTo(Instant.MIN);
     }
@@ -193,7 +197,7 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
         poll();
 
         assertThat(gate.count(Trouble.TIMEOUT)).isEqualTo(1);
-        assertThat(repository.written).isEmpty();
+        assertThat(source.written).isEmpty();
         assertThat(gate.closedUntil()).isAfter(clock.instant());
     }
 
@@ -204,9 +208,9 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
         poll();
         poll();
 
-        assertThat(repository.rejectedResponses).singleElement().asString().endsWith("{\"time\": 1, \"states\": [[\"abc");
+        assertThat(source.rejectedResponses).singleElement().asString().endsWith("{\"time\": 1, \"states\": [[\"abc");
         assertThat(gate.count(Trouble.MALFORMED_BODY)).isEqualTo(1);
-        assertThat(repository.written).hasSize(1);
+        assertThat(source.written).hasSize(1);
     }
 
     @Test
@@ -216,10 +220,10 @@ class OpenSkyPollFaultsTest extends PollRouteTestSupport {
         poll();
         poll();
 
-        assertThat(repository.rejectedResponses).singleElement().asString()
+        assertThat(source.rejectedResponses).singleElement().asString()
                 .startsWith("response is larger than 16777216 bytes").contains("{\"time\": 1, \"states\": [[\"abcdef\"]");
         assertThat(gate.count(Trouble.MALFORMED_BODY)).isEqualTo(1);
-        assertThat(repository.written).hasSize(1);
+        assertThat(source.written).hasSize(1);
     }
 
     @Test

@@ -5,18 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import opensky.AccessTokens;
 import opensky.CreditBudget;
 import opensky.PollGate;
 import opensky.PollRecorder;
-import opensky.StateVector;
-import opensky.StatesResponse;
 import opensky.simulator.Recording;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
@@ -25,6 +23,7 @@ import org.apache.camel.http.base.HttpOperationFailedException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 class OpenSkyPollRouteTest extends PollRouteTestSupport {
 
@@ -66,8 +65,10 @@ class OpenSkyPollRouteTest extends PollRouteTestSupport {
         AdviceWith.adviceWith(context, OpenSkyPollRoute.ROUTE_ID, route -> {
             route.replaceFromWith("direct:poll");
             route.weaveById("opensky-api").replace().to("mock:opensky");
+            source.standIn(route);
         });
         context.start();
+        source.answer(context);
         openSky = getMockEndpoint("mock:opensky");
     }
 
@@ -79,11 +80,10 @@ class OpenSkyPollRouteTest extends PollRouteTestSupport {
         Exchange result = template.send("direct:poll", e -> { });
 
         assertThat(result.getException()).isNull();
-        assertThat(repository.written).hasSize(1);
-        StatesResponse written = repository.written.get(0);
-        assertThat(written.states()).extracting(StateVector::icao24).containsExactly("aaaaaa", "bbbbbb");
-        assertThat(written.rejections()).singleElement()
-                .satisfies(r -> assertThat(r.raw()).contains("not-hex"));
+        assertThat(source.written).hasSize(1);
+        Map<String, Object> written = source.written.get(0);
+        assertThat(RecordingSource.icao24s(written)).containsExactly("aaaaaa", "bbbbbb");
+        assertThat((String[]) written.get("refusedRaw")).singleElement().asString().contains("not-hex");
     }
 
     @Test
@@ -106,8 +106,8 @@ class OpenSkyPollRouteTest extends PollRouteTestSupport {
         Exchange result = template.send("direct:poll", e -> { });
 
         assertThat(result.getException()).isNull();
-        assertThat(repository.written).isEmpty();
-        assertThat(repository.rejectedResponses).singleElement()
+        assertThat(source.written).isEmpty();
+        assertThat(source.rejectedResponses).singleElement()
                 .satisfies(r -> assertThat(r).startsWith("response is not JSON").endsWith("{\"time\": 100, \"states\": [[\"aaaa"));
     }
 
@@ -139,18 +139,18 @@ class OpenSkyPollRouteTest extends PollRouteTestSupport {
         Exchange result = template.send("direct:poll", e -> { });
 
         assertThat(result.getException()).isNull();
-        assertThat(repository.written).isEmpty();
-        assertThat(repository.rejectedResponses).isEmpty();
+        assertThat(source.written).isEmpty();
+        assertThat(source.rejectedResponses).isEmpty();
     }
 
     @Test
     void aDatabaseOutageIsLeftToTheNextPoll() {
         openSky.whenAnyExchangeReceived(e -> e.getMessage().setBody("{\"time\": 100, \"states\": []}"));
-        repository.failWith = new SQLException("Connection refused");
+        source.failWith = new CannotGetJdbcConnectionException("Connection refused");
 
         Exchange result = template.send("direct:poll", e -> { });
 
         assertThat(result.getException()).isNull();
-        assertThat(repository.written).isEmpty();
+        assertThat(source.written).isEmpty();
     }
 }

@@ -7,16 +7,18 @@ import opensky.PollGate;
 import opensky.PollRecorder;
 import opensky.ResponseBody;
 import opensky.StateVectorParser;
+import org.postgresql.ds.PGSimpleDataSource;
+import source.PollStatement;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 
 /**
- * The OpenSky poll route with what it calls: the real parser, a repository that records what it is
- * given, and the test's tokens, gate and recorder.
+ * The OpenSky poll route with what it calls: the real parser and statement parameters, a stand-in for the
+ * database that records what the route's SQL is given, and the test's tokens, gate and recorder.
  */
 abstract class PollRouteTestSupport extends RouteTestSupport {
 
-    protected final RecordingRepository repository = new RecordingRepository();
+    protected final RecordingSource source = new RecordingSource();
 
     protected abstract AccessTokens accessTokens();
 
@@ -36,7 +38,9 @@ abstract class PollRouteTestSupport extends RouteTestSupport {
     protected void bindToRegistry(Registry registry) {
         registry.bind("responseBody", new ResponseBody());
         registry.bind("stateVectorParser", new StateVectorParser());
-        registry.bind("flightStateRepository", repository);
+        registry.bind("pollStatement", new PollStatement(60));
+        // The SQL endpoints need one to be made; what is sent to them goes to RecordingSource instead.
+        registry.bind("sourceDataSource", new PGSimpleDataSource());
         registry.bind("accessTokens", accessTokens());
         registry.bind("pollRecorder", pollRecorder());
         registry.bind("pollGate", pollGate());

@@ -1,6 +1,7 @@
 package source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import bench.RoutePollWriter;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -41,18 +42,19 @@ class HostilePollTest {
     private static final int MIN_HOSTILE = 1_000;
 
     private TestSource postgres;
-    private FlightStateRepository repository;
+    private RoutePollWriter repository;
     private final StateVectorParser parser = new StateVectorParser(Clock.fixed(Instant.ofEpochSecond(NOW), ZoneOffset.UTC));
 
     @BeforeAll
     void start() throws Exception {
         postgres = TestSource.start("hostile");
         // Nothing the test writes may be deleted as stale: every aircraft it sends must still be there at the end.
-        repository = new FlightStateRepository(postgres.database().dataSource(), Integer.MAX_VALUE);
+        repository = new RoutePollWriter(postgres.database().dataSource(), Integer.MAX_VALUE);
     }
 
     @AfterAll
     void stop() throws Exception {
+        repository.close();
         postgres.close();
     }
 

@@ -1,6 +1,7 @@
 package source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import bench.RoutePollWriter;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -16,25 +17,26 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
-/** The poll's writes against a real PostgreSQL 17: what changes, what does not, what is deleted. */
+/** The poll route's SQL (poll/write-poll.sql) against a real PostgreSQL 17: what changes, what does not, what is deleted. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class FlightStateRepositoryTest {
+class PollStatementTest {
 
     private static final long T0 = 1_714_557_600L;
 
     private TestSource postgres;
     private SourceDatabase source;
-    private FlightStateRepository repository;
+    private RoutePollWriter repository;
 
     @BeforeAll
     void start() throws Exception {
         postgres = TestSource.start("repository");
         source = postgres.database();
-        repository = new FlightStateRepository(source.dataSource(), 60);
+        repository = new RoutePollWriter(source.dataSource(), 60);
     }
 
     @AfterAll
     void stop() throws Exception {
+        repository.close();
         postgres.close();
     }
 
@@ -74,6 +76,19 @@ class FlightStateRepositoryTest {
 
         assertThat(later.deleted()).isEqualTo(1);
         assertThat(rows("SELECT icao24 FROM flight_state")).containsExactly("aaaaaa");
+    }
+
+    @Test
+    void aVectorAlreadyStaleIsNotWrittenOnlyToBeDeleted() throws Exception {
+        repository.write(poll(T0, vector("aaaaaa", T0, 100.0), vector("bbbbbb", T0, 200.0)));
+
+        // bbbbbb's and cccccc's vectors are 61 s old at T0 + 61: bbbbbb's row goes, and cccccc never gets one.
+        PollResult later = repository.write(poll(T0 + 61, vector("aaaaaa", T0 + 61, 110.0), vector("bbbbbb", T0, 210.0),
+                vector("cccccc", T0, 1.0)));
+
+        assertThat(later).extracting(PollResult::inserted, PollResult::updated, PollResult::deleted)
+                .containsExactly(0L, 1L, 1L);
+        assertThat(rows("SELECT icao24, velocity FROM flight_state")).containsExactly("aaaaaa|110");
     }
 
     @Test
