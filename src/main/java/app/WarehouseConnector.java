@@ -2,12 +2,12 @@ package app;
 
 import analytics.FlightAnalyticsViews;
 import java.sql.SQLException;
-import settings.PipelineSettings;
-import settings.SnowflakeSettings;
-import settings.StartupException;
 import java.util.Optional;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClientFactory;
+import settings.PipelineSettings;
+import settings.SnowflakeSettings;
+import settings.StartupException;
 import warehouse.Warehouse;
 import warehouse.duckdb.DuckDbWarehouse;
 import warehouse.snowflake.SnowflakeConnections;

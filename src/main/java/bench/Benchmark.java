@@ -1,6 +1,5 @@
 package bench;
 
-import settings.PipelineSettings;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -19,14 +18,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
+import load.TransactionBoundaries;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.PipelineSettings;
 import source.SourceDatabase;
 import verify.TableComparison;
 import warehouse.TableId;
-import load.TransactionBoundaries;
 import warehouse.duckdb.DuckDbWarehouse;
 
 /**

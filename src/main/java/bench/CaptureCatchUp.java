@@ -1,7 +1,5 @@
 package bench;
 
-import settings.PipelineSettings;
-import settings.Secret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,6 +12,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import routes.CaptureRoute;
 import routes.LoadRoute;
+import settings.PipelineSettings;
+import settings.Secret;
 import source.SourceDatabase;
 import warehouse.duckdb.DuckDbWarehouse;
 

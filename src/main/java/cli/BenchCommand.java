@@ -1,6 +1,5 @@
 package cli;
 
-import settings.PipelineSettings;
 import bench.BenchResult;
 import bench.Benchmark;
 import bench.ChangeMix;
@@ -18,6 +17,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import settings.PipelineSettings;
 import verify.Verification;
 
 /**

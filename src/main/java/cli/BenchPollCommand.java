@@ -1,6 +1,5 @@
 package cli;
 
-import settings.PipelineSettings;
 import bench.PollWriteBenchmark;
 import embedded.EmbeddedPostgresServer;
 import java.io.PrintWriter;
@@ -12,6 +11,7 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
+import settings.PipelineSettings;
 import source.SourceDatabase;
 
 /**

@@ -1,8 +1,8 @@
 package cli;
 
-import settings.StartupException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import settings.StartupException;
 
 /**
  * The flight-cdc command line: {@code run} (the default) starts the pipeline, {@code query} reads

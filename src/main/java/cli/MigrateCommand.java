@@ -1,13 +1,13 @@
 package cli;
 
-import settings.InvalidSettingException;
-import settings.PipelineSettings;
-import settings.PipelineSettings.Warehouse.Type;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import settings.InvalidSettingException;
+import settings.PipelineSettings;
+import settings.PipelineSettings.Warehouse.Type;
 import warehouse.snowflake.SnowflakeConnections;
 import warehouse.snowflake.SnowflakeMigration;
 import warehouse.snowflake.SnowflakeMigration.Mode;

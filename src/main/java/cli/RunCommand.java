@@ -3,7 +3,6 @@ package cli;
 import static cli.SettingOptions.put;
 
 import app.Pipeline;
-import settings.PipelineSettings;
 import embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +19,7 @@ import org.apache.camel.spi.PropertiesComponent;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import settings.PipelineSettings;
 
 /**
  * Starts the whole pipeline. Each option sets one key of application.properties; anything not

@@ -1,7 +1,6 @@
 package cli;
 
 import app.EnvironmentSettings;
-import settings.PipelineSettings;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,6 +10,7 @@ import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConstants;
 import org.apache.camel.spi.PropertiesComponent;
 import picocli.CommandLine.Option;
+import settings.PipelineSettings;
 
 /**
  * The options every command that reads the pipeline's settings shares. Each sets one key of

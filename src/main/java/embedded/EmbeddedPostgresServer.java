@@ -2,7 +2,6 @@ package embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import settings.StartupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.StartupException;
 
 /**
  * A real PostgreSQL 17 server run from the zonky binaries, set up for logical decoding. Its data

@@ -1,6 +1,5 @@
 package embedded;
 
-import settings.StartupException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -16,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.StartupException;
 
 /**
  * Clears the way for the embedded PostgreSQL when an earlier run did not stop it. Zonky runs postgres

@@ -1,6 +1,5 @@
 package embedded;
 
-import settings.StartupException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import org.postgresql.PGConnection;
+import settings.StartupException;
 
 /**
  * The embedded server's client authentication (pg_hba.conf): every connection, over the local socket or

@@ -1,6 +1,5 @@
 package embedded;
 
-import settings.StartupException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileSystems;
@@ -14,6 +13,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Set;
+import settings.StartupException;
 
 /**
  * The embedded PostgreSQL superuser's password: made up on the first start of a data directory (or of

@@ -2,14 +2,14 @@ package source;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import settings.Secret;
-import settings.StartupException;
 import embedded.EmbeddedPostgresServer;
 import java.net.URI;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.Secret;
+import settings.StartupException;
 
 /**
  * The operational PostgreSQL: a small connection pool for the poll, the schema migrations from

@@ -1,10 +1,10 @@
 package source;
 
-import settings.StartupException;
 import java.sql.SQLException;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.StartupException;
 
 /**
  * The startup checks of {@link ReplicationPreflight}, kept while the pipeline runs: a replication slot dropped

@@ -2,10 +2,10 @@ package cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import settings.PipelineSettings;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import settings.PipelineSettings;
 import warehouse.TableId;
 
 /** Commands that do not start Camel Main still see the settings the way {@code run} does. */

@@ -3,7 +3,6 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import settings.PipelineSettings;
 import embedded.EmbeddedPostgresServer;
 import java.io.StringWriter;
 import java.nio.file.Path;
@@ -31,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.postgresql.PGConnection;
+import settings.PipelineSettings;
 import warehouse.snowflake.TestSnowflakeSettings;
 import warehouse.snowflake.streaming.FakeSnowflake;
 

@@ -2,13 +2,13 @@ package embedded;
 
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import settings.StartupException;
 import e2e.FreePorts;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import settings.StartupException;
 
 class EmbeddedKafkaBrokerTest {
 

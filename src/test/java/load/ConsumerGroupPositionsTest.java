@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import settings.StartupException;
 import e2e.FreePorts;
 import embedded.EmbeddedKafkaBroker;
 import java.nio.file.Files;
@@ -30,6 +29,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import settings.StartupException;
 import warehouse.KafkaPartition;
 import warehouse.PartitionProgress;
 

@@ -4,13 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import app.PipelineHalt;
-import load.ChangeBatchDecoder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import load.ChangeBatchDecoder;
+import load.LoadProgress;
+import load.TransactionBoundaries;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaConstants;
@@ -21,16 +23,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
-import warehouse.DeadLetter;
 import warehouse.ChangeEvent.Operation;
-import load.LoadProgress;
-import warehouse.LoadRefusedException;
+import warehouse.DeadLetter;
 import warehouse.KafkaPartition;
+import warehouse.LoadRefusedException;
 import warehouse.LoadResult;
 import warehouse.PartitionProgress;
 import warehouse.SchemaEvolution;
 import warehouse.TableSchema;
-import load.TransactionBoundaries;
 import warehouse.Warehouse;
 
 class LoadRouteTest extends RouteTestSupport {

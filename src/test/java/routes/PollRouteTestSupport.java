@@ -7,10 +7,10 @@ import opensky.PollGate;
 import opensky.PollRecorder;
 import opensky.ResponseBody;
 import opensky.StateVectorParser;
-import org.postgresql.ds.PGSimpleDataSource;
-import source.PollStatement;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
+import org.postgresql.ds.PGSimpleDataSource;
+import source.PollStatement;
 
 /**
  * The OpenSky poll route with what it calls: the real parser and statement parameters, a stand-in for the

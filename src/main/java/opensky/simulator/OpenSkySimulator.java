@@ -1,6 +1,5 @@
 package opensky.simulator;
 
-import settings.StartupException;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.sun.net.httpserver.HttpExchange;
@@ -31,6 +30,7 @@ import opensky.ClientCredentials;
 import opensky.CreditBudget;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.StartupException;
 
 /**
  * Serves {@link AirTrafficModel} over HTTP exactly where and how OpenSky serves its data:

@@ -1,11 +1,11 @@
 package warehouse.snowflake;
 
-import settings.SnowflakeSettings;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import settings.SnowflakeSettings;
 
 /**
  * The values the files under snowflake/ leave to the account they are deployed to, written

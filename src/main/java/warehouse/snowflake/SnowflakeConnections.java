@@ -1,12 +1,12 @@
 package warehouse.snowflake;
 
-import settings.SnowflakeSettings;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.SQLException;
 import java.util.Base64;
 import java.util.Properties;
 import net.snowflake.client.api.driver.SnowflakeDriver;
+import settings.SnowflakeSettings;
 
 /**
  * Opens Snowflake sessions with key-pair authentication: JDBC connections (MERGE mode, migrate) and the

@@ -1,7 +1,5 @@
 package warehouse.snowflake;
 
-import settings.SnowflakeSettings;
-import settings.StartupException;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,6 +13,8 @@ import org.flywaydb.core.api.output.MigrateOutput;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.SnowflakeSettings;
+import settings.StartupException;
 
 /**
  * Brings a Snowflake account to what a loader needs: the database and schema, then the versioned DDL

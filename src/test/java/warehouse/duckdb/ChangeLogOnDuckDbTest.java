@@ -26,11 +26,11 @@ import warehouse.ColumnType;
 import warehouse.JsonText;
 import warehouse.LoadResult;
 import warehouse.MetadataColumn;
-import warehouse.TestPositions;
-import warehouse.TableId;
 import warehouse.QueryRows;
 import warehouse.StageRows;
+import warehouse.TableId;
 import warehouse.TableSchema;
+import warehouse.TestPositions;
 import warehouse.UnavailableValue;
 
 /**

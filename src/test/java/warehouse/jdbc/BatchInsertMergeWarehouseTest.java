@@ -25,11 +25,11 @@ import warehouse.KafkaPartition;
 import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
-import warehouse.SourcePosition;
-import warehouse.TestPositions;
-import warehouse.TableId;
 import warehouse.QueryRows;
+import warehouse.SourcePosition;
+import warehouse.TableId;
 import warehouse.TableSchema;
+import warehouse.TestPositions;
 import warehouse.duckdb.DuckDbDialect;
 import warehouse.duckdb.DuckDbWarehouse;
 

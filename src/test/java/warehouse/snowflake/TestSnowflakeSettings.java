@@ -1,6 +1,5 @@
 package warehouse.snowflake;
 
-import settings.SnowflakeSettings;
 import java.io.StringWriter;
 import java.security.KeyPairGenerator;
 import java.util.LinkedHashMap;
@@ -8,6 +7,7 @@ import java.util.Map;
 import java.util.Optional;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import settings.SnowflakeSettings;
 
 /** Valid Snowflake settings for tests that never reach an account: a fresh key pair, made-up names. */
 public final class TestSnowflakeSettings {
