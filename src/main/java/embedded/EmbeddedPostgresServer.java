@@ -104,6 +104,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new StartupException("Could not start the embedded PostgreSQL on port " + port
                     + " (is the port in use? set flightcdc.source.embedded-port)", e);
         } catch (IllegalStateException e) {
+            if (String.valueOf(e.getMessage()).startsWith("Missing embedded postgres binaries")) {
+                throw new StartupException("There is no embedded PostgreSQL for " + System.getProperty("os.name") + " on "
+                        + System.getProperty("os.arch") + ": it runs on Linux and macOS, on x86-64 and arm64. Fix: point"
+                        + " flightcdc.source.jdbc-url (run --postgres-url) at a PostgreSQL 14 or newer of your own,"
+                        + " with wal_level=logical", e);
+            }
             if (!String.valueOf(e.getMessage()).startsWith("could not lock")) {
                 throw e;
             }

@@ -29,6 +29,21 @@ class EmbeddedPostgresServerTest {
     private static final String INVALID_PASSWORD = "28P01";
 
     @Test
+    void onAPlatformWithoutBinariesTheStartSaysToUseAPostgresOfYourOwn() throws Exception {
+        Path data = newDataDirectory("platform-");
+        // zonky picks the binaries by os.arch, once per JVM: a JVM of its own that says it runs on a processor
+        // no binaries exist for.
+        try (ChildJvm run = ChildJvm.start(Path.of(data + ".log"), List.of("-Dos.arch=sparc"), "cli.FlightCdc",
+                List.of("run", "--no-poll", "--data-dir", data.toString(),
+                        "-D", "flightcdc.source.embedded-port=" + FreePorts.one()))) {
+            assertThat(run.awaitExit(Duration.ofSeconds(60))).isEqualTo(2);
+            assertThat(run.lines()).contains("There is no embedded PostgreSQL for " + System.getProperty("os.name")
+                    + " on sparc: it runs on Linux and macOS, on x86-64 and arm64. Fix: point flightcdc.source.jdbc-url"
+                    + " (run --postgres-url) at a PostgreSQL 14 or newer of your own, with wal_level=logical");
+        }
+    }
+
+    @Test
     void aServerLeftRunningByAKilledRunIsStoppedAndItsDataServedAgain() throws Exception {
         Path data = newDataDirectory("orphan-");
         int port = FreePorts.one();
