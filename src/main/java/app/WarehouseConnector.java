@@ -31,8 +31,8 @@ final class WarehouseConnector {
             try {
                 return DuckDbWarehouse.open(settings.warehouse().duckdbPath(), FlightAnalyticsViews::over);
             } catch (SQLException e) {
-                throw new StartupException(e.getMessage().strip() + ". Fix: stop the other pipeline, or give this one a"
-                        + " warehouse of its own with flightcdc.warehouse.duckdb-path", e);
+                // Its messages say what to fix.
+                throw new StartupException(e.getMessage(), e);
             }
         }
         SnowflakeConnections snowflake = new SnowflakeConnections(settings.snowflake().orElseThrow());

@@ -2,6 +2,10 @@ package cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import e2e.FreePorts;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.camel.Route;
@@ -35,6 +39,42 @@ class RunCommandTest {
                     .containsExactlyInAnyOrder("emergency-squawks", "mine");
         } finally {
             main.stop();
+        }
+    }
+
+    @TempDir
+    Path dataDir;
+
+    /**
+     * The warehouse is opened after the embedded PostgreSQL and Kafka have started: its stage failing must stop them,
+     * or the PostgreSQL server, a process of its own, would outlive the refused start.
+     */
+    @Test
+    void aStartRefusedByALaterStageStopsTheServicesTheEarlierOnesStarted() throws Exception {
+        Files.writeString(dataDir.resolve("a-file"), "");
+        int postgresPort = FreePorts.one();
+        int kafkaPort = FreePorts.pair();
+
+        CommandRun run = CommandRun.of("run", "--no-poll", "--data-dir", dataDir.toString(),
+                "--routes", dataDir.resolve("no-routes").toString(),
+                "-D", "flightcdc.squawks.enabled=false",
+                "-D", "flightcdc.source.embedded-port=" + postgresPort,
+                "-D", "flightcdc.kafka.embedded-port=" + kafkaPort,
+                "-D", "flightcdc.warehouse.duckdb-path=" + dataDir.resolve("a-file/warehouse.duckdb"));
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("Cannot create the folder of the DuckDB warehouse")
+                .contains("Fix: give flightcdc.warehouse.duckdb-path a folder this user can create and write");
+        assertThat(Files.exists(dataDir.resolve("postgres/postmaster.pid"))).as("PostgreSQL still running").isFalse();
+        assertThat(canListenOn(postgresPort)).as("PostgreSQL's port is free").isTrue();
+        assertThat(canListenOn(kafkaPort)).as("Kafka's port is free").isTrue();
+    }
+
+    private static boolean canListenOn(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 }

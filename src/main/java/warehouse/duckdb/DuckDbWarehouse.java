@@ -59,7 +59,8 @@ public final class DuckDbWarehouse implements Warehouse {
                 Files.createDirectories(parent);
             }
         } catch (java.io.IOException e) {
-            throw new SQLException("Cannot create the folder of the DuckDB warehouse " + file, e);
+            throw new SQLException("Cannot create the folder of the DuckDB warehouse " + file + " (" + e + "). Fix: give"
+                    + " flightcdc.warehouse.duckdb-path a folder this user can create and write", e);
         }
         try {
             DuckDbWarehouse warehouse = new DuckDbWarehouse(file, views);
@@ -67,7 +68,8 @@ public final class DuckDbWarehouse implements Warehouse {
             return warehouse;
         } catch (SQLException e) {
             throw new SQLException("Cannot open the DuckDB warehouse " + file + " (is another process using it?"
-                    + " DuckDB allows one writer): " + e.getMessage(), e);
+                    + " DuckDB allows one writer): " + String.valueOf(e.getMessage()).strip() + ". Fix: stop the other"
+                    + " pipeline, or give this one a warehouse of its own with flightcdc.warehouse.duckdb-path", e);
         }
     }
 
