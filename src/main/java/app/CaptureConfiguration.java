@@ -2,12 +2,14 @@ package app;
 
 import capture.AcknowledgedOffsetStore;
 import capture.CapturedChanges;
+import capture.ChangeTopics;
 import capture.DebeziumJsonEnvelope;
 import capture.SnapshotProgress;
 import capture.SnapshotStart;
 import capture.TransactionOrder;
 import embedded.StopOrder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,6 @@ import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import settings.PipelineSettings;
 import source.Heartbeat;
 import source.ReplicationPreflight;
@@ -68,7 +69,7 @@ public class CaptureConfiguration extends StageConfiguration {
     public SnapshotStart snapshotStart(PipelineSettings settings,
                                        @PropertyInject("flightcdc.kafka.bootstrap-servers") String bootstrapServers)
             throws InterruptedException {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = Admin.create(settings.kafka().clientProperties(bootstrapServers))) {
             Set<String> holdingRecords = ConsumerGroupPositions.topicsWithRecords(admin, Set.copyOf(settings.changeTopics()));
             Map<String, TableId> tablesOfTopics = new LinkedHashMap<>();
             settings.source().tables().stream().filter(t -> holdingRecords.contains(settings.kafka().topicFor(t)))
@@ -85,6 +86,12 @@ public class CaptureConfiguration extends StageConfiguration {
     @Override
     protected void prepare(CamelContext context) throws Exception {
         PipelineSettings settings = bean(context, PipelineSettings.class);
+        List<String> topics = new ArrayList<>(settings.changeTopics());
+        topics.add(settings.kafka().transactionTopic());
+        try (Admin admin = Admin.create(settings.kafka().clientProperties(
+                context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}")))) {
+            ChangeTopics.createMissing(admin, topics, settings.kafka().replicationFactor());
+        }
         ReplicationPreflight preflight = bean(context, ReplicationPreflight.class);
         preflight.check();
         preflight.awaitSlotFree(Duration.ofSeconds(30));
@@ -97,6 +104,7 @@ public class CaptureConfiguration extends StageConfiguration {
     }
 
     private static List<TableId> streamedTables(PipelineSettings settings) {
-        return Heartbeat.streamedTables(settings.source().tables(), settings.source().heartbeatIntervalMs());
+        return Heartbeat.streamedTables(settings.source().tables(), settings.source().heartbeatIntervalMs(),
+                settings.source().schema());
     }
 }

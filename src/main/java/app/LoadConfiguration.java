@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import load.ChangeBatchDecoder;
@@ -18,7 +17,6 @@ import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
@@ -89,7 +87,7 @@ public class LoadConfiguration extends StageConfiguration {
 
         Warehouse warehouse = bean(context, Warehouse.class);
         String bootstrap = context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}");
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+        try (Admin admin = Admin.create(settings.kafka().clientProperties(bootstrap))) {
             if (warehouse instanceof SnowpipeStreamingWarehouse streaming) {
                 // Its progress is in Snowflake, per channel: open the channels of the partitions there are.
                 streaming.resume(ConsumerGroupPositions.existingPartitions(admin, Set.copyOf(changeTopics)));

@@ -3,9 +3,14 @@ package app;
 import embedded.EmbeddedServices;
 import embedded.StopOrder;
 import org.apache.camel.BindToRegistry;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.kafka.KafkaComponent;
+import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.KafkaSecurity;
 import settings.PipelineSettings;
 import source.SourceCatalog;
 import source.SourceDatabase;
@@ -26,9 +31,9 @@ public class ServicesConfiguration extends StageConfiguration {
     @BindToRegistry(lazy = true)
     public SourceDatabase sourceDatabase(PipelineSettings settings, EmbeddedServices embedded, StopOrder stopOrder) {
         PipelineSettings.Source source = settings.source();
-        SourceDatabase database = stopOrder.add(embedded.postgres().map(SourceDatabase::of).orElseGet(() ->
-                new SourceDatabase(source.jdbcUrl().orElseThrow(), source.user(), source.password().value())));
-        database.migrate();
+        SourceDatabase database = stopOrder.add(embedded.postgres().map(SourceDatabase::of)
+                .orElseGet(() -> SourceDatabase.of(source)));
+        database.migrate(source.schema(), settings.pollTables());
         return database;
     }
 
@@ -38,7 +43,7 @@ public class ServicesConfiguration extends StageConfiguration {
     }
 
     @Override
-    protected void prepare(CamelContext context) {
+    protected void prepare(CamelContext context) throws InterruptedException {
         PipelineSettings settings = bean(context, PipelineSettings.class);
         EmbeddedServices embedded = bean(context, EmbeddedServices.class);
         SourceDatabase source = bean(context, SourceDatabase.class);
@@ -53,7 +58,20 @@ public class ServicesConfiguration extends StageConfiguration {
         String bootstrap = settings.kafka().bootstrapServers()
                 .orElseGet(() -> embedded.kafka().orElseThrow().bootstrapServers());
         compute(context, "flightcdc.kafka.bootstrap-servers", bootstrap);
+        KafkaSecurity security = settings.kafka().security();
+        if (!security.plaintext()) {
+            // Every kafka: endpoint, the routes users add included, is made from the component's configuration.
+            KafkaConfiguration endpoints = context.getComponent("kafka", KafkaComponent.class).getConfiguration();
+            Map<String, Object> additional = endpoints.getAdditionalProperties() == null
+                    ? new HashMap<>() : new HashMap<>(endpoints.getAdditionalProperties());
+            additional.putAll(security.clientProperties());
+            endpoints.setAdditionalProperties(additional);
+        }
+        if (embedded.kafka().isEmpty()) {
+            KafkaPreflight.check(bootstrap, settings.kafka().clientProperties(bootstrap), security);
+        }
         LOG.info("Source PostgreSQL {}:{}/{}{}, Kafka {}{}", source.host(), source.port(), source.database(),
-                embedded.postgres().isPresent() ? " (embedded)" : "", bootstrap, embedded.kafka().isPresent() ? " (embedded)" : "");
+                embedded.postgres().isPresent() ? " (embedded)" : " (sslmode " + settings.source().tls().sslMode() + ")",
+                bootstrap, embedded.kafka().isPresent() ? " (embedded)" : " (" + security.describe() + ")");
     }
 }

@@ -20,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import load.TransactionBoundaries;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
@@ -88,8 +87,8 @@ public final class Benchmark {
             return t;
         });
         try (BackgroundPipeline pipeline = BackgroundPipeline.start(pipelineOverrides, START_TIMEOUT);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     pipeline.property("flightcdc.kafka.bootstrap-servers")))) {
+             Admin admin = Admin.create(pipeline.bean("settings", PipelineSettings.class).kafka()
+                     .clientProperties(pipeline.property("flightcdc.kafka.bootstrap-servers")))) {
             PipelineSettings settings = pipeline.bean("settings", PipelineSettings.class);
             String topic = settings.kafka().topicFor(TABLE);
             DuckDbWarehouse warehouse = pipeline.bean("warehouse", DuckDbWarehouse.class);

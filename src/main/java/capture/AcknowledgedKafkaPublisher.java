@@ -2,6 +2,7 @@ package capture;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.camel.AsyncProducer;
@@ -45,7 +46,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private static final Duration LONGEST_PAUSE = Duration.ofMinutes(1);
 
     private final int maxRecordBytes;
-    private final String bootstrapServers;
+    private final Map<String, Object> kafkaClient;
     private final String endpointUri;
     private final Consumer<String> halt;
     private volatile PublishTracker tracker = new PublishTracker();
@@ -59,12 +60,13 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
 
     /**
      * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
-     * @param bootstrapServers where to ask the largest record each topic takes (see RecordSizeLimit)
+     * @param kafkaClient the cluster and how to speak to it, to ask the largest record each topic takes (see RecordSizeLimit)
      * @param halt stops the pipeline, with the reason and the fix
      */
-    public AcknowledgedKafkaPublisher(int maxRecordBytes, String bootstrapServers, String endpointUri, Consumer<String> halt) {
+    public AcknowledgedKafkaPublisher(int maxRecordBytes, Map<String, Object> kafkaClient, String endpointUri,
+                                      Consumer<String> halt) {
         this.maxRecordBytes = maxRecordBytes;
-        this.bootstrapServers = bootstrapServers;
+        this.kafkaClient = Map.copyOf(kafkaClient);
         this.endpointUri = endpointUri;
         this.halt = halt;
     }
@@ -177,7 +179,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
 
     @Override
     protected void doStart() throws Exception {
-        sizeLimit = new RecordSizeLimit(maxRecordBytes, bootstrapServers);
+        sizeLimit = new RecordSizeLimit(maxRecordBytes, kafkaClient);
         producer = camelContext.getEndpoint(endpointUri).createAsyncProducer();
         ServiceHelper.startService(producer);
         // A fresh count: sends of an earlier start answer to the tracker they began on.

@@ -2,6 +2,7 @@ package capture;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,11 +48,13 @@ final class RecordSizeLimit implements AutoCloseable {
     private record Limit(int bytes, String setting) {
     }
 
-    RecordSizeLimit(int configured, String bootstrapServers) {
+    /** @param kafkaClient the cluster and how to speak to it (PipelineSettings.Kafka#clientProperties) */
+    RecordSizeLimit(int configured, Map<String, Object> kafkaClient) {
         this.configured = configured;
-        this.admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis(),
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis()));
+        Map<String, Object> properties = new HashMap<>(kafkaClient);
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis());
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ASK_TIMEOUT.toMillis());
+        this.admin = Admin.create(properties);
     }
 
     /** Null when the record fits {@code topic}; else why not, naming the limit it is over. */

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -54,6 +57,16 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * default); its KRaft controller listens on {@code port + 1}.
      */
     public static EmbeddedKafkaBroker start(Path logDirectory, int port, int maxRecordBytes) {
+        return start(logDirectory, port, maxRecordBytes, Map.of(), List.of());
+    }
+
+    /**
+     * A broker set up beyond the pipeline's own needs, as a user's cluster is: {@code overrides} replace or add to its
+     * configuration (listeners secured with TLS and SASL, say) and {@code formatOptions} are given to Kafka's storage
+     * format on the first start ({@code --add-scram} to create SCRAM users).
+     */
+    public static EmbeddedKafkaBroker start(Path logDirectory, int port, int maxRecordBytes, Map<String, String> overrides,
+                                            List<String> formatOptions) {
         long started = System.nanoTime();
         // Kafka halts the whole JVM when a listener cannot bind, before any message can be given.
         for (int p : new int[] {port, port + 1}) {
@@ -64,7 +77,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
         }
         Properties config = brokerConfig(logDirectory, port, maxRecordBytes);
-        formatStorageOnce(logDirectory, config);
+        config.putAll(overrides);
+        formatStorageOnce(logDirectory, config, formatOptions);
         KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(config), Time.SYSTEM);
         try {
             server.startup();
@@ -133,7 +147,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return p;
     }
 
-    private static void formatStorageOnce(Path logDirectory, Properties config) {
+    private static void formatStorageOnce(Path logDirectory, Properties config, List<String> formatOptions) {
         try {
             Files.createDirectories(logDirectory);
             if (Files.exists(logDirectory.resolve("meta.properties"))) {
@@ -144,9 +158,10 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                 config.store(out, "written by flight-cdc for the embedded Kafka broker");
             }
             ByteArrayOutputStream output = new ByteArrayOutputStream();
-            int rc = StorageTool.execute(new String[] {"format", "--ignore-formatted",
-                    "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()},
-                    new PrintStream(output, true, StandardCharsets.UTF_8));
+            List<String> format = new ArrayList<>(List.of("format", "--ignore-formatted",
+                    "-t", Uuid.randomUuid().toString(), "-c", configFile.toString()));
+            format.addAll(formatOptions);
+            int rc = StorageTool.execute(format.toArray(String[]::new), new PrintStream(output, true, StandardCharsets.UTF_8));
             if (rc != 0) {
                 throw new IllegalStateException("Kafka storage format failed: " + output.toString(StandardCharsets.UTF_8));
             }

@@ -42,10 +42,14 @@ public final class ConsumerLagMonitor implements AutoCloseable {
         this.warnAbove = warnAbove;
     }
 
-    /** A monitor with its own Kafka admin client; it connects on the first check. */
-    public static ConsumerLagMonitor connect(String bootstrapServers, String group, List<String> topics, int warnAbove) {
+    /**
+     * A monitor with its own Kafka admin client; it connects on the first check.
+     *
+     * @param kafkaClient the cluster and how to speak to it (PipelineSettings.Kafka#clientProperties)
+     */
+    public static ConsumerLagMonitor connect(Map<String, Object> kafkaClient, String group, List<String> topics, int warnAbove) {
         Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.putAll(kafkaClient);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "flightcdc-monitor");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());

@@ -61,6 +61,8 @@ public class CaptureRoute extends RouteBuilder {
                 + "&databaseDbname={{flightcdc.source.database}}"
                 + "&databaseUser={{flightcdc.source.user}}"
                 + "&databasePassword=RAW({{flightcdc.source.password}})"
+                + "&databaseSslmode={{flightcdc.source.sslmode}}"
+                + settings.source().tls().rootCert().map(cert -> "&databaseSslrootcert=RAW(" + cert.toAbsolutePath() + ")").orElse("")
                 + "&topicPrefix={{flightcdc.kafka.topic-prefix}}"
                 + "&tableIncludeList={{flightcdc.capture.streamed-tables}}"
                 + "&pluginName=pgoutput"
@@ -101,7 +103,7 @@ public class CaptureRoute extends RouteBuilder {
                 + "&offsetStorageFileName={{flightcdc.capture.offsets-file}}"
                 + "&offsetFlushIntervalMs=1000"
                 + "&heartbeatIntervalMs={{flightcdc.source.heartbeat-interval-ms}}"
-                + "&heartbeatActionQuery=RAW{" + Heartbeat.ACTION_QUERY + "}")
+                + "&heartbeatActionQuery=RAW{" + Heartbeat.actionQuery(settings.source().schema()) + "}")
                 .routeId(ROUTE_ID)
                 // Every record, heartbeat table included: the snapshot's last row may be the heartbeat's.
                 // Processors and predicates by reference, not bean methods: they run for every change,
@@ -112,7 +114,7 @@ public class CaptureRoute extends RouteBuilder {
                 .process("snapshotStart")
                 .process("debeziumJsonEnvelope")
                 .process(new AcknowledgedKafkaPublisher(maxRecordBytes,
-                        bootstrapServers, "kafka:{{flightcdc.kafka.topic-prefix}}"
+                        settings.kafka().clientProperties(bootstrapServers), "kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                         + "&requestRequiredAcks=all"
                         // DebeziumJsonEnvelope renders key and value as UTF-8 JSON bytes.

@@ -1,9 +1,12 @@
 package settings;
 
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -31,9 +34,45 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      * (see EmbeddedPostgresServer). The password prints as {@value Secret#HIDDEN}.
      */
     public record Source(Optional<String> jdbcUrl, String user, Secret password, int embeddedPort,
-                         List<TableId> tables, String slot, String publication, int heartbeatIntervalMs) {
+                         List<TableId> tables, String slot, String publication, int heartbeatIntervalMs, Tls tls,
+                         String schema) {
         public boolean embedded() {
             return jdbcUrl.isEmpty();
+        }
+    }
+
+    /** The table the poll writes, in public (sql/poll). */
+    public static final TableId POLLED_TABLE = new TableId("public", "flight_state");
+
+    /**
+     * Whether the source needs the poll's tables (flight_state, rejected_state): when the poll writes them, or when
+     * flight_state is captured without it (changes made by hand to the default table). A database captured for
+     * its own tables gets none of them.
+     */
+    public boolean pollTables() {
+        return openSky.pollEnabled() || source.tables().contains(POLLED_TABLE);
+    }
+
+    /**
+     * TLS to the source, for the JDBC connections and Debezium's alike.
+     *
+     * @param sslMode libpq's sslmode: disable, allow, prefer, require, verify-ca or verify-full
+     * @param rootCert the certificate authority the server's certificate must be signed by, for verify-ca and verify-full
+     */
+    public record Tls(String sslMode, Optional<Path> rootCert) {
+        static final List<String> MODES = List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
+
+        /** The server's certificate is checked: against rootCert, or the JDBC driver's default ~/.postgresql/root.crt. */
+        public boolean verifies() {
+            return sslMode.startsWith("verify-");
+        }
+
+        /** The PostgreSQL JDBC driver's properties for this. */
+        public Map<String, String> jdbcProperties() {
+            Map<String, String> properties = new LinkedHashMap<>();
+            properties.put("sslmode", sslMode);
+            rootCert.ifPresent(cert -> properties.put("sslrootcert", cert.toAbsolutePath().toString()));
+            return properties;
         }
     }
 
@@ -41,11 +80,21 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      * @param maxBlockMs longest the capture's producer waits for room in its buffer, or for the broker's metadata
      * @param deliveryTimeoutMs longest it keeps sending a change the broker does not acknowledge
      * @param maxRecordBytes the largest change record the capture publishes and the embedded broker accepts
+     * @param replicationFactor copies of each topic the pipeline creates; empty: the cluster's default
      */
     public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup,
-                        int maxBlockMs, int deliveryTimeoutMs, int maxRecordBytes) {
+                        int maxBlockMs, int deliveryTimeoutMs, int maxRecordBytes, Optional<Short> replicationFactor,
+                        KafkaSecurity security) {
         public boolean embedded() {
             return bootstrapServers.isEmpty();
+        }
+
+        /** What every Kafka client of the pipeline is made with: where the cluster is, and how to speak to it. */
+        public Map<String, Object> clientProperties(String bootstrap) {
+            Map<String, Object> properties = new LinkedHashMap<>();
+            properties.put("bootstrap.servers", bootstrap);
+            properties.putAll(security.clientProperties());
+            return properties;
         }
 
         /** Where Debezium sends the BEGIN and END marker of each transaction. */
@@ -119,6 +168,37 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         return dataDir.resolve(DEBEZIUM_OFFSETS_FILE);
     }
 
+    private static Tls sourceTls(SettingsReader r, Optional<String> jdbcUrl) {
+        // The JDBC driver would let the URL's own ssl parameters win, and Debezium never reads the URL: one place only.
+        jdbcUrl.flatMap(url -> Arrays.stream(url.replaceFirst("^[^?]*\\??", "").split("&"))
+                        .map(parameter -> parameter.replaceFirst("=.*", "")).filter(name -> name.startsWith("ssl")).findFirst())
+                .ifPresent(name -> {
+                    throw new InvalidSettingException("flightcdc.source.jdbc-url", "carries " + name + ": set TLS with"
+                            + " flightcdc.source.sslmode and flightcdc.source.sslrootcert instead, which the capture reads too");
+                });
+        String mode = r.required("flightcdc.source.sslmode");
+        if (!Tls.MODES.contains(mode)) {
+            throw new InvalidSettingException("flightcdc.source.sslmode", "must be one of " + Tls.MODES + ", got '" + mode + "'");
+        }
+        if (jdbcUrl.isEmpty() && List.of("require", "verify-ca", "verify-full").contains(mode)) {
+            throw new InvalidSettingException("flightcdc.source.sslmode", "is " + mode + " but the embedded PostgreSQL"
+                    + " serves no TLS: set flightcdc.source.jdbc-url to your server's, or this to prefer");
+        }
+        Optional<Path> rootCert = r.optional("flightcdc.source.sslrootcert").map(Path::of);
+        Tls tls = new Tls(mode, rootCert);
+        if (rootCert.isPresent()) {
+            if (!tls.verifies()) {
+                throw new InvalidSettingException("flightcdc.source.sslrootcert", "is set but flightcdc.source.sslmode is "
+                        + mode + ": the server's certificate is checked only with verify-ca or verify-full");
+            }
+            if (!Files.isRegularFile(rootCert.get()) || !Files.isReadable(rootCert.get())) {
+                throw new InvalidSettingException("flightcdc.source.sslrootcert", "names no readable file: "
+                        + rootCert.get().toAbsolutePath());
+            }
+        }
+        return tls;
+    }
+
     /** OpenSky's client id and secret: both for OAuth2, neither for anonymous access. */
     private static Optional<ClientCredentials> clientCredentials(SettingsReader r) {
         Optional<String> id = r.optional("flightcdc.opensky.client-id");
@@ -165,7 +245,9 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 tables,
                 r.matching("flightcdc.source.slot", PG_IDENTIFIER, "a PostgreSQL slot name (lower-case letters, digits, _)"),
                 r.matching("flightcdc.source.publication", PG_IDENTIFIER, "a lower-case PostgreSQL identifier"),
-                r.intInRange("flightcdc.source.heartbeat-interval-ms", 0, 3_600_000));
+                r.intInRange("flightcdc.source.heartbeat-interval-ms", 0, 3_600_000),
+                sourceTls(r, jdbcUrl),
+                r.matching("flightcdc.source.schema", PG_IDENTIFIER, "a lower-case PostgreSQL identifier"));
 
         Kafka kafka = new Kafka(r.optional("flightcdc.kafka.bootstrap-servers"),
                 r.intInRange("flightcdc.kafka.embedded-port", 1, 65534),
@@ -174,7 +256,10 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.kafka.max-block-ms", 100, 3_600_000),
                 // Kafka refuses less than its request timeout (30 s) plus the capture's linger (20 ms).
                 r.intInRange("flightcdc.kafka.delivery-timeout-ms", 30_020, Integer.MAX_VALUE),
-                r.intInRange("flightcdc.kafka.max-record-bytes", 1 << 20, 256 << 20));
+                r.intInRange("flightcdc.kafka.max-record-bytes", 1 << 20, 256 << 20),
+                r.optional("flightcdc.kafka.replication-factor")
+                        .map(ignored -> (short) r.intInRange("flightcdc.kafka.replication-factor", 1, Short.MAX_VALUE)),
+                KafkaSecurity.from(r, r.optional("flightcdc.kafka.bootstrap-servers").isEmpty()));
 
         Optional<ClientCredentials> credentials = clientCredentials(r);
         OpenSky openSky = new OpenSky(r.bool("flightcdc.opensky.poll-enabled"),

@@ -20,17 +20,22 @@ import warehouse.TableId;
  */
 public final class Heartbeat {
 
-    /** Created by sql/V2__heartbeat.sql. */
-    public static final TableId TABLE = new TableId("public", "flightcdc_heartbeat");
+    /** The heartbeat table in the pipeline's own schema, created by sql/pipeline/V1__heartbeat.sql. */
+    public static TableId table(String schema) {
+        return new TableId(schema, "heartbeat");
+    }
 
-    public static final String ACTION_QUERY = "INSERT INTO " + TABLE + " (id, beat_at) VALUES (1, now())"
-            + " ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at";
+    /** What Debezium runs on each heartbeat: a write to the heartbeat table, carried by the publication. */
+    public static String actionQuery(String schema) {
+        return "INSERT INTO " + table(schema) + " (id, beat_at) VALUES (1, now())"
+                + " ON CONFLICT (id) DO UPDATE SET beat_at = EXCLUDED.beat_at";
+    }
 
     private Heartbeat() {
     }
 
     /** The tables Debezium streams: the captured ones and, while heartbeats are on, the heartbeat table. */
-    public static List<TableId> streamedTables(List<TableId> captured, int heartbeatIntervalMs) {
-        return heartbeatIntervalMs == 0 ? captured : Stream.concat(captured.stream(), Stream.of(TABLE)).distinct().toList();
+    public static List<TableId> streamedTables(List<TableId> captured, int heartbeatIntervalMs, String schema) {
+        return heartbeatIntervalMs == 0 ? captured : Stream.concat(captured.stream(), Stream.of(table(schema))).distinct().toList();
     }
 }

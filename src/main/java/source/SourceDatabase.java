@@ -4,10 +4,14 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import embedded.EmbeddedPostgresServer;
 import java.net.URI;
+import java.sql.SQLException;
+import java.util.Map;
+import java.util.Optional;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.PipelineSettings;
 import settings.Secret;
 import settings.StartupException;
 
@@ -19,15 +23,25 @@ public final class SourceDatabase implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SourceDatabase.class);
 
+    /** The pipeline's own schema unless flightcdc.source.schema says otherwise. */
+    public static final String DEFAULT_SCHEMA = "flightcdc";
+    private static final String PIPELINE_HISTORY = "flyway_schema_history";
+    private static final String POLL_HISTORY = "poll_schema_history";
+
     private final String jdbcUrl;
     private final HikariDataSource dataSource;
 
     public SourceDatabase(String jdbcUrl, String user, String password) {
+        this(jdbcUrl, user, password, Map.of());
+    }
+
+    private SourceDatabase(String jdbcUrl, String user, String password, Map<String, String> driverProperties) {
         this.jdbcUrl = jdbcUrl;
         HikariConfig config = new HikariConfig();
         config.setJdbcUrl(jdbcUrl);
         config.setUsername(user);
         config.setPassword(password);
+        driverProperties.forEach(config::addDataSourceProperty);
         config.setMaximumPoolSize(4);
         config.setPoolName("source");
         config.setConnectionTimeout(10_000);
@@ -41,27 +55,74 @@ public final class SourceDatabase implements AutoCloseable {
         return new SourceDatabase(server.jdbcUrl(), server.user(), server.password());
     }
 
+    /** An external source, as configured: its URL, user and password, and TLS. */
+    public static SourceDatabase of(PipelineSettings.Source source) {
+        return new SourceDatabase(source.jdbcUrl().orElseThrow(), source.user(), source.password().value(),
+                source.tls().jdbcProperties());
+    }
+
     public HikariDataSource dataSource() {
         return dataSource;
     }
 
-    /** Brings the source schema to the newest version in sql/ (idempotent). */
+    /** The default layout: the pipeline's schema {@value #DEFAULT_SCHEMA} and the poll's tables (tests, bench). */
     public void migrate() {
-        Flyway flyway = Flyway.configure()
-                .dataSource(dataSource)
-                .locations("classpath:db/migration")
-                .load();
-        int applied;
+        migrate(DEFAULT_SCHEMA, true);
+    }
+
+    /**
+     * Brings the pipeline's own schema ({@code schema}: the heartbeat table and the migration histories) to the newest
+     * version in sql/pipeline, and, when {@code pollTables}, the poll's tables in public to the newest in sql/poll.
+     * Nothing else in the database is touched: a database with tables and a Flyway history of its own keeps them.
+     * Idempotent.
+     */
+    public void migrate(String schema, boolean pollTables) {
         try {
-            applied = flyway.migrate().migrationsExecuted;
-        } catch (FlywayException e) {
+            LegacyLayout.adopt(dataSource, schema);
+            int applied = migrate(schema, PIPELINE_HISTORY, "classpath:db/pipeline");
+            if (pollTables) {
+                applied += migrate(schema, POLL_HISTORY, "classpath:db/poll");
+            }
+            LOG.info("Source schema {} up to date{} ({} migration{} applied now)", schema,
+                    pollTables ? ", and the poll's tables in public" : "", applied, applied == 1 ? "" : "s");
+        } catch (FlywayException | SQLException e) {
             // Flyway's message may name the URL too.
             throw new StartupException("Cannot prepare the source schema in " + Secret.redactUrls(jdbcUrl) + ": "
-                    + Secret.redactUrls(String.valueOf(e.getMessage()))
-                    + " (is PostgreSQL running and flightcdc.source.jdbc-url / user / password right?)", e);
+                    + Secret.redactUrls(String.valueOf(e.getMessage())) + tlsFailure(e)
+                    .map(tls -> " (" + tls + ": is the server's certificate signed by the authority in"
+                            + " flightcdc.source.sslrootcert, and made for the host in flightcdc.source.jdbc-url?"
+                            + " flightcdc.source.sslmode says how much is checked)")
+                    .orElse(" (is PostgreSQL running and flightcdc.source.jdbc-url / user / password right?)"), e);
         }
-        LOG.info("Source schema at version {} ({} migration{} applied now)",
-                flyway.info().current().getVersion(), applied, applied == 1 ? "" : "s");
+    }
+
+    private int migrate(String schema, String historyTable, String location) {
+        return Flyway.configure()
+                .dataSource(dataSource)
+                .schemas(schema)
+                .createSchemas(true)
+                .table(historyTable)
+                .locations(location)
+                // The schema holds the other history, or the objects an earlier version made: the migrations make
+                // only what is missing, so they run over them from the start.
+                .baselineOnMigrate(true)
+                .baselineVersion("0")
+                .load()
+                .migrate()
+                .migrationsExecuted;
+    }
+
+    /**
+     * What the JDBC driver said of TLS, when that is why it could not connect: it reports a refused certificate as an
+     * "SSL error", which the pool and Flyway wrap in messages of their own.
+     */
+    private static Optional<String> tlsFailure(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (String.valueOf(cause.getMessage()).startsWith("SSL error")) {
+                return Optional.of(cause.getMessage());
+            }
+        }
+        return Optional.empty();
     }
 
     public String host() {

@@ -46,8 +46,7 @@ public final class Verification {
         try (VerifiedWarehouse warehouse = open(settings);
              EmbeddedPostgresServer embedded = sourceSettings.embedded()
                      ? EmbeddedPostgresServer.start(postgresData, sourceSettings.embeddedPort()) : null;
-             SourceDatabase source = embedded != null ? SourceDatabase.of(embedded) : new SourceDatabase(
-                     sourceSettings.jdbcUrl().orElseThrow(), sourceSettings.user(), sourceSettings.password().value());
+             SourceDatabase source = embedded != null ? SourceDatabase.of(embedded) : SourceDatabase.of(sourceSettings);
              Connection sourceConnection = connect(source, embedded != null ? embedded.user() : sourceSettings.user())) {
             LOG.info("Comparing source {}:{}/{} with warehouse {}", source.host(), source.port(), source.database(),
                     warehouse.name());

@@ -119,7 +119,7 @@ final class ChangeAudit {
         String key = table.key().stream().map(ChangeAudit::quoted).map(c -> "CAST(" + c + " AS VARCHAR)")
                 .collect(Collectors.joining(" || '|' || "));
         return multiset(warehouse, table, "SELECT _op, " + key + ", " + quoted(table.payload()) + " FROM "
-                + quoted(table.name() + "_history") + " WHERE _op <> 't' AND " + quoted(table.key().get(0)) + " LIKE ?",
+                + quoted(table.name() + "_history") + " WHERE _op <> 't' AND CAST(" + quoted(table.key().get(0)) + " AS VARCHAR) LIKE ?",
                 keyPrefix + "%");
     }
 

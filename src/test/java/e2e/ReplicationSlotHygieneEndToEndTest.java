@@ -87,7 +87,7 @@ class ReplicationSlotHygieneEndToEndTest extends PipelineTestSupport {
         ReplicationSlotMonitor slot = context.getRegistry().lookupByNameAndType("replicationSlotMonitor", ReplicationSlotMonitor.class);
         await().atMost(Duration.ofSeconds(30)).until(() -> slot.check().orElseThrow() < written / 10);
 
-        assertThat(value("SELECT (beat_at > now() - interval '10 seconds')::text FROM flightcdc_heartbeat")).isEqualTo("true");
+        assertThat(value("SELECT (beat_at > now() - interval '10 seconds')::text FROM flightcdc.heartbeat")).isEqualTo("true");
         try (Admin kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                 context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}")))) {
             assertThat(kafka.listTopics().names().get()).noneMatch(topic -> topic.contains("heartbeat"));

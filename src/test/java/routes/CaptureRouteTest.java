@@ -226,7 +226,7 @@ class CaptureRouteTest extends RouteTestSupport {
             e.getMessage().setHeader(DebeziumConstants.HEADER_KEY, new Struct(heartbeatKey).put("serverName", "flightcdc"));
         });
         template.send("direct:change", e -> {
-            e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, "flightcdc.public.flightcdc_heartbeat");
+            e.getMessage().setHeader(DebeziumConstants.HEADER_IDENTIFIER, "flightcdc.flightcdc.heartbeat");
             e.getMessage().setHeader(DebeziumConstants.HEADER_KEY, new Struct(heartbeatTableKey).put("id", 1));
             e.getMessage().setHeader(DebeziumConstants.HEADER_OPERATION, "u");
         });

@@ -207,4 +207,120 @@ class PipelineSettingsTest {
                 .hasMessageStartingWith("Setting " + blamed + " ")
                 .hasMessageContaining(problem);
     }
+    /** The shipped settings with {@code pairs} (key, value, ...) on top. */
+    private static Map<String, String> shippedWith(String... pairs) throws Exception {
+        Map<String, String> v = shipped();
+        for (int i = 0; i < pairs.length; i += 2) {
+            v.put(pairs[i], pairs[i + 1]);
+        }
+        return v;
+    }
+
+    private static final String[] EXTERNAL = {
+            "flightcdc.source.jdbc-url", "jdbc:postgresql://db.example:5432/flights",
+            "flightcdc.kafka.bootstrap-servers", "kafka.example:9096"};
+
+    @Test
+    void byDefaultKafkaIsSpokenToInPlaintextAndPostgresqlPrefersTls() throws Exception {
+        PipelineSettings s = settings(shipped());
+        assertThat(s.kafka().clientProperties("127.0.0.1:19092"))
+                .containsExactly(Map.entry("bootstrap.servers", "127.0.0.1:19092"), Map.entry("security.protocol", "PLAINTEXT"));
+        assertThat(s.source().tls().jdbcProperties()).containsExactly(Map.entry("sslmode", "prefer"));
+    }
+
+    @Test
+    void saslSslGivesEveryKafkaClientTheLoginAndTheStores(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path truststore = Files.writeString(dir.resolve("trust.p12"), "x");
+        Path keystore = Files.writeString(dir.resolve("client.p12"), "x");
+        Map<String, String> v = shippedWith(EXTERNAL);
+        v.putAll(Map.of("flightcdc.kafka.security-protocol", "sasl_ssl",
+                "flightcdc.kafka.sasl-mechanism", "SCRAM-SHA-256",
+                "flightcdc.kafka.sasl-username", "cdc",
+                "flightcdc.kafka.sasl-password", "pa\\ss\"word",
+                "flightcdc.kafka.ssl-truststore-location", truststore.toString(),
+                "flightcdc.kafka.ssl-keystore-location", keystore.toString(),
+                "flightcdc.kafka.ssl-keystore-password", "store-secret",
+                "flightcdc.kafka.ssl-keystore-type", "PKCS12"));
+        PipelineSettings s = settings(v);
+
+        assertThat(s.kafka().clientProperties("kafka.example:9096")).containsAllEntriesOf(Map.of(
+                "security.protocol", "SASL_SSL",
+                "sasl.mechanism", "SCRAM-SHA-256",
+                // JAAS reads the quoted value with Java's escapes: the password arrives as it was set.
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                        + " username=\"cdc\" password=\"pa\\\\ss\\\"word\";",
+                "ssl.truststore.location", truststore.toAbsolutePath().toString(),
+                "ssl.keystore.location", keystore.toAbsolutePath().toString(),
+                "ssl.keystore.password", "store-secret",
+                "ssl.keystore.type", "PKCS12"));
+        assertThat(s.kafka().security().toString()).doesNotContain("pa\\ss").doesNotContain("store-secret");
+        assertThat(s.kafka().security().describe()).isEqualTo("SASL_SSL SCRAM-SHA-256 as cdc, trusting " + truststore
+                + ", client certificate " + keystore);
+    }
+
+    @Test
+    void kafkaSecuritySettingsThatWouldBeIgnoredOrCannotWorkAreRefused(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        String[] sasl = {"flightcdc.kafka.security-protocol", "SASL_SSL", "flightcdc.kafka.sasl-username", "cdc",
+                "flightcdc.kafka.sasl-password", "secret"};
+        assertRefused(shippedWith("flightcdc.kafka.security-protocol", "SASL_SSL"), "flightcdc.kafka.security-protocol",
+                "the embedded broker speaks PLAINTEXT only");
+        assertRefused(withExternal("flightcdc.kafka.security-protocol", "TLS"), "flightcdc.kafka.security-protocol",
+                "must be one of [PLAINTEXT, SSL, SASL_PLAINTEXT, SASL_SSL]");
+        assertRefused(withExternal("flightcdc.kafka.security-protocol", "SASL_SSL"), "flightcdc.kafka.sasl-username", "required");
+        assertRefused(withExternal(sasl, "flightcdc.kafka.sasl-mechanism", "GSSAPI"), "flightcdc.kafka.sasl-mechanism",
+                "[PLAIN, SCRAM-SHA-256, SCRAM-SHA-512]");
+        assertRefused(withExternal("flightcdc.kafka.sasl-username", "cdc"), "flightcdc.kafka.sasl-username",
+                "flightcdc.kafka.security-protocol is PLAINTEXT: it takes effect only with SASL_PLAINTEXT or SASL_SSL");
+        assertRefused(withExternal("flightcdc.kafka.security-protocol", "SASL_PLAINTEXT", "flightcdc.kafka.sasl-username", "cdc",
+                        "flightcdc.kafka.sasl-password", "secret", "flightcdc.kafka.ssl-truststore-location", "/etc/hostname"),
+                "flightcdc.kafka.ssl-truststore-location", "it takes effect only with SSL or SASL_SSL");
+        assertRefused(withExternal(sasl, "flightcdc.kafka.ssl-truststore-location", dir.resolve("missing.p12").toString()),
+                "flightcdc.kafka.ssl-truststore-location", "names no readable file: " + dir.resolve("missing.p12"));
+        assertRefused(withExternal(sasl, "flightcdc.kafka.ssl-truststore-password", "secret"),
+                "flightcdc.kafka.ssl-truststore-password", "flightcdc.kafka.ssl-truststore-location is empty");
+        assertRefused(withExternal(sasl, "flightcdc.kafka.ssl-key-password", "secret"),
+                "flightcdc.kafka.ssl-key-password", "the key is in the keystore");
+    }
+
+    @Test
+    void postgresqlTlsIsSetOnceForJdbcAndTheCaptureAndCheckedAtStart(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path authority = Files.writeString(dir.resolve("root.crt"), "x");
+        PipelineSettings s = settings(withExternal("flightcdc.source.sslmode", "verify-full",
+                "flightcdc.source.sslrootcert", authority.toString()));
+        assertThat(s.source().tls().jdbcProperties()).containsExactly(Map.entry("sslmode", "verify-full"),
+                Map.entry("sslrootcert", authority.toAbsolutePath().toString()));
+
+        assertRefused(shippedWith("flightcdc.source.sslmode", "require"), "flightcdc.source.sslmode",
+                "the embedded PostgreSQL serves no TLS");
+        assertRefused(withExternal("flightcdc.source.sslmode", "on"), "flightcdc.source.sslmode",
+                "must be one of [disable, allow, prefer, require, verify-ca, verify-full]");
+        assertRefused(withExternal("flightcdc.source.sslmode", "require", "flightcdc.source.sslrootcert", authority.toString()),
+                "flightcdc.source.sslrootcert", "checked only with verify-ca or verify-full");
+        assertRefused(withExternal("flightcdc.source.sslmode", "verify-ca", "flightcdc.source.sslrootcert", "/nowhere/root.crt"),
+                "flightcdc.source.sslrootcert", "names no readable file");
+        assertRefused(shippedWith("flightcdc.source.jdbc-url", "jdbc:postgresql://db.example/flights?user=cdc&sslmode=require"),
+                "flightcdc.source.jdbc-url", "carries sslmode: set TLS with flightcdc.source.sslmode");
+    }
+
+    private static Map<String, String> withExternal(String... pairs) throws Exception {
+        return shippedWith(concat(EXTERNAL, pairs));
+    }
+
+    private static Map<String, String> withExternal(String[] first, String... more) throws Exception {
+        return withExternal(concat(first, more));
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] both = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    private static void assertRefused(Map<String, String> values, String blamed, String problem) {
+        assertThatThrownBy(() -> settings(values))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("Setting " + blamed + " ")
+                .hasMessageContaining(problem);
+    }
 }
+
