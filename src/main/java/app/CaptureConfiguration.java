@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import load.ConsumerGroupPositions;
@@ -38,7 +39,9 @@ public class CaptureConfiguration extends StageConfiguration {
     @BindToRegistry(lazy = true)
     public ReplicationPreflight replicationPreflight(PipelineSettings settings, SourceDatabase source) {
         PipelineSettings.Source s = settings.source();
-        return new ReplicationPreflight(source.dataSource(), s.slot(), s.publication(), s.tables(), settings.debeziumOffsets(),
+        Optional<TableId> heartbeat = s.heartbeatIntervalMs() == 0 ? Optional.empty() : Optional.of(Heartbeat.table(s.schema()));
+        return new ReplicationPreflight(source.dataSource(), s.slot(), s.publication(), s.tables(), heartbeat,
+                settings.debeziumOffsets(),
                 () -> AcknowledgedOffsetStore.storedLastCommitLsn(settings.debeziumOffsets()));
     }
 

@@ -32,8 +32,9 @@ final class LegacyLayout {
 
     static void adopt(DataSource dataSource, String schema) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            boolean heartbeat = exists(c, LEGACY_HEARTBEAT) && !exists(c, schema + ".heartbeat");
-            boolean history = exists(c, LEGACY_HISTORY) && holdsOnlyOwnMigrations(c);
+            // Only what this user made, and so owns: a history it may not even read is a database's own.
+            boolean heartbeat = owned(c, LEGACY_HEARTBEAT) && !exists(c, schema + ".heartbeat");
+            boolean history = owned(c, LEGACY_HISTORY) && holdsOnlyOwnMigrations(c);
             if (!heartbeat && !history) {
                 return;
             }
@@ -65,6 +66,16 @@ final class LegacyLayout {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getBoolean(1);
+            }
+        }
+    }
+
+    private static boolean owned(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT pg_has_role(current_user, relowner, 'USAGE') FROM pg_class WHERE oid = to_regclass(?)")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() && rs.getBoolean(1);
             }
         }
     }

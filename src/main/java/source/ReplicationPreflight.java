@@ -12,6 +12,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -49,7 +50,25 @@ public final class ReplicationPreflight {
             SELECT current_database(), (SELECT to_jsonb(s) FROM pg_replication_slots s WHERE slot_name = ?)
             """;
 
-    private static final String PUBLICATION = "SELECT puballtables, pubviaroot FROM pg_publication WHERE pubname = ?";
+    private static final String PUBLICATION = """
+            SELECT puballtables, pubviaroot, pg_has_role(current_user, pubowner, 'USAGE')
+            FROM pg_publication WHERE pubname = ?
+            """;
+
+    /** Whether the user may read a captured table, and its schema; a table that does not exist is another check's. */
+    private static final String READABLE = """
+            SELECT n.oid IS NULL OR has_schema_privilege(n.oid, 'USAGE'),
+                   c.oid IS NULL OR has_table_privilege(c.oid, 'SELECT')
+            FROM (SELECT 1) one
+            LEFT JOIN pg_namespace n ON n.nspname = ?
+            LEFT JOIN pg_class c ON c.relnamespace = n.oid AND c.relname = ?
+            """;
+
+    /** Whether the user owns a table: PostgreS"""L lets only the owner add it to a publication. */
+    private static final String OWNED = """
+            SELECT c.oid IS NULL OR pg_has_role(current_user, c.relowner, 'USAGE')
+            FROM (SELECT 1) one LEFT JOIN pg_class c ON c.oid = to_regclass(format('%I.%I', ?, ?))
+            """;
 
     private static final String PARTITIONED_TABLES = """
             SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -78,19 +97,23 @@ public final class ReplicationPreflight {
     private final String slot;
     private final String publication;
     private final List<TableId> capturedTables;
+    private final Optional<TableId> heartbeatTable;
     private final Path debeziumOffsets;
     private final Supplier<OptionalLong> storedLastCommitLsn;
 
     /**
+     * @param heartbeatTable the table Debezium's heartbeats write, streamed beside the captured ones; empty when off
      * @param storedLastCommitLsn the last commit LSN in Debezium's stored position, which it confirmed to the slot
      *     at most (empty before the first)
      */
     public ReplicationPreflight(DataSource dataSource, String slot, String publication, List<TableId> capturedTables,
-                                Path debeziumOffsets, Supplier<OptionalLong> storedLastCommitLsn) {
+                                Optional<TableId> heartbeatTable, Path debeziumOffsets,
+                                Supplier<OptionalLong> storedLastCommitLsn) {
         this.dataSource = dataSource;
         this.slot = slot;
         this.publication = publication;
         this.capturedTables = capturedTables;
+        this.heartbeatTable = heartbeatTable;
         this.debeziumOffsets = debeziumOffsets;
         this.storedLastCommitLsn = storedLastCommitLsn;
     }
@@ -100,6 +123,7 @@ public final class ReplicationPreflight {
         try (Connection c = dataSource.getConnection()) {
             checkWalLevel(c);
             checkRole(c);
+            checkCapturedTablesReadable(c);
             checkSlot(c);
             checkPublication(c);
             warnOfPartitionsWithAnotherReplicaIdentity(c);
@@ -256,11 +280,13 @@ public final class ReplicationPreflight {
 
     private void checkPublication(Connection c) throws SQLException {
         boolean viaRoot;
+        boolean ownsPublication;
         try (PreparedStatement ps = c.prepareStatement(PUBLICATION)) {
             ps.setString(1, publication);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
-                    return; // Debezium creates it for the captured tables
+                    checkPublicationCanBeCreated(c);
+                    return; // Debezium creates it for the streamed tables
                 }
                 if (rs.getBoolean(1)) {
                     throw new StartupException("Publication '" + publication + "' publishes all tables, but Debezium"
@@ -269,6 +295,7 @@ public final class ReplicationPreflight {
                             + " to another name.");
                 }
                 viaRoot = rs.getBoolean(2);
+                ownsPublication = rs.getBoolean(3);
             }
         }
         if (!viaRoot) {
@@ -292,6 +319,106 @@ public final class ReplicationPreflight {
             throw new StartupException("Publication '" + publication + "' does not publish " + tables
                     + ", which the pipeline captures. Fix: ALTER PUBLICATION " + publication
                     + " ADD TABLE " + tables + "; or DROP PUBLICATION " + publication + "; so it is recreated.");
+        }
+        if (heartbeatTable.isPresent() && !published.contains(heartbeatTable.get())) {
+            addHeartbeatTable(c, ownsPublication);
+        }
+    }
+
+    /**
+     * Debezium would rewrite the publication's whole table list to add the heartbeat table, which PostgreSQL lets only
+     * the owner of every table in it do: the pipeline's user, which owns the heartbeat table, adds that one alone.
+     */
+    private void addHeartbeatTable(Connection c, boolean ownsPublication) throws SQLException {
+        TableId heartbeat = heartbeatTable.orElseThrow();
+        if (!ownsPublication) {
+            throw new StartupException("Publication '" + publication + "' does not publish the heartbeat table " + heartbeat
+                    + ", and role " + currentUser(c) + " may not add it: the publication is not its own. Fix, as a"
+                    + " superuser: ALTER PUBLICATION " + publication + " OWNER TO " + quotedCurrentUser(c) + ";"
+                    + " (or ALTER PUBLICATION " + publication + " ADD TABLE " + heartbeat + ";)");
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("ALTER PUBLICATION " + publication + " ADD TABLE " + heartbeat);
+        }
+        LOG.info("Added the heartbeat table {} to publication '{}'", heartbeat, publication);
+    }
+
+    /** Debezium creates the publication on a first start: PostgreSQL lets only the owner of every table do that. */
+    private void checkPublicationCanBeCreated(Connection c) throws SQLException {
+        List<String> lacking = new ArrayList<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT has_database_privilege(current_database(), 'CREATE'), current_database()")) {
+            rs.next();
+            if (!rs.getBoolean(1)) {
+                lacking.add("CREATE on database " + rs.getString(2));
+            }
+        }
+        List<TableId> streamed = new ArrayList<>(capturedTables);
+        heartbeatTable.ifPresent(streamed::add);
+        List<String> notOwned = new ArrayList<>();
+        for (TableId table : streamed) {
+            try (PreparedStatement ps = c.prepareStatement(OWNED)) {
+                ps.setString(1, table.schema());
+                ps.setString(2, table.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        notOwned.add(table.toString());
+                    }
+                }
+            }
+        }
+        if (!notOwned.isEmpty()) {
+            lacking.add("ownership of " + String.join(", ", notOwned) + " (PostgreSQL lets only a table's owner publish it)");
+        }
+        if (!lacking.isEmpty()) {
+            throw new StartupException("Publication '" + publication + "' does not exist, and role " + currentUser(c)
+                    + " may not create it: it lacks " + String.join(" and ", lacking) + ". Fix, as a superuser:"
+                    + " CREATE PUBLICATION " + publication + " FOR TABLE " + String.join(", ",
+                    capturedTables.stream().map(TableId::toString).toList()) + " WITH (publish_via_partition_root = true);"
+                    + " ALTER PUBLICATION " + publication + " OWNER TO " + quotedCurrentUser(c) + ";"
+                    + " (sql/roles/source-role.sql does it; the pipeline adds its heartbeat table itself)");
+        }
+    }
+
+    /**
+     * Debezium's first snapshot reads every captured table; without SELECT it fails in the middle of its work with
+     * PostgreSQL's "permission denied".
+     */
+    private void checkCapturedTablesReadable(Connection c) throws SQLException {
+        for (TableId table : capturedTables) {
+            try (PreparedStatement ps = c.prepareStatement(READABLE)) {
+                ps.setString(1, table.schema());
+                ps.setString(2, table.name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (!rs.getBoolean(1)) {
+                        throw new StartupException("Role " + currentUser(c) + " may not use schema " + table.schema()
+                                + ", which holds the captured table " + table + ". Fix, as its owner: GRANT USAGE ON SCHEMA "
+                                + table.schema() + " TO " + quotedCurrentUser(c) + ";");
+                    }
+                    if (!rs.getBoolean(2)) {
+                        throw new StartupException("Role " + currentUser(c) + " may not read " + table + ", which it captures"
+                                + " (the first snapshot reads it). Fix, as its owner: GRANT SELECT ON " + table + " TO "
+                                + quotedCurrentUser(c) + ";");
+                    }
+                }
+            }
+        }
+    }
+
+    private static String currentUser(Connection c) throws SQLException {
+        return single(c, "SELECT current_user");
+    }
+
+    private static String quotedCurrentUser(Connection c) throws SQLException {
+        return single(c, "SELECT quote_ident(current_user)");
+    }
+
+    private static String single(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
         }
     }
 

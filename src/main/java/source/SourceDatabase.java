@@ -78,6 +78,7 @@ public final class SourceDatabase implements AutoCloseable {
      */
     public void migrate(String schema, boolean pollTables) {
         try {
+            SchemaPrivileges.check(dataSource, schema, pollTables);
             LegacyLayout.adopt(dataSource, schema);
             int applied = migrate(schema, PIPELINE_HISTORY, "classpath:db/pipeline");
             if (pollTables) {

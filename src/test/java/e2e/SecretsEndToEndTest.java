@@ -171,7 +171,7 @@ class SecretsEndToEndTest extends PipelineTestSupport {
         assertThat(secrets).allSatisfy(secret -> assertThat(settings).doesNotContain(secret));
 
         List<String> logged = LOGGED.events();
-        assertThat(logged).as("the log was captured").anyMatch(e -> e.contains("Source schema at version"))
+        assertThat(logged).as("the log was captured").anyMatch(e -> e.contains("Source schema flightcdc up to date"))
                 .anyMatch(e -> e.startsWith("DEBUG "));
         assertThat(logged).filteredOn(event -> secrets.stream().anyMatch(event::contains)).isEmpty();
 

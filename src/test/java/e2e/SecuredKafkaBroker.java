@@ -13,7 +13,7 @@ import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 
 /**
  * A Kafka broker in a process of its own that, like a managed cluster, takes clients only over TLS, with a
- * SCRAM-SHA-512 login and a client certificate signed by the test's authority. Its controller listens in
+ * SCRAM-SHA-512 login and a client certificate signed by the test's authority, and creates no topic on first use. Its controller listens in
  * PLAINTEXT on the next port, which no client is given.
  */
 final class SecuredKafkaBroker implements AutoCloseable {
@@ -75,7 +75,9 @@ final class SecuredKafkaBroker implements AutoCloseable {
                 Map.entry("ssl.key.password", args[4]),
                 Map.entry("ssl.truststore.location", args[3]),
                 Map.entry("ssl.truststore.password", args[4]),
-                Map.entry("ssl.client.auth", "required"));
+                Map.entry("ssl.client.auth", "required"),
+                // As managed clusters do: the pipeline makes the topics it needs.
+                Map.entry("auto.create.topics.enable", "false"));
         // The broker's own user is made with the storage; the pipeline's, by the broker's user as an operator would.
         List<String> brokerUser = List.of("--add-scram", "SCRAM-SHA-512=[name=" + BROKER_USER + ",password=" + BROKER_PASSWORD + "]");
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Path.of(args[0]), port, 0, secured, brokerUser);

@@ -23,10 +23,11 @@ import source.SourceDatabase;
 
 /**
  * A user points the pipeline at a database of their own, with the poll off, to capture their own tables:
- * the database already holds those tables, their rows, and a Flyway history of its own in public. The start
- * does not trip over any of it, makes nothing in public, and keeps the pipeline's objects in a schema of its
- * own; the rows there before arrive through the snapshot, and the changes made after by two clients arrive
- * exactly once.
+ * the database already holds those tables, their rows, and a Flyway history of its own in public. The pipeline
+ * logs in as a user of least privilege, set up by sql/roles/source-role.sql: not a superuser, owner of none of
+ * their tables. The start does not trip over any of it, makes nothing in public, and keeps the pipeline's objects
+ * in a schema of its own; the rows there before arrive through the snapshot, and the changes made after by two
+ * clients arrive exactly once.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TheirDatabaseEndToEndTest extends PipelineTestSupport {
@@ -36,6 +37,8 @@ class TheirDatabaseEndToEndTest extends PipelineTestSupport {
     private static final Path DIR;
     private static final EmbeddedPostgresServer THEIR_POSTGRES;
     private static final List<String> PUBLIC_BEFORE;
+    private static final String ROLE = "flightcdc";
+    private static final String ROLE_PASSWORD = "role's 'quoted' secret";
 
     static {
         DIR = newDirectory("their-database-");
@@ -47,6 +50,9 @@ class TheirDatabaseEndToEndTest extends PipelineTestSupport {
             SourceSql.execute(c, "INSERT INTO order_lines SELECT o, l, 'sku-' || o || '-' || l FROM generate_series(1, 3000) o,"
                     + " generate_series(1, 3) l");
             PUBLIC_BEFORE = publicTables(c);
+            // Their DBA sets up the pipeline's user as the shipped script does, with psql.
+            psql("-v", "role=" + ROLE, "-v", "password=" + ROLE_PASSWORD, "-v", "tables=public.orders, public.order_lines",
+                    "-f", Path.of("sql", "roles", "source-role.sql").toString());
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -62,7 +68,8 @@ class TheirDatabaseEndToEndTest extends PipelineTestSupport {
     protected Properties pipelineSettings() {
         return settings(DIR.resolve("pipeline"),
                 "flightcdc.source.jdbc-url", THEIR_POSTGRES.jdbcUrl(),
-                "flightcdc.source.password", THEIR_POSTGRES.password(),
+                "flightcdc.source.user", ROLE,
+                "flightcdc.source.password", ROLE_PASSWORD,
                 "flightcdc.source.tables", "public.orders,public.order_lines",
                 "flightcdc.kafka.embedded-port", String.valueOf(FreePorts.pair()),
                 "flightcdc.opensky.poll-enabled", "false");
@@ -79,6 +86,12 @@ class TheirDatabaseEndToEndTest extends PipelineTestSupport {
             assertThat(SourceSql.count(c, "SELECT count(*) FROM public.flyway_schema_history WHERE success")).isEqualTo(2);
             assertThat(SourceSql.count(c, "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'flightcdc'"
                     + " AND table_name IN ('heartbeat', 'flyway_schema_history')")).isEqualTo(2);
+            // A user of least privilege, whose publication now also holds the heartbeat table it added itself.
+            assertThat(SourceSql.count(c, "SELECT count(*) FROM pg_roles WHERE rolname = '" + ROLE + "' AND NOT rolsuper"
+                    + " AND NOT has_database_privilege(rolname, current_database(), 'CREATE')")).isEqualTo(1);
+            assertThat(SourceSql.count(c, "SELECT count(*) FROM pg_publication_tables WHERE pubname = 'flightcdc'"
+                    + " AND schemaname || '.' || tablename IN ('public.orders', 'public.order_lines', 'flightcdc.heartbeat')"))
+                    .isEqualTo(3);
             ChangeAudit.install(c, ORDERS);
             ChangeAudit.install(c, LINES);
         }
@@ -135,6 +148,21 @@ class TheirDatabaseEndToEndTest extends PipelineTestSupport {
                             .isEqualTo(SourceSql.count(source, "SELECT count(*) FROM " + table.name()));
                 }
             }
+        }
+    }
+
+    /** Runs psql against their server as its superuser, as their DBA would; fails on any error. */
+    private static void psql(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("psql", "-X", "-q", "-h", "127.0.0.1", "-p",
+                String.valueOf(THEIR_POSTGRES.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1")), "-U", THEIR_POSTGRES.user(),
+                "-d", "postgres"));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("PGPASSWORD", THEIR_POSTGRES.password());
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("psql " + String.join(" ", args) + " failed: " + output);
         }
     }
 

@@ -13,6 +13,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
 import javax.sql.DataSource;
@@ -88,6 +89,58 @@ class ReplicationPreflightTest {
         assertFails(preflight(as("cdc", "cdc-password", "postgres"), dir.resolve("never-ran.dat")),
                 "Role cdc may not stream changes: it has neither REPLICATION nor SUPERUSER."
                         + " Fix, as a superuser: ALTER ROLE cdc REPLICATION;");
+    }
+
+    /** A replication user that owns nothing: what sql/roles/source-role.sql makes, less what each test takes away. */
+    private DataSource leastPrivileged() throws Exception {
+        sql(source.dataSource(), """
+                DO $$ BEGIN IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'lean') THEN EXECUTE 'DROP OWNED BY lean'; END IF; END $$;
+                DROP ROLE IF EXISTS lean;
+                CREATE ROLE lean LOGIN REPLICATION PASSWORD 'lean-password';
+                CREATE TABLE IF NOT EXISTS flightcdc.heartbeat (id int PRIMARY KEY, beat_at timestamptz NOT NULL);
+                GRANT USAGE ON SCHEMA public, flightcdc TO lean; GRANT SELECT ON flight_state TO lean""");
+        return as("lean", "lean-password", "postgres");
+    }
+
+    private ReplicationPreflight withHeartbeat(DataSource dataSource) {
+        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", CAPTURED,
+                Optional.of(new TableId("flightcdc", "heartbeat")), dir.resolve("never-ran.dat"), () -> storedLastCommit);
+    }
+
+    @Test
+    void aRoleThatMayNotReadACapturedTable() throws Exception {
+        DataSource lean = leastPrivileged();
+        sql(source.dataSource(), "REVOKE SELECT ON flight_state FROM lean");
+
+        assertFails(withHeartbeat(lean), "Role lean may not read public.flight_state, which it captures (the first"
+                + " snapshot reads it). Fix, as its owner: GRANT SELECT ON public.flight_state TO lean;");
+    }
+
+    @Test
+    void aRoleThatMayNotCreateThePublicationItNeeds() throws Exception {
+        DataSource lean = leastPrivileged();
+
+        assertFails(withHeartbeat(lean), "Publication 'flightcdc' does not exist, and role lean may not create it: it lacks"
+                + " CREATE on database postgres and ownership of public.flight_state, flightcdc.heartbeat (PostgreSQL"
+                + " lets only a table's owner publish it). Fix, as a superuser: CREATE PUBLICATION flightcdc FOR TABLE"
+                + " public.flight_state WITH (publish_via_partition_root = true); ALTER PUBLICATION flightcdc OWNER TO"
+                + " lean; (sql/roles/source-role.sql does it; the pipeline adds its heartbeat table itself)");
+    }
+
+    @Test
+    void aRoleThatOwnsThePublicationAddsItsHeartbeatTableItself() throws Exception {
+        DataSource lean = leastPrivileged();
+        sql(source.dataSource(), """
+                ALTER TABLE flightcdc.heartbeat OWNER TO lean;
+                CREATE PUBLICATION flightcdc FOR TABLE flight_state WITH (publish_via_partition_root = true)""");
+        assertFails(withHeartbeat(lean), "Publication 'flightcdc' does not publish the heartbeat table flightcdc.heartbeat,"
+                + " and role lean may not add it: the publication is not its own. Fix, as a superuser: ALTER PUBLICATION"
+                + " flightcdc OWNER TO lean; (or ALTER PUBLICATION flightcdc ADD TABLE flightcdc.heartbeat;)");
+
+        sql(source.dataSource(), "ALTER PUBLICATION flightcdc OWNER TO lean");
+        assertThatCode(() -> withHeartbeat(lean).check()).doesNotThrowAnyException();
+        assertThat(single("SELECT string_agg(schemaname || '.' || tablename, ', ' ORDER BY tablename)"
+                + " FROM pg_publication_tables WHERE pubname = 'flightcdc'")).isEqualTo("public.flight_state, flightcdc.heartbeat");
     }
 
     @Test
@@ -269,7 +322,8 @@ class ReplicationPreflightTest {
     }
 
     private ReplicationPreflight preflight(DataSource dataSource, Path offsets, List<TableId> captured) {
-        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", captured, offsets, () -> storedLastCommit);
+        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", captured, Optional.empty(), offsets,
+                () -> storedLastCommit);
     }
 
     private static void assertFails(ReplicationPreflight preflight, String message) {

@@ -1,6 +1,7 @@
 package source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import settings.StartupException;
 
 /**
  * What the pipeline makes in a source database: its own schema, and the poll's tables only when asked for.
@@ -106,6 +108,32 @@ class SourceSchemaTest {
             assertThat(rows(mixed, "SELECT script FROM public.flyway_schema_history ORDER BY installed_rank")).isEqualTo(history);
             assertThat(rows(mixed, "SELECT count(*) FROM flightcdc.heartbeat")).containsExactly("0");
             assertThat(rows(mixed, "SELECT (to_regclass('public.flightcdc_heartbeat') IS NULL)::text")).containsExactly("true");
+        }
+    }
+
+    @Test
+    void aUserOfLeastPrivilegeIsToldWhichGrantItLacks() throws Exception {
+        try (SourceDatabase admin = database("lean")) {
+            execute(admin, "CREATE ROLE lean LOGIN PASSWORD 'lean-password'");
+            try (SourceDatabase lean = new SourceDatabase(server.jdbcUrl().replaceFirst("/postgres$", "/lean"), "lean",
+                    "lean-password")) {
+                assertThatThrownBy(() -> lean.migrate("flightcdc", false)).isInstanceOf(StartupException.class)
+                        .hasMessage("Role lean may not create the pipeline's schema flightcdc in database lean. Fix, as a"
+                                + " superuser: CREATE SCHEMA flightcdc AUTHORIZATION lean; (sql/roles/source-role.sql does it)");
+
+                execute(admin, "CREATE SCHEMA flightcdc");
+                assertThatThrownBy(() -> lean.migrate("flightcdc", false)).isInstanceOf(StartupException.class)
+                        .hasMessage("Role lean may not make tables in the pipeline's schema flightcdc. Fix, as a superuser:"
+                                + " ALTER SCHEMA flightcdc OWNER TO lean;");
+
+                execute(admin, "ALTER SCHEMA flightcdc OWNER TO lean");
+                lean.migrate("flightcdc", false);
+                assertThatThrownBy(() -> lean.migrate("flightcdc", true)).isInstanceOf(StartupException.class)
+                        .hasMessageStartingWith("Role lean may not create the poll's tables public.flight_state and"
+                                + " public.rejected_state. Fix, as a superuser: GRANT CREATE ON SCHEMA public TO lean;");
+                assertThat(rows(admin, "SELECT tableowner FROM pg_tables WHERE schemaname = 'flightcdc' ORDER BY tablename"))
+                        .containsExactly("lean", "lean");
+            }
         }
     }
 
