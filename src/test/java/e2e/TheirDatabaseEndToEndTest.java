@@ -51,7 +51,8 @@ class TheirDatabaseEndToEndTest extends PipelineTestSupport {
                     + " generate_series(1, 3) l");
             PUBLIC_BEFORE = publicTables(c);
             // Their DBA sets up the pipeline's user as the shipped script does, with psql.
-            psql("-v", "role=" + ROLE, "-v", "password=" + ROLE_PASSWORD, "-v", "tables=public.orders, public.order_lines",
+            Psql.run(port(THEIR_POSTGRES), THEIR_POSTGRES.user(), THEIR_POSTGRES.password(), "postgres", DIR.resolve("psql.log"),
+                    "-v", "role=" + ROLE, "-v", "password=" + ROLE_PASSWORD, "-v", "tables=public.orders, public.order_lines",
                     "-f", Path.of("sql", "roles", "source-role.sql").toString());
         } catch (Exception e) {
             throw new ExceptionInInitializerError(e);
@@ -151,19 +152,8 @@ class TheirDatabaseEndToEndTest extends PipelineTestSupport {
         }
     }
 
-    /** Runs psql against their server as its superuser, as their DBA would; fails on any error. */
-    private static void psql(String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("psql", "-X", "-q", "-h", "127.0.0.1", "-p",
-                String.valueOf(THEIR_POSTGRES.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1")), "-U", THEIR_POSTGRES.user(),
-                "-d", "postgres"));
-        command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().put("PGPASSWORD", THEIR_POSTGRES.password());
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("psql " + String.join(" ", args) + " failed: " + output);
-        }
+    private static int port(EmbeddedPostgresServer server) {
+        return Integer.parseInt(server.jdbcUrl().replaceAll(".*:(\\d+)/.*", "$1"));
     }
 
     private static long streamed(Connection warehouse, ChangeAudit.Table table) throws Exception {

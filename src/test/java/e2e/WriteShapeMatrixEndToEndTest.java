@@ -11,7 +11,6 @@ import static org.awaitility.Awaitility.await;
 import embedded.EmbeddedPostgresServer;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +19,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -153,27 +151,13 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     @Test
     @Order(4)
     void copyThroughPsql() throws Exception {
-        Path psql = Arrays.stream(System.getenv().getOrDefault("PATH", "").split(File.pathSeparator))
-                .map(dir -> Path.of(dir, "psql")).filter(Files::isExecutable).findFirst().orElse(null);
-        Assumptions.assumeTrue(psql != null, "psql is not installed (Debian: apt-get install postgresql-client)");
+        Assumptions.assumeTrue(Psql.installed().isPresent(), Psql.MISSING);
         Path csv = DIR.resolve("flight_state.csv");
         Files.writeString(csv, IntStream.rangeClosed(1, 2_000).mapToObj(i -> String.format(Locale.ROOT,
                 "psql-%04d,PSQL%04d,2026-01-01 00:00:%02d+00%n", i, i, i % 60)).collect(Collectors.joining()));
         shape("COPY csv (psql \\copy)", "psql-", List.of(ChangeAudit.FLIGHT_STATE), 2_000, CATCH_UP, c -> {
-            ProcessBuilder command = new ProcessBuilder(psql.toString(), "-h", "127.0.0.1", "-p", String.valueOf(port()),
-                    "-U", USER, "-d", "postgres", "-v", "ON_ERROR_STOP=1",
-                    "-c", "\\copy flight_state(icao24, callsign, last_contact) FROM '" + csv.toAbsolutePath()
-                            + "' WITH (FORMAT csv)")
-                    .redirectErrorStream(true).redirectOutput(DIR.resolve("psql.log").toFile());
-            command.environment().put("PGPASSWORD", PASSWORD);
-            Process process = command.start();
-            try {
-                assertThat(process.waitFor(2, TimeUnit.MINUTES)).as("psql finished").isTrue();
-            } finally {
-                process.destroyForcibly();
-            }
-            assertThat(process.exitValue()).as("psql's exit code; its output: %s", Files.readString(DIR.resolve("psql.log")))
-                    .isZero();
+            Psql.run(port(), USER, PASSWORD, "postgres", DIR.resolve("psql.log"),
+                    "-c", "\\copy flight_state(icao24, callsign, last_contact) FROM '" + csv.toAbsolutePath() + "' WITH (FORMAT csv)");
             return count(c, "SELECT count(*) FROM flight_state WHERE icao24 LIKE 'psql-%'");
         });
     }
