@@ -3,11 +3,18 @@ package app;
 import capture.AcknowledgedOffsetStore;
 import capture.CapturedChanges;
 import capture.ChangeTopics;
+import capture.PositionFile;
+import capture.PositionStorage;
+import capture.PositionTable;
 import capture.DebeziumJsonEnvelope;
 import capture.SnapshotProgress;
 import capture.SnapshotStart;
 import capture.TransactionOrder;
 import embedded.StopOrder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,10 +30,13 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.PropertyInject;
 import org.apache.kafka.clients.admin.Admin;
 import settings.PipelineSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import source.Heartbeat;
 import source.ReplicationPreflight;
 import source.SourceDatabase;
 import source.SourceGuard;
+import source.StoredPosition;
 import source.TableSizes;
 import warehouse.TableId;
 
@@ -36,13 +46,35 @@ import warehouse.TableId;
  */
 public class CaptureConfiguration extends StageConfiguration {
 
+    private static final Logger LOG = LoggerFactory.getLogger(CaptureConfiguration.class);
+
+    /**
+     * Where Debezium's position is kept. Kept in the source, it first takes over the position of the local file a run
+     * with the file store left, once: the file is renamed so that it is never taken over again.
+     */
     @BindToRegistry(lazy = true)
-    public ReplicationPreflight replicationPreflight(PipelineSettings settings, SourceDatabase source) {
+    public PositionStorage positionStorage(PipelineSettings settings, SourceDatabase source) throws IOException {
+        PositionFile file = new PositionFile(settings.debeziumOffsets());
+        if (settings.capture().positionStore() == PipelineSettings.Capture.PositionStore.FILE) {
+            return file;
+        }
+        PositionTable table = new PositionTable(source.dataSource(), settings.source().schema(), settings.source().slot());
+        if (table.takeOver(file)) {
+            Path moved = settings.debeziumOffsets().resolveSibling(settings.debeziumOffsets().getFileName() + ".moved-to-source");
+            Files.move(settings.debeziumOffsets(), moved, StandardCopyOption.REPLACE_EXISTING);
+            LOG.info("Capture position taken over from {} into {}; the file is kept as {}", file.describe(), table.describe(),
+                    moved);
+        }
+        return table;
+    }
+
+    @BindToRegistry(lazy = true)
+    public ReplicationPreflight replicationPreflight(PipelineSettings settings, SourceDatabase source, PositionStorage positions) {
         PipelineSettings.Source s = settings.source();
         Optional<TableId> heartbeat = s.heartbeatIntervalMs() == 0 ? Optional.empty() : Optional.of(Heartbeat.table(s.schema()));
         return new ReplicationPreflight(source.dataSource(), s.slot(), s.publication(), s.tables(), heartbeat,
-                settings.debeziumOffsets(),
-                () -> AcknowledgedOffsetStore.storedLastCommitLsn(settings.debeziumOffsets()));
+                new StoredPosition(positions.describe(), () -> !positions.read().isEmpty(),
+                        () -> AcknowledgedOffsetStore.storedLastCommitLsn(positions)));
     }
 
     /** The startup checks, again while the pipeline runs (routes/MonitorRoute) and before each resume of the capture. */
@@ -100,7 +132,11 @@ public class CaptureConfiguration extends StageConfiguration {
         preflight.awaitSlotFree(Duration.ofSeconds(30));
         SourceGuard sourceGuard = bean(context, SourceGuard.class);
         AcknowledgedOffsetStore.checkBeforeResuming(sourceGuard::checkBeforeResuming);
-        bean(context, StopOrder.class).add(() -> AcknowledgedOffsetStore.checkBeforeResuming(null));
+        AcknowledgedOffsetStore.keepIn(bean(context, PositionStorage.class));
+        bean(context, StopOrder.class).add(() -> {
+            AcknowledgedOffsetStore.checkBeforeResuming(null);
+            AcknowledgedOffsetStore.keepIn(null);
+        });
         compute(context, "flightcdc.capture.streamed-tables",
                 streamedTables(settings).stream().map(TableId::toString).collect(Collectors.joining(",")));
         compute(context, "flightcdc.capture.offsets-file", settings.debeziumOffsets());

@@ -2,48 +2,39 @@ package capture;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.debezium.embedded.KafkaConnectUtil;
 import java.io.IOException;
-import java.io.ObjectInputStream;
-import java.io.ObjectOutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
-import org.apache.kafka.connect.errors.ConnectException;
 import org.apache.kafka.connect.runtime.WorkerConfig;
 import org.apache.kafka.connect.runtime.standalone.StandaloneConfig;
-import org.apache.kafka.connect.storage.FileOffsetBackingStore;
+import org.apache.kafka.connect.storage.MemoryOffsetBackingStore;
 import org.apache.kafka.connect.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Debezium's file offset store, made to wait for Kafka: before a position is written, every change
+ * Debezium's offset store, made to wait for Kafka: before a position is written, every change
  * published before it must be acknowledged. camel-debezium counts a change as done when the route
  * returns, and the route only hands the change to Kafka, so this is what keeps a stored position
  * from ever passing a change that is not in Kafka, both on the periodic flush and on shutdown.
  *
- * <p>It also writes the file so that a crash cannot cut it short: Kafka's store rewrites it in place,
- * and a file cut short reads as no position at all, after which Debezium would snapshot every table
- * again. The positions are written to a file alongside and renamed over the old one.
+ * <p>The positions are kept where {@link #keepIn} says, the source database (PositionTable) or a local file
+ * (PositionFile, Debezium's offsetStorageFileName, which is also where they are kept when nothing was said).
  *
  * <p>Every position is stored as the end of the last transaction Debezium finished (see
  * {@link ResumePosition}): a position inside a transaction would let Debezium skip rows on a restart.
- * Positions a file from an earlier version holds are rewritten the same way when it is read.
+ * Positions stored by an earlier version are rewritten the same way when they are read.
  */
-public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
+public class AcknowledgedOffsetStore extends MemoryOffsetBackingStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(AcknowledgedOffsetStore.class);
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
@@ -52,41 +43,39 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
     };
 
     private static volatile Runnable resumeCheck = () -> { };
+    /** Debezium makes its store by class name, with no way to hand it one: the pipeline sets it here first. */
+    private static volatile PositionStorage configuredStorage;
 
-    private Path file;
-
-    public AcknowledgedOffsetStore() {
-        super(KafkaConnectUtil.converterForOffsetStore());
-    }
+    private PositionStorage storage;
 
     @Override
     public void configure(WorkerConfig config) {
         super.configure(config);
-        file = Path.of(config.getString(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG));
+        PositionStorage configured = configuredStorage;
+        storage = configured != null ? configured
+                : new PositionFile(Path.of(config.getString(StandaloneConfig.OFFSET_STORAGE_FILE_FILENAME_CONFIG)));
+    }
+
+    /** Where the next capture to start keeps its position; null: the file Debezium's settings name. */
+    public static void keepIn(PositionStorage storage) {
+        configuredStorage = storage;
     }
 
     /**
-     * The last commit LSN stored in {@code file} by this store, which Debezium also confirmed to the replication
-     * slot at most: empty when there is no file or no commit in it yet.
+     * The last commit LSN stored in {@code storage} by this store, which Debezium also confirmed to the replication
+     * slot at most: empty when nothing or no commit is stored yet.
      */
-    public static OptionalLong storedLastCommitLsn(Path file) {
-        if (!Files.exists(file)) {
-            return OptionalLong.empty();
-        }
-        try (ObjectInputStream in = new ObjectInputStream(Files.newInputStream(file))) {
-            OptionalLong lastCommit = OptionalLong.empty();
-            for (Object value : ((Map<?, ?>) in.readObject()).values()) {
-                if (value instanceof byte[] json) {
-                    Object lsn = JSON.readValue(json, POSITION).get(ResumePosition.LAST_COMMIT_LSN);
-                    if (lsn instanceof Number n) {
-                        lastCommit = OptionalLong.of(n.longValue());
-                    }
+    public static OptionalLong storedLastCommitLsn(PositionStorage storage) {
+        OptionalLong lastCommit = OptionalLong.empty();
+        for (ByteBuffer value : storage.read().values()) {
+            if (value != null) {
+                Object lsn = parse(value).get(ResumePosition.LAST_COMMIT_LSN);
+                if (lsn instanceof Number n) {
+                    lastCommit = OptionalLong.of(n.longValue());
                 }
             }
-            return lastCommit;
-        } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            throw new IllegalStateException("Cannot read the capture position in " + file + ": " + e.getMessage(), e);
         }
+        return lastCommit;
     }
 
     /**
@@ -109,32 +98,18 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
     @Override
     public synchronized void start() {
         super.start();
-        data.replaceAll((key, value) -> value == null ? null : resumePosition(value));
+        storage.read().forEach((key, value) -> data.put(key, value == null ? null : resumePosition(value)));
     }
 
-    /**
-     * The format of Kafka's FileOffsetBackingStore (a serialized map of byte arrays), which reads it back.
-     * Unlike it, this does not track connectorPartitions, which only Kafka Connect's REST API asks for.
-     */
     @Override
     protected void save() {
-        Path written = file.resolveSibling(file.getFileName() + ".tmp");
-        Map<byte[], byte[]> raw = new HashMap<>();
-        data.forEach((key, value) -> raw.put(key == null ? null : key.array(), value == null ? null : value.array()));
-        try (FileChannel channel = FileChannel.open(written, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ObjectOutputStream out = new ObjectOutputStream(Channels.newOutputStream(channel));
-            out.writeObject(raw);
-            out.flush();
-            channel.force(true);
-        } catch (IOException e) {
-            throw new ConnectException("Could not write the capture position to " + written, e);
-        }
-        try {
-            Files.move(written, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new ConnectException("Could not replace " + file + " with the new capture position", e);
-        }
+        storage.write(new HashMap<>(data));
+    }
+
+    /** Only Kafka Connect's REST API asks for these, and the pipeline has none. */
+    @Override
+    public Set<Map<String, Object>> connectorPartitions(String connectorName) {
+        return Set.of();
     }
 
     @Override
@@ -170,9 +145,15 @@ public class AcknowledgedOffsetStore extends FileOffsetBackingStore {
 
     private static ByteBuffer resumePosition(ByteBuffer position) {
         try {
-            byte[] json = new byte[position.remaining()];
-            position.duplicate().get(json);
-            return ByteBuffer.wrap(JSON.writeValueAsBytes(ResumePosition.resumePosition(JSON.readValue(json, POSITION))));
+            return ByteBuffer.wrap(JSON.writeValueAsBytes(ResumePosition.resumePosition(parse(position))));
+        } catch (IOException e) {
+            throw new UncheckedIOException("Debezium's capture position is not a JSON object", e);
+        }
+    }
+
+    private static Map<String, Object> parse(ByteBuffer position) {
+        try {
+            return JSON.readValue(PositionFile.bytes(position), POSITION);
         } catch (IOException e) {
             throw new UncheckedIOException("Debezium's capture position is not a JSON object", e);
         }

@@ -3,6 +3,7 @@ package cli;
 import static cli.SettingOptions.put;
 
 import app.Pipeline;
+import capture.PositionTable;
 import embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import settings.PipelineSettings;
+import source.SourceDatabase;
 
 /**
  * Starts the whole pipeline. Each option sets one key of application.properties; anything not
@@ -49,7 +51,7 @@ public class RunCommand implements Callable<Integer> {
     @Option(names = "--routes", description = "Folder of your own YAML routes, loaded when it exists (default: routes).")
     Path userRoutes = Path.of("routes");
 
-    @Option(names = "--reset", description = "Delete the embedded PostgreSQL and Kafka data (and PostgreSQL's password), Debezium offsets and the DuckDB file first.")
+    @Option(names = "--reset", description = "Delete the embedded PostgreSQL and Kafka data (and PostgreSQL's password), Debezium's position (its file, or its rows in an external source) and the DuckDB file first.")
     boolean reset;
 
     @Override
@@ -67,6 +69,12 @@ public class RunCommand implements Callable<Integer> {
         if (reset) {
             PipelineSettings settings = options.resolve();
             resetData(settings.dataDir(), settings.warehouse().duckdbPath());
+            if (settings.capture().positionStore() == PipelineSettings.Capture.PositionStore.SOURCE && !settings.source().embedded()) {
+                // The position kept in an external source outlives the data folder: it goes with the warehouse it matched.
+                try (SourceDatabase source = SourceDatabase.of(settings.source())) {
+                    new PositionTable(source.dataSource(), settings.source().schema(), settings.source().slot()).clear();
+                }
+            }
         }
         main.run();
         return main.getExitCode();

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -87,6 +88,7 @@ public final class ConsumerGroupPositions {
                 }
             });
             refuseOffsetsKafkaDoesNotHave(admin, warehouse);
+            refuseUnloadedPartitionsCutShort(admin, topics, warehouse);
 
             Map<TopicPartition, OffsetAndMetadata> moves = new HashMap<>();
             List<String> described = new ArrayList<>();
@@ -137,6 +139,33 @@ public final class ConsumerGroupPositions {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             LOG.warn("Could not compare consumer group {} with the warehouse's offsets ({}); it resumes from its own"
                     + " committed offsets, and changes loaded already are skipped", group, cause.toString());
+        }
+    }
+
+    /**
+     * A partition the warehouse has loaded nothing of is read from its start. Where Kafka no longer holds its first
+     * records (retention, or a warehouse new beside an old topic: a container started on a fresh disk while the
+     * capture's position is kept in the source), loading from what is left would step over them.
+     */
+    private static void refuseUnloadedPartitionsCutShort(Admin admin, Set<String> topics, Map<TopicPartition, Long> warehouse)
+            throws ExecutionException, InterruptedException, TimeoutException {
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (KafkaPartition p : existingPartitions(admin, topics)) {
+            TopicPartition tp = new TopicPartition(p.topic(), p.partition());
+            if (!warehouse.containsKey(tp)) {
+                earliest.put(tp, OffsetSpec.earliest());
+            }
+        }
+        if (earliest.isEmpty()) {
+            return;
+        }
+        var starts = admin.listOffsets(earliest).all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        for (Map.Entry<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> start : starts.entrySet()) {
+            if (start.getValue().offset() > 0) {
+                throw new StartupException("The warehouse has loaded nothing of " + start.getKey() + ", but Kafka's"
+                        + " partition starts at offset " + start.getValue().offset() + ": the changes before it were deleted"
+                        + " (retention), and a warehouse loaded from what is left would miss them." + REBUILD);
+            }
         }
     }
 

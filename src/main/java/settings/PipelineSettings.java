@@ -21,7 +21,7 @@ import warehouse.TableId;
  * one-line docs live in application.properties; this class is where they are checked.
  */
 public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky openSky, Warehouse warehouse,
-                               Optional<SnowflakeSettings> snowflake, Monitor monitor) {
+                               Optional<SnowflakeSettings> snowflake, Monitor monitor, Capture capture) {
 
     private static final String PG_IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
 
@@ -156,6 +156,18 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
     }
 
     public record Monitor(int intervalMs, int retainedWalWarnMb, int consumerLagWarn) {
+    }
+
+    /** @param positionStore where Debezium's position in the WAL is kept between runs */
+    public record Capture(PositionStore positionStore) {
+
+        /** The setting's values are the constants' names in lower case. */
+        public enum PositionStore {
+            /** {@code <data-dir>/debezium-offsets.dat}: the embedded default, for one instance with a lasting data folder. */
+            FILE,
+            /** A table in the source's pipeline schema, beside the slot: for containers and standbys. */
+            SOURCE
+        }
     }
 
     /** The change topic of each captured table, in the order of {@code flightcdc.source.tables}. */
@@ -313,6 +325,12 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         // Read only when used: the embedded default needs no Snowflake account.
         Optional<SnowflakeSettings> snowflake = type.snowflake() ? Optional.of(SnowflakeSettings.from(properties)) : Optional.empty();
 
-        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor);
+        String storeSetting = r.required("flightcdc.capture.position-store");
+        Capture capture = new Capture(Arrays.stream(Capture.PositionStore.values())
+                .filter(store -> store.name().equalsIgnoreCase(storeSetting)).findFirst()
+                .orElseThrow(() -> new InvalidSettingException("flightcdc.capture.position-store",
+                        "must be file or source, got '" + storeSetting + "'")));
+
+        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor, capture);
     }
 }

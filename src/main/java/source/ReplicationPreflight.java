@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,7 +16,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
-import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,24 +95,20 @@ public final class ReplicationPreflight {
     private final String publication;
     private final List<TableId> capturedTables;
     private final Optional<TableId> heartbeatTable;
-    private final Path debeziumOffsets;
-    private final Supplier<OptionalLong> storedLastCommitLsn;
+    private final StoredPosition storedPosition;
 
     /**
      * @param heartbeatTable the table Debezium's heartbeats write, streamed beside the captured ones; empty when off
-     * @param storedLastCommitLsn the last commit LSN in Debezium's stored position, which it confirmed to the slot
-     *     at most (empty before the first)
+     * @param storedPosition Debezium's position, where it is kept
      */
     public ReplicationPreflight(DataSource dataSource, String slot, String publication, List<TableId> capturedTables,
-                                Optional<TableId> heartbeatTable, Path debeziumOffsets,
-                                Supplier<OptionalLong> storedLastCommitLsn) {
+                                Optional<TableId> heartbeatTable, StoredPosition storedPosition) {
         this.dataSource = dataSource;
         this.slot = slot;
         this.publication = publication;
         this.capturedTables = capturedTables;
         this.heartbeatTable = heartbeatTable;
-        this.debeziumOffsets = debeziumOffsets;
-        this.storedLastCommitLsn = storedLastCommitLsn;
+        this.storedPosition = storedPosition;
     }
 
     /** Throws a {@link StartupException} naming the first problem found and its fix. */
@@ -232,9 +225,9 @@ public final class ReplicationPreflight {
             }
         }
         if (found.isEmpty()) {
-            if (hasRunBefore()) {
+            if (storedPosition.exists().getAsBoolean()) {
                 throw new StartupException("Replication slot '" + slot + "' does not exist, but Debezium's position in "
-                        + debeziumOffsets + " shows the pipeline ran before: changes made since the slot went missing"
+                        + storedPosition.where() + " shows the pipeline ran before: changes made since the slot went missing"
                         + " may be lost. Fix: rebuild the warehouse from a new snapshot (docs/operations.md, \"When it stops\"; the"
                         + " source is left as it is), or set flightcdc.source.slot to the slot this pipeline used.");
             }
@@ -262,7 +255,7 @@ public final class ReplicationPreflight {
         // Debezium confirms to the slot only what it stored: a slot further on was read by someone else, or dropped
         // and created anew while the pipeline ran, and PostgreSQL would start after changes it never sent.
         String confirmed = row.path("confirmed_flush_lsn").asText(null);
-        OptionalLong stored = storedLastCommitLsn.get();
+        OptionalLong stored = storedPosition.lastCommitLsn().get();
         if (confirmed != null && stored.isPresent() && lsn(confirmed) > stored.getAsLong()) {
             throw new StartupException("Replication slot '" + slot + "' is confirmed up to " + confirmed + ", past "
                     + lsnText(stored.getAsLong()) + " where the pipeline stopped: it was dropped and created again, or"
@@ -441,14 +434,6 @@ public final class ReplicationPreflight {
                     + String.join(", ", affected.stream().map(TableId::toString).toList()) + " under the names of its"
                     + " partitions, so the pipeline would not see them. Fix: ALTER PUBLICATION " + publication
                     + " SET (publish_via_partition_root = true);");
-        }
-    }
-
-    private boolean hasRunBefore() {
-        try {
-            return Files.exists(debeziumOffsets) && Files.size(debeziumOffsets) > 0;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 

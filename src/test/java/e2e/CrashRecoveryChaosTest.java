@@ -35,7 +35,9 @@ import source.SourceDatabase;
  * Kafka broker, is SIGKILLed again and again at random moments while a busy source writes 100,000
  * changes, and restarted each time. PostgreSQL belongs to the test (the application's external
  * source), so it lives through every crash; Kafka, Debezium's offsets and DuckDB die with the
- * application and must recover. Some transactions are COPY bulk loads, some write a second table too. At the
+ * application and must recover. Debezium's position is kept in the data folder's file for the first two runs,
+ * then in the source (flightcdc.capture.position-store=source), which takes the file's position over while the
+ * crashes go on. Some transactions are COPY bulk loads, some write a second table too. At the
  * end {@code flight-cdc verify} must find the warehouse's current state equal to the source, its history must
  * hold every source change exactly once, as a trigger in the source recorded them, and every source
  * transaction must have been loaded in one warehouse transaction, crashes or not.
@@ -50,6 +52,8 @@ class CrashRecoveryChaosTest {
     private static final int CHANGES = 100_000;
     private static final int MAX_TRANSACTION = 500;
     private static final int KILLS = 5;
+    /** The first runs keep Debezium's position in the data folder's file, the later ones in the source database. */
+    private static final int RUNS_WITH_POSITION_IN_FILE = 2;
     /** Slow enough that the source is still writing through most of the kills. */
     private static final int CHANGES_PER_SECOND = 1_500;
 
@@ -118,6 +122,12 @@ class CrashRecoveryChaosTest {
                 assertThat(verdict.loadedInParts()).as("source transactions (id → changes) loaded over several warehouse"
                         + " transactions (seed %d)", seed).isEmpty();
                 assertThat(app.unexplainedSkips()).as("warnings of changes skipped that no restart explains").isEmpty();
+                assertThat(dir.resolve("app/debezium-offsets.dat")).as("the position file, once taken over").doesNotExist();
+                assertThat(dir.resolve("app/debezium-offsets.dat.moved-to-source")).exists();
+                try (Connection c = source.connect()) {
+                    assertThat(SourceSql.count(c, "SELECT count(*) FROM flightcdc.capture_position WHERE slot = 'flightcdc'"))
+                            .as("the position kept in the source").isPositive();
+                }
             } finally {
                 generator.stop();
                 background.shutdownNow();
@@ -242,7 +252,12 @@ class CrashRecoveryChaosTest {
 
         ChildJvm start() {
             runs++;
-            current = ChildJvm.flightCdc(dir.resolve("app-" + runs + ".log"), args, environment);
+            List<String> runArgs = new ArrayList<>(args);
+            if (runs > RUNS_WITH_POSITION_IN_FILE) {
+                // From here on the position is kept in the source: the next run takes over the one the file holds.
+                runArgs.addAll(List.of("-D", "flightcdc.capture.position-store=source"));
+            }
+            current = ChildJvm.flightCdc(dir.resolve("app-" + runs + ".log"), runArgs, environment);
             return current;
         }
 

@@ -133,6 +133,22 @@ class ConsumerGroupPositionsTest {
     }
 
     @Test
+    void aNewWarehouseBesideATopicRetentionCutShortStopsTheStartWithTheFix() throws Exception {
+        String cut = "flightcdc.public.cut";
+        TopicPartition tp = new TopicPartition(cut, 0);
+        admin.createTopics(List.of(new NewTopic(cut, 1, (short) 1))).all().get();
+        produce(cut, 10);
+        admin.deleteRecords(Map.of(tp, RecordsToDelete.beforeOffset(3))).all().get();
+
+        assertThatThrownBy(() -> ConsumerGroupPositions.alignWith(admin, "cut", Set.of(cut), Map.of()))
+                .isInstanceOf(StartupException.class)
+                .hasMessage("The warehouse has loaded nothing of " + cut + "-0, but Kafka's partition starts at offset 3:"
+                        + " the changes before it were deleted (retention), and a warehouse loaded from what is left would"
+                        + " miss them. Nothing was loaded. Rebuild the warehouse from a fresh snapshot of the source, as"
+                        + " docs/operations.md, \"When it stops\", describes; the source is left as it is.");
+    }
+
+    @Test
     void aGroupAheadOfTheWarehouseThatHasMembersStopsTheStartWithTheFix() throws Exception {
         commit("busy-ahead", 10);
         try (KafkaConsumer<String, String> member = member("busy-ahead")) {

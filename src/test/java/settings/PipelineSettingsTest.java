@@ -192,6 +192,7 @@ class PipelineSettingsTest {
         assertRejected("flightcdc.opensky.token-url", "auth.opensky-network.org/token", "http(s) URL");
         assertRejected("flightcdc.opensky.daily-credits", "0", "between 1 and");
         assertRejected("flightcdc.opensky.max-backoff-ms", "", "required");
+        assertRejected("flightcdc.capture.position-store", "kafka", "must be file or source, got 'kafka'");
     }
 
     private static void assertRejected(String key, String value, String problem) throws Exception {

@@ -104,7 +104,7 @@ class ReplicationPreflightTest {
 
     private ReplicationPreflight withHeartbeat(DataSource dataSource) {
         return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", CAPTURED,
-                Optional.of(new TableId("flightcdc", "heartbeat")), dir.resolve("never-ran.dat"), () -> storedLastCommit);
+                Optional.of(new TableId("flightcdc", "heartbeat")), stored(dir.resolve("never-ran.dat")));
     }
 
     @Test
@@ -322,8 +322,12 @@ class ReplicationPreflightTest {
     }
 
     private ReplicationPreflight preflight(DataSource dataSource, Path offsets, List<TableId> captured) {
-        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", captured, Optional.empty(), offsets,
-                () -> storedLastCommit);
+        return new ReplicationPreflight(dataSource, "flightcdc", "flightcdc", captured, Optional.empty(), stored(offsets));
+    }
+
+    /** A position kept in {@code file}, stored when the file exists; its last commit is the test's to set. */
+    private StoredPosition stored(Path file) {
+        return new StoredPosition(file.toString(), () -> Files.exists(file), () -> storedLastCommit);
     }
 
     private static void assertFails(ReplicationPreflight preflight, String message) {
