@@ -56,7 +56,7 @@ class SourceSchemaTest {
                     + " ORDER BY installed_rank")).isEqualTo(historyBefore);
             assertThat(rows(theirs, "SELECT count(*) FROM orders")).containsExactly("100");
             assertThat(rows(theirs, "SELECT table_name FROM information_schema.tables WHERE table_schema = 'flightcdc'"
-                    + " ORDER BY 1")).containsExactly("flyway_schema_history", "heartbeat");
+                    + " ORDER BY 1")).containsExactly("capture_position", "flyway_schema_history", "heartbeat");
             // Their Flyway still finds its history as it left it.
             Flyway.configure().dataSource(theirs.dataSource()).locations("classpath:their-schema").load().validate();
 
@@ -64,8 +64,9 @@ class SourceSchemaTest {
             theirs.migrate("flightcdc", true);
             assertThat(rows(theirs, "SELECT table_schema || '.' || table_name FROM information_schema.tables"
                     + " WHERE table_schema IN ('public', 'flightcdc') ORDER BY 1")).containsExactly(
-                    "flightcdc.flyway_schema_history", "flightcdc.heartbeat", "flightcdc.poll_schema_history",
-                    "public.flight_state", "public.flyway_schema_history", "public.order_lines", "public.orders", "public.rejected_state");
+                    "flightcdc.capture_position", "flightcdc.flyway_schema_history", "flightcdc.heartbeat",
+                    "flightcdc.poll_schema_history", "public.flight_state", "public.flyway_schema_history", "public.order_lines",
+                    "public.orders", "public.rejected_state");
         }
     }
 
@@ -83,14 +84,14 @@ class SourceSchemaTest {
 
             assertThat(rows(earlier, "SELECT table_schema || '.' || table_name FROM information_schema.tables"
                     + " WHERE table_schema IN ('public', 'flightcdc') ORDER BY 1")).containsExactly(
-                    "flightcdc.flyway_schema_history", "flightcdc.heartbeat", "flightcdc.poll_schema_history",
-                    "public.flight_state", "public.rejected_state");
+                    "flightcdc.capture_position", "flightcdc.flyway_schema_history", "flightcdc.heartbeat",
+                    "flightcdc.poll_schema_history", "public.flight_state", "public.rejected_state");
             assertThat(rows(earlier, "SELECT callsign FROM flight_state")).containsExactly("KEEP");
             assertThat(rows(earlier, "SELECT beat_at::text FROM flightcdc.heartbeat")).containsExactly("2026-11-30 12:00:00+00");
             assertThat(rows(earlier, "SELECT schemaname || '.' || tablename FROM pg_publication_tables"
                     + " WHERE pubname = 'flightcdc' ORDER BY 1")).containsExactly("flightcdc.heartbeat", "public.flight_state");
             assertThat(rows(earlier, "SELECT coalesce(version, '-') || ' ' || success FROM flightcdc.flyway_schema_history"
-                    + " ORDER BY installed_rank")).last().isEqualTo("1 true");
+                    + " ORDER BY installed_rank")).last().isEqualTo("2 true");
             assertThat(rows(earlier, "SELECT coalesce(version, '-') || ' ' || success FROM flightcdc.poll_schema_history"
                     + " ORDER BY installed_rank")).last().isEqualTo("1 true");
         }
@@ -132,7 +133,7 @@ class SourceSchemaTest {
                         .hasMessageStartingWith("Role lean may not create the poll's tables public.flight_state and"
                                 + " public.rejected_state. Fix, as a superuser: GRANT CREATE ON SCHEMA public TO lean;");
                 assertThat(rows(admin, "SELECT tableowner FROM pg_tables WHERE schemaname = 'flightcdc' ORDER BY tablename"))
-                        .containsExactly("lean", "lean");
+                        .containsExactly("lean", "lean", "lean");
             }
         }
     }
