@@ -19,7 +19,7 @@ public class MonitorConfiguration extends StageConfiguration {
     @BindToRegistry(lazy = true)
     public ConsumerLagMonitor consumerLagMonitor(PipelineSettings settings, StopOrder stopOrder,
                                                  @PropertyInject("flightcdc.kafka.bootstrap-servers") String bootstrapServers) {
-        return stopOrder.add(ConsumerLagMonitor.connect(settings.kafka().clientProperties(bootstrapServers), settings.kafka().consumerGroup(),
-                settings.changeTopics(), settings.monitor().consumerLagWarn()));
+        return stopOrder.add(ConsumerLagMonitor.connect(settings.kafka().clientProperties(bootstrapServers),
+                settings.kafka().consumerGroup(), settings.changeTopics(), settings.monitor().consumerLagWarn()));
     }
 }

@@ -2,9 +2,9 @@ package app;
 
 import embedded.EmbeddedServices;
 import embedded.StopOrder;
-import org.apache.camel.BindToRegistry;
 import java.util.HashMap;
 import java.util.Map;
+import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.kafka.KafkaComponent;
 import org.apache.camel.component.kafka.KafkaConfiguration;

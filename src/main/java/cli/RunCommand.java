@@ -69,12 +69,7 @@ public class RunCommand implements Callable<Integer> {
         if (reset) {
             PipelineSettings settings = options.resolve();
             resetData(settings.dataDir(), settings.warehouse().duckdbPath());
-            if (settings.capture().positionStore() == PipelineSettings.Capture.PositionStore.SOURCE && !settings.source().embedded()) {
-                // The position kept in an external source outlives the data folder: it goes with the warehouse it matched.
-                try (SourceDatabase source = SourceDatabase.of(settings.source())) {
-                    new PositionTable(source.dataSource(), settings.source().schema(), settings.source().slot()).clear();
-                }
-            }
+            forgetPositionInExternalSource(settings);
         }
         main.run();
         return main.getExitCode();
@@ -95,6 +90,15 @@ public class RunCommand implements Callable<Integer> {
                 properties.addOverrideProperty(ROUTES_INCLUDE_PATTERN, configured == null ? pattern : configured + "," + pattern);
             }
         };
+    }
+
+    /** The position kept in an external source outlives the data folder: it goes with the warehouse it matched. */
+    static void forgetPositionInExternalSource(PipelineSettings settings) {
+        if (settings.capture().positionStore() == PipelineSettings.Capture.PositionStore.SOURCE && !settings.source().embedded()) {
+            try (SourceDatabase source = SourceDatabase.of(settings.source())) {
+                new PositionTable(source.dataSource(), settings.source().schema(), settings.source().slot()).clear();
+            }
+        }
     }
 
     /**

@@ -2,16 +2,26 @@ package cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import capture.PositionTable;
 import e2e.FreePorts;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
 import org.apache.camel.Route;
 import org.apache.camel.main.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import settings.PipelineSettings;
+import source.TestSource;
 
 class RunCommandTest {
 
@@ -75,6 +85,30 @@ class RunCommandTest {
             return true;
         } catch (IOException e) {
             return false;
+        }
+    }
+    /** --reset forgets the position kept in an external source, for that slot only: the warehouse it matched is gone. */
+    @Test
+    void resetForgetsThePositionKeptInAnExternalSource() throws Exception {
+        try (TestSource source = TestSource.start("reset-position")) {
+            PositionTable ours = new PositionTable(source.database().dataSource(), "flightcdc", "flightcdc");
+            PositionTable another = new PositionTable(source.database().dataSource(), "flightcdc", "another");
+            ByteBuffer key = ByteBuffer.wrap("key".getBytes(StandardCharsets.UTF_8));
+            ours.write(Map.of(key, ByteBuffer.wrap("{\"lsn_commit\":1}".getBytes(StandardCharsets.UTF_8))));
+            another.write(Map.of(key, ByteBuffer.wrap("{\"lsn_commit\":2}".getBytes(StandardCharsets.UTF_8))));
+            Properties shipped = new Properties();
+            try (InputStream in = RunCommandTest.class.getResourceAsStream("/application.properties")) {
+                shipped.load(in);
+            }
+            Map<String, String> values = new HashMap<>();
+            shipped.stringPropertyNames().forEach(k -> values.put(k, shipped.getProperty(k)));
+            values.putAll(Map.of("flightcdc.source.jdbc-url", source.jdbcUrl(), "flightcdc.source.password", source.password(),
+                    "flightcdc.capture.position-store", "source"));
+
+            RunCommand.forgetPositionInExternalSource(PipelineSettings.from(k -> Optional.ofNullable(values.get(k))));
+
+            assertThat(ours.read()).isEmpty();
+            assertThat(another.read()).hasSize(1);
         }
     }
 }
