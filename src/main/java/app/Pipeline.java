@@ -28,6 +28,7 @@ public final class Pipeline {
         main.setAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
         // In this order: each stage's startup steps may use what the ones before it prepared.
         main.addConfiguration(SettingsConfiguration.class);
+        main.addConfiguration(FailoverConfiguration.class);
         main.addConfiguration(ServicesConfiguration.class);
         main.addConfiguration(PollConfiguration.class);
         main.addConfiguration(CaptureConfiguration.class);

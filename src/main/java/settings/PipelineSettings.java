@@ -3,6 +3,7 @@ package settings;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,8 @@ import warehouse.TableId;
  * one-line docs live in application.properties; this class is where they are checked.
  */
 public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky openSky, Warehouse warehouse,
-                               Optional<SnowflakeSettings> snowflake, Monitor monitor, Capture capture) {
+                               Optional<SnowflakeSettings> snowflake, Monitor monitor, Capture capture,
+                               Failover failover) {
 
     private static final String PG_IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
 
@@ -167,6 +169,20 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
             FILE,
             /** A table in the source's pipeline schema, beside the slot: for containers and standbys. */
             SOURCE
+        }
+    }
+
+    /**
+     * Several instances with the same settings, of which one runs the pipeline and the others stand by.
+     *
+     * @param enabled whether this instance first waits for the lead (source/LeaderLock)
+     * @param lease how long a leader may go unheard by the source before its lead ends and a standby takes over
+     */
+    public record Failover(boolean enabled, Duration lease) {
+
+        /** How often the leader makes sure it still leads: well within the lease, so that it is never idle for one. */
+        public Duration checkInterval() {
+            return lease.dividedBy(4);
         }
     }
 
@@ -331,6 +347,25 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 .orElseThrow(() -> new InvalidSettingException("flightcdc.capture.position-store",
                         "must be file or source, got '" + storeSetting + "'")));
 
-        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor, capture);
+        Failover failover = new Failover(r.bool("flightcdc.failover.enabled"),
+                Duration.ofMillis(r.intInRange("flightcdc.failover.lease-ms", 2_000, 600_000)));
+        if (failover.enabled()) {
+            // Every instance must find what the one before it left: in servers they share, not in a folder of its own.
+            if (source.embedded()) {
+                throw new InvalidSettingException("flightcdc.failover.enabled", "needs a source the instances share, where"
+                        + " the lead is held: set flightcdc.source.jdbc-url (the embedded PostgreSQL is each instance's own)");
+            }
+            if (kafka.embedded()) {
+                throw new InvalidSettingException("flightcdc.failover.enabled", "needs a Kafka the instances share: set"
+                        + " flightcdc.kafka.bootstrap-servers (the embedded broker is each instance's own)");
+            }
+            if (capture.positionStore() == Capture.PositionStore.FILE) {
+                throw new InvalidSettingException("flightcdc.failover.enabled", "needs the capture's position where the"
+                        + " instance that takes over finds it: set flightcdc.capture.position-store=source (a file in the"
+                        + " data folder holds only its own instance's)");
+            }
+        }
+
+        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor, capture, failover);
     }
 }

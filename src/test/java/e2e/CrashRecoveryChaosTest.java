@@ -7,16 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import source.SourceDatabase;
 
 /**
  * The delivery promise under crashes: the real application, in a JVM of its own with its embedded
@@ -74,7 +68,7 @@ class CrashRecoveryChaosTest {
         long testStarted = System.nanoTime();
 
         try (EmbeddedPostgresServer source = EmbeddedPostgresServer.start(dir.resolve("source-postgres"), FreePorts.one())) {
-            prepareSource(source);
+            HistoryVerdict.prepare(source, TABLES);
             Application app = new Application(dir, source, FreePorts.pair());
             // Heartbeats every 500 ms confirm a position after the last change.
             CatchUp catchUp = new CatchUp(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
@@ -101,7 +95,7 @@ class CrashRecoveryChaosTest {
                 app.stop();
 
                 int verified = app.verify();
-                Verdict verdict = compare(source, dir.resolve("app/warehouse.duckdb"));
+                HistoryVerdict verdict = HistoryVerdict.of(source, dir.resolve("app/warehouse.duckdb"), TABLES);
                 LOG.info("Chaos run: seed {}, {} changes in {} transactions ({} bulk loads, {} over two tables), {} kills in {}"
                                 + " runs, {} changes the capture emitted again after a crash were skipped by the loader; {} s in"
                                 + " all, {} s to catch up after the last change; history: {} missing, {} extra, {} duplicated"
@@ -157,51 +151,6 @@ class CrashRecoveryChaosTest {
                     delayMs, generator.written());
         }
         app.kill();
-    }
-
-    private static void prepareSource(EmbeddedPostgresServer source) throws Exception {
-        try (SourceDatabase schema = SourceDatabase.of(source);
-             Connection c = schema.dataSource().getConnection()) {
-            schema.migrate();
-            try (Statement s = c.createStatement()) {
-                s.execute(ChangeGenerator.NOTE_TABLE);
-            }
-            for (ChangeAudit.Table table : TABLES) {
-                ChangeAudit.install(c, table);
-            }
-        }
-    }
-
-
-    private record Verdict(Map<String, Long> missing, Map<String, Long> extra, long duplicatedPositions,
-                           Map<Long, Long> loadedInParts) {
-    }
-
-    private static Verdict compare(EmbeddedPostgresServer source, Path duckdb) throws Exception {
-        Properties readOnly = new Properties();
-        readOnly.setProperty("duckdb.read_only", "true");
-        try (Connection pg = source.connect();
-             Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly);
-             Statement s = warehouse.createStatement()) {
-            Map<String, Long> recorded = new HashMap<>();
-            Map<String, Long> loaded = new HashMap<>();
-            long duplicated = 0;
-            for (ChangeAudit.Table table : TABLES) {
-                recorded.putAll(ChangeAudit.recorded(pg, table, ""));
-                loaded.putAll(ChangeAudit.loaded(warehouse, table, ""));
-                duplicated += Long.parseLong(single(s, """
-                        SELECT count(*) FROM (SELECT _lsn, _op, icao24 FROM %s_history
-                                              GROUP BY ALL HAVING count(*) > 1)""".formatted(table.name())));
-            }
-            return new Verdict(ChangeAudit.difference(recorded, loaded), ChangeAudit.difference(loaded, recorded), duplicated,
-                    ChangeAudit.transactionsLoadedInParts(warehouse, TABLES));
-        }
-    }
-
-    private static String single(Statement s, String sql) throws Exception {
-        try (ResultSet rs = s.executeQuery(sql)) {
-            return rs.next() ? rs.getString(1) : null;
-        }
     }
 
     private static long seconds(long nanos) {

@@ -222,6 +222,34 @@ class PipelineSettingsTest {
             "flightcdc.kafka.bootstrap-servers", "kafka.example:9096"};
 
     @Test
+    void failoverNeedsServersAndAPositionTheInstancesShare() throws Exception {
+        assertThat(settings(shipped()).failover().enabled()).isFalse();
+        assertRejectedWith(shippedWith("flightcdc.failover.enabled", "true", "flightcdc.capture.position-store", "source",
+                        "flightcdc.kafka.bootstrap-servers", "kafka.example:9096"), "flightcdc.failover.enabled",
+                "set flightcdc.source.jdbc-url");
+        assertRejectedWith(shippedWith("flightcdc.failover.enabled", "true", "flightcdc.capture.position-store", "source",
+                        "flightcdc.source.jdbc-url", "jdbc:postgresql://db.example:5432/flights"), "flightcdc.failover.enabled",
+                "set flightcdc.kafka.bootstrap-servers");
+        Map<String, String> v = shippedWith(EXTERNAL);
+        v.put("flightcdc.failover.enabled", "true");
+        assertRejectedWith(v, "flightcdc.failover.enabled", "set flightcdc.capture.position-store=source");
+        v.put("flightcdc.capture.position-store", "source");
+        v.put("flightcdc.failover.lease-ms", "8000");
+        PipelineSettings s = settings(v);
+        assertThat(s.failover().enabled()).isTrue();
+        assertThat(s.failover().checkInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
+        v.put("flightcdc.failover.lease-ms", "500");
+        assertRejectedWith(v, "flightcdc.failover.lease-ms", "500");
+    }
+
+    private static void assertRejectedWith(Map<String, String> values, String blamed, String problem) {
+        assertThatThrownBy(() -> settings(values))
+                .isInstanceOf(InvalidSettingException.class)
+                .hasMessageStartingWith("Setting " + blamed + " ")
+                .hasMessageContaining(problem);
+    }
+
+    @Test
     void byDefaultKafkaIsSpokenToInPlaintextAndPostgresqlPrefersTls() throws Exception {
         PipelineSettings s = settings(shipped());
         assertThat(s.kafka().clientProperties("127.0.0.1:19092"))

@@ -1,0 +1,200 @@
+package e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import embedded.EmbeddedKafkaBroker;
+import embedded.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A standby that takes over: two instances of the real application, each in a JVM of its own, run with the same
+ * settings and failover on, against a PostgreSQL and a Kafka broker that outlive them, and one DuckDB file. One leads,
+ * the other stands by. While a busy source writes 50,000 changes (COPY bulk loads and two-table transactions among
+ * them), the leader is SIGKILLed, the standby must take over within 30 s, a new standby is started beside it, and the
+ * new leader is SIGKILLed in turn. At the end {@code flight-cdc verify} must find the warehouse equal to the source,
+ * and its history must hold every change a trigger in the source recorded, once.
+ *
+ * <p>{@code -Dfailover.seed=N} replays a run's choices of moments. Logs: target/failover/run-.../instance-N.log.
+ */
+class FailoverEndToEndTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger("failover");
+
+    private static final int CHANGES = 50_000;
+    private static final int MAX_TRANSACTION = 500;
+    /** Slow enough that the source still writes when the second kill comes, a takeover and a standby's start later. */
+    private static final int CHANGES_PER_SECOND = 700;
+    private static final int KILLS = 2;
+    private static final Duration TAKEOVER_LIMIT = Duration.ofSeconds(30);
+
+    private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
+    private static final Pattern STANDING_BY = Pattern.compile("Standing by: process \\d+ \\(flight-cdc leader ");
+    private static final Pattern UNEXPLAINED_SKIP = Pattern.compile("which no restart of the capture explains");
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(180);
+    private static final List<ChangeAudit.Table> TABLES = List.of(ChangeAudit.FLIGHT_STATE, ChangeAudit.FLIGHT_NOTE);
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void theStandbyTakesOverWithinThirtySecondsOfEachKillAndEveryChangeArrivesOnce() throws Exception {
+        long seed = Long.getLong("failover.seed", new SecureRandom().nextLong());
+        LOG.info("Failover seed {} (replay its choices with -Dfailover.seed={})", seed, seed);
+        Random random = new Random(seed);
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "failover")), "run-");
+
+        try (EmbeddedPostgresServer source = EmbeddedPostgresServer.start(dir.resolve("source-postgres"), FreePorts.one());
+             EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"), FreePorts.one());
+             Instances instances = new Instances(dir, source, kafka.bootstrapServers())) {
+            HistoryVerdict.prepare(source, TABLES);
+            CatchUp catchUp = new CatchUp(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
+                    kafka.bootstrapServers(), "flightcdc-warehouse",
+                    TABLES.stream().map(t -> "flightcdc.public." + t.name()).toList());
+            ChangeGenerator generator = new ChangeGenerator(source, random.nextLong(), CHANGES, MAX_TRANSACTION,
+                    CHANGES_PER_SECOND);
+            ExecutorService background = Executors.newSingleThreadExecutor();
+            try {
+                ChildJvm leader = instances.start();
+                leader.awaitLine(STARTED, START_TIMEOUT);
+                ChildJvm standby = instances.start();
+                standby.awaitLine(STANDING_BY, START_TIMEOUT);
+                catchUp.awaitStreaming(START_TIMEOUT);
+                catchUp.awaitCaptured(CATCH_UP_TIMEOUT);
+                Future<?> generation = background.submit(generator);
+
+                List<Long> takeoverMillis = new ArrayList<>();
+                List<Long> writtenAtKills = new ArrayList<>();
+                for (int kill = 1; kill <= KILLS; kill++) {
+                    // The first kill once a tenth to a fifth of the changes are written, the next ones soon after a
+                    // standby is back: a standby's start takes a while on a busy machine, and the source must still write.
+                    if (kill == 1) {
+                        long at = CHANGES / 10 + random.nextInt(CHANGES / 10);
+                        while (generator.written() < at && !generation.isDone()) {
+                            Thread.sleep(50);
+                        }
+                    } else {
+                        Thread.sleep(2_000 + random.nextInt(3_000));
+                    }
+                    writtenAtKills.add(generator.written());
+                    LOG.info("Kill {}: the leader, {} changes written", kill, generator.written());
+                    long killed = System.nanoTime();
+                    leader.kill();
+                    standby.awaitLine(STARTED, TAKEOVER_LIMIT);
+                    takeoverMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed));
+                    LOG.info("Kill {}: the standby took over in {} ms", kill, takeoverMillis.get(kill - 1));
+                    leader = standby;
+                    standby = instances.start();
+                    standby.awaitLine(STANDING_BY, START_TIMEOUT);
+                }
+
+                generation.get(CATCH_UP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+                catchUp.awaitLoaded(CATCH_UP_TIMEOUT);
+                standby.stop();
+                leader.stop();
+                List<String> stopping = leader.lines();
+                assertThat(stopping).as("the leader lets go of the lead last, once its stages have stopped")
+                        .anyMatch(line -> line.contains("Let go of the lock of slot flightcdc"));
+                assertThat(stopping.stream().filter(line -> line.contains("Let go of the lock")).findFirst()
+                        .map(stopping::indexOf).orElseThrow())
+                        .isGreaterThan(stopping.indexOf(stopping.stream().filter(line -> line.contains("Warehouse closed"))
+                                .findFirst().orElseThrow()));
+
+                int verified = instances.verify();
+                HistoryVerdict verdict = HistoryVerdict.of(source, dir.resolve("app/warehouse.duckdb"), TABLES);
+                LOG.info("Failover run: seed {}, {} changes in {} transactions ({} bulk loads, {} over two tables); kills at"
+                                + " {} changes written; takeovers in {} ms; history: {} missing, {} extra, {} duplicated"
+                                + " (lsn, op, key); source transactions loaded in parts: {}",
+                        seed, generator.written(), generator.transactions(), generator.bulkLoads(),
+                        generator.twoTableTransactions(), writtenAtKills, takeoverMillis, verdict.missing().size(),
+                        verdict.extra().size(), verdict.duplicatedPositions(), verdict.loadedInParts().size());
+
+                assertThat(writtenAtKills).as("each kill hit the leader while the source was writing")
+                        .allSatisfy(written -> assertThat(written).isLessThan(CHANGES));
+                assertThat(generator.bulkLoads()).as("COPY bulk loads among the transactions").isPositive();
+                assertThat(verified).as("flight-cdc verify: current state in DuckDB equals the source table").isZero();
+                assertThat(verdict.missing()).as("source changes missing from the history (seed %d)", seed).isEmpty();
+                assertThat(verdict.extra()).as("history rows beyond the source's changes (seed %d)", seed).isEmpty();
+                assertThat(verdict.duplicatedPositions()).as("(lsn, op, key) loaded more than once").isZero();
+                assertThat(verdict.loadedInParts()).as("source transactions loaded over several warehouse transactions"
+                        + " (seed %d)", seed).isEmpty();
+                assertThat(instances.unexplainedSkips()).as("warnings of changes skipped that no restart explains").isEmpty();
+            } finally {
+                generator.stop();
+                background.shutdownNow();
+                background.awaitTermination(30, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** The instances started so far, on the same settings and data folder, each with a log of its own. */
+    private static final class Instances implements AutoCloseable {
+
+        private final Path dir;
+        private final List<String> location;
+        private final List<String> args;
+        /** The source's password, as a user gives it: in the environment, not on the command line. */
+        private final Map<String, String> environment;
+        private final List<ChildJvm> started = new ArrayList<>();
+
+        private static String tables() {
+            return TABLES.stream().map(t -> "public." + t.name()).collect(Collectors.joining(","));
+        }
+
+        Instances(Path dir, EmbeddedPostgresServer source, String kafka) {
+            this.dir = dir;
+            this.environment = Map.of("FLIGHTCDC_SOURCE_PASSWORD", source.password());
+            this.location = List.of("--data-dir", dir.resolve("app").toString(), "--postgres-url", source.jdbcUrl());
+            this.args = new ArrayList<>(List.of("run", "--no-poll", "--routes", dir.resolve("no-routes").toString(),
+                    "--kafka", kafka,
+                    "-D", "flightcdc.failover.enabled=true",
+                    "-D", "flightcdc.capture.position-store=source",
+                    "-D", "flightcdc.source.heartbeat-interval-ms=500",
+                    "-D", "flightcdc.load.max-wait-ms=100",
+                    "-D", "flightcdc.source.tables=" + tables()));
+            args.addAll(location);
+        }
+
+        ChildJvm start() {
+            ChildJvm instance = ChildJvm.flightCdc(dir.resolve("instance-" + (started.size() + 1) + ".log"), args, environment);
+            started.add(instance);
+            return instance;
+        }
+
+        /** {@code flight-cdc verify} once every instance has stopped: 0 when the warehouse equals the source. */
+        int verify() throws InterruptedException {
+            List<String> verify = new ArrayList<>(List.of("verify", "-D", "flightcdc.source.tables=" + tables()));
+            verify.addAll(location);
+            try (ChildJvm run = ChildJvm.flightCdc(dir.resolve("verify.log"), verify, environment)) {
+                int exit = run.awaitExit(Duration.ofMinutes(2));
+                LOG.info("flight-cdc verify exited with {}: {}", exit, run.tail(3).replace('\n', ' '));
+                return exit;
+            }
+        }
+
+        List<String> unexplainedSkips() {
+            return started.stream().flatMap(instance -> instance.lines().stream())
+                    .filter(line -> UNEXPLAINED_SKIP.matcher(line).find()).toList();
+        }
+
+        @Override
+        public void close() {
+            started.forEach(ChildJvm::close);
+        }
+    }
+}
