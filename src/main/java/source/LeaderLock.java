@@ -14,6 +14,7 @@ import java.util.Properties;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import settings.StartupException;
 
 /**
  * Which of several pipeline instances with the same settings runs the pipeline: the one whose session holds a
@@ -94,6 +95,11 @@ public final class LeaderLock implements AutoCloseable {
                 }
                 unreachable = null;
             } catch (SQLException e) {
+                if (refused(e)) {
+                    throw new StartupException("Cannot ask the source who leads: " + e.getMessage() + ". Fix the source's"
+                            + " settings (flightcdc.source.jdbc-url, user, password); a standby waits only for a source"
+                            + " that is down", e);
+                }
                 if (!e.getMessage().equals(unreachable)) {
                     LOG.warn("Standing by: cannot ask the source who leads ({}); asking again every {} s", e.getMessage(),
                             retryEvery.toSeconds());
@@ -111,16 +117,18 @@ public final class LeaderLock implements AutoCloseable {
      * the source has not been reached for a whole lease (a standby may lead by now), the pipeline stops.
      */
     public synchronized void check() {
-        try {
-            if (holds()) {
-                confirmedAt = System.nanoTime();
-                return;
+        if (session != null) {
+            try {
+                if (holds()) {
+                    confirmedAt = System.nanoTime();
+                    return;
+                }
+                LOG.warn("The lock of slot {} is no longer this instance's; taking it again", slot);
+            } catch (SQLException e) {
+                LOG.warn("Lost the session that holds the lock of slot {} ({}); taking the lock again", slot, e.getMessage());
             }
-            LOG.warn("The lock of slot {} is no longer this instance's", slot);
-        } catch (SQLException e) {
-            LOG.warn("Lost the session that holds the lock of slot {} ({}); taking the lock again", slot, e.getMessage());
+            closeSession();
         }
-        closeSession();
         try {
             if (tryLead()) {
                 LOG.info("Still leading: the lock of slot {} is taken again", slot);
@@ -169,10 +177,13 @@ public final class LeaderLock implements AutoCloseable {
     }
 
     private boolean holds() throws SQLException {
-        if (session == null) {
-            throw new SQLException("no session");
-        }
         return whoHolds().map(h -> h.self).orElse(false);
+    }
+
+    /** The source answered and refused: a wrong login or database, which waiting does not mend. */
+    private static boolean refused(SQLException e) {
+        String state = e.getSQLState() == null ? "" : e.getSQLState();
+        return state.startsWith("28") || state.equals("3D000");
     }
 
     /** Who holds the lock, as "process 1234, flight-cdc leader host-a 77 from 10.0.0.5", when anyone does. */

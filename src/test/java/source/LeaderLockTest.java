@@ -1,6 +1,7 @@
 package source;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import settings.StartupException;
 
 /**
  * The lead among instances of one slot, against a real PostgreSQL: one leads, the others wait until it lets go, dies or
@@ -153,6 +155,19 @@ class LeaderLockTest {
     }
 
     /** Ends the instances' sessions that {@code which} picks, as PostgreSQL does those of a process that died. */
+    @Test
+    void aWrongLoginIsRefusedRatherThanWaitedOut() {
+        Properties wrong = new Properties();
+        wrong.setProperty("user", "instance");
+        wrong.setProperty("password", "not the secret");
+        LeaderLock lock = new LeaderLock(source.jdbcUrl(), wrong, "slot_g", LEASE, halts::add);
+        opened.add(lock);
+        assertThatThrownBy(() -> lock.awaitLead(RETRY))
+                .isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("Cannot ask the source who leads: FATAL: password authentication failed for user")
+                .hasMessageContaining("flightcdc.source.jdbc-url, user, password");
+    }
+
     private void terminate(String which) throws SQLException {
         try (Connection c = source.database().dataSource().getConnection(); Statement s = c.createStatement()) {
             s.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'instance' AND " + which);
