@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import settings.PipelineSettings;
+import settings.StartupException;
 import source.SourceDatabase;
 
 /**
@@ -68,6 +69,11 @@ public class RunCommand implements Callable<Integer> {
         }
         if (reset) {
             PipelineSettings settings = options.resolve();
+            if (settings.failover().enabled()) {
+                throw new StartupException("run --reset deletes the warehouse and the capture's position, which every"
+                        + " instance shares, while another instance may be leading. Fix: stop every instance, then start"
+                        + " one with --reset and flightcdc.failover.enabled=false.");
+            }
             resetData(settings.dataDir(), settings.warehouse().duckdbPath());
             forgetPositionInExternalSource(settings);
         }

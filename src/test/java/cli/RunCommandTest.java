@@ -80,6 +80,21 @@ class RunCommandTest {
         assertThat(canListenOn(kafkaPort)).as("Kafka's port is free").isTrue();
     }
 
+    /** A standby's --reset would delete what the leader is writing: refused before anything is touched. */
+    @Test
+    void resetIsRefusedWithFailoverOn() throws Exception {
+        Path duckdb = Files.writeString(dataDir.resolve("warehouse.duckdb"), "the leader's");
+
+        CommandRun run = CommandRun.of("run", "--reset", "--data-dir", dataDir.toString(),
+                "--postgres-url", "jdbc:postgresql://127.0.0.1:1/flights", "--kafka", "127.0.0.1:1",
+                "-D", "flightcdc.failover.enabled=true", "-D", "flightcdc.capture.position-store=source");
+
+        assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+        assertThat(run.err()).contains("run --reset deletes the warehouse and the capture's position, which every instance"
+                + " shares").contains("Fix: stop every instance");
+        assertThat(duckdb).hasContent("the leader's");
+    }
+
     private static boolean canListenOn(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
