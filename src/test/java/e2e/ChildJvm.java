@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A Java program in a JVM of its own, made from the test classpath with the test's own java binary,
@@ -22,6 +24,8 @@ import java.util.regex.Pattern;
  * <p>{@link #close()} kills it, and any process it started, if it still runs: use try-with-resources.
  */
 public final class ChildJvm implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChildJvm.class);
 
     private static final Duration EXIT_TIMEOUT = Duration.ofSeconds(60);
 
@@ -69,6 +73,20 @@ public final class ChildJvm implements AutoCloseable {
     /** The flight-cdc command line with {@code environment} set, as a user gives secrets (FLIGHTCDC_SOURCE_PASSWORD). */
     public static ChildJvm flightCdc(Path output, List<String> args, Map<String, String> environment) {
         return start(output, List.of("-Xmx1g", "-XX:+ExitOnOutOfMemoryError"), "cli.FlightCdc", args, environment);
+    }
+
+    /**
+     * {@code flight-cdc verify} with {@code args}, as a user runs it once the pipeline has stopped, its output in
+     * {@code output}: returns its exit code, 0 when the warehouse equals the source.
+     */
+    public static int verify(Path output, List<String> args, Map<String, String> environment) throws InterruptedException {
+        List<String> verify = new ArrayList<>(List.of("verify"));
+        verify.addAll(args);
+        try (ChildJvm run = flightCdc(output, verify, environment)) {
+            int exit = run.awaitExit(Duration.ofMinutes(2));
+            LOG.info("flight-cdc verify exited with {}: {}", exit, run.tail(3).replace('\n', ' '));
+            return exit;
+        }
     }
 
     public long pid() {

@@ -190,13 +190,9 @@ class CrashRecoveryChaosTest {
 
         /** {@code flight-cdc verify} on the stopped application's data: 0 when the warehouse equals the source. */
         int verify() throws InterruptedException {
-            List<String> verify = new ArrayList<>(List.of("verify", "-D", "flightcdc.source.tables=" + tables()));
+            List<String> verify = new ArrayList<>(List.of("-D", "flightcdc.source.tables=" + tables()));
             verify.addAll(location);
-            try (ChildJvm run = ChildJvm.flightCdc(dir.resolve("verify.log"), verify, environment)) {
-                int exit = run.awaitExit(Duration.ofMinutes(2));
-                LOG.info("flight-cdc verify exited with {}: {}", exit, run.tail(3).replace('\n', ' '));
-                return exit;
-            }
+            return ChildJvm.verify(dir.resolve("verify.log"), verify, environment);
         }
 
         ChildJvm start() {
