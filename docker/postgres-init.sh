@@ -7,7 +7,8 @@
 #   poll writes them and its migrations keep them; and public.smoke_change, which docker/smoke.sh writes;
 #   the pipeline's role of least privilege, made by sql/roles/source-role.sql: LOGIN and REPLICATION, not a
 #   superuser, a schema of its own, SELECT on the captured tables, owner of their publication;
-#   CREATE on schema public, which the poll's migrations need (see docs/deploy.md).
+#   CREATE on schema public, which the poll's migrations need (see docs/deploy.md);
+#   in the image, replication connections from other hosts, for that role.
 set -euo pipefail
 
 sql_dir=${FLIGHTCDC_SQL_DIR:-/flight-cdc/sql}
@@ -32,4 +33,10 @@ ALTER TABLE public.flight_state OWNER TO :"role";
 ALTER TABLE public.rejected_state OWNER TO :"role";
 GRANT CREATE ON SCHEMA public TO :"role";
 SQL
+# The image lets replication connections in from its own host only (its pg_hba.conf's "all" does not cover them): the
+# pipeline's come from its own container. Read when the server starts for good, after these scripts. Only in the
+# image, which sets PGDATA; a server of your own has its pg_hba.conf already.
+if [ -n "${PGDATA:-}" ] && [ -f "$PGDATA/pg_hba.conf" ]; then
+  echo "host replication $role all scram-sha-256" >> "$PGDATA/pg_hba.conf"
+fi
 echo "flight-cdc: source database ready for role $role"
