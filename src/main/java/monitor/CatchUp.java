@@ -89,7 +89,7 @@ public final class CatchUp {
     /** Waits until Debezium streams from the slot: once its snapshot is done, changes from then on are streamed. */
     public void awaitStreaming(Duration timeout) throws SQLException {
         try (Connection c = source.getConnection()) {
-            waitUntil(timeout, () -> "t".equals(slotColumn(c, "active")),
+            waitUntil(timeout, timeout, () -> "t".equals(slotColumn(c, "active")),
                     () -> "the replication slot '" + slot + "' is not being read: is the pipeline running?");
         }
     }
@@ -98,15 +98,21 @@ public final class CatchUp {
     public void awaitLoaded(Duration timeout) throws SQLException, InterruptedException, ExecutionException,
             TimeoutException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        awaitCaptured(timeout);
-        awaitLoadedFromKafka(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        awaitCaptured(timeout, timeout);
+        // What is left of the time; at least a look, should the capture have taken all of it.
+        awaitLoadedFromKafka(Duration.ofNanos(Math.max(POLL_INTERVAL.toNanos(), deadline - System.nanoTime())), timeout);
     }
 
     /** Waits until every change committed in the source so far is in Kafka (see the class comment). */
     public void awaitCaptured(Duration timeout) throws SQLException {
+        awaitCaptured(timeout, timeout);
+    }
+
+    /** @param given the time the caller was given in all, for the message */
+    private void awaitCaptured(Duration timeout, Duration given) throws SQLException {
         try (Connection c = source.getConnection()) {
             String written = single(c, "SELECT pg_current_wal_insert_lsn()::text");
-            waitUntil(timeout, () -> confirmedPast(c, written),
+            waitUntil(timeout, given, () -> confirmedPast(c, written),
                     () -> "the capture is behind: the replication slot '" + slot + "' has confirmed "
                             + Objects.requireNonNullElse(slotColumn(c, "confirmed_flush_lsn"), "nothing (no such slot)")
                             + ", short of " + written + ", the source's position when the wait began (is the pipeline"
@@ -116,6 +122,11 @@ public final class CatchUp {
 
     /** Waits until the loader has committed everything Kafka holds now in the loaded topics. */
     void awaitLoadedFromKafka(Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        awaitLoadedFromKafka(timeout, timeout);
+    }
+
+    private void awaitLoadedFromKafka(Duration timeout, Duration given)
+            throws InterruptedException, ExecutionException, TimeoutException {
         Properties properties = new Properties();
         properties.putAll(kafkaClient);
         properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "flightcdc-catch-up");
@@ -123,7 +134,7 @@ public final class CatchUp {
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
         try (Admin kafka = Admin.create(properties)) {
             Map<TopicPartition, Long> ends = ends(kafka);
-            waitUntil(timeout, () -> behind(kafka, ends).isEmpty(),
+            waitUntil(timeout, given, () -> behind(kafka, ends).isEmpty(),
                     () -> "the loader (consumer group '" + group + "') is behind: " + behind(kafka, ends).entrySet().stream()
                             .map(e -> e.getValue() + " records on " + e.getKey()).collect(Collectors.joining(", ")));
         }
@@ -165,8 +176,11 @@ public final class CatchUp {
         return behind;
     }
 
-    /** Polls {@code caughtUp} until it holds; past {@code timeout}, throws {@link Behind} with {@code behind}'s words. */
-    private static void waitUntil(Duration timeout, Callable<Boolean> caughtUp, Callable<String> behind) {
+    /**
+     * Polls {@code caughtUp} until it holds; past {@code timeout}, throws {@link Behind} with {@code behind}'s words and
+     * {@code given}, the time the caller was given in all.
+     */
+    private static void waitUntil(Duration timeout, Duration given, Callable<Boolean> caughtUp, Callable<String> behind) {
         try {
             await().atMost(timeout).pollDelay(Duration.ZERO).pollInterval(POLL_INTERVAL).until(caughtUp);
         } catch (ConditionTimeoutException e) {
@@ -176,7 +190,7 @@ public final class CatchUp {
             } catch (Exception unreadable) {
                 what = "cannot tell what is behind: " + unreadable.getMessage();
             }
-            throw new Behind("Not caught up within " + timeout.toSeconds() + " s: " + what);
+            throw new Behind("Not caught up within " + given.toSeconds() + " s: " + what);
         }
     }
 
