@@ -35,6 +35,7 @@ class SmokeScriptEndToEndTest {
 
     @Test
     void theSmokeScriptPassesAgainstSecuredServersAndEachOfItsChangesArrivesExactlyOnce() throws Exception {
+        assertThat(Psql.installed()).as(Psql.MISSING).isPresent();
         Path dir = PipelineTestSupport.newDirectory("smoke-");
         TestCertificates certificates = TestCertificates.make(dir.resolve("certificates"), "flight-cdc smoke authority");
         int port = FreePorts.one();
