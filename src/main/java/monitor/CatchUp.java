@@ -89,7 +89,7 @@ public final class CatchUp {
     /** Waits until Debezium streams from the slot: once its snapshot is done, changes from then on are streamed. */
     public void awaitStreaming(Duration timeout) throws SQLException {
         try (Connection c = source.getConnection()) {
-            waitUntil(timeout, timeout, () -> "t".equals(slotColumn(c, "active")),
+            waitUntil(timeout, timeout, () -> "true".equals(slotColumn(c, "active")),
                     () -> "the replication slot '" + slot + "' is not being read: is the pipeline running?");
         }
     }

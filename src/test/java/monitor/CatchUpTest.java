@@ -12,10 +12,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -30,7 +32,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
 import org.postgresql.ds.PGSimpleDataSource;
+import org.postgresql.replication.PGReplicationStream;
 
 /**
  * catch-up against a real PostgreSQL and Kafka, with the pipeline played by hand: a replication slot nobody reads is
@@ -59,11 +64,7 @@ class CatchUpTest {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get(30, TimeUnit.SECONDS);
         }
-        PGSimpleDataSource source = new PGSimpleDataSource();
-        source.setURL(postgres.jdbcUrl());
-        source.setUser(postgres.user());
-        source.setPassword(postgres.password());
-        catchUp = new CatchUp(source, "flightcdc", Map.of("bootstrap.servers", kafka.bootstrapServers()), GROUP,
+        catchUp = new CatchUp(source(), "flightcdc", Map.of("bootstrap.servers", kafka.bootstrapServers()), GROUP,
                 List.of(TOPIC, "flightcdc.transaction"));
     }
 
@@ -98,6 +99,31 @@ class CatchUpTest {
         write("INSERT INTO written VALUES (2)");
         write("SELECT pg_replication_slot_advance('flightcdc', pg_current_wal_lsn())");
         waiting.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void theCaptureStreamsOnceAClientReadsTheSlot() throws Exception {
+        write("CREATE PUBLICATION streamed FOR TABLE written");
+        write("SELECT pg_create_logical_replication_slot('streamed', 'pgoutput')");
+        CatchUp streamed = new CatchUp(source(), "streamed", Map.of("bootstrap.servers", kafka.bootstrapServers()), GROUP,
+                List.of(TOPIC));
+        assertThatThrownBy(() -> streamed.awaitStreaming(Duration.ofSeconds(1)))
+                .isInstanceOf(CatchUp.Behind.class)
+                .hasMessage("Not caught up within 1 s: the replication slot 'streamed' is not being read: is the pipeline"
+                        + " running?");
+
+        Properties replication = new Properties();
+        PGProperty.USER.set(replication, postgres.user());
+        PGProperty.PASSWORD.set(replication, postgres.password());
+        PGProperty.REPLICATION.set(replication, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(replication, "10");
+        PGProperty.PREFER_QUERY_MODE.set(replication, "simple");
+        try (Connection c = DriverManager.getConnection(postgres.jdbcUrl(), replication);
+             PGReplicationStream stream = c.unwrap(PGConnection.class).getReplicationAPI().replicationStream().logical()
+                     .withSlotName("streamed").withSlotOption("proto_version", 1)
+                     .withSlotOption("publication_names", "streamed").start()) {
+            streamed.awaitStreaming(Duration.ofSeconds(30));
+        }
     }
 
     @Test
@@ -137,6 +163,14 @@ class CatchUpTest {
         int exitCode = FlightCdc.commandLine().setErr(new PrintWriter(err, true)).execute("catch-up");
         assertThat(exitCode).isEqualTo(2);
         assertThat(err.toString()).contains("flightcdc.source.jdbc-url").contains("flightcdc.kafka.bootstrap-servers");
+    }
+
+    private PGSimpleDataSource source() {
+        PGSimpleDataSource source = new PGSimpleDataSource();
+        source.setURL(postgres.jdbcUrl());
+        source.setUser(postgres.user());
+        source.setPassword(postgres.password());
+        return source;
     }
 
     private long produce(int records) throws Exception {
