@@ -6,7 +6,8 @@ import settings.StartupException;
 
 /**
  * The flight-cdc command line: {@code run} (the default) starts the pipeline, {@code query} reads
- * the warehouse, {@code verify} compares the warehouse with the source, {@code bench} measures the
+ * the warehouse, {@code verify} compares the warehouse with the source, {@code catch-up} waits until a running
+ * pipeline has loaded what the source holds, {@code bench} measures the
  * pipeline's throughput, {@code bench-poll} how long one poll takes to write, {@code migrate} prepares a
  * Snowflake account for the loader.
  */
@@ -14,7 +15,7 @@ import settings.StartupException;
         mixinStandardHelpOptions = true,
         version = "flight-cdc 0.1.0",
         description = "Real-time change data capture of live flight data: OpenSky -> PostgreSQL -> Debezium -> Kafka -> warehouse.",
-        subcommands = {RunCommand.class, QueryCommand.class, VerifyCommand.class, BenchCommand.class, BenchPollCommand.class,
+        subcommands = {RunCommand.class, QueryCommand.class, VerifyCommand.class, CatchUpCommand.class, BenchCommand.class, BenchPollCommand.class,
             MigrateCommand.class,
             CommandLine.HelpCommand.class})
 public class FlightCdc implements Runnable {

@@ -19,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import monitor.CatchUp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -71,7 +72,7 @@ class CrashRecoveryChaosTest {
             HistoryVerdict.prepare(source, TABLES);
             Application app = new Application(dir, source, FreePorts.pair());
             // Heartbeats every 500 ms confirm a position after the last change.
-            CatchUp catchUp = new CatchUp(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
+            CatchUp catchUp = CatchUps.of(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
                     app.kafkaBootstrap(), "flightcdc-warehouse", TABLES.stream().map(t -> "flightcdc.public." + t.name()).toList());
             ChangeGenerator generator = new ChangeGenerator(source, random.nextLong(), CHANGES, MAX_TRANSACTION,
                     CHANGES_PER_SECOND);

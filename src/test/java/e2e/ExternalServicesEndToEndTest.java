@@ -5,8 +5,6 @@ import static org.assertj.core.data.Percentage.withPercentage;
 import static org.awaitility.Awaitility.await;
 
 import capture.SnapshotProgress;
-import embedded.EmbeddedKafkaBroker;
-import embedded.EmbeddedPostgresServer;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -23,28 +21,49 @@ import source.SourceDatabase;
 /**
  * Configuring a PostgreSQL URL and Kafka bootstrap servers switches those pieces to external
  * servers: the pipeline starts no embedded PostgreSQL or Kafka of its own and carries changes
- * through the ones it was given (here started by the test, standing in for a user's servers). Their
+ * through the ones it was given (started by the test, standing in for a user's servers). Their
  * database already holds rows when the pipeline first starts: Debezium's initial snapshot carries them.
  * One pipeline serves every test here, as one would serve their servers.
+ *
+ * <p>One test body, two providers of the servers: {@link ExternalServicesOnEmbeddedServersEndToEndTest} (PostgreSQL 17 and a Kafka broker of the
+ * project's own, everywhere) and {@link ExternalServicesOnContainersEndToEndTest} (the postgres:17 and apache/kafka images, wherever a Docker
+ * engine runs, as on GitHub's runners).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class ExternalServicesEndToEndTest extends PipelineTestSupport {
+abstract class ExternalServicesEndToEndTest extends PipelineTestSupport {
 
     private static final int PRE_EXISTING_ROWS = 20_000;
-    private static final Path DIR;
-    private static final EmbeddedPostgresServer EXTERNAL_POSTGRES;
-    private static final EmbeddedKafkaBroker EXTERNAL_KAFKA;
 
-    static {
-        DIR = newDirectory("external-");
-        EXTERNAL_POSTGRES = EmbeddedPostgresServer.start(DIR.resolve("their-postgres"), FreePorts.one());
-        EXTERNAL_KAFKA = EmbeddedKafkaBroker.start(DIR.resolve("their-kafka"), FreePorts.pair());
-        fillTheirTableBeforeThePipelineStarts();
+    /** Where the test's stand-ins for a user's servers are, and how to stop them. */
+    protected record TheirServers(String jdbcUrl, String user, String password, String bootstrapServers,
+                                  AutoCloseable stop) {
+        Connection connect() throws java.sql.SQLException {
+            return java.sql.DriverManager.getConnection(jdbcUrl, user, password);
+        }
+    }
+
+    private Path dir;
+    private TheirServers their;
+
+    /** Starts their servers, their files (if any) in {@code dir}. Called once, before the pipeline starts. */
+    protected abstract TheirServers startTheirServers(Path dir);
+
+    /**
+     * Their servers, started on first use: Camel asks for {@link #pipelineSettings()} from its constructor, before this
+     * class's fields could be set by one of its own.
+     */
+    private TheirServers their() {
+        if (their == null) {
+            dir = newDirectory(getClass().getSimpleName() + "-");
+            their = startTheirServers(dir);
+            fillTheirTableBeforeThePipelineStarts();
+        }
+        return their;
     }
 
     /** Their database is in use already: the pipeline's first start must carry what it holds. */
-    private static void fillTheirTableBeforeThePipelineStarts() {
-        try (SourceDatabase theirs = SourceDatabase.of(EXTERNAL_POSTGRES);
+    private void fillTheirTableBeforeThePipelineStarts() {
+        try (SourceDatabase theirs = new SourceDatabase(their.jdbcUrl(), their.user(), their.password());
              Connection c = theirs.dataSource().getConnection();
              Statement s = c.createStatement()) {
             theirs.migrate();
@@ -53,7 +72,7 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
                     SELECT 'old' || lpad(g::text, 5, '0'), 'OLD' || g, now() - g * interval '1 second', g / 10.0
                     FROM generate_series(1, %d) g""".formatted(PRE_EXISTING_ROWS));
         } catch (java.sql.SQLException e) {
-            throw new ExceptionInInitializerError(e);
+            throw new IllegalStateException(e);
         }
     }
 
@@ -61,16 +80,17 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
     void stopThePipelineThenTheirServices() throws Exception {
         // With one pipeline per class, Camel would stop it only after this method: it must not outlive its servers.
         context.stop();
-        EXTERNAL_KAFKA.close();
-        EXTERNAL_POSTGRES.close();
+        their().stop().close();
     }
 
     @Override
     protected Properties pipelineSettings() {
-        return settings(DIR.resolve("pipeline"),
-                "flightcdc.source.jdbc-url", EXTERNAL_POSTGRES.jdbcUrl(),
-                "flightcdc.source.password", EXTERNAL_POSTGRES.password(),
-                "flightcdc.kafka.bootstrap-servers", EXTERNAL_KAFKA.bootstrapServers(),
+        TheirServers their = their();
+        return settings(dir.resolve("pipeline"),
+                "flightcdc.source.jdbc-url", their.jdbcUrl(),
+                "flightcdc.source.user", their.user(),
+                "flightcdc.source.password", their.password(),
+                "flightcdc.kafka.bootstrap-servers", their.bootstrapServers(),
                 "flightcdc.opensky.poll-enabled", "false");
     }
 
@@ -80,7 +100,7 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
         await().atMost(Duration.ofSeconds(60)).until(() -> count(
                 "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flightcdc' AND active") == 1);
 
-        try (Connection c = EXTERNAL_POSTGRES.connect(); Statement s = c.createStatement()) {
+        try (Connection c = their().connect(); Statement s = c.createStatement()) {
             s.execute("INSERT INTO flight_state (icao24, callsign, last_contact) VALUES ('ext001', 'THEIRS  ', now())");
             s.execute("UPDATE flight_state SET callsign = 'MOVED   ' WHERE icao24 = 'ext001'");
         }
@@ -95,8 +115,8 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
                 assertThat(rs.getLong(2)).isEqualTo(2);
             }
         });
-        assertThat(DIR.resolve("pipeline/postgres")).doesNotExist();
-        assertThat(DIR.resolve("pipeline/kafka")).doesNotExist();
+        assertThat(dir.resolve("pipeline/postgres")).doesNotExist();
+        assertThat(dir.resolve("pipeline/kafka")).doesNotExist();
     }
 
     @Test
@@ -120,8 +140,8 @@ class ExternalServicesEndToEndTest extends PipelineTestSupport {
     }
 
 
-    private static long count(String sql) throws Exception {
-        try (Connection c = EXTERNAL_POSTGRES.connect();
+    private long count(String sql) throws Exception {
+        try (Connection c = their().connect();
              Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);

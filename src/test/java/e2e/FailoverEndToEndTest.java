@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import monitor.CatchUp;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.slf4j.Logger;
@@ -62,7 +63,7 @@ class FailoverEndToEndTest {
              EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"), FreePorts.one());
              Instances instances = new Instances(dir, source, kafka.bootstrapServers())) {
             HistoryVerdict.prepare(source, TABLES);
-            CatchUp catchUp = new CatchUp(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
+            CatchUp catchUp = CatchUps.of(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
                     kafka.bootstrapServers(), "flightcdc-warehouse",
                     TABLES.stream().map(t -> "flightcdc.public." + t.name()).toList());
             // It writes on until told to stop: at least CHANGES, and some after the last kill.

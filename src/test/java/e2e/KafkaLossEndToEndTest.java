@@ -62,9 +62,9 @@ class KafkaLossEndToEndTest {
 
             try (ChildJvm app = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, environment)) {
                 app.awaitLine(STARTED, START);
-                CatchUp.ofFlightState(postgres, kafka.bootstrapServers()).awaitStreaming(START);
+                CatchUps.ofFlightState(postgres, kafka.bootstrapServers()).awaitStreaming(START);
                 insert(postgres, "first", 100);
-                CatchUp.ofFlightState(postgres, kafka.bootstrapServers()).awaitLoaded(Duration.ofMinutes(2));
+                CatchUps.ofFlightState(postgres, kafka.bootstrapServers()).awaitLoaded(Duration.ofMinutes(2));
 
                 admin.deleteTopics(Set.of(TOPIC)).all().get(30, TimeUnit.SECONDS);
                 insert(postgres, "second", 50);

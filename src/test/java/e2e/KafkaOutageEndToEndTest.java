@@ -64,7 +64,7 @@ class KafkaOutageEndToEndTest extends PipelineTestSupport {
             writer.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.transactions.get() >= 20);
             // A capture that never stored a position would take its initial snapshot again on restart.
-            CatchUp.ofFlightState(POSTGRES, kafka.bootstrapServers()).awaitCaptured(Duration.ofMinutes(1));
+            CatchUps.ofFlightState(POSTGRES, kafka.bootstrapServers()).awaitCaptured(Duration.ofMinutes(1));
 
             kafka.close();
             // 45 MB of large changes: more than the producer's 32 MB buffer holds, so it refuses one.

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import monitor.CatchUp;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -125,7 +126,7 @@ class OversizedChangeEndToEndTest {
     }
 
     private static CatchUp catchUp(EmbeddedPostgresServer postgres, EmbeddedKafkaBroker kafka) {
-        return new CatchUp(postgres.jdbcUrl(), postgres.user(), postgres.password(), "flightcdc", kafka.bootstrapServers(),
+        return CatchUps.of(postgres.jdbcUrl(), postgres.user(), postgres.password(), "flightcdc", kafka.bootstrapServers(),
                 "flightcdc-warehouse", List.of(TOPIC));
     }
 

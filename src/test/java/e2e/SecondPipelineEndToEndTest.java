@@ -34,7 +34,7 @@ class SecondPipelineEndToEndTest {
         try (EmbeddedPostgresServer postgres = source(dir);
              ChildJvm first = run(dir, postgres, "first", List.of())) {
             first.awaitLine(STARTED, START);
-            CatchUp.ofFlightState(postgres, kafka("first")).awaitStreaming(START);
+            CatchUps.ofFlightState(postgres, kafka("first")).awaitStreaming(START);
 
             // Both at once: each waits on its own for what the first holds.
             try (ChildJvm sameSlot = run(dir, postgres, "same-slot", List.of());

@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import embedded.EmbeddedPostgresServer;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,7 +43,7 @@ class SecuredServicesEndToEndTest extends PipelineTestSupport {
         CERTIFICATES = TestCertificates.make(DIR.resolve("certificates"), "flight-cdc test authority");
         POSTGRES = EmbeddedPostgresServer.start(DIR.resolve("their-postgres"), FreePorts.one());
         try {
-            serveTlsOnly(DIR.resolve("their-postgres"));
+            TlsOnlyPostgres.serve(POSTGRES, DIR.resolve("their-postgres"), CERTIFICATES);
             KAFKA = SecuredKafkaBroker.start(DIR.resolve("their-kafka"), CERTIFICATES);
         } catch (Exception e) {
             try {
@@ -58,43 +55,8 @@ class SecuredServicesEndToEndTest extends PipelineTestSupport {
         }
     }
 
-    /** The server's certificate, TLS on, and every connection without it refused, replication included. */
-    private static void serveTlsOnly(Path data) throws Exception {
-        Files.copy(CERTIFICATES.serverCertificatePem(), data.resolve("server.crt"));
-        // PostgreSQL refuses a key file others may read.
-        Files.copy(CERTIFICATES.serverKeyPem(), data.resolve("server.key"), StandardCopyOption.COPY_ATTRIBUTES);
-        Files.writeString(data.resolve("pg_hba.conf"), """
-                hostnossl all          all all reject
-                hostnossl replication  all all reject
-                hostssl   all          all 127.0.0.1/32 scram-sha-256
-                hostssl   replication  all 127.0.0.1/32 scram-sha-256
-                """);
-        try (Connection c = POSTGRES.connect()) {
-            SourceSql.execute(c, "ALTER SYSTEM SET ssl = on");
-            SourceSql.execute(c, "SELECT pg_reload_conf()");
-        }
-        // Reloaded: a connection that will not encrypt is refused from now on. Polled on this thread: another one
-        // calling this class while it is being initialised would wait for that forever.
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (true) {
-            try (Connection ignored = connect("disable")) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("PostgreSQL still takes connections without TLS");
-                }
-                Thread.sleep(100);
-            } catch (SQLException refused) {
-                return;
-            }
-        }
-    }
-
     private static Connection connect(String sslMode) throws SQLException {
-        Properties p = new Properties();
-        p.setProperty("user", POSTGRES.user());
-        p.setProperty("password", POSTGRES.password());
-        p.setProperty("sslmode", sslMode);
-        p.setProperty("sslrootcert", CERTIFICATES.authorityPem().toString());
-        return DriverManager.getConnection(POSTGRES.jdbcUrl(), p);
+        return TlsOnlyPostgres.connect(POSTGRES, CERTIFICATES, sslMode);
     }
 
     @AfterAll

@@ -67,7 +67,7 @@ class SnapshotRestartEndToEndTest {
                 second.awaitLine(STARTED, Duration.ofMinutes(2));
                 second.awaitLine(SNAPSHOT_DONE, Duration.ofMinutes(3));
                 write(postgres, "UPDATE flight_state SET callsign = 'AFTER' WHERE icao24 = 'old4'");
-                CatchUp.ofFlightState(postgres, "127.0.0.1:" + kafkaPort).awaitLoaded(Duration.ofMinutes(2));
+                CatchUps.ofFlightState(postgres, "127.0.0.1:" + kafkaPort).awaitLoaded(Duration.ofMinutes(2));
                 second.stop();
             }
 

@@ -39,7 +39,7 @@ class SourceDriftEndToEndTest {
         try (EmbeddedPostgresServer postgres = source(dir)) {
             try (ChildJvm app = run(dir, postgres, "run-1.log")) {
                 app.awaitLine(STARTED, START);
-                CatchUp.ofFlightState(postgres, "127.0.0.1:" + KAFKA_PORT).awaitStreaming(START);
+                CatchUps.ofFlightState(postgres, "127.0.0.1:" + KAFKA_PORT).awaitStreaming(START);
                 sql(postgres, "INSERT INTO flight_state (icao24, last_contact) VALUES ('before', now())");
 
                 // An operator frees the slot: its walsender is ended, then it is dropped before Debezium reconnects.
@@ -73,7 +73,7 @@ class SourceDriftEndToEndTest {
         try (EmbeddedPostgresServer postgres = source(dir);
              ChildJvm app = run(dir, postgres, "run-1.log")) {
             app.awaitLine(STARTED, START);
-            CatchUp.ofFlightState(postgres, "127.0.0.1:" + KAFKA_PORT).awaitStreaming(START);
+            CatchUps.ofFlightState(postgres, "127.0.0.1:" + KAFKA_PORT).awaitStreaming(START);
 
             // Debezium filters by name: the renamed table's changes would be dropped without a word.
             sql(postgres, "ALTER TABLE flight_state RENAME TO flight_state_old");

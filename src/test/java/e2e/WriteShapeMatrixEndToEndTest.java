@@ -26,6 +26,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import monitor.CatchUp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.MethodOrderer;
@@ -526,7 +527,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
 
 
     private CatchUp catchUp() {
-        return new CatchUp(SOURCE.jdbcUrl(), USER, PASSWORD, SLOT, "127.0.0.1:" + KAFKA_PORT, GROUP,
+        return CatchUps.of(SOURCE.jdbcUrl(), USER, PASSWORD, SLOT, "127.0.0.1:" + KAFKA_PORT, GROUP,
                 ShapeTables.CAPTURED.stream().map(t -> "flightcdc.public." + t.name()).toList());
     }
 
