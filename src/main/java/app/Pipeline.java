@@ -27,6 +27,7 @@ public final class Pipeline {
         // knows (password, clientsecret, privatekey, ...): the key's passphrase is not among them.
         main.setAdditionalSensitiveKeywords(SENSITIVE_KEYWORDS);
         // In this order: each stage's startup steps may use what the ones before it prepared.
+        main.addMainListener(new HttpServerSetup());
         main.addConfiguration(SettingsConfiguration.class);
         main.addConfiguration(FailoverConfiguration.class);
         main.addConfiguration(ServicesConfiguration.class);

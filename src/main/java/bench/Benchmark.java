@@ -1,5 +1,6 @@
 package bench;
 
+import app.BackgroundPipeline;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;

@@ -1,5 +1,6 @@
 package bench;
 
+import app.BackgroundPipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

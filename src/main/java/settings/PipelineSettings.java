@@ -23,7 +23,7 @@ import warehouse.TableId;
  */
 public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky openSky, Warehouse warehouse,
                                Optional<SnowflakeSettings> snowflake, Monitor monitor, Capture capture,
-                               Failover failover) {
+                               Failover failover, Http http) {
 
     private static final String PG_IDENTIFIER = "[a-z_][a-z0-9_]{0,62}";
 
@@ -158,6 +158,27 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
     }
 
     public record Monitor(int intervalMs, int retainedWalWarnMb, int consumerLagWarn) {
+    }
+
+    /**
+     * The pipeline's own HTTP server: health, Prometheus metrics and the dashboard, all read-only.
+     *
+     * @param host the address it listens on: loopback unless the operator opens it up
+     * @param port 0 for any free port
+     */
+    public record Http(boolean enabled, String host, int port) {
+
+        /** Read on its own too: Camel Main sets its server up before the pipeline's settings are read. */
+        public static Http from(Function<String, Optional<String>> properties) {
+            SettingsReader r = new SettingsReader(properties);
+            return new Http(r.bool("flightcdc.http.enabled"),
+                    r.matching("flightcdc.http.host", "[A-Za-z0-9.:\\[\\]-]+", "a host name or IP address to listen on"),
+                    r.intInRange("flightcdc.http.port", 0, 65535));
+        }
+
+        public String url() {
+            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
     }
 
     /** @param positionStore where Debezium's position in the WAL is kept between runs */
@@ -366,6 +387,7 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
             }
         }
 
-        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor, capture, failover);
+        return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor, capture, failover,
+                Http.from(properties));
     }
 }

@@ -1,6 +1,5 @@
-package bench;
+package app;
 
-import app.Pipeline;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +14,7 @@ import org.apache.camel.main.MainListenerSupport;
  * The pipeline as {@code run} starts it, on a thread of its own, so that its caller can drive and
  * watch it. Closing it stops it as Ctrl-C does: routes first, then the embedded services.
  */
-final class BackgroundPipeline implements AutoCloseable {
+public final class BackgroundPipeline implements AutoCloseable {
 
     private final Main main;
     private final CompletableFuture<CamelContext> started = new CompletableFuture<>();
@@ -46,7 +45,7 @@ final class BackgroundPipeline implements AutoCloseable {
     }
 
     /** Starts the pipeline and waits until its routes run; a failed start is thrown as it happened. */
-    static BackgroundPipeline start(Map<String, String> overrides, Duration timeout) throws Exception {
+    public static BackgroundPipeline start(Map<String, String> overrides, Duration timeout) throws Exception {
         BackgroundPipeline pipeline = new BackgroundPipeline(overrides);
         try {
             pipeline.started.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -59,11 +58,11 @@ final class BackgroundPipeline implements AutoCloseable {
         }
     }
 
-    CamelContext context() {
+    public CamelContext context() {
         return started.join();
     }
 
-    <T> T bean(String name, Class<T> type) {
+    public <T> T bean(String name, Class<T> type) {
         // By name, then the type: a configuration class binds a bean as the type its method declares (Warehouse, say).
         Object bean = context().getRegistry().lookupByName(name);
         if (!type.isInstance(bean)) {
@@ -73,7 +72,7 @@ final class BackgroundPipeline implements AutoCloseable {
     }
 
     /** A property as the pipeline resolved it, including those its wiring found out (the embedded services' addresses). */
-    String property(String key) {
+    public String property(String key) {
         return context().getPropertiesComponent().resolveProperty(key)
                 .orElseThrow(() -> new IllegalStateException("The pipeline has no property " + key));
     }
