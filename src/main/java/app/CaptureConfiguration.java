@@ -24,9 +24,11 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import load.ConsumerGroupPositions;
+import monitor.PipelineMetrics;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.camel.PropertyInject;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
@@ -45,6 +47,8 @@ import warehouse.TableId;
  * preflight checked, and each change is published to Kafka with its transaction numbered.
  */
 public class CaptureConfiguration extends StageConfiguration {
+
+    public static final String CAPTURED_CHANGES_COUNTER = "capturedChangesCounter";
 
     private static final Logger LOG = LoggerFactory.getLogger(CaptureConfiguration.class);
 
@@ -84,9 +88,19 @@ public class CaptureConfiguration extends StageConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public SnapshotProgress snapshotProgress(PipelineSettings settings, SourceDatabase source) {
+    public SnapshotProgress snapshotProgress(PipelineSettings settings, SourceDatabase source, PipelineMetrics metrics) {
         TableSizes sizes = new TableSizes(source.dataSource());
-        return new SnapshotProgress(() -> sizes.estimateRows(streamedTables(settings)), Duration.ofSeconds(5));
+        SnapshotProgress progress = new SnapshotProgress(() -> sizes.estimateRows(streamedTables(settings)),
+                Duration.ofSeconds(5));
+        metrics.gauge("flightcdc.snapshot.progress.ratio", "How much of the running snapshot is read; 1 when none runs",
+                null, progress::fractionDone);
+        return progress;
+    }
+
+    /** Counts what the capture hands on to Kafka (routes/CaptureRoute). */
+    @BindToRegistry(value = CAPTURED_CHANGES_COUNTER, lazy = true)
+    public Processor capturedChangesCounter(PipelineMetrics metrics) {
+        return metrics.capturedChanges();
     }
 
     @BindToRegistry(lazy = true)

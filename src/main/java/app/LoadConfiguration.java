@@ -2,6 +2,7 @@ package app;
 
 import embedded.StopOrder;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -13,6 +14,8 @@ import load.ConsumerGroupPositions;
 import load.KafkaOffsets;
 import load.LoadProgress;
 import load.TransactionBoundaries;
+import monitor.LoadHealth;
+import monitor.PipelineMetrics;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
@@ -73,8 +76,17 @@ public class LoadConfiguration extends StageConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public LoadProgress loadProgress(StopOrder stopOrder) {
-        return stopOrder.add(new LoadProgress(Duration.ofSeconds(5)));
+    public LoadProgress loadProgress(StopOrder stopOrder, PipelineMetrics metrics, LoadHealth health) {
+        return stopOrder.add(new LoadProgress(Duration.ofSeconds(5), result -> {
+            metrics.loaded(result);
+            health.succeeded();
+        }));
+    }
+
+    /** Told of each failed load by the load route's error handler, and of each that succeeded by the progress. */
+    @BindToRegistry(lazy = true)
+    public LoadHealth loadHealth() {
+        return new LoadHealth(Clock.systemUTC());
     }
 
     @Override

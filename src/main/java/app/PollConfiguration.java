@@ -5,6 +5,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import javax.sql.DataSource;
+import monitor.PipelineMetrics;
 import opensky.AccessTokens;
 import opensky.CreditBudget;
 import opensky.PollGate;
@@ -33,14 +34,21 @@ public class PollConfiguration extends StageConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public PollGate pollGate(PipelineSettings settings, AccessTokens accessTokens) {
+    public PollGate pollGate(PipelineSettings settings, AccessTokens accessTokens, PipelineMetrics metrics) {
         PipelineSettings.OpenSky openSky = settings.openSky();
         // The simulator has credits to spare unless a test limits them: its budget, not an account's, is what applies.
         CreditBudget budget = openSky.simulated()
                 ? new CreditBudget(openSky.creditBudget().costPerCall(), (int) OpenSkySimulator.DEFAULT_DAILY_CREDITS)
                 : openSky.creditBudget();
-        return new PollGate(Duration.ofMillis(openSky.pollIntervalMs()), Duration.ofMillis(openSky.maxBackoffMs()),
+        PollGate gate = new PollGate(Duration.ofMillis(openSky.pollIntervalMs()), Duration.ofMillis(openSky.maxBackoffMs()),
                 budget, accessTokens, Clock.systemUTC());
+        metrics.pollRequests("ok", gate, PollGate::successes);
+        for (PollGate.Trouble trouble : PollGate.Trouble.values()) {
+            metrics.pollRequests(trouble.name().toLowerCase(java.util.Locale.ROOT), gate, g -> g.count(trouble));
+        }
+        metrics.gauge("flightcdc.opensky.credits.remaining", "OpenSky's credits left today, as its last answer said",
+                null, gate::creditsRemaining);
+        return gate;
     }
 
     @BindToRegistry(lazy = true)
@@ -59,8 +67,8 @@ public class PollConfiguration extends StageConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public PollStatement pollStatement(PipelineSettings settings) {
-        return new PollStatement(settings.openSky().staleAfterSeconds());
+    public PollStatement pollStatement(PipelineSettings settings, PipelineMetrics metrics) {
+        return new PollStatement(settings.openSky().staleAfterSeconds(), metrics::polled);
     }
 
     /** Where the poll route's SQL runs: the source's connection pool. */

@@ -1,8 +1,11 @@
 package app;
 
 import embedded.StopOrder;
+import io.micrometer.core.instrument.MeterRegistry;
+import monitor.PipelineMetrics;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.component.micrometer.MicrometerConstants;
 import org.apache.camel.support.LifecycleStrategySupport;
 import settings.PipelineSettings;
 
@@ -17,6 +20,17 @@ public class SettingsConfiguration extends StageConfiguration {
     @BindToRegistry(lazy = true)
     public PipelineSettings settings(CamelContext context) {
         return PipelineSettings.from(context.getPropertiesComponent()::resolveProperty);
+    }
+
+    /**
+     * The pipeline's meters, in the registry Camel Main's metrics publish at /observe/metrics; in one of their own
+     * where Camel's metrics are off.
+     */
+    @BindToRegistry(lazy = true)
+    public PipelineMetrics pipelineMetrics(CamelContext context) {
+        MeterRegistry published = context.getRegistry().lookupByNameAndType(MicrometerConstants.METRICS_REGISTRY_NAME,
+                MeterRegistry.class);
+        return published != null ? new PipelineMetrics(published) : PipelineMetrics.unpublished();
     }
 
     @BindToRegistry(lazy = true)

@@ -53,6 +53,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private CamelContext camelContext;
     private AsyncProducer producer;
     private RecordSizeLimit sizeLimit;
+    private final Consumer<String> acknowledged;
     private volatile String routeId;
     private final AtomicBoolean restarting = new AtomicBoolean();
     /** Grows while restarts fail one after the other; back to the first pause once Kafka takes a change. */
@@ -62,13 +63,15 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
      * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
      * @param kafkaClient the cluster and how to speak to it, to ask the largest record each topic takes (see RecordSizeLimit)
      * @param halt stops the pipeline, with the reason and the fix
+     * @param acknowledged told the topic of each record Kafka acknowledged (the metrics)
      */
     public AcknowledgedKafkaPublisher(int maxRecordBytes, Map<String, Object> kafkaClient, String endpointUri,
-                                      Consumer<String> halt) {
+                                      Consumer<String> halt, Consumer<String> acknowledged) {
         this.maxRecordBytes = maxRecordBytes;
         this.kafkaClient = Map.copyOf(kafkaClient);
         this.endpointUri = endpointUri;
         this.halt = halt;
+        this.acknowledged = acknowledged;
     }
 
     @Override
@@ -115,6 +118,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
             boolean first = error != null && tracker.failure().isEmpty();
             tracker.completed(ticket, error);
             if (error == null) {
+                acknowledged.accept(topic);
                 pause = FIRST_PAUSE; // Kafka takes changes again: a later failure starts over with the first pause
             }
             if (first && tooLarge(error)) {

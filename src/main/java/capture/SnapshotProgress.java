@@ -118,6 +118,14 @@ public final class SnapshotProgress implements Processor {
         return line.toString();
     }
 
+    /** How much of the running snapshot is read, 0 to 1; 1 when none runs, NaN while its size is unknown. */
+    public synchronized double fractionDone() {
+        if (state != State.RUNNING) {
+            return 1;
+        }
+        return total.isPresent() && total.getAsLong() > 0 ? Math.min(1, (double) rows / total.getAsLong()) : Double.NaN;
+    }
+
     public synchronized long rows() {
         return rows;
     }

@@ -49,7 +49,7 @@ public final class ChangeBatchDecoder {
                     decoder.decode(topic, partition, offset, value).ifPresent(changes::add);
                 }
             } catch (IllegalArgumentException e) {
-                unreadable.add(new DeadLetter(topic, partition, offset, null,
+                unreadable.add(DeadLetter.unreadable(topic, partition, offset,
                         (marker ? "not a transaction marker: " : "not a change event: ") + e.getMessage(), value));
             }
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.ChangeEvent;
@@ -26,6 +27,7 @@ public final class LoadProgress implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final Consumer<LoadResult> observer;
     private int batches;
     private long inserts;
     private long updates;
@@ -38,10 +40,17 @@ public final class LoadProgress implements AutoCloseable {
     private long lastLagMillis;
 
     public LoadProgress(Duration interval) {
+        this(interval, result -> { });
+    }
+
+    /** @param observer told each load's result as it is recorded (the metrics) */
+    public LoadProgress(Duration interval, Consumer<LoadResult> observer) {
+        this.observer = observer;
         reporter.scheduleAtFixedRate(this::report, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public synchronized void record(LoadResult result) {
+        observer.accept(result);
         // A delivery held back whole, waiting for the rest of its transactions, loads nothing: no batch.
         if (result.received() > 0) {
             batches++;

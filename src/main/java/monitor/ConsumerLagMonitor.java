@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -33,32 +34,39 @@ public final class ConsumerLagMonitor implements AutoCloseable {
     private final String group;
     private final List<String> topics;
     private final int warnAbove;
+    private final Consumer<Map<TopicPartition, Long>> observer;
     private volatile OptionalLong lag = OptionalLong.empty();
 
-    ConsumerLagMonitor(Admin admin, String group, List<String> topics, int warnAbove) {
+    ConsumerLagMonitor(Admin admin, String group, List<String> topics, int warnAbove,
+                       Consumer<Map<TopicPartition, Long>> observer) {
         this.admin = admin;
         this.group = group;
         this.topics = List.copyOf(topics);
         this.warnAbove = warnAbove;
+        this.observer = observer;
     }
 
     /**
      * A monitor with its own Kafka admin client; it connects on the first check.
      *
      * @param kafkaClient the cluster and how to speak to it (PipelineSettings.Kafka#clientProperties)
+     * @param observer told each measurement, per partition (the metrics)
      */
-    public static ConsumerLagMonitor connect(Map<String, Object> kafkaClient, String group, List<String> topics, int warnAbove) {
+    public static ConsumerLagMonitor connect(Map<String, Object> kafkaClient, String group, List<String> topics, int warnAbove,
+                                             Consumer<Map<TopicPartition, Long>> observer) {
         Properties p = new Properties();
         p.putAll(kafkaClient);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "flightcdc-monitor");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        return new ConsumerLagMonitor(Admin.create(p), group, topics, warnAbove);
+        return new ConsumerLagMonitor(Admin.create(p), group, topics, warnAbove, observer);
     }
 
     /** Measures the lag and logs it (a warning above the threshold). */
     public long check() throws ExecutionException, InterruptedException, TimeoutException {
-        long measured = measure();
+        Map<TopicPartition, Long> byPartition = measure();
+        observer.accept(byPartition);
+        long measured = byPartition.values().stream().mapToLong(Long::longValue).sum();
         lag = OptionalLong.of(measured);
         if (measured > warnAbove) {
             LOG.warn("Warehouse loader (consumer group '{}') is {} changes behind Kafka (warning above {}): the"
@@ -75,12 +83,12 @@ public final class ConsumerLagMonitor implements AutoCloseable {
         return lag;
     }
 
-    private long measure() throws ExecutionException, InterruptedException, TimeoutException {
+    private Map<TopicPartition, Long> measure() throws ExecutionException, InterruptedException, TimeoutException {
         Set<String> existing = await(admin.listTopics().names());
         // A topic appears with the first change of its table: until then nothing is behind.
         List<String> present = topics.stream().filter(existing::contains).toList();
         if (present.isEmpty()) {
-            return 0;
+            return Map.of();
         }
         List<TopicPartition> partitions = await(admin.describeTopics(present).allTopicNames()).values().stream()
                 .flatMap(d -> d.partitions().stream().map(p -> new TopicPartition(d.name(), p.partition())))
@@ -91,10 +99,10 @@ public final class ConsumerLagMonitor implements AutoCloseable {
         // The loader starts a partition it never committed at its earliest offset.
         Map<TopicPartition, Long> start = offsets(
                 partitions.stream().filter(tp -> committed.get(tp) == null).toList(), OffsetSpec.earliest());
-        return partitions.stream().mapToLong(tp -> {
+        return partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> {
             OffsetAndMetadata done = committed.get(tp);
             return Math.max(0, end.get(tp) - (done == null ? start.get(tp) : done.offset()));
-        }).sum();
+        }));
     }
 
     private Map<TopicPartition, Long> offsets(List<TopicPartition> partitions, OffsetSpec spec)

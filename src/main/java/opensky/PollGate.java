@@ -135,6 +135,11 @@ public final class PollGate {
         record(Trouble.MALFORMED_BODY);
     }
 
+    /** OpenSky's X-Rate-Limit-Remaining at its last answer, or NaN before it sent one. */
+    public synchronized double creditsRemaining() {
+        return lastRemaining < 0 ? Double.NaN : lastRemaining;
+    }
+
     public synchronized long successes() {
         return successes;
     }

@@ -1,9 +1,11 @@
 package routes;
 
+import app.CaptureConfiguration;
 import app.PipelineHalt;
 import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
 import capture.TransactionMarkerStatus;
+import monitor.PipelineMetrics;
 import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
@@ -39,6 +41,9 @@ public class CaptureRoute extends RouteBuilder {
 
     @BeanInject(PipelineHalt.BEAN)
     PipelineHalt halt;
+
+    @BeanInject
+    PipelineMetrics metrics;
 
     @Override
     public void configure() {
@@ -111,6 +116,7 @@ public class CaptureRoute extends RouteBuilder {
                 .process("snapshotProgress")
                 .process("transactionOrder")
                 .filter().ref("capturedChanges")
+                .process(CaptureConfiguration.CAPTURED_CHANGES_COUNTER)
                 .process("snapshotStart")
                 .process("debeziumJsonEnvelope")
                 .process(new AcknowledgedKafkaPublisher(maxRecordBytes,
@@ -131,6 +137,6 @@ public class CaptureRoute extends RouteBuilder {
                         + "&producerBatchSize=262144"
                         // A larger change is refused before it is sent, and halts the pipeline (AcknowledgedKafkaPublisher).
                         + "&maxRequestSize=" + maxRecordBytes
-                        + "&bufferMemorySize=" + producerBufferBytes, halt::halt)).id(PUBLISH_ID);
+                        + "&bufferMemorySize=" + producerBufferBytes, halt::halt, metrics::published)).id(PUBLISH_ID);
     }
 }

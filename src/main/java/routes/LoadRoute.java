@@ -1,6 +1,7 @@
 package routes;
 
 import app.PipelineHalt;
+import monitor.LoadHealth;
 import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -23,10 +24,15 @@ public class LoadRoute extends RouteBuilder {
     @BeanInject
     PipelineSettings settings;
 
+    @BeanInject
+    LoadHealth loadHealth;
+
     @Override
     public void configure() {
         PipelineSettings.Warehouse load = settings.warehouse();
         errorHandler(defaultErrorHandler()
+                // Readiness says so while a load fails (monitor/LoadHealth).
+                .onExceptionOccurred(loadHealth::failed)
                 .maximumRedeliveries(5)
                 .redeliveryDelay(load.retryDelayMs())
                 .useExponentialBackOff()

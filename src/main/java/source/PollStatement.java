@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 import java.util.function.IntFunction;
 import opensky.Rejection;
@@ -31,12 +32,19 @@ public final class PollStatement {
     private static final int MAX_RAW_CHARS = 1 << 20;
 
     private final int staleAfterSeconds;
+    private final BiConsumer<PollResult, List<String>> observer;
     private final AtomicLong malformedResponses = new AtomicLong();
     /** Of {@link #malformedResponses}, how many the last poll's result already told; polls run one at a time. */
     private long malformedResponsesReported;
 
     public PollStatement(int staleAfterSeconds) {
+        this(staleAfterSeconds, (result, rejectionReasons) -> { });
+    }
+
+    /** @param observer told each poll's result with the reasons of the vectors it refused (the metrics) */
+    public PollStatement(int staleAfterSeconds, BiConsumer<PollResult, List<String>> observer) {
         this.staleAfterSeconds = staleAfterSeconds;
+        this.observer = observer;
     }
 
     /** The parameters of {@value #WRITE_POLL} for {@code response}. */
@@ -82,6 +90,7 @@ public final class PollStatement {
                 count(counts, "updated"), count(counts, "deleted"), ((Object[]) parameters.get("refusedReason")).length,
                 malformed - malformedResponsesReported);
         malformedResponsesReported = malformed;
+        observer.accept(result, List.of((String[]) parameters.get("refusedReason")));
         return result;
     }
 

@@ -62,7 +62,7 @@ public final class LoadPlan {
             if (known.test(change.table())) {
                 plan.changes.add(change);
             } else {
-                plan.deadLetters.add(DeadLetter.of(change, "the warehouse has no tables for " + change.table()
+                plan.deadLetters.add(DeadLetter.of(change, DeadLetter.Cause.NO_TABLE, "the warehouse has no tables for " + change.table()
                         + " (add it to flightcdc.source.tables)"));
             }
             plan.progress.put(partition, before.after(change));

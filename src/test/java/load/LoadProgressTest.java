@@ -42,7 +42,7 @@ class LoadProgressTest {
         LoadPlan plan = LoadPlan.of(batch, loaded, t -> true);
 
         try (LogLines log = new LogLines(Level.INFO); LoadProgress progress = new LoadProgress(Duration.ofHours(1))) {
-            progress.record(LoadResult.of(batch, plan, plan.changes(), 0, System.nanoTime()));
+            progress.record(LoadResult.of(batch, plan, plan.changes(), List.of(), System.nanoTime()));
             progress.report();
 
             assertThat(log.all()).filteredOn(line -> line.startsWith("WARN load:")).singleElement().asString()

@@ -171,7 +171,7 @@ class TransactionBoundariesTest {
     void snapshotReadsAndUnreadableRecordsWaitOnlyForWhatIsBeforeThemInTheirTopic() {
         ChangeEvent read = snapshotRead(AIRPORTS);
         ChangeEvent held = change(FLIGHTS, 7, 100, 1);
-        DeadLetter garbage = new DeadLetter(FLIGHTS, 0, next(FLIGHTS), null, "not a change event", "garbage");
+        DeadLetter garbage = DeadLetter.unreadable(FLIGHTS, 0, next(FLIGHTS), "not a change event", "garbage");
 
         ChangeBatch batch = boundaries.cut(new ChangeBatch(List.of(read, held), List.of(garbage),
                 Map.of(new KafkaPartition(AIRPORTS, 0), 1L, new KafkaPartition(FLIGHTS, 0), 2L)));

@@ -203,7 +203,8 @@ class LoadRouteTest extends RouteTestSupport {
             calls.add("load " + batch.changes().size());
             loaded.addAll(batch.changes());
             deadLetters.addAll(batch.unreadable());
-            return new LoadResult(batch.size(), batch.changes().size(), 0, 0, List.of(), batch.unreadable().size(), 0, 0, 0, 1, 1);
+            return new LoadResult(batch.size(), batch.changes(), 0, 0, List.of(), batch.unreadable(), 0, 0, 0, 1,
+                    System.currentTimeMillis(), 1);
         }
 
         @Override

@@ -39,7 +39,7 @@ class LoadPlanTest {
     @Test
     void anUnreadableRecordAfterChangesInTheSameBatchDoesNotHideThem() {
         ChangeBatch batch = new ChangeBatch(List.of(change(10, 100), change(11, 101)),
-                List.of(new DeadLetter(TOPIC, 0, 12, null, "not a change event", "garbage")), Map.of());
+                List.of(DeadLetter.unreadable(TOPIC, 0, 12, "not a change event", "garbage")), Map.of());
 
         LoadPlan plan = LoadPlan.of(batch, Map.of(P0, new PartitionProgress(10, null, null)), t -> true);
 
@@ -52,7 +52,7 @@ class LoadPlanTest {
     @Test
     void recordsBelowTheLoadedOffsetAreSkippedAndReplaysOfNewerPositionsToo() {
         ChangeBatch batch = new ChangeBatch(List.of(change(9, 95), change(10, 96), change(11, 120)),
-                List.of(new DeadLetter(TOPIC, 0, 8, null, "not a change event", "garbage")), Map.of());
+                List.of(DeadLetter.unreadable(TOPIC, 0, 8, "not a change event", "garbage")), Map.of());
 
         LoadPlan plan = LoadPlan.of(batch, Map.of(P0, new PartitionProgress(10, new SourcePosition(99, 100, 1L), null)), t -> true);
 

@@ -191,7 +191,7 @@ public final class MergeWarehouse implements Warehouse {
         }
         loaded.putAll(plan.progress());
         afterLoad.run();
-        return LoadResult.of(batch, plan, applied, deadLetters.size(), started);
+        return LoadResult.of(batch, plan, applied, deadLetters, started);
     }
 
     /**
@@ -206,7 +206,7 @@ public final class MergeWarehouse implements Warehouse {
             if (refusal == null) {
                 loadable.add(change);
             } else {
-                setAside.add(DeadLetter.of(change, refusal));
+                setAside.add(DeadLetter.of(change, DeadLetter.Cause.REFUSED_VALUE, refusal));
             }
         }
         return loadable;
@@ -247,7 +247,7 @@ public final class MergeWarehouse implements Warehouse {
                 writeSettingAsideRefused(changes.subList(half, changes.size()), applied, deadLetters);
                 return;
             }
-            DeadLetter refused = DeadLetter.of(changes.get(0), firstLine(e));
+            DeadLetter refused = DeadLetter.of(changes.get(0), DeadLetter.Cause.REFUSED_BY_WAREHOUSE, firstLine(e));
             write(List.of(), List.of(refused), progress);
             deadLetters.add(refused);
             loaded.putAll(progress);

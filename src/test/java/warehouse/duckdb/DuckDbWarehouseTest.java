@@ -264,7 +264,7 @@ class DuckDbWarehouseTest {
 
     @Test
     void aRecordThatIsNotAChangeEventIsSetAsideAndTheBatchGoesOn() throws Exception {
-        DeadLetter unreadable = new DeadLetter("flightcdc.public.flight_state", 0, offset++, null,
+        DeadLetter unreadable = DeadLetter.unreadable("flightcdc.public.flight_state", 0, offset++,
                 "not a change event: not JSON", "garbage");
         ChangeEvent after = change(Operation.CREATE, "{\"icao24\":\"aaaaaa\"}");
 

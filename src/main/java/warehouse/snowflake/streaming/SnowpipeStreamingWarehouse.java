@@ -163,7 +163,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         List<ChangeEvent> applied = plan.changes().stream()
                 .filter(c -> !setAside.contains(new KafkaRecord(c.topic(), c.partition(), c.offset())))
                 .toList();
-        return LoadResult.of(batch, plan, applied, deadLetters.size(), started);
+        return LoadResult.of(batch, plan, applied, deadLetters, started);
     }
 
     /**
@@ -188,7 +188,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
                 throw new IllegalStateException("Snowflake refused the set-aside record at offset " + p.offset()
                         + " of channel " + channel.name() + ": " + reason(error));
             }
-            DeadLetter d = DeadLetter.of(p.change(), "Snowflake refused the row: " + reason(error));
+            DeadLetter d = DeadLetter.of(p.change(), DeadLetter.Cause.REFUSED_BY_WAREHOUSE, "Snowflake refused the row: " + reason(error));
             retry.set((int) error.getRowIndex(), p.rows().rejected(d, now));
             refused.add(d);
         }
@@ -302,7 +302,7 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
             try {
                 row = table.change(c, now);
             } catch (RefusedValueException e) {
-                DeadLetter d = DeadLetter.of(c, e.getMessage());
+                DeadLetter d = DeadLetter.of(c, DeadLetter.Cause.REFUSED_VALUE, e.getMessage());
                 refused.add(d);
                 rows.computeIfAbsent(new KafkaPartition(c.topic(), c.partition()), p -> new ArrayList<>())
                         .add(new Pending(c.offset(), table.rejected(d, now), null, table));

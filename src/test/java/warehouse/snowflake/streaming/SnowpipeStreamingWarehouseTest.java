@@ -182,7 +182,7 @@ class SnowpipeStreamingWarehouseTest {
     @Test
     void recordsThatAreNotChangesAreSetAsideInTheirPartitionsChannel() throws Exception {
         ChangeBatch batch = new ChangeBatch(List.of(change(0, Operation.CREATE, "{\"icao24\":\"aaa111\"}")),
-                List.of(new DeadLetter(TOPIC, 0, nextOffset.merge(0, 1L, Long::sum) - 1, null, "not JSON", "{oops")),
+                List.of(DeadLetter.unreadable(TOPIC, 0, nextOffset.merge(0, 1L, Long::sum) - 1, "not JSON", "{oops")),
                 Map.of());
 
         LoadResult result = warehouse.load(batch);
