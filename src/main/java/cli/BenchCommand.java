@@ -35,10 +35,15 @@ import verify.Verification;
                     + " that WAL beside its physical ceiling (pg_recvlogical) and its peer (Kafka Connect running the"
                     + " Debezium connector), each reading the same WAL from a slot of its own.",
             "Exit code 0: the warehouse matches the source; 1: it differs."})
-public class BenchCommand implements Callable<Integer> {
+public class BenchCommand implements Callable<Integer>, ReadsSettings {
 
     @Mixin
     SettingOptions options = new SettingOptions();
+
+    @Override
+    public SettingOptions settingOptions() {
+        return options;
+    }
 
     @Option(names = "--changes", description = "Changes to write and measure (default: ${DEFAULT-VALUE}).")
     long changes = 500_000;

@@ -25,10 +25,15 @@ import source.SourceDatabase;
                     + " after one warm-up run, and print the median and slowest of each, in milliseconds.",
             "Runs the poll's own parser and camel-sql statement on an embedded PostgreSQL in <data-dir>/bench-poll, on"
                     + " flightcdc.source.embedded-port (stop the pipeline first, or give another port with -D)."})
-public class BenchPollCommand implements Callable<Integer> {
+public class BenchPollCommand implements Callable<Integer>, ReadsSettings {
 
     @Mixin
     SettingOptions options = new SettingOptions();
+
+    @Override
+    public SettingOptions settingOptions() {
+        return options;
+    }
 
     @Option(names = "--aircraft", description = "Aircraft in the poll (default: ${DEFAULT-VALUE}).")
     int aircraft = 10_000;

@@ -31,10 +31,15 @@ import source.SourceDatabase;
                     + " settings as run), so it works while the pipeline runs.",
             "Exit code 0: caught up; 1: still behind when --timeout ran out, with what is behind; 2: the source or"
                     + " Kafka could not be read."})
-public class CatchUpCommand implements Callable<Integer> {
+public class CatchUpCommand implements Callable<Integer>, ReadsSettings {
 
     @Mixin
     SettingOptions options = new SettingOptions();
+
+    @Override
+    public SettingOptions settingOptions() {
+        return options;
+    }
 
     @Option(names = "--timeout", paramLabel = "SECONDS", description = "Longest wait, in seconds (default: 120).")
     long timeoutSeconds = 120;

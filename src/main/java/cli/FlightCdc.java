@@ -1,7 +1,11 @@
 package cli;
 
+import java.io.IOException;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExecutionException;
+import picocli.CommandLine.ParseResult;
 import settings.StartupException;
 
 /**
@@ -31,7 +35,30 @@ public class FlightCdc implements Runnable {
 
     /** The command line as {@code main} runs it, exit codes included; tests run commands through it too. */
     public static CommandLine commandLine() {
-        return new CommandLine(new FlightCdc()).setExecutionExceptionHandler(FlightCdc::reportMisconfiguration);
+        return new CommandLine(new FlightCdc())
+                .setExecutionStrategy(FlightCdc::inLogFormat)
+                .setExecutionExceptionHandler(FlightCdc::reportMisconfiguration);
+    }
+
+    /**
+     * Runs the command with every line it logs in the format flightcdc.log.format names. Log4j starts before any
+     * setting is known, so the setting is read here, once the command line is parsed and before the command runs, as
+     * the command reads the others: its -D options, then FLIGHTCDC_LOG_FORMAT, then application.properties.
+     */
+    private static int inLogFormat(ParseResult parsed) {
+        List<CommandLine> commands = parsed.asCommandLineList();
+        CommandLine command = commands.get(commands.size() - 1);
+        // --help and --version log nothing, and should answer even while a setting is wrong.
+        if (commands.stream().anyMatch(c -> c.isUsageHelpRequested() || c.isVersionHelpRequested())) {
+            return new CommandLine.RunLast().execute(parsed);
+        }
+        SettingOptions options = command.getCommand() instanceof ReadsSettings reads ? reads.settingOptions() : new SettingOptions();
+        try {
+            LogOutput.use(options.logFormat());
+        } catch (StartupException | IOException e) {
+            throw new ExecutionException(command, e.getMessage(), e);
+        }
+        return new CommandLine.RunLast().execute(parsed);
     }
 
     /** A wrong setting or an unreachable service is the user's to fix: say what, without a stack trace. */

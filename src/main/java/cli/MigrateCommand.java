@@ -32,17 +32,22 @@ import warehouse.snowflake.SnowflakeMigration.Mode;
                     + " to create all this. Settings as for run: -D, then FLIGHTCDC_* environment variables, then"
                     + " application.properties. Running it again changes nothing that is up to date.",
             "Exit code 0: migrated; 2: a setting is wrong, or Snowflake could not be reached or refused a step."})
-public class MigrateCommand implements Callable<Integer> {
+public class MigrateCommand implements Callable<Integer>, ReadsSettings {
 
     @Option(names = {"-D", "--set"}, paramLabel = "KEY=VALUE",
             description = "Set any key of application.properties, e.g. -D flightcdc.warehouse.type=snowflake-merge.")
     Map<String, String> settings = new LinkedHashMap<>();
 
     @Override
-    public Integer call() throws Exception {
+    public SettingOptions settingOptions() {
         SettingOptions options = new SettingOptions();
         options.settings.putAll(settings);
-        PipelineSettings resolved = options.resolve();
+        return options;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineSettings resolved = settingOptions().resolve();
         Mode mode = mode(resolved.warehouse().type());
         SnowflakeConnections connections = new SnowflakeConnections(resolved.snowflake().orElseThrow());
         new SnowflakeMigration(connections, mode).run();

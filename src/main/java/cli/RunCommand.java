@@ -30,12 +30,17 @@ import source.SourceDatabase;
  */
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = "Run the pipeline. With no options every piece runs embedded on loopback.")
-public class RunCommand implements Callable<Integer> {
+public class RunCommand implements Callable<Integer>, ReadsSettings {
 
     static final String ROUTES_INCLUDE_PATTERN = "camel.main.routes-include-pattern";
 
     @Mixin
     SettingOptions options = new SettingOptions();
+
+    @Override
+    public SettingOptions settingOptions() {
+        return options;
+    }
 
     @Option(names = "--opensky-url", description = "OpenSky API base URL, e.g. https://opensky-network.org/api, instead of the simulator (flightcdc.opensky.base-url).")
     String openSkyUrl;

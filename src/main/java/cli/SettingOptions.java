@@ -4,12 +4,15 @@ import app.EnvironmentSettings;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.function.Function;
 import org.apache.camel.StartupSummaryLevel;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConstants;
 import org.apache.camel.spi.PropertiesComponent;
 import picocli.CommandLine.Option;
+import settings.LogFormat;
 import settings.PipelineSettings;
 
 /**
@@ -67,6 +70,15 @@ public class SettingOptions {
      * verify has no use for, and without a second reader of application.properties.
      */
     PipelineSettings resolve() throws IOException {
+        return resolved(PipelineSettings::from);
+    }
+
+    /** {@value LogFormat#KEY}, found as {@link #resolve()} finds every other setting. */
+    LogFormat logFormat() throws IOException {
+        return resolved(LogFormat::from);
+    }
+
+    private <T> T resolved(Function<Function<String, Optional<String>>, T> reader) throws IOException {
         // Built, because the component converts values with the context's type converter; never
         // started, so closing it has nothing to stop and nothing to announce.
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
@@ -77,7 +89,7 @@ public class SettingOptions {
             Properties overrides = new Properties();
             overrides.putAll(overrides());
             properties.setOverrideProperties(overrides);
-            return PipelineSettings.from(properties::resolveProperty);
+            return reader.apply(properties::resolveProperty);
         }
     }
 }

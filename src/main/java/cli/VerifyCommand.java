@@ -23,10 +23,15 @@ import verify.Verification;
                     + " snowflake-streaming: its live view, which has no lag; both over JDBC with the"
                     + " flightcdc.snowflake.* settings, as flightcdc.snowflake.role, which must be allowed to read them.",
             "Exit code 0: they match; 1: they differ; 2: they could not be compared."})
-public class VerifyCommand implements Callable<Integer> {
+public class VerifyCommand implements Callable<Integer>, ReadsSettings {
 
     @Mixin
     SettingOptions options = new SettingOptions();
+
+    @Override
+    public SettingOptions settingOptions() {
+        return options;
+    }
 
     @Option(names = "--max-keys", description = "List at most this many differing keys per table (default: 20).")
     int maxKeys = 20;
