@@ -76,7 +76,8 @@ public class LoadConfiguration extends StageConfiguration {
     }
 
     @BindToRegistry(lazy = true)
-    public LoadProgress loadProgress(StopOrder stopOrder, PipelineMetrics metrics, LoadHealth health) {
+    public LoadProgress loadProgress(PipelineSettings settings, StopOrder stopOrder, PipelineMetrics metrics, LoadHealth health) {
+        metrics.expectTables(settings.source().tables().stream().map(TableId::toString).toList());
         return stopOrder.add(new LoadProgress(Duration.ofSeconds(5), result -> {
             metrics.loaded(result);
             health.succeeded();

@@ -11,6 +11,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -43,6 +44,10 @@ public final class PipelineMetrics {
             Duration.ofMinutes(5)};
     private static final double[] BATCH_BUCKETS = {1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000};
     private static final double[] QUANTILES = {0.5, 0.95, 0.99};
+    private static final String POLL_ROWS = "Rows a poll wrote to the source table";
+    private static final String SKIPPED_ALREADY_LOADED = "already_loaded";
+    private static final String SKIPPED_REPLAYED = "replayed_by_capture";
+    private static final String SKIPPED_UNEXPLAINED = "before_newest_applied";
 
     private final MeterRegistry registry;
     private final Timer commitToVisible;
@@ -69,9 +74,29 @@ public final class PipelineMetrics {
         consumerLag = MultiGauge.builder("flightcdc.consumer.lag.records")
                 .description("Changes in Kafka the warehouse loader has not loaded, per partition")
                 .register(registry);
+        // Series whose labels are known from the start are there from the start, at 0: an alert on increase()
+        // then fires at the first one, and a dashboard shows 0 rather than no data.
+        for (String outcome : List.of("inserted", "updated", "unchanged", "deleted")) {
+            count("flightcdc.poll.rows", POLL_ROWS, "outcome", outcome, 0);
+        }
+        for (String reason : List.of(SKIPPED_ALREADY_LOADED, SKIPPED_REPLAYED, SKIPPED_UNEXPLAINED)) {
+            skipped(reason, 0);
+        }
+        deadLettered(Tags.of("table", "", "reason", DeadLetter.Cause.UNREADABLE.label()), 0);
         Gauge.builder("flightcdc.seconds.behind.source", () -> secondsBehindSource)
                 .description("At the last load: how long before it the newest change it applied was committed in the source")
                 .register(registry);
+    }
+
+    /** Starts the dead-letter counts of {@code tables} at 0, for each reason a change of theirs may be set aside. */
+    public void expectTables(Collection<String> tables) {
+        for (String table : tables) {
+            for (DeadLetter.Cause cause : DeadLetter.Cause.values()) {
+                if (cause != DeadLetter.Cause.UNREADABLE) {
+                    deadLettered(Tags.of("table", table, "reason", cause.label()), 0);
+                }
+            }
+        }
     }
 
     /** Meters no one scrapes: for a pipeline run without Camel Main's metrics, as the tests' CamelMainTestSupport is. */
@@ -87,10 +112,10 @@ public final class PipelineMetrics {
 
     /** What one poll wrote to the source, and the state vectors it refused, each by the reason's first word. */
     public void polled(PollResult poll, List<String> rejectionReasons) {
-        count("flightcdc.poll.rows", "Rows a poll wrote to the source table", "outcome", "inserted", poll.inserted());
-        count("flightcdc.poll.rows", "Rows a poll wrote to the source table", "outcome", "updated", poll.updated());
-        count("flightcdc.poll.rows", "Rows a poll wrote to the source table", "outcome", "unchanged", poll.unchanged());
-        count("flightcdc.poll.rows", "Rows a poll wrote to the source table", "outcome", "deleted", poll.deleted());
+        count("flightcdc.poll.rows", POLL_ROWS, "outcome", "inserted", poll.inserted());
+        count("flightcdc.poll.rows", POLL_ROWS, "outcome", "updated", poll.updated());
+        count("flightcdc.poll.rows", POLL_ROWS, "outcome", "unchanged", poll.unchanged());
+        count("flightcdc.poll.rows", POLL_ROWS, "outcome", "deleted", poll.deleted());
         for (String reason : rejectionReasons) {
             count("flightcdc.poll.rejected", "State vectors the poll refused (kept in rejected_state)", "reason",
                     kindOf(reason), 1);
@@ -145,12 +170,11 @@ public final class PipelineMetrics {
         }
         applied.forEach((tags, changes) -> count("flightcdc.loaded.changes", "Changes applied to the warehouse", tags, changes));
         for (DeadLetter letter : load.deadLetters()) {
-            count("flightcdc.dead.lettered", "Kafka records set aside in the warehouse's dead-letter table",
-                    Tags.of("table", letter.table() == null ? "" : letter.table(), "reason", letter.cause().label()), 1);
+            deadLettered(Tags.of("table", letter.table() == null ? "" : letter.table(), "reason", letter.cause().label()), 1);
         }
-        skipped("already_loaded", load.alreadyLoaded());
-        skipped("replayed_by_capture", load.replayed());
-        skipped("before_newest_applied", load.unexplained().size());
+        skipped(SKIPPED_ALREADY_LOADED, load.alreadyLoaded());
+        skipped(SKIPPED_REPLAYED, load.replayed());
+        skipped(SKIPPED_UNEXPLAINED, load.unexplained().size());
         if (load.applied() > 0) {
             batchSize.record(load.applied());
             secondsBehindSource = load.lagMillis() / 1000.0;
@@ -161,10 +185,12 @@ public final class PipelineMetrics {
     }
 
     private void skipped(String reason, long changes) {
-        if (changes > 0) {
-            count("flightcdc.skipped.changes", "Changes not applied because they provably were already",
-                    Tags.of("reason", reason), changes);
-        }
+        count("flightcdc.skipped.changes", "Changes not applied because they provably were already",
+                Tags.of("reason", reason), changes);
+    }
+
+    private void deadLettered(Tags tableAndReason, long records) {
+        count("flightcdc.dead.lettered", "Kafka records set aside in the warehouse's dead-letter table", tableAndReason, records);
     }
 
     // --- Monitors -----------------------------------------------------------------------------------------------

@@ -78,7 +78,20 @@ class PipelineSettingsTest {
         assertThat(s.warehouse().duckdbPath().toString()).isEqualTo("data/warehouse.duckdb");
         assertThat(s.debeziumOffsets().toString()).isEqualTo("data/debezium-offsets.dat");
         assertThat(s.source().heartbeatIntervalMs()).isEqualTo(10_000);
-        assertThat(s.monitor()).isEqualTo(new PipelineSettings.Monitor(30_000, 1024, 100_000));
+        assertThat(s.monitor()).isEqualTo(new PipelineSettings.Monitor(10_000, 1024, 100_000));
+        assertThat(s.http()).isEqualTo(new PipelineSettings.Http(true, "127.0.0.1", 18090));
+    }
+
+    @Test
+    void theHttpServerRefusesAPortOutOfRangeAndAnAddressThatIsNotOne() throws Exception {
+        Map<String, String> port = shipped();
+        port.put("flightcdc.http.port", "70000");
+        assertThatThrownBy(() -> settings(port)).hasMessageContaining("flightcdc.http.port")
+                .hasMessageContaining("between 0 and 65535");
+        Map<String, String> host = shipped();
+        host.put("flightcdc.http.host", "local host");
+        assertThatThrownBy(() -> settings(host)).hasMessageContaining("flightcdc.http.host")
+                .hasMessageContaining("a host name or IP address");
     }
 
     @Test
