@@ -19,9 +19,11 @@ import monitor.PipelineMetrics;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Processor;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import routes.LoadRoute;
 import settings.PipelineSettings;
 import source.SourceCatalog;
 import warehouse.SchemaEvolution;
@@ -88,6 +90,11 @@ public class LoadConfiguration extends StageConfiguration {
     @BindToRegistry(lazy = true)
     public LoadHealth loadHealth() {
         return new LoadHealth(Clock.systemUTC());
+    }
+
+    @BindToRegistry(value = LoadRoute.LOAD_FAILED, lazy = true)
+    public Processor loadFailed(LoadHealth health) {
+        return health::failed;
     }
 
     @Override

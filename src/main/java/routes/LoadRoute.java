@@ -1,7 +1,6 @@
 package routes;
 
 import app.PipelineHalt;
-import monitor.LoadHealth;
 import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -20,19 +19,19 @@ public class LoadRoute extends RouteBuilder {
     public static final String ROUTE_ID = "load";
     public static final String RECORDS = "kafkaRecords";
     public static final String LOAD = "load";
+    /** Told each failed attempt at a load (monitor/LoadHealth). */
+    public static final String LOAD_FAILED = "loadFailed";
 
     @BeanInject
     PipelineSettings settings;
 
-    @BeanInject
-    LoadHealth loadHealth;
 
     @Override
     public void configure() {
         PipelineSettings.Warehouse load = settings.warehouse();
         errorHandler(defaultErrorHandler()
                 // Readiness says so while a load fails (monitor/LoadHealth).
-                .onExceptionOccurred(loadHealth::failed)
+                .onExceptionOccurredRef(LOAD_FAILED)
                 .maximumRedeliveries(5)
                 .redeliveryDelay(load.retryDelayMs())
                 .useExponentialBackOff()

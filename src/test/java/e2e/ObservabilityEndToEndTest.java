@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import app.BackgroundPipeline;
 import embedded.EmbeddedKafkaBroker;
+import embedded.EmbeddedServices;
 import embedded.EmbeddedPostgresServer;
 import java.io.StringReader;
 import java.net.URI;
@@ -15,8 +16,11 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import observe.GrafanaDashboard;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -30,7 +34,7 @@ import source.SourceDatabase;
  * The pipeline's health and Prometheus metrics, read over HTTP as an operator's probe and Prometheus read them, while
  * it runs on a PostgreSQL and a Kafka broker of the test's own. Changes are written as users write them (COPY, bulk
  * statements from psql), and each stage's counters must equal exactly what was written: a change lost or doubled
- * anywhere shows. Then Kafka stops, and readiness must go DOWN saying so, and come back UP with it.
+ * anywhere shows. Every metric the Grafana dashboard (docker/grafana) names must be in the scrape. Then Kafka stops, and readiness must go DOWN saying so, and come back UP with it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ObservabilityEndToEndTest {
@@ -57,11 +61,13 @@ class ObservabilityEndToEndTest {
         }
         pipeline = BackgroundPipeline.start(Map.of(
                 "flightcdc.data-dir", DIR.resolve("pipeline").toString(),
-                "flightcdc.warehouse.duckdb-path", DIR.resolve("pipeline/warehouse.duckdb").toString(),
                 "flightcdc.source.jdbc-url", postgres.jdbcUrl(),
                 "flightcdc.source.password", postgres.password(),
                 "flightcdc.kafka.bootstrap-servers", kafka.bootstrapServers(),
-                "flightcdc.opensky.poll-enabled", "false",
+                // The poll runs against a simulator without aircraft: it writes nothing but what a test hands it.
+                "flightcdc.simulator.aircraft", "0",
+                "flightcdc.simulator.port", String.valueOf(FreePorts.one()),
+                "flightcdc.opensky.poll-interval-ms", "1000",
                 "flightcdc.load.max-wait-ms", "100",
                 "flightcdc.monitor.interval-ms", "1000",
                 "flightcdc.http.port", String.valueOf(HTTP_PORT)), Duration.ofMinutes(2));
@@ -87,7 +93,8 @@ class ObservabilityEndToEndTest {
         try (Connection c = postgres.connect()) {
             StringBuilder csv = new StringBuilder();
             for (int i = 0; i < COPIED; i++) {
-                csv.append(String.format("%06x,OBS%04d,2026-11-30 12:%02d:%02d+00%n", 0xa00000 + i, i, i / 60 % 60, i % 60));
+                // In the future, so that no poll deletes them as stale.
+                csv.append(String.format("%06x,OBS%04d,2099-01-01 12:%02d:%02d+00%n", 0xa00000 + i, i, i / 60 % 60, i % 60));
             }
             c.unwrap(PGConnection.class).getCopyAPI().copyIn(
                     "COPY flight_state (icao24, callsign, last_contact) FROM STDIN WITH (FORMAT csv)",
@@ -96,6 +103,10 @@ class ObservabilityEndToEndTest {
         Psql.run(POSTGRES_PORT, postgres.user(), postgres.password(), "postgres", DIR.resolve("psql.log"),
                 "-c", "UPDATE flight_state SET callsign = 'MOVED' WHERE icao24 < '" + String.format("%06x", 0xa00000 + UPDATED) + "'",
                 "-c", "DELETE FROM flight_state WHERE icao24 >= '" + String.format("%06x", 0xa00000 + COPIED - DELETED) + "'");
+        // One poll answered with a state vector whose latitude is out of range: refused, and kept in rejected_state.
+        pipeline.bean("embeddedServices", EmbeddedServices.class).openSky().orElseThrow().faults().malformedBody("""
+                {"time": 1, "states": [["abcdef", null, "France", null, 1, null, 91.5, null, true,
+                  null, null, null, null, null, null, false, 2]]}""");
         CatchUps.ofFlightState(postgres, kafka.bootstrapServers()).awaitLoaded(Duration.ofMinutes(2));
 
         String flights = "table=\"public.flight_state\"";
@@ -115,14 +126,27 @@ class ObservabilityEndToEndTest {
             assertThat(value(scrape, "flightcdc_commit_to_visible_seconds_count")).isEqualTo(COPIED + UPDATED + DELETED);
             assertThat(value(scrape, "flightcdc_load_batch_changes_sum")).isEqualTo(COPIED + UPDATED + DELETED);
             assertThat(value(scrape, "flightcdc_consumer_lag_records", "topic=\"flightcdc.public.flight_state\"")).isZero();
-            assertThat(scrape).doesNotContain("flightcdc_dead_lettered_total{").doesNotContain("flightcdc_skipped_changes_total{");
+            assertThat(sum(scrape, "flightcdc_dead_lettered_total")).isZero();
+            assertThat(sum(scrape, "flightcdc_skipped_changes_total")).isZero();
             assertThat(value(scrape, "flightcdc_slot_retained_wal_bytes")).isPositive();
+            assertThat(value(scrape, "flightcdc_poll_rejected_total", "reason=\"latitude\"")).isEqualTo(1);
+            assertThat(value(scrape, "flightcdc_poll_rows_total", "outcome=\"inserted\"")).isZero();
             assertThat(value(scrape, "jvm_memory_used_bytes", "area=\"heap\"")).isPositive();
         });
     }
 
     @Test
     @Order(2)
+    void everyMetricTheGrafanaDashboardNamesIsInTheScrape() throws Exception {
+        String scrape = get("/observe/metrics").body();
+        Set<String> scraped = Pattern.compile("(?m)^([a-zA-Z_:][a-zA-Z0-9_:]*)[{ ]").matcher(scrape).results()
+                .map(m -> m.group(1)).collect(Collectors.toSet());
+        assertThat(GrafanaDashboard.metricNames(GrafanaDashboard.FLIGHT_CDC))
+                .isNotEmpty().allSatisfy(name -> assertThat(scraped).as("metrics scraped").contains(name));
+    }
+
+    @Test
+    @Order(3)
     void readinessGoesDownSayingKafkaCannotBeReachedAndUpWhenItIsBack() throws Exception {
         assertThat(get("/observe/health/live").statusCode()).isEqualTo(200);
         kafka.close();
@@ -141,6 +165,12 @@ class ObservabilityEndToEndTest {
     private static HttpResponse<String> get(String path) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + HTTP_PORT + path))
                 .timeout(Duration.ofSeconds(20)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The sum of every series of {@code metric}. */
+    private static double sum(String scrape, String metric) {
+        return Pattern.compile("(?m)^" + metric + "(\\{[^}]*})? (\\S+)$").matcher(scrape).results()
+                .mapToDouble(series -> Double.parseDouble(series.group(2))).sum();
     }
 
     /** The value of the one series of {@code metric} whose labels include all of {@code labels}, as Prometheus reads it. */

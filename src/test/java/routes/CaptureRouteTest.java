@@ -2,6 +2,7 @@ package routes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import app.CaptureConfiguration;
 import capture.CapturedChanges;
 import capture.DebeziumJsonEnvelope;
 import capture.SnapshotProgress;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
+import monitor.PipelineMetrics;
 import org.apache.camel.Exchange;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.debezium.DebeziumConstants;
@@ -47,6 +49,7 @@ class CaptureRouteTest extends RouteTestSupport {
             .build();
 
     private final SnapshotProgress snapshotProgress = new SnapshotProgress(() -> 2, Duration.ofSeconds(5));
+    private final PipelineMetrics metrics = PipelineMetrics.unpublished();
     private MockEndpoint kafka;
 
     @Override
@@ -68,6 +71,8 @@ class CaptureRouteTest extends RouteTestSupport {
         registry.bind("snapshotProgress", snapshotProgress);
         registry.bind("transactionOrder", new TransactionOrder(TRANSACTION_TOPIC, List.of(TOPIC)));
         registry.bind("snapshotStart", new SnapshotStart(Map.of(TOPIC, new TableId("public", "flight_state"))));
+        registry.bind("pipelineMetrics", metrics);
+        registry.bind(CaptureConfiguration.CAPTURED_CHANGES_COUNTER, metrics.capturedChanges());
     }
 
     @BeforeEach
@@ -89,6 +94,8 @@ class CaptureRouteTest extends RouteTestSupport {
                 row("abc123", "Zürich", "2024-05-01T10:00:05Z", null, null)));
 
         kafka.assertIsSatisfied();
+        assertThat(metrics.registry().get("flightcdc.captured.changes").tags("table", "public.flight_state", "op", "u")
+                .counter().count()).isEqualTo(1);
         Exchange sent = kafka.getExchanges().get(0);
         assertThat(sent.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC)).isEqualTo(TOPIC);
         assertThat(sent.getMessage().getHeader(KafkaConstants.KEY, String.class)).isEqualTo("{\"icao24\":\"abc123\"}");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import app.PipelineHalt;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,8 +13,10 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import load.ChangeBatchDecoder;
 import load.LoadProgress;
+import monitor.LoadHealth;
 import load.TransactionBoundaries;
 import org.apache.camel.Exchange;
+import org.apache.camel.Processor;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.main.MainConfigurationProperties;
@@ -40,7 +43,8 @@ class LoadRouteTest extends RouteTestSupport {
 
     private final List<String> calls = new ArrayList<>();
     private final RecordingWarehouse warehouse = new RecordingWarehouse();
-    private final LoadProgress progress = new LoadProgress(Duration.ofSeconds(5));
+    private final LoadHealth health = new LoadHealth(Clock.systemUTC());
+    private final LoadProgress progress = new LoadProgress(Duration.ofSeconds(5), result -> health.succeeded());
     private final AtomicInteger stops = new AtomicInteger();
     private final PipelineHalt halt = new PipelineHalt(stops::incrementAndGet);
 
@@ -66,6 +70,7 @@ class LoadRouteTest extends RouteTestSupport {
         }, warehouse, List.of()));
         registry.bind("kafkaOffsets", new RecordingOffsets());
         registry.bind("loadProgress", progress);
+        registry.bind(LoadRoute.LOAD_FAILED, (Processor) health::failed);
         registry.bind(PipelineHalt.BEAN, halt);
     }
 
@@ -139,6 +144,13 @@ class LoadRouteTest extends RouteTestSupport {
 
         assertThat(result.getException()).isNotNull();
         assertThat(calls).containsExactly("load failed", "load failed", "load failed", "load failed", "load failed", "load failed");
+        assertThat(health.problem()).hasValueSatisfying(problem -> assertThat(problem)
+                .startsWith("the last load into the warehouse failed").endsWith("warehouse unavailable"));
+
+        warehouse.failuresLeft = 0;
+        template.send("direct:batch", e -> e.getMessage().setBody(List.of(
+                record(11, "{\"after\":{\"icao24\":\"bbbbbb\"},\"source\":{\"schema\":\"public\",\"table\":\"flight_state\"},\"op\":\"c\"}"))));
+        assertThat(health.problem()).isEmpty();
     }
 
     @Test
