@@ -1,11 +1,15 @@
 package app;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
+import settings.StartupException;
 
 /**
  * Points Camel Main's embedded HTTP server at {@code flightcdc.http.*}: one listener serves the dashboard (Camel's
@@ -26,9 +30,30 @@ final class HttpServerSetup extends MainListenerSupport {
             return;
         }
         http = PipelineSettings.Http.from(main.getCamelContext().getPropertiesComponent()::resolveProperty);
+        if (http.enabled()) {
+            refuseAnAddressInUse(http);
+        }
         MainConfigurationProperties configuration = main.configure();
         configuration.httpServer().withEnabled(http.enabled()).withHost(http.host()).withPort(http.port());
         configuration.httpManagementServer().withEnabled(http.enabled()).withHost(http.host()).withPort(http.port());
+    }
+
+    /**
+     * Vert.x reports a port it cannot bind with a warning and the pipeline would run on unwatched, so the address is
+     * tried first, before anything starts.
+     */
+    private static void refuseAnAddressInUse(PipelineSettings.Http http) {
+        if (http.port() == 0) {
+            return;
+        }
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new InetSocketAddress(http.host(), http.port()));
+        } catch (IOException e) {
+            throw new StartupException("Cannot serve the dashboard, health and metrics at " + http.url() + ": " + e.getMessage()
+                    + ". Fix: stop what uses the port (another flight-cdc?), or set flightcdc.http.port to a free one (0"
+                    + " picks one), flightcdc.http.host to an address of this machine, or flightcdc.http.enabled=false", e);
+        }
     }
 
     @Override

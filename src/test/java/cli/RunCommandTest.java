@@ -95,6 +95,20 @@ class RunCommandTest {
         assertThat(duckdb).hasContent("the leader's");
     }
 
+    /** Vert.x would only warn of a port it cannot bind, and the pipeline run on with nobody able to watch it. */
+    @Test
+    void aPortTheHttpServerCannotHaveStopsTheStartBeforeAnythingRuns() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            CommandRun run = CommandRun.of("run", "--no-poll", "--data-dir", dataDir.toString(),
+                    "-D", "flightcdc.http.port=" + taken.getLocalPort());
+
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(2);
+            assertThat(run.err()).contains("Cannot serve the dashboard, health and metrics at http://127.0.0.1:"
+                    + taken.getLocalPort()).contains("Fix: stop what uses the port");
+            assertThat(dataDir.resolve("postgres")).as("nothing started").doesNotExist();
+        }
+    }
+
     private static boolean canListenOn(int port) {
         try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
             return true;
