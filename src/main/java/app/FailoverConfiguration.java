@@ -15,9 +15,6 @@ import source.LeaderLock;
  */
 public class FailoverConfiguration extends StageConfiguration {
 
-    /** Where the monitor's timer finds it (routes/MonitorRoute). */
-    public static final String LEADER_LOCK = "leaderLock";
-
     @Override
     protected void prepare(CamelContext context) throws InterruptedException {
         PipelineSettings settings = bean(context, PipelineSettings.class);
@@ -32,8 +29,13 @@ public class FailoverConfiguration extends StageConfiguration {
         PipelineHalt halt = context.getRegistry().lookupByNameAndType(PipelineHalt.BEAN, PipelineHalt.class);
         LeaderLock lock = bean(context, StopOrder.class).add(new LeaderLock(source.jdbcUrl().orElseThrow(), connection,
                 source.slot(), settings.failover().lease(), halt::halt));
-        lock.awaitLead(settings.failover().checkInterval());
-        context.getRegistry().bind(LEADER_LOCK, lock);
-        compute(context, "flightcdc.failover.check-interval-ms", settings.failover().checkInterval().toMillis());
+        if (settings.http().enabled()) {
+            try (StandbyHealth standby = StandbyHealth.serve(settings.http(), lock::waiting)) {
+                lock.awaitLead(settings.failover().checkInterval());
+            }
+        } else {
+            lock.awaitLead(settings.failover().checkInterval());
+        }
+        lock.keepLeading(settings.failover().checkInterval());
     }
 }

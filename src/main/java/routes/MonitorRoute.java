@@ -1,21 +1,19 @@
 package routes;
 
-import app.FailoverConfiguration;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
 
 /**
  * Watches what silently hurts a change-data-capture pipeline: WAL piling up behind the replication
  * slot, the warehouse loader falling behind Kafka, and the source changing under the capture. Each is measured on its own timer, so one
- * that fails does not hold up the other, and is logged as a warning only past its threshold. With failover on, the leader
- * also makes sure, within each lease, that it still leads.
+ * that fails does not hold up the other, and is logged as a warning only past its threshold. (With failover on, the leader's
+ * lock checks itself: source/LeaderLock.)
  */
 public class MonitorRoute extends RouteBuilder {
 
     public static final String SLOT_ROUTE_ID = "monitor-replication-slot";
     public static final String LAG_ROUTE_ID = "monitor-consumer-lag";
     public static final String SOURCE_ROUTE_ID = "monitor-source";
-    public static final String LEAD_ROUTE_ID = "monitor-lead";
 
     @Override
     public void configure() {
@@ -38,11 +36,5 @@ public class MonitorRoute extends RouteBuilder {
                 .routeId(SOURCE_ROUTE_ID)
                 .bean("sourceGuard", "check");
 
-        if (getContext().getRegistry().lookupByName(FailoverConfiguration.LEADER_LOCK) != null) {
-            // A lead lost halts the pipeline (source/LeaderLock): another instance captures by then.
-            from("timer:" + LEAD_ROUTE_ID + "?period={{flightcdc.failover.check-interval-ms}}")
-                    .routeId(LEAD_ROUTE_ID)
-                    .bean(FailoverConfiguration.LEADER_LOCK, "check");
-        }
     }
 }

@@ -11,6 +11,9 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,6 +60,14 @@ public final class LeaderLock implements AutoCloseable {
      * @param connection the JDBC driver's properties for the source (user, password, TLS)
      * @param halt stops the pipeline, given what happened and what to do
      */
+    private final ScheduledExecutorService checks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "leader-lock");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Read by the standby's health answer while {@link #awaitLead} holds this lock's monitor. */
+    private volatile String waiting = "";
+
     public LeaderLock(String jdbcUrl, Properties connection, String slot, Duration lease, Consumer<String> halt) {
         this.jdbcUrl = jdbcUrl;
         this.connection = new Properties();
@@ -77,6 +88,7 @@ public final class LeaderLock implements AutoCloseable {
      * said once, and it is asked again.
      */
     public synchronized void awaitLead(Duration retryEvery) throws InterruptedException {
+        waiting = "standing by: asking the source who leads";
         String standingBy = null;
         String unreachable = null;
         while (true) {
@@ -88,6 +100,7 @@ public final class LeaderLock implements AutoCloseable {
                 }
                 Optional<String> holder = holder();
                 String now = holder.orElse("another instance");
+                waiting = "standing by: " + now + " leads (holds the lock of slot " + slot + ")";
                 if (!now.equals(standingBy)) {
                     LOG.info("Standing by: {} leads (holds the lock of slot {}); this instance takes over when it lets go",
                             now, slot);
@@ -100,6 +113,7 @@ public final class LeaderLock implements AutoCloseable {
                             + " settings (flightcdc.source.jdbc-url, user, password); a standby waits only for a source"
                             + " that is down", e);
                 }
+                waiting = "standing by: cannot ask the source who leads (" + e.getMessage() + ")";
                 if (!e.getMessage().equals(unreachable)) {
                     LOG.warn("Standing by: cannot ask the source who leads ({}); asking again every {} s", e.getMessage(),
                             retryEvery.toSeconds());
@@ -112,7 +126,21 @@ public final class LeaderLock implements AutoCloseable {
     }
 
     /**
-     * Makes sure this instance still leads, on the leader's timer. A session the source ended (a restart, the lease
+     * Checks the lock every {@code interval} from now until {@link #close}, on a thread of its own: from the moment
+     * this instance leads, not from when its routes run, since the source ends a session left idle for a lease
+     * (idle_session_timeout), and a pipeline may take longer than that to start.
+     */
+    public void keepLeading(Duration interval) {
+        checks.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** While {@link #awaitLead} waits: why, for the standby's health answer. */
+    public String waiting() {
+        return waiting;
+    }
+
+    /**
+     * Makes sure this instance still leads (see {@link #keepLeading}). A session the source ended (a restart, the lease
      * passed) is opened again and the lock taken again when no other instance took it meanwhile; otherwise, or when
      * the source has not been reached for a whole lease (a standby may lead by now), the pipeline stops.
      */
@@ -153,7 +181,12 @@ public final class LeaderLock implements AutoCloseable {
 
     /** Lets go of the lead: the session ends, and with it the lock. */
     @Override
-    public synchronized void close() {
+    public void close() {
+        checks.shutdownNow();
+        release();
+    }
+
+    private synchronized void release() {
         closeSession();
         if (leading) {
             leading = false;

@@ -4,11 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -76,6 +81,11 @@ class FailoverEndToEndTest {
                 ChildJvm leader = instances.awaitLeader(both, START_TIMEOUT);
                 ChildJvm standby = both.get(leader == both.get(0) ? 1 : 0);
                 standby.awaitLine(STANDING_BY, START_TIMEOUT);
+                // A standby answers health checks before its pipeline runs: alive, not ready, and why.
+                assertThat(instances.health(standby, "/observe/health/live").statusCode()).isEqualTo(200);
+                HttpResponse<String> ready = instances.health(standby, "/observe/health/ready");
+                assertThat(ready.statusCode()).isEqualTo(503);
+                assertThat(ready.body()).contains("standing by: process").contains("flight-cdc leader");
                 catchUp.awaitStreaming(START_TIMEOUT);
                 catchUp.awaitCaptured(CATCH_UP_TIMEOUT);
                 Future<?> generation = background.submit(generator);
@@ -160,6 +170,7 @@ class FailoverEndToEndTest {
         /** The source's password, as a user gives it: in the environment, not on the command line. */
         private final Map<String, String> environment;
         private final List<ChildJvm> started = new ArrayList<>();
+        private final Map<ChildJvm, Integer> httpPorts = new HashMap<>();
 
         private static String tables() {
             return TABLES.stream().map(t -> "public." + t.name()).collect(Collectors.joining(","));
@@ -194,9 +205,21 @@ class FailoverEndToEndTest {
         }
 
         ChildJvm start() {
-            ChildJvm instance = ChildJvm.flightCdc(dir.resolve("instance-" + (started.size() + 1) + ".log"), args, environment);
+            int httpPort = FreePorts.one();
+            List<String> withPort = new ArrayList<>(args);
+            withPort.addAll(List.of("-D", "flightcdc.http.port=" + httpPort));
+            ChildJvm instance = ChildJvm.flightCdc(dir.resolve("instance-" + (started.size() + 1) + ".log"), withPort,
+                    environment);
             started.add(instance);
+            httpPorts.put(instance, httpPort);
             return instance;
+        }
+
+        /** What {@code instance}'s HTTP server answers at {@code path}. */
+        HttpResponse<String> health(ChildJvm instance, String path) throws Exception {
+            return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                            URI.create("http://127.0.0.1:" + httpPorts.get(instance) + path)).timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
         }
 
         /** {@code flight-cdc verify} once every instance has stopped: 0 when the warehouse equals the source. */

@@ -3,13 +3,10 @@ package routes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import app.FailoverConfiguration;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.apache.camel.CamelConfiguration;
-import org.apache.camel.CamelContext;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,22 +17,14 @@ class MonitorRouteTest extends RouteTestSupport {
     private final FailingMonitor slot = new FailingMonitor();
     private final CountingMonitor lag = new CountingMonitor();
     private final CountingMonitor source = new CountingMonitor();
-    private final CountingMonitor lead = new CountingMonitor();
 
     @Override
     protected Properties resolvedProperties() {
-        return properties("flightcdc.monitor.interval-ms", "50", "flightcdc.failover.check-interval-ms", "50");
+        return properties("flightcdc.monitor.interval-ms", "50");
     }
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
-        // As FailoverConfiguration binds it once this instance leads, with failover on: before the routes are built.
-        configuration.addConfiguration(new CamelConfiguration() {
-            @Override
-            public void configure(CamelContext context) {
-                context.getRegistry().bind(FailoverConfiguration.LEADER_LOCK, lead);
-            }
-        });
         configuration.addRoutesBuilder(new MonitorRoute());
     }
 
@@ -57,7 +46,6 @@ class MonitorRouteTest extends RouteTestSupport {
             assertThat(slot.calls.get()).isGreaterThanOrEqualTo(3);
             assertThat(lag.calls.get()).isGreaterThanOrEqualTo(3);
             assertThat(source.calls.get()).isGreaterThanOrEqualTo(3);
-            assertThat(lead.calls.get()).as("the leader's checks of its lock").isGreaterThanOrEqualTo(3);
         });
         assertThat(context.getRouteController().getRouteStatus(MonitorRoute.SLOT_ROUTE_ID).isStarted()).isTrue();
     }
