@@ -51,8 +51,8 @@ import warehouse.duckdb.DuckDbWarehouse;
 /**
  * The dashboard in a real browser: the pipeline as {@code run} starts it (embedded PostgreSQL, Kafka, the simulator
  * flying 300 aircraft, DuckDB) with its HTTP server on a free port, and headless Chromium driven by Selenium through
- * Debian's chromium and chromium-driver (.ci/run installs them; -Ddashboard.chromium and -Ddashboard.chromedriver
- * point elsewhere). The map must show as many aircraft as the warehouse holds, a change made with psql must show within
+ * Debian's chromium and chromium-driver (.ci/run installs them; DASHBOARD_CHROMIUM and DASHBOARD_CHROMEDRIVER point
+ * elsewhere). The map must show as many aircraft as the warehouse holds, a change made with psql must show within
  * seconds, a click must show the aircraft's track from the history, and the console must run a view, refuse writes and
  * cancel a query that runs too long. The screenshot the README shows is taken here: docs/images/dashboard.png.
  */
@@ -62,10 +62,10 @@ class DashboardEndToEndTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(DashboardEndToEndTest.class);
 
-    private static final Path CHROMIUM = Path.of(System.getProperty("dashboard.chromium", "/usr/bin/chromium"));
-    private static final Path CHROMEDRIVER = Path.of(System.getProperty("dashboard.chromedriver", "/usr/bin/chromedriver"));
+    private static final Path CHROMIUM = browserPath("dashboard.chromium", "DASHBOARD_CHROMIUM", "/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = browserPath("dashboard.chromedriver", "DASHBOARD_CHROMEDRIVER", "/usr/bin/chromedriver");
     private static final String MISSING_BROWSER = " is not installed (Debian: apt-get install chromium chromium-driver;"
-            + " .ci/run installs them; -Ddashboard.chromium and -Ddashboard.chromedriver name other paths)";
+            + " .ci/run installs them; DASHBOARD_CHROMIUM and DASHBOARD_CHROMEDRIVER name others)";
     private static final Path SCREENSHOT = Path.of("docs", "images", "dashboard.png");
     private static final Pattern CONSOLE_ANSWER = Pattern.compile(
             "/api/console/query\\?sql=\\S* - Failed to load resource: the server responded with a status of (400|403|504) ");
@@ -276,6 +276,12 @@ class DashboardEndToEndTest {
         assertThat(text("dead-letter-count")).isEqualTo(String.valueOf(count("SELECT count(*) FROM _flightcdc_dead_letter")));
         assertThat(text("rejected-count")).isEqualTo("0");
         assertThat(scriptErrors()).as("errors in the page's scripts").isEmpty();
+    }
+
+    /** A system property, else an environment variable, else Debian's path. */
+    private static Path browserPath(String property, String variable, String debian) {
+        String path = System.getProperty(property, System.getenv(variable));
+        return Path.of(path == null || path.isBlank() ? debian : path);
     }
 
     private WebDriver chromium() {

@@ -195,6 +195,23 @@ class PipelineSettingsTest {
         assertRejected("flightcdc.capture.position-store", "kafka", "must be file or source, got 'kafka'");
     }
 
+    @Test
+    void theDashboardServesOnLoopbackWithAConsoleOfBoundedQueriesAndFifteenMinutesOfReadings() throws Exception {
+        PipelineSettings.Http http = settings(shipped()).http();
+        assertThat(http.url()).isEqualTo("http://127.0.0.1:18090");
+        assertThat(http.queryTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(http.consoleMaxRows()).isEqualTo(10_000);
+        assertThat(http.samplesKept()).as("15 minutes of a reading every 5 s").isEqualTo(180);
+
+        assertRejected("flightcdc.http.query-timeout-ms", "0", "between 100 and 3600000");
+        assertRejected("flightcdc.http.console-max-rows", "0", "between 1 and 1000000");
+        Map<String, String> tooMany = shipped();
+        tooMany.put("flightcdc.http.sample-interval-ms", "100");
+        tooMany.put("flightcdc.http.timeline-minutes", "1440");
+        assertThatThrownBy(() -> settings(tooMany)).isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("flightcdc.http.timeline-minutes").hasMessageContaining("at most 100000");
+    }
+
     private static void assertRejected(String key, String value, String problem) throws Exception {
         assertRejected(key, value, key, problem);
     }
