@@ -105,7 +105,12 @@ public final class ReadOnlyConsole implements AutoCloseable {
             try {
                 return run(connection, query, started);
             } finally {
-                fence.end(connection);
+                try {
+                    fence.end(connection);
+                } catch (SQLException e) {
+                    // Not to hide why the query ended: the connection is closed next, which ends its transaction anyway.
+                    LOG.debug("Ending a console query's transaction failed: {}", e.getMessage());
+                }
             }
         } catch (SQLException e) {
             // The whole message: DuckDB's points at the place in the query.

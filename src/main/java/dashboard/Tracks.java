@@ -19,7 +19,7 @@ import java.util.List;
  */
 public final class Tracks {
 
-    /** The most positions of one track: at the simulator's one change a poll, over an hour and a half at 5 s. */
+    /** The most positions of one track: over an hour of an aircraft that changes at every poll, every 5 s. */
     static final int MAX_POINTS = 1_000;
 
     private final WarehouseReader warehouse;
