@@ -12,9 +12,10 @@ import java.util.Optional;
 /**
  * DuckDB's fence, three walls deep:
  * <ul>
- * <li>the parser first: {@code json_serialize_sql} serialises SELECT statements only (WITH, DESCRIBE, SHOW, SUMMARIZE
- * and FROM-first queries are SELECTs to it) and answers with an error for anything else, a second statement after a
- * SELECT included, so that a write, a COPY, an ATTACH, a PRAGMA or a SET is refused by name before it runs;</li>
+ * <li>the parser first: {@code json_serialize_sql} serialises SELECT statements only (WITH, DESCRIBE, SHOW, SUMMARIZE,
+ * VALUES and FROM-first queries are SELECTs to it) and answers with an error for anything else, a DROP after a SELECT
+ * included, so that a write, a COPY, an ATTACH, a PRAGMA or a SET is refused before it runs; so is a second SELECT, the
+ * console running one query at a time;</li>
  * <li>the transaction: the query runs in {@code BEGIN TRANSACTION READ ONLY}, in which DuckDB itself refuses to write
  * ("transaction is launched in read-only mode"), and is rolled back;</li>
  * <li>no files: {@code enable_external_access} is turned off, so that a SELECT cannot read the machine's files
