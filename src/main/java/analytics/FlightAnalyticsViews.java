@@ -37,6 +37,18 @@ public final class FlightAnalyticsViews {
 
     private static final List<String> EMERGENCY_SQUAWKS = List.of("7500", "7600", "7700");
 
+    /** The views, in the order {@link #createStatements} makes them. */
+    public static final List<String> NAMES = List.of("airborne_by_country", "altitude_bands", "fastest_aircraft",
+            "emergency_squawks", "changes_per_minute", "data_freshness", "aircraft_tracks");
+
+    /** The order in which a view's rows are read, for the views whose rows have one. */
+    private static final Map<String, String> READ_ORDER = Map.of(
+            "airborne_by_country", "aircraft DESC, origin_country",
+            "altitude_bands", "band_from_m",
+            "fastest_aircraft", "velocity DESC",
+            "changes_per_minute", "minute_start, _op",
+            "aircraft_tracks", "icao24, seen_at");
+
     private final Dialect d;
     private final String current;
     private final String history;
@@ -101,7 +113,21 @@ public final class FlightAnalyticsViews {
                         + c("latitude") + " IS NOT NULL AND " + c("longitude") + " IS NOT NULL"));
     }
 
+    /**
+     * A query that reads the whole of view {@code name} in the order its rows mean something in, written so that any
+     * warehouse runs it (Snowflake folds these unquoted names to the upper case its objects are named in).
+     */
+    public static String select(String name) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalArgumentException("No analytics view " + name + "; there are " + NAMES);
+        }
+        return "SELECT * FROM " + name + (READ_ORDER.containsKey(name) ? " ORDER BY " + READ_ORDER.get(name) : "");
+    }
+
     private String view(String name, String query) {
+        if (!NAMES.contains(name)) {
+            throw new IllegalStateException("View " + name + " is missing from FlightAnalyticsViews.NAMES");
+        }
         return "CREATE OR REPLACE VIEW " + d.quote(name) + " AS " + query;
     }
 

@@ -27,8 +27,8 @@ public class MonitorConfiguration extends StageConfiguration {
                                                          PipelineMetrics metrics) {
         ReplicationSlotMonitor monitor = new ReplicationSlotMonitor(source.dataSource(), settings.source().slot(),
                 settings.monitor().retainedWalWarnMb());
-        metrics.gauge("flightcdc.slot.retained.wal", "WAL the replication slot keeps on the source, as last measured",
-                "bytes", () -> monitor.retainedWalBytes().isPresent() ? monitor.retainedWalBytes().getAsLong() : Double.NaN);
+        metrics.gauge("flightcdc.slot.retained.wal.bytes", "WAL the replication slot keeps on the source, as last measured",
+                null, () -> monitor.retainedWalBytes().isPresent() ? monitor.retainedWalBytes().getAsLong() : Double.NaN);
         return monitor;
     }
 

@@ -6,6 +6,7 @@ import org.apache.camel.main.Main;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
 import routes.CaptureRoute;
+import routes.DashboardRoute;
 import routes.LoadRoute;
 import routes.MonitorRoute;
 import routes.OpenSkyPollRoute;
@@ -34,11 +35,13 @@ public final class Pipeline {
         main.addConfiguration(PollConfiguration.class);
         main.addConfiguration(CaptureConfiguration.class);
         main.addConfiguration(LoadConfiguration.class);
+        main.addConfiguration(DashboardConfiguration.class);
         main.addConfiguration(MonitorConfiguration.class);
         main.addRoutesBuilder(new OpenSkyPollRoute());
         main.addRoutesBuilder(new CaptureRoute());
         main.addRoutesBuilder(new LoadRoute());
         main.addRoutesBuilder(new MonitorRoute());
+        main.addRoutesBuilder(new DashboardRoute());
     }
 
     /**

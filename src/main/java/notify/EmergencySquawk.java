@@ -42,6 +42,11 @@ public record EmergencySquawk(String icao24, String callsign, String squawk, Str
                 number(after, "latitude"), number(after, "longitude"));
     }
 
+    /** What squawking {@code squawk} means when it is an emergency code (hijacking, radio failure, emergency), or null. */
+    public static String meaningOf(String squawk) {
+        return squawk == null ? null : MEANINGS.get(squawk.strip());
+    }
+
     /** One line for the log: what is squawked, by whom, where. */
     public String line() {
         return "Emergency squawk " + squawk + " (" + meaning + "): icao24 " + icao24

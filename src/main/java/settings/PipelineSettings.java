@@ -165,19 +165,38 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      *
      * @param host the address it listens on: loopback unless the operator opens it up
      * @param port 0 for any free port
+     * @param queryTimeout how long a query of the dashboard's console may run before it is cancelled
+     * @param consoleMaxRows the most rows the console returns of one query; it says when there were more
+     * @param sampleInterval how often the dashboard's pipeline view reads the pipeline's meters
+     * @param timelineWindow how far back the pipeline view keeps those readings, in memory
      */
-    public record Http(boolean enabled, String host, int port) {
+    public record Http(boolean enabled, String host, int port, Duration queryTimeout, int consoleMaxRows,
+                       Duration sampleInterval, Duration timelineWindow) {
 
         /** Read on its own too: Camel Main sets its server up before the pipeline's settings are read. */
         public static Http from(Function<String, Optional<String>> properties) {
             SettingsReader r = new SettingsReader(properties);
-            return new Http(r.bool("flightcdc.http.enabled"),
+            Http http = new Http(r.bool("flightcdc.http.enabled"),
                     r.matching("flightcdc.http.host", "[A-Za-z0-9.:\\[\\]-]+", "a host name or IP address to listen on"),
-                    r.intInRange("flightcdc.http.port", 0, 65535));
+                    r.intInRange("flightcdc.http.port", 0, 65535),
+                    Duration.ofMillis(r.intInRange("flightcdc.http.query-timeout-ms", 100, 3_600_000)),
+                    r.intInRange("flightcdc.http.console-max-rows", 1, 1_000_000),
+                    Duration.ofMillis(r.intInRange("flightcdc.http.sample-interval-ms", 100, 600_000)),
+                    Duration.ofMinutes(r.intInRange("flightcdc.http.timeline-minutes", 1, 24 * 60)));
+            if (http.samplesKept() > 100_000) {
+                throw new InvalidSettingException("flightcdc.http.timeline-minutes", "keeps " + http.samplesKept()
+                        + " samples of flightcdc.http.sample-interval-ms each; at most 100000: sample less often or keep less");
+            }
+            return http;
         }
 
         public String url() {
             return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        }
+
+        /** How many samples the pipeline view keeps: its window's worth. */
+        public int samplesKept() {
+            return (int) Math.max(1, timelineWindow.toMillis() / sampleInterval.toMillis());
         }
     }
 

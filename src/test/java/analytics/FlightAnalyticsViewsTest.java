@@ -92,6 +92,18 @@ class FlightAnalyticsViewsTest {
     }
 
     @Test
+    void everyViewIsNamedOnceAndReadWholeInItsOrder() throws Exception {
+        assertThat(new FlightAnalyticsViews(new DuckDbDialect()).createStatements())
+                .extracting(statement -> statement.replaceFirst("CREATE OR REPLACE VIEW \"([a-z_]+)\" AS .*", "$1"))
+                .containsExactlyElementsOf(FlightAnalyticsViews.NAMES);
+        for (String view : FlightAnalyticsViews.NAMES) {
+            assertThat(rows(FlightAnalyticsViews.select(view))).as(view).isNotEmpty();
+        }
+        assertThat(rows(FlightAnalyticsViews.select("airborne_by_country")).get(0)).startsWith("Germany|2");
+        assertThat(FlightAnalyticsViews.select("aircraft_tracks")).endsWith("ORDER BY icao24, seen_at");
+    }
+
+    @Test
     void snowflakeViewsAreTheSameQueriesInItsDialect() {
         List<String> views = new FlightAnalyticsViews(new SnowflakeDialect()).createStatements();
         assertThat(views).hasSize(7);

@@ -53,7 +53,8 @@ abstract class PipelineTestSupport extends CamelMainTestSupport {
         p.setProperty("flightcdc.data-dir", dataDir.toString());
         p.setProperty("flightcdc.warehouse.duckdb-path", dataDir.resolve("warehouse.duckdb").toString());
         p.setProperty("flightcdc.load.max-wait-ms", "100");
-        p.setProperty("flightcdc.http.port", "0");
+        // camel-test-main starts no embedded HTTP server (app/HttpServerSetup), and the dashboard's routes need one.
+        p.setProperty("flightcdc.http.enabled", "false");
         for (int i = 0; i < more.length; i += 2) {
             p.setProperty(more[i], more[i + 1]);
         }

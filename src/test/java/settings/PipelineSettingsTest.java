@@ -79,7 +79,8 @@ class PipelineSettingsTest {
         assertThat(s.debeziumOffsets().toString()).isEqualTo("data/debezium-offsets.dat");
         assertThat(s.source().heartbeatIntervalMs()).isEqualTo(10_000);
         assertThat(s.monitor()).isEqualTo(new PipelineSettings.Monitor(10_000, 1024, 100_000));
-        assertThat(s.http()).isEqualTo(new PipelineSettings.Http(true, "127.0.0.1", 18090));
+        assertThat(s.http().enabled()).isTrue();
+        assertThat(s.http().url()).isEqualTo("http://127.0.0.1:18090");
     }
 
     @Test
@@ -206,6 +207,23 @@ class PipelineSettingsTest {
         assertRejected("flightcdc.opensky.daily-credits", "0", "between 1 and");
         assertRejected("flightcdc.opensky.max-backoff-ms", "", "required");
         assertRejected("flightcdc.capture.position-store", "kafka", "must be file or source, got 'kafka'");
+    }
+
+    @Test
+    void theDashboardServesOnLoopbackWithAConsoleOfBoundedQueriesAndFifteenMinutesOfReadings() throws Exception {
+        PipelineSettings.Http http = settings(shipped()).http();
+        assertThat(http.url()).isEqualTo("http://127.0.0.1:18090");
+        assertThat(http.queryTimeout()).isEqualTo(java.time.Duration.ofSeconds(10));
+        assertThat(http.consoleMaxRows()).isEqualTo(10_000);
+        assertThat(http.samplesKept()).as("15 minutes of a reading every 5 s").isEqualTo(180);
+
+        assertRejected("flightcdc.http.query-timeout-ms", "0", "between 100 and 3600000");
+        assertRejected("flightcdc.http.console-max-rows", "0", "between 1 and 1000000");
+        Map<String, String> tooMany = shipped();
+        tooMany.put("flightcdc.http.sample-interval-ms", "100");
+        tooMany.put("flightcdc.http.timeline-minutes", "1440");
+        assertThatThrownBy(() -> settings(tooMany)).isInstanceOf(InvalidSettingException.class)
+                .hasMessageContaining("flightcdc.http.timeline-minutes").hasMessageContaining("at most 100000");
     }
 
     private static void assertRejected(String key, String value, String problem) throws Exception {
