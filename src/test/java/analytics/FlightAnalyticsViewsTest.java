@@ -24,17 +24,7 @@ import warehouse.snowflake.SnowflakeDialect;
 /** The dashboard's views, run for real on DuckDB over a few rows; Snowflake's text checked against DuckDB's. */
 class FlightAnalyticsViewsTest {
 
-    private static final TableSchema FLIGHT_STATE = new TableSchema(FlightAnalyticsViews.FLIGHT_STATE, List.of(
-            new Column("icao24", ColumnType.TEXT, false),
-            new Column("callsign", ColumnType.TEXT, false),
-            new Column("origin_country", ColumnType.TEXT, false),
-            new Column("longitude", ColumnType.DOUBLE, false),
-            new Column("latitude", ColumnType.DOUBLE, false),
-            new Column("baro_altitude", ColumnType.DOUBLE, false),
-            new Column("on_ground", ColumnType.BOOLEAN, false),
-            new Column("velocity", ColumnType.DOUBLE, false),
-            new Column("true_track", ColumnType.DOUBLE, false),
-            new Column("squawk", ColumnType.TEXT, false)), List.of("icao24"));
+    private static final TableSchema FLIGHT_STATE = FlightStateColumns.FLIGHT_STATE;
     private static final TableSchema NARROW = new TableSchema(FlightAnalyticsViews.FLIGHT_STATE,
             List.of(new Column("icao24", ColumnType.TEXT, false), new Column("velocity", ColumnType.DOUBLE, false)),
             List.of("icao24"));

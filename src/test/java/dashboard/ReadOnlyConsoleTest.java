@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import analytics.FlightAnalyticsViews;
+import analytics.FlightStateColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -17,8 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import warehouse.Column;
-import warehouse.ColumnType;
 import warehouse.TableSchema;
 import warehouse.duckdb.DuckDbWarehouse;
 
@@ -29,17 +28,7 @@ import warehouse.duckdb.DuckDbWarehouse;
  */
 class ReadOnlyConsoleTest {
 
-    private static final TableSchema FLIGHT_STATE = new TableSchema(FlightAnalyticsViews.FLIGHT_STATE, List.of(
-            new Column("icao24", ColumnType.TEXT, false),
-            new Column("callsign", ColumnType.TEXT, false),
-            new Column("origin_country", ColumnType.TEXT, false),
-            new Column("longitude", ColumnType.DOUBLE, false),
-            new Column("latitude", ColumnType.DOUBLE, false),
-            new Column("baro_altitude", ColumnType.DOUBLE, false),
-            new Column("on_ground", ColumnType.BOOLEAN, false),
-            new Column("velocity", ColumnType.DOUBLE, false),
-            new Column("true_track", ColumnType.DOUBLE, false),
-            new Column("squawk", ColumnType.TEXT, false)), List.of("icao24"));
+    private static final TableSchema FLIGHT_STATE = FlightStateColumns.FLIGHT_STATE;
 
     @TempDir
     Path dir;
