@@ -37,13 +37,15 @@ import warehouse.LoadResult;
  */
 public final class PipelineMetrics {
 
-    /** What a latency of a change may be, from a local poll to a warehouse on another continent. */
+    /**
+     * What a latency of a change may be, from a local poll to a warehouse on another continent. Buckets only:
+     * Prometheus computes percentiles from them (histogram_quantile), the dashboard too, per interval.
+     */
     private static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(50), Duration.ofMillis(100),
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
             Duration.ofMinutes(5)};
     private static final double[] BATCH_BUCKETS = {1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000};
-    private static final double[] QUANTILES = {0.5, 0.95, 0.99};
     private static final String POLL_ROWS = "Rows a poll wrote to the source table";
     private static final String SKIPPED_ALREADY_LOADED = "already_loaded";
     private static final String SKIPPED_REPLAYED = "replayed_by_capture";
@@ -61,15 +63,15 @@ public final class PipelineMetrics {
         this.registry = registry;
         commitToVisible = Timer.builder("flightcdc.commit.to.visible")
                 .description("From a change's commit in the source to its warehouse transaction's commit")
-                .serviceLevelObjectives(LATENCY_BUCKETS).publishPercentiles(QUANTILES)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
         batchSize = DistributionSummary.builder("flightcdc.load.batch.changes")
                 .description("Changes applied by one warehouse write").baseUnit("changes")
-                .serviceLevelObjectives(BATCH_BUCKETS).publishPercentiles(QUANTILES)
+                .serviceLevelObjectives(BATCH_BUCKETS)
                 .register(registry);
         warehouseWrite = Timer.builder("flightcdc.warehouse.write")
                 .description("Time of one warehouse write: its transaction, the changes and their Kafka offsets")
-                .serviceLevelObjectives(LATENCY_BUCKETS).publishPercentiles(QUANTILES)
+                .serviceLevelObjectives(LATENCY_BUCKETS)
                 .register(registry);
         consumerLag = MultiGauge.builder("flightcdc.consumer.lag.records")
                 .description("Changes in Kafka the warehouse loader has not loaded, per partition")
