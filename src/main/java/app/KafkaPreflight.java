@@ -1,13 +1,12 @@
 package app;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import monitor.KafkaAdmin;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
@@ -28,12 +27,8 @@ final class KafkaPreflight {
     }
 
     static void check(String bootstrap, Map<String, Object> clientProperties, KafkaSecurity security) throws InterruptedException {
-        Map<String, Object> properties = new HashMap<>(clientProperties);
-        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "flightcdc-preflight");
-        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
         String where = "Kafka at " + bootstrap + " (" + security.describe() + ")";
-        try (Admin admin = Admin.create(properties)) {
+        try (Admin admin = KafkaAdmin.create(clientProperties, "flightcdc-preflight", TIMEOUT)) {
             admin.describeCluster().clusterId().get(TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (KafkaException e) {
             // Thrown while the client is made: a keystore or truststore that cannot be read, a bad JAAS line.

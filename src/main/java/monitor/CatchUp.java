@@ -13,7 +13,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -23,7 +22,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
@@ -127,12 +125,7 @@ public final class CatchUp {
 
     private void awaitLoadedFromKafka(Duration timeout, Duration given)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Properties properties = new Properties();
-        properties.putAll(kafkaClient);
-        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "flightcdc-catch-up");
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
-        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT.toMillis());
-        try (Admin kafka = Admin.create(properties)) {
+        try (Admin kafka = KafkaAdmin.create(kafkaClient, "flightcdc-catch-up", KAFKA_TIMEOUT)) {
             Map<TopicPartition, Long> ends = ends(kafka);
             waitUntil(timeout, given, () -> behind(kafka, ends).isEmpty(),
                     () -> "the loader (consumer group '" + group + "') is behind: " + behind(kafka, ends).entrySet().stream()

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
@@ -54,12 +52,8 @@ public final class ConsumerLagMonitor implements AutoCloseable {
      */
     public static ConsumerLagMonitor connect(Map<String, Object> kafkaClient, String group, List<String> topics, int warnAbove,
                                              Consumer<Map<TopicPartition, Long>> observer) {
-        Properties p = new Properties();
-        p.putAll(kafkaClient);
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "flightcdc-monitor");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        return new ConsumerLagMonitor(Admin.create(p), group, topics, warnAbove, observer);
+        return new ConsumerLagMonitor(KafkaAdmin.create(kafkaClient, "flightcdc-monitor", TIMEOUT), group, topics, warnAbove,
+                observer);
     }
 
     /** Measures the lag and logs it (a warning above the threshold). */

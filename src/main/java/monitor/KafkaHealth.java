@@ -3,12 +3,10 @@ package monitor;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 
 /** Whether the Kafka cluster answers, asked with a client of its own so that a busy loader does not hide it. */
@@ -21,12 +19,7 @@ public final class KafkaHealth implements ReadinessCheck.Probe, AutoCloseable {
 
     /** @param kafkaClient the cluster and how to speak to it (PipelineSettings.Kafka#clientProperties) */
     public KafkaHealth(Map<String, Object> kafkaClient, String bootstrapServers) {
-        Properties p = new Properties();
-        p.putAll(kafkaClient);
-        p.put(AdminClientConfig.CLIENT_ID_CONFIG, "flightcdc-health");
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) TIMEOUT.toMillis());
-        this.admin = Admin.create(p);
+        this.admin = KafkaAdmin.create(kafkaClient, "flightcdc-health", TIMEOUT);
         this.bootstrapServers = bootstrapServers;
     }
 
