@@ -4,6 +4,7 @@ import capture.AcknowledgedOffsetStore;
 import capture.CapturedChanges;
 import capture.ChangeTopics;
 import capture.DebeziumJsonEnvelope;
+import capture.LeanDebeziumComponent;
 import capture.PositionFile;
 import capture.PositionStorage;
 import capture.PositionTable;
@@ -125,6 +126,12 @@ public class CaptureConfiguration extends StageConfiguration {
                     .forEach(t -> tablesOfTopics.put(settings.kafka().topicFor(t), t));
             return new SnapshotStart(tablesOfTopics);
         }
+    }
+
+    /** What the capture route's {@code debezium-postgres:} endpoint is made by: camel-debezium's, without its exception per record. */
+    @BindToRegistry(LeanDebeziumComponent.SCHEME)
+    public LeanDebeziumComponent debeziumPostgresComponent() {
+        return new LeanDebeziumComponent();
     }
 
     @BindToRegistry(lazy = true)

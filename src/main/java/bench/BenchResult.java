@@ -6,12 +6,14 @@ import java.util.List;
  * One benchmark run: what ran where, how fast each stage carried the changes, and whether the
  * warehouse ended up equal to the source. Times are in seconds; stage times count from the first
  * source commit, except the source's own, which counts from the start of writing. The latency phases
- * at fixed rates, if any were run, come after the throughput run.
+ * at fixed rates, if any were run, come after the throughput run. {@code commit} is the code that ran ({@code git
+ * describe}, "-dirty" with uncommitted changes); {@code cpu} the JVM's CPU time during the throughput run, by part
+ * (both null in results written before they were recorded).
  */
 public record BenchResult(String command, String startedAt, Machine machine, Workload workload,
                           InitialLoad initialLoad, List<Stage> stages, Memory memory, Verification verification,
                           CatchUp catchUp,
-                          List<LatencyResult> latency) {
+                          List<LatencyResult> latency, String commit, ThreadCpu.Usage cpu) {
 
     public BenchResult {
         stages = List.copyOf(stages);

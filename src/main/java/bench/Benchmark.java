@@ -82,6 +82,7 @@ public final class Benchmark {
         long peakHeap;
         BenchResult.CatchUp catchUp;
         List<LatencyResult> latency;
+        ThreadCpu.Usage cpu;
         ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bench-source-writer");
             t.setDaemon(true);
@@ -112,6 +113,7 @@ public final class Benchmark {
             LOG.info("Bench: initial load in the warehouse after {} s; writing {} changes", initialLoad.seconds(),
                     workload.changes());
 
+            ThreadCpu cpuBefore = ThreadCpu.now();
             try (MemoryPeaks memory = new MemoryPeaks()) {
                 CompletableFuture<SourceWriter.SourceWrites> written = CompletableFuture.supplyAsync(() -> {
                     try {
@@ -125,6 +127,7 @@ public final class Benchmark {
                 writes = written.join();
                 peakHeap = memory.peakHeapBytes();
             }
+            cpu = ThreadCpu.now().since(cpuBefore, writes.changes());
             // After the throughput run, not before: its figures stay comparable with earlier runs, and the
             // phases measure a pipeline that is warmed up and has a history behind it, as a running one has.
             latency = new LatencyPhases(latencyPlan, STALL_TIMEOUT).run(warehouse, writer, () -> loaded(warehouse, topic),
@@ -150,7 +153,7 @@ public final class Benchmark {
                         workload.seed(), writes.kafkaRecords()),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
-                verification, catchUp, latency);
+                verification, catchUp, latency, commit(), cpu);
     }
 
     private static List<BenchResult.Stage> stages(SourceWriter.SourceWrites writes, StageClock.Arrivals arrivals) {
@@ -204,6 +207,20 @@ public final class Benchmark {
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 System.getProperty("java.version") + " (" + System.getProperty("java.vm.name") + ")",
                 Runtime.getRuntime().maxMemory());
+    }
+
+    /** The code that runs, as {@code git describe --always --dirty} names it; "unknown" outside a clone. */
+    private static String commit() {
+        try {
+            Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
+            String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            return git.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
     }
 
     /** The CPU's name from /proc/cpuinfo ("model name : ..."), or "unknown" where there is none. */

@@ -33,7 +33,8 @@ public final class ResultWriter {
         BenchResult.Machine m = r.machine();
         StringBuilder md = new StringBuilder();
         md.append("# flight-cdc benchmark\n\n");
-        md.append("`").append(r.command()).append("`, started ").append(r.startedAt()).append("\n\n");
+        md.append("`").append(r.command()).append("`, started ").append(r.startedAt())
+                .append(r.commit() == null ? "" : ", code " + r.commit()).append("\n\n");
         md.append(format("Machine: %d cores (%s), %s memory, %s, Java %s, max heap %s%n%n", m.cores(), m.cpu(),
                 bytes(m.memoryBytes()), m.os(), m.java(), bytes(m.maxHeapBytes())));
         md.append(format("Workload: %,d changes (%,d inserts, %,d updates, %,d deletes, %,d key updates) in %,d"
@@ -52,11 +53,25 @@ public final class ResultWriter {
         md.append(format("Memory: peak heap %s, peak RSS of the JVM %s (the embedded PostgreSQL is not included)%n%n",
                 bytes(r.memory().peakHeapBytes()),
                 r.memory().peakRssBytes() == null ? "unknown" : bytes(r.memory().peakRssBytes())));
+        if (r.cpu() != null) {
+            md.append(cpu(r.cpu()));
+        }
         md.append("Warehouse against source: **").append(r.verification().verdict()).append("**\n\n");
         r.verification().tables().forEach(t -> md.append("- ").append(t).append('\n'));
         md.append('\n').append(CatchUpTable.markdown(r.catchUp()));
         md.append(LatencyTable.markdown(r.latency()));
         return md.toString();
+    }
+
+    private static String cpu(ThreadCpu.Usage cpu) {
+        StringBuilder md = new StringBuilder(format("CPU of the JVM while it carried the %,d changes (%.1f s): **%.1f µs per"
+                + " change**, %.2f cores on average (the bench's own threads left out; the embedded PostgreSQL not included)%n%n",
+                cpu.changes(), cpu.wallSeconds(), cpu.pipelineMicrosPerChange(), cpu.cores()));
+        md.append("| part | CPU (s) | µs per change |\n|---|---:|---:|\n");
+        for (ThreadCpu.Part p : cpu.parts()) {
+            md.append(format("| %s | %.2f | %.1f |%n", p.part(), p.seconds(), p.microsPerChange()));
+        }
+        return md.append('\n').toString();
     }
 
     private static String bytes(long bytes) {

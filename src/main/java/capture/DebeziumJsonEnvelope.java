@@ -1,11 +1,9 @@
 package capture;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonFactoryBuilder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -13,8 +11,6 @@ import org.apache.camel.Processor;
 import org.apache.camel.component.debezium.DebeziumConstants;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.kafka.connect.json.JsonConverter;
-import org.apache.kafka.connect.json.JsonConverterConfig;
 
 /**
  * Puts a change from camel-debezium back into Debezium's own Kafka format: the key struct as
@@ -27,24 +23,11 @@ import org.apache.kafka.connect.json.JsonConverterConfig;
  * commit LSN before the transaction added, to partition 0 of the transaction topic: one partition keeps the
  * ends in commit order.
  *
- * <p>Key and value are UTF-8 bytes, for Kafka's ByteArraySerializer: the rows JsonConverter renders
- * are copied into the envelope as they are, not decoded to text and encoded again.
+ * <p>Key and value are UTF-8 bytes, for Kafka's ByteArraySerializer, written in one pass ({@link ConnectJson}).
  */
 public final class DebeziumJsonEnvelope implements Processor {
 
-    /** Writes the envelope's tail as a sequence of root values, with nothing between them. */
-    private static final JsonFactory JSON = new JsonFactoryBuilder().rootValueSeparator((String) null).build();
-    private static final byte[] BEFORE = ascii("{\"before\":");
-    private static final byte[] AFTER = ascii(",\"after\":");
-    private static final byte[] SOURCE = ascii(",\"source\":");
-    private static final byte[] NULL = ascii("null");
-
-    private final JsonConverter converter = new JsonConverter();
-
-    public DebeziumJsonEnvelope() {
-        converter.configure(Map.of(JsonConverterConfig.SCHEMAS_ENABLE_CONFIG, "false",
-                JsonConverterConfig.TYPE_CONFIG, "value"));
-    }
+    private static final JsonFactory JSON = new JsonFactory();
 
     @Override
     public void process(Exchange exchange) throws IOException {
@@ -62,25 +45,25 @@ public final class DebeziumJsonEnvelope implements Processor {
         String op = in.getHeader(DebeziumConstants.HEADER_OPERATION, String.class);
 
         in.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
-        in.setHeader(KafkaConstants.KEY, key == null ? null : json(topic, key));
+        in.setHeader(KafkaConstants.KEY, key == null ? null : rowBytes(key));
         if (op == null) {
             in.setBody(null);
             return;
         }
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
-        out.write(BEFORE);
-        out.write(json(topic, in.getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class)));
-        out.write(AFTER);
-        out.write(json(topic, in.getBody(Struct.class)));
-        out.write(SOURCE);
         try (JsonGenerator g = JSON.createGenerator(out)) {
+            g.writeStartObject();
+            g.writeFieldName("before");
+            writeRow(g, in.getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class));
+            g.writeFieldName("after");
+            writeRow(g, in.getBody(Struct.class));
+            g.writeFieldName("source");
             writeMap(g, in.getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class));
             writeTransaction(g, in);
-            g.writeRaw(",\"op\":");
-            g.writeString(op);
-            g.writeRaw(",\"ts_ms\":");
+            g.writeStringField("op", op);
+            g.writeFieldName("ts_ms");
             g.writeObject(in.getHeader(DebeziumConstants.HEADER_TIMESTAMP));
-            g.writeRaw('}');
+            g.writeEndObject();
         }
         in.setBody(out.toByteArray());
     }
@@ -121,7 +104,7 @@ public final class DebeziumJsonEnvelope implements Processor {
     }
 
     private static void writeTransaction(JsonGenerator g, Message in) throws IOException {
-        g.writeRaw(",\"transaction\":");
+        g.writeFieldName("transaction");
         String id = in.getHeader(TransactionOrder.TRANSACTION_ID, String.class);
         if (id == null) {
             g.writeNull();
@@ -154,11 +137,19 @@ public final class DebeziumJsonEnvelope implements Processor {
         g.writeEndObject();
     }
 
-    private byte[] json(String topic, Struct struct) {
-        return struct == null ? NULL : converter.fromConnectData(topic, struct.schema(), struct);
+    private static void writeRow(JsonGenerator g, Struct row) throws IOException {
+        if (row == null) {
+            g.writeNull();
+        } else {
+            ConnectJson.write(g, row.schema(), row);
+        }
     }
 
-    private static byte[] ascii(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
+    private static byte[] rowBytes(Struct row) throws IOException {
+        ByteArrayBuilder out = new ByteArrayBuilder(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            writeRow(g, row);
+        }
+        return out.toByteArray();
     }
 }

@@ -54,6 +54,9 @@ public class LoadRoute extends RouteBuilder {
                 + "&breakOnFirstError=true"
                 + "&batching=true"
                 + "&maxPollRecords=" + load.maxBatch()
+                // Kafka hands out at most this much per partition and fetch (1 MiB by default): about 1,000 changes,
+                // a tenth of a full batch, so each load paid its MERGE for a tenth of what it could carry.
+                + "&maxPartitionFetchBytes=" + load.fetchBytesPerPartition()
                 + "&pollTimeoutMs=" + load.maxWaitMs()
                 // Without an interval a batch under steady traffic waits until it is full.
                 + "&batchingIntervalMs=" + load.maxWaitMs())

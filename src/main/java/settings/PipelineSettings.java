@@ -155,6 +155,14 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 return this != DUCKDB;
             }
         }
+
+        /**
+         * How much Kafka may hand the loader of one partition per fetch: room for a full batch of changes of
+         * 2 KiB each (a flight_state change is about 1 KiB in Kafka), 1 MiB at least.
+         */
+        public int fetchBytesPerPartition() {
+            return (int) Math.min(Integer.MAX_VALUE, Math.max(1L << 20, (long) maxBatch * 2048));
+        }
     }
 
     public record Monitor(int intervalMs, int retainedWalWarnMb, int consumerLagWarn) {

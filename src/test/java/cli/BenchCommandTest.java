@@ -1,10 +1,12 @@
 package cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import bench.BenchResult;
 import bench.LatencyResult;
 import bench.ResultWriter;
+import bench.ThreadCpu;
 import e2e.FreePorts;
 import e2e.SecretSearch;
 import embedded.EmbeddedPostgresServer;
@@ -62,6 +64,17 @@ class BenchCommandTest {
         assertThat(result.memory().peakHeapBytes()).isPositive();
         assertThat(result.machine().cores()).isPositive();
         assertThat(result.command()).startsWith("flight-cdc bench --changes 2000");
+        assertThat(result.commit()).isNotBlank();
+        // The JVM's CPU while the changes were carried, by part: each stage of the pipeline worked.
+        ThreadCpu.Usage cpu = result.cpu();
+        assertThat(cpu.changes()).isEqualTo(2000);
+        assertThat(cpu.parts()).extracting(ThreadCpu.Part::part).contains(ThreadCpu.CAPTURE, ThreadCpu.BROKER,
+                ThreadCpu.LOAD, ThreadCpu.BENCH);
+        assertThat(cpu.parts()).filteredOn(p -> List.of(ThreadCpu.CAPTURE, ThreadCpu.BROKER, ThreadCpu.LOAD).contains(p.part()))
+                .allSatisfy(p -> assertThat(p.microsPerChange()).as(p.part()).isPositive());
+        double pipelineParts = cpu.parts().stream().filter(p -> !p.part().equals(ThreadCpu.BENCH))
+                .mapToDouble(ThreadCpu.Part::microsPerChange).sum();
+        assertThat(cpu.pipelineMicrosPerChange()).isPositive().isCloseTo(pipelineParts, within(0.1 * pipelineParts));
         assertThat(result.verification().matches()).isTrue();
         assertThat(result.verification().tables()).singleElement().asString().endsWith("— MATCH");
         // Each rate twice: loading whole transactions, then as Kafka delivers them, for what the first costs.
@@ -84,7 +97,7 @@ class BenchCommandTest {
             assertThat(ms.max()).isGreaterThanOrEqualTo(ms.p99());
         });
         assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("| warehouse: loaded (end to end) |",
-                "**MATCH**", "2,000 changes", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
+                "**MATCH**", "2,000 changes", "µs per change**", "| " + ThreadCpu.CAPTURE + " | ", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
                 "At 1,000 changes/s, loading each transaction whole (waiting for its end marker) cost");
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
 

@@ -1,0 +1,169 @@
+package bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The JVM's CPU time between two moments, by part of the pipeline: each Java thread's own CPU time
+ * (ThreadMXBean), told apart by the thread's name and what it runs; the JVM's garbage collector and JIT
+ * compilers from Linux's per-thread counters; and what is left of the process's CPU time, which is mostly
+ * DuckDB's own native threads. The embedded Kafka broker runs in this JVM and is a part of its own; the
+ * embedded PostgreSQL runs in processes of its own and is not counted. The bench's own threads (the source
+ * writer, the clocks) are counted apart and left out of the pipeline's total.
+ */
+public final class ThreadCpu {
+
+    public static final String CAPTURE = "capture: Debezium, the capture route, its Kafka producer";
+    public static final String BROKER = "Kafka broker (embedded)";
+    public static final String LOAD = "load: Kafka consumer, decoding, DuckDB calls";
+    public static final String OTHER = "other Java threads: HTTP, monitors, timers";
+    public static final String GC = "garbage collector";
+    public static final String JIT = "JIT compilers";
+    public static final String NATIVE = "native threads (DuckDB's workers) and threads that ended";
+    public static final String BENCH = "the bench's own writer and clocks (not the pipeline's)";
+
+    /**
+     * @param part           one of this class's part names
+     * @param seconds        its CPU seconds over the measured stretch
+     * @param microsPerChange those over the changes carried, in µs
+     */
+    public record Part(String part, double seconds, double microsPerChange) {
+    }
+
+    /**
+     * @param pipelineMicrosPerChange every part but the bench's, in µs of CPU per change
+     * @param wallSeconds             the stretch measured
+     * @param cores                   CPU seconds per wall second, the pipeline's parts together
+     */
+    public record Usage(long changes, double wallSeconds, double pipelineMicrosPerChange, double cores, List<Part> parts) {
+        public Usage {
+            parts = List.copyOf(parts);
+        }
+    }
+
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final long NANOS_PER_TICK = 10_000_000L; // Linux's USER_HZ is 100 on every platform Java runs on
+
+    private final long wallNanos;
+    private final long processNanos;
+    private final Map<Long, Long> javaThreadNanos;
+    private final Map<String, Long> jvmThreadNanos;
+
+    private ThreadCpu(long wallNanos, long processNanos, Map<Long, Long> javaThreadNanos, Map<String, Long> jvmThreadNanos) {
+        this.wallNanos = wallNanos;
+        this.processNanos = processNanos;
+        this.javaThreadNanos = javaThreadNanos;
+        this.jvmThreadNanos = jvmThreadNanos;
+    }
+
+    /** The counters now. */
+    public static ThreadCpu now() {
+        Map<Long, Long> java = new HashMap<>();
+        for (long id : THREADS.getAllThreadIds()) {
+            long nanos = THREADS.getThreadCpuTime(id);
+            if (nanos >= 0) {
+                java.put(id, nanos);
+            }
+        }
+        OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        return new ThreadCpu(System.nanoTime(), os.getProcessCpuTime(), java, jvmThreads());
+    }
+
+    /** What was spent from {@code start} until now, by part, over {@code changes} changes. */
+    public Usage since(ThreadCpu start, long changes) {
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        Stream.of(CAPTURE, BROKER, LOAD, OTHER, GC, JIT, NATIVE, BENCH).forEach(p -> nanos.put(p, 0L));
+        long javaTotal = 0;
+        for (ThreadInfo info : THREADS.getThreadInfo(javaThreadNanos.keySet().stream().mapToLong(Long::longValue).toArray(), 64)) {
+            if (info == null) {
+                continue; // ended since
+            }
+            long spent = javaThreadNanos.get(info.getThreadId()) - start.javaThreadNanos.getOrDefault(info.getThreadId(), 0L);
+            nanos.merge(partOf(info.getThreadName(), info.getStackTrace()), spent, Long::sum);
+            javaTotal += spent;
+        }
+        long gc = jvmThreadNanos.getOrDefault(GC, 0L) - start.jvmThreadNanos.getOrDefault(GC, 0L);
+        long jit = jvmThreadNanos.getOrDefault(JIT, 0L) - start.jvmThreadNanos.getOrDefault(JIT, 0L);
+        nanos.put(GC, gc);
+        nanos.put(JIT, jit);
+        nanos.put(NATIVE, Math.max(0, processNanos - start.processNanos - javaTotal - gc - jit));
+        long pipeline = nanos.entrySet().stream().filter(e -> !e.getKey().equals(BENCH)).mapToLong(Map.Entry::getValue).sum();
+        double wall = (wallNanos - start.wallNanos) / 1e9;
+        List<Part> parts = nanos.entrySet().stream()
+                .map(e -> new Part(e.getKey(), round(e.getValue() / 1e9), round(e.getValue() / 1e3 / changes))).toList();
+        return new Usage(changes, round(wall), round(pipeline / 1e3 / changes), round(pipeline / 1e9 / wall), parts);
+    }
+
+    /** Which part a Java thread works for: by its name where that says, else by the code it runs. */
+    static String partOf(String name, StackTraceElement[] stack) {
+        if (name.startsWith("bench-") || runs(stack, "bench.")) {
+            return BENCH;
+        }
+        if (name.contains("KafkaConsumer[") || name.startsWith("kafka-coordinator-heartbeat-thread")) {
+            return LOAD;
+        }
+        if (name.contains("debezium") || name.contains("DebeziumConsumer") || name.startsWith("kafka-producer-network-thread")
+                || runs(stack, "io.debezium.")) {
+            return CAPTURE;
+        }
+        if (name.startsWith("kafka-admin-client-thread")) {
+            return OTHER;
+        }
+        if (runs(stack, "kafka.") || runs(stack, "org.apache.kafka.raft.") || runs(stack, "org.apache.kafka.controller.")
+                || runs(stack, "org.apache.kafka.server.") || runs(stack, "org.apache.kafka.storage.")
+                || runs(stack, "org.apache.kafka.coordinator.") || runs(stack, "org.apache.kafka.queue.")
+                || name.startsWith("data-plane-kafka") || name.startsWith("kafka-") || name.startsWith("quorum-controller")
+                || name.startsWith("broker-") || name.startsWith("controller-") || name.startsWith("ExpirationReaper")) {
+            return BROKER;
+        }
+        return OTHER;
+    }
+
+    private static boolean runs(StackTraceElement[] stack, String packagePrefix) {
+        return Arrays.stream(stack).anyMatch(frame -> frame.getClassName().startsWith(packagePrefix));
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    /** The JVM's own threads, which ThreadMXBean does not list: from /proc/self/task, empty off Linux. */
+    private static Map<String, Long> jvmThreads() {
+        Map<String, Long> nanos = new HashMap<>();
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return nanos;
+        }
+        try (Stream<Path> list = Files.list(tasks)) {
+            list.forEach(task -> {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime
+                    String part = comm.startsWith("GC Thread") || comm.startsWith("G1 ") ? GC
+                            : comm.startsWith("C1 Compiler") || comm.startsWith("C2 Compiler") ? JIT : null;
+                    if (part != null) {
+                        nanos.merge(part, ticks * NANOS_PER_TICK, Long::sum);
+                    }
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended while listed
+                }
+            });
+        } catch (IOException e) {
+            return nanos;
+        }
+        return nanos;
+    }
+}
