@@ -26,9 +26,10 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
     /**
      * @param kafkaRecords the change records the capture puts in Kafka for them: one per change and a
      *                     tombstone after each delete
+     * @param warmUp       changes carried before these, not measured
      */
     public record Workload(long changes, long inserts, long updates, long deletes, long keyUpdates, long transactions,
-                           int maxTransaction, int aircraft, long seed, long kafkaRecords) {
+                           int maxTransaction, int aircraft, long seed, long kafkaRecords, long warmUp) {
     }
 
     /** The table's preload, carried through the whole pipeline before the timed changes are written. */
@@ -67,10 +68,12 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
      * @param skipped       why a reader did not run (not asked for, not installed)
      * @param oursToPeer    our changes/s over the peer's; null when the peer did not run
      * @param oursToCeiling our changes/s over the ceiling's; null when the ceiling did not run
+     * @param captureCpu    the JVM's CPU while our capture caught up, by part (null in results written before)
+     * @param loadCpu       the JVM's CPU while our load then caught up, by part (null in results written before)
      */
     public record CatchUp(long changes, long kafkaRecords, long transactions, double writingSeconds,
                           List<Reader> readers, List<String> skipped, Double oursToPeer, Double oursToCeiling,
-                          Load load) {
+                          Load load, ThreadCpu.Usage captureCpu, ThreadCpu.Usage loadCpu) {
         public CatchUp {
             readers = List.copyOf(readers);
             skipped = List.copyOf(skipped);

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import load.TransactionBoundaries;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
@@ -44,8 +45,11 @@ public final class Benchmark {
     /** Longer than any pause a healthy pipeline takes (a Kafka rebalance, a large warehouse batch). */
     private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
 
-    /** What to run: {@code changes} in the mix, on a table of {@code aircraft} rows, in transactions of 1 to {@code maxTransaction}. */
-    public record Workload(long changes, int aircraft, int maxTransaction, long seed, ChangeMix mix) {
+    /**
+     * What to run: {@code changes} in the mix, on a table of {@code aircraft} rows, in transactions of 1 to
+     * {@code maxTransaction}, after {@code warmUp} changes of the same mix carried and not measured.
+     */
+    public record Workload(long changes, int aircraft, int maxTransaction, long seed, ChangeMix mix, long warmUp) {
     }
 
     /** The comparison {@code verify} makes, run once the pipeline has stopped and let go of the warehouse. */
@@ -89,8 +93,7 @@ public final class Benchmark {
             return t;
         });
         try (BackgroundPipeline pipeline = BackgroundPipeline.start(pipelineOverrides, START_TIMEOUT);
-             Admin admin = Admin.create(pipeline.bean("settings", PipelineSettings.class).kafka()
-                     .clientProperties(pipeline.property("flightcdc.kafka.bootstrap-servers")))) {
+              Admin admin = benchAdmin(pipeline)) {
             PipelineSettings settings = pipeline.bean("settings", PipelineSettings.class);
             String topic = settings.kafka().topicFor(TABLE);
             DuckDbWarehouse warehouse = pipeline.bean("warehouse", DuckDbWarehouse.class);
@@ -110,8 +113,18 @@ public final class Benchmark {
                     () -> workload.aircraft()).inWarehouseNanos() - preloadStarted;
             initialLoad = new BenchResult.InitialLoad(workload.aircraft(), Throughput.seconds(preloadNanos),
                     Throughput.perSecond(workload.aircraft(), preloadNanos));
-            LOG.info("Bench: initial load in the warehouse after {} s; writing {} changes", initialLoad.seconds(),
-                    workload.changes());
+            LOG.info("Bench: initial load in the warehouse after {} s", initialLoad.seconds());
+            long recordsBefore = workload.aircraft();
+            if (workload.warmUp() > 0) {
+                // The JVM compiles the hot code during the first minutes (half a core of JIT here); without a warm-up the
+                // figures measure that too, where a pipeline that has run for a while no longer pays it.
+                LOG.info("Bench: warm-up, {} changes not measured", workload.warmUp());
+                SourceWriter.SourceWrites warmUp = writer.write(workload.warmUp());
+                recordsBefore += warmUp.kafkaRecords();
+                clock.await("Warm-up", CompletableFuture.completedFuture(recordsBefore), writer::written);
+            }
+            LOG.info("Bench: writing {} changes", workload.changes());
+            long recordsBeforeChanges = recordsBefore;
 
             ThreadCpu cpuBefore = ThreadCpu.now();
             try (MemoryPeaks memory = new MemoryPeaks()) {
@@ -122,7 +135,7 @@ public final class Benchmark {
                         throw new CompletionException(e);
                     }
                 }, writerThread);
-                arrivals = clock.await("Changes", written.thenApply(w -> workload.aircraft() + w.kafkaRecords()),
+                arrivals = clock.await("Changes", written.thenApply(w -> recordsBeforeChanges + w.kafkaRecords()),
                         writer::written);
                 writes = written.join();
                 peakHeap = memory.peakHeapBytes();
@@ -150,7 +163,7 @@ public final class Benchmark {
         return new BenchResult(command, startedAt, machine(),
                 new BenchResult.Workload(writes.changes(), writes.inserts(), writes.updates(), writes.deletes(),
                         writes.keyUpdates(), writes.transactions(), workload.maxTransaction(), workload.aircraft(),
-                        workload.seed(), writes.kafkaRecords()),
+                        workload.seed(), writes.kafkaRecords(), workload.warmUp()),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
                 verification, catchUp, latency, commit(), cpu);
@@ -169,6 +182,14 @@ public final class Benchmark {
         long nanos = arrivedNanos - writes.firstCommitNanos();
         return new BenchResult.Stage(name, Throughput.seconds(nanos), Throughput.perSecond(changes, nanos),
                 Throughput.seconds(arrivedNanos - writes.lastCommitNanos()));
+    }
+
+    /** The bench's own admin client, named so that its thread's CPU counts as the bench's, not the pipeline's. */
+    private static Admin benchAdmin(BackgroundPipeline pipeline) {
+        Map<String, Object> properties = new java.util.HashMap<>(pipeline.bean("settings", PipelineSettings.class).kafka()
+                .clientProperties(pipeline.property("flightcdc.kafka.bootstrap-servers")));
+        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, ThreadCpu.BENCH_CLIENT_ID);
+        return Admin.create(properties);
     }
 
     private static void awaitStreaming(DataSource source, String slot) throws Exception {

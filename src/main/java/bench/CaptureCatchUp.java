@@ -101,10 +101,13 @@ final class CaptureCatchUp {
             long records = writes.kafkaRecords();
 
             // Ours first, alone: the load waits until Kafka holds every record.
+            ThreadCpu cpuBeforeCapture = ThreadCpu.now();
             long captureStarted = System.nanoTime();
             routes.startRoute(CaptureRoute.ROUTE_ID);
             CatchUpClock.Timeline capture = clock.await(OURS, captureStarted, () -> RecordCounts.inTopic(admin, topic),
                     inKafkaBefore, records, () -> { });
+            ThreadCpu cpuBeforeLoad = ThreadCpu.now();
+            ThreadCpu.Usage captureCpu = cpuBeforeLoad.since(cpuBeforeCapture, writes.changes());
             double captureLoadAverage = CatchUpClock.loadAverage();
             long captureBytes = RecordCounts.topicBytes(admin, topic) - bytesBefore;
 
@@ -113,6 +116,7 @@ final class CaptureCatchUp {
             routes.startRoute(LoadRoute.ROUTE_ID);
             CatchUpClock.Timeline load = clock.await(LOAD, loadStarted, () -> RecordCounts.loaded(warehouse, topic),
                     loadedBefore, inKafka - loadedBefore, () -> { });
+            ThreadCpu.Usage loadCpu = ThreadCpu.now().since(cpuBeforeLoad, writes.changes());
             // Counted once the load is done too: a record replayed after the restart would show here.
             long extra = RecordCounts.inTopic(admin, topic) - inKafkaBefore - records;
             if (extra != 0) {
@@ -140,7 +144,8 @@ final class CaptureCatchUp {
                     new BenchResult.Load(Throughput.seconds(load.startToLastNanos()),
                             Throughput.perSecond(writes.changes(), load.startToLastNanos()),
                             Throughput.seconds(load.lastNanos() - captureStarted),
-                            Throughput.perSecond(writes.changes(), load.lastNanos() - captureStarted)));
+                            Throughput.perSecond(writes.changes(), load.lastNanos() - captureStarted)),
+                    captureCpu, loadCpu);
             LOG.info("Bench: catch-up: ours {} changes/s, ours/peer {}, ours/ceiling {}", ours.changesPerSecond(),
                     result.oursToPeer(), result.oursToCeiling());
             return result;

@@ -50,6 +50,10 @@ final class CatchUpTable {
                         + " %.2f s later (%,d changes/s); from the capture's restart to the last change in the warehouse,"
                         + " %.2f s (%,d changes/s).%n",
                 load.seconds(), load.changesPerSecond(), load.fromCaptureStart(), load.fromCaptureStartPerSecond()));
+        if (c.captureCpu() != null) {
+            md.append('\n').append(ResultWriter.cpu(c.captureCpu(), "while our capture caught up"));
+            md.append(ResultWriter.cpu(c.loadCpu(), "while our load then caught up"));
+        }
         return md.toString();
     }
 

@@ -39,8 +39,10 @@ public final class ResultWriter {
                 bytes(m.memoryBytes()), m.os(), m.java(), bytes(m.maxHeapBytes())));
         md.append(format("Workload: %,d changes (%,d inserts, %,d updates, %,d deletes, %,d key updates) in %,d"
                         + " transactions of 1 to %,d changes, on a table of %,d aircraft, seed %d; %,d Kafka records"
-                        + " (a tombstone after each delete)%n%n", w.changes(), w.inserts(), w.updates(), w.deletes(),
-                w.keyUpdates(), w.transactions(), w.maxTransaction(), w.aircraft(), w.seed(), w.kafkaRecords()));
+                        + " (a tombstone after each delete)%s%n%n", w.changes(), w.inserts(), w.updates(), w.deletes(),
+                w.keyUpdates(), w.transactions(), w.maxTransaction(), w.aircraft(), w.seed(), w.kafkaRecords(),
+                w.warmUp() == 0 ? "; measured from a cold start (no warm-up)"
+                        : format("; measured after a warm-up of %,d changes of the same mix, carried and not measured", w.warmUp())));
         md.append(format("Initial load (not timed with the changes): %,d rows through the pipeline in %.1f s"
                 + " (%,d rows/s)%n%n", r.initialLoad().rows(), r.initialLoad().seconds(), r.initialLoad().rowsPerSecond()));
         md.append("| stage | every change there after (s) | changes/s | after the last source commit (s) |\n");
@@ -54,7 +56,7 @@ public final class ResultWriter {
                 bytes(r.memory().peakHeapBytes()),
                 r.memory().peakRssBytes() == null ? "unknown" : bytes(r.memory().peakRssBytes())));
         if (r.cpu() != null) {
-            md.append(cpu(r.cpu()));
+            md.append(cpu(r.cpu(), "while it carried the changes"));
         }
         md.append("Warehouse against source: **").append(r.verification().verdict()).append("**\n\n");
         r.verification().tables().forEach(t -> md.append("- ").append(t).append('\n'));
@@ -63,10 +65,11 @@ public final class ResultWriter {
         return md.toString();
     }
 
-    private static String cpu(ThreadCpu.Usage cpu) {
-        StringBuilder md = new StringBuilder(format("CPU of the JVM while it carried the %,d changes (%.1f s): **%.1f µs per"
+    /** The CPU table of one stretch of the run: {@code when} says which, as in "while it carried the changes". */
+    static String cpu(ThreadCpu.Usage cpu, String when) {
+        StringBuilder md = new StringBuilder(format("CPU of the JVM %s (%,d changes, %.1f s): **%.1f µs per"
                 + " change**, %.2f cores on average (the bench's own threads left out; the embedded PostgreSQL not included)%n%n",
-                cpu.changes(), cpu.wallSeconds(), cpu.pipelineMicrosPerChange(), cpu.cores()));
+                when, cpu.changes(), cpu.wallSeconds(), cpu.pipelineMicrosPerChange(), cpu.cores()));
         md.append("| part | CPU (s) | µs per change |\n|---|---:|---:|\n");
         for (ThreadCpu.Part p : cpu.parts()) {
             md.append(format("| %s | %.2f | %.1f |%n", p.part(), p.seconds(), p.microsPerChange()));

@@ -24,7 +24,9 @@ import java.util.stream.Stream;
  */
 public final class ThreadCpu {
 
-    public static final String CAPTURE = "capture: Debezium, the capture route, its Kafka producer";
+    public static final String DECODE = "capture: Debezium reading and decoding the WAL";
+    public static final String CAPTURE = "capture: the route on Debezium's engine thread (camel-debezium, envelope, send)";
+    public static final String PRODUCE = "capture: the Kafka producer's network thread";
     public static final String BROKER = "Kafka broker (embedded)";
     public static final String LOAD = "load: Kafka consumer, decoding, DuckDB calls";
     public static final String OTHER = "other Java threads: HTTP, monitors, timers";
@@ -51,6 +53,9 @@ public final class ThreadCpu {
             parts = List.copyOf(parts);
         }
     }
+
+    /** The client id of the bench's own Kafka clients: their threads are named after it. */
+    public static final String BENCH_CLIENT_ID = "bench";
 
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private static final long NANOS_PER_TICK = 10_000_000L; // Linux's USER_HZ is 100 on every platform Java runs on
@@ -83,7 +88,7 @@ public final class ThreadCpu {
     /** What was spent from {@code start} until now, by part, over {@code changes} changes. */
     public Usage since(ThreadCpu start, long changes) {
         Map<String, Long> nanos = new LinkedHashMap<>();
-        Stream.of(CAPTURE, BROKER, LOAD, OTHER, GC, JIT, NATIVE, BENCH).forEach(p -> nanos.put(p, 0L));
+        Stream.of(DECODE, CAPTURE, PRODUCE, BROKER, LOAD, OTHER, GC, JIT, NATIVE, BENCH).forEach(p -> nanos.put(p, 0L));
         long javaTotal = 0;
         for (ThreadInfo info : THREADS.getThreadInfo(javaThreadNanos.keySet().stream().mapToLong(Long::longValue).toArray(), 64)) {
             if (info == null) {
@@ -107,14 +112,19 @@ public final class ThreadCpu {
 
     /** Which part a Java thread works for: by its name where that says, else by the code it runs. */
     static String partOf(String name, StackTraceElement[] stack) {
-        if (name.startsWith("bench-") || runs(stack, "bench.")) {
+        if (name.startsWith("bench-") || name.endsWith("| " + BENCH_CLIENT_ID) || runs(stack, "bench.")) {
             return BENCH;
         }
         if (name.contains("KafkaConsumer[") || name.startsWith("kafka-coordinator-heartbeat-thread")) {
             return LOAD;
         }
-        if (name.contains("debezium") || name.contains("DebeziumConsumer") || name.startsWith("kafka-producer-network-thread")
-                || runs(stack, "io.debezium.")) {
+        if (name.contains("change-event-source-coordinator")) {
+            return DECODE;
+        }
+        if (name.startsWith("kafka-producer-network-thread")) {
+            return PRODUCE;
+        }
+        if (name.contains("debezium") || name.contains("DebeziumConsumer") || runs(stack, "io.debezium.")) {
             return CAPTURE;
         }
         if (name.startsWith("kafka-admin-client-thread")) {

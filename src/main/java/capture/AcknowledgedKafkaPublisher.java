@@ -106,7 +106,8 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private void send(PublishTracker tracker, Exchange send) {
         String topic = send.getMessage().getHeader(KafkaConstants.OVERRIDE_TOPIC, String.class);
         String tooLarge = sizeLimit.refusal(topic, send.getMessage().getHeader(KafkaConstants.KEY, byte[].class),
-                send.getMessage().getBody(byte[].class));
+                // The body as it is: getBody(byte[].class) asks Camel's type converters first, on every change.
+                send.getMessage().getBody() instanceof byte[] value ? value : null);
         if (tooLarge != null) {
             // Not sent, and nothing after it: no position is stored past it, and the pipeline stops.
             tracker.completed(tracker.begin(), new RecordTooLargeException(haltAt(tooLarge)));

@@ -51,6 +51,11 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
     @Option(names = "--aircraft", description = "Rows the table is preloaded with (default: ${DEFAULT-VALUE}).")
     int aircraft = 50_000;
 
+    @Option(names = "--warm-up", paramLabel = "CHANGES",
+            description = "Changes of the same mix to carry first, not measured, so that the figures are those of a JVM"
+                    + " that has compiled its hot code (default: ${DEFAULT-VALUE}: measure from a cold start).")
+    long warmUp;
+
     @Option(names = "--max-transaction", description = "Most changes per source transaction; each has 1 to this many, at random (default: ${DEFAULT-VALUE}).")
     int maxTransaction = 1_000;
 
@@ -85,8 +90,9 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
 
     @Override
     public Integer call() throws Exception {
-        if (changes < 1 || aircraft < 1 || maxTransaction < 1) {
-            throw new ParameterException(spec.commandLine(), "--changes, --aircraft and --max-transaction must be 1 or more");
+        if (changes < 1 || aircraft < 1 || maxTransaction < 1 || warmUp < 0) {
+            throw new ParameterException(spec.commandLine(), "--changes, --aircraft and --max-transaction must be 1 or more,"
+                    + " and --warm-up 0 or more");
         }
         LatencyPhases.Plan latency = latencyPlan();
         options.dataDir = options.resolve().dataDir().resolve("bench").toString();
@@ -107,7 +113,7 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
         overrides.putIfAbsent(RunCommand.ROUTES_INCLUDE_PATTERN, "false");
         String command = "flight-cdc " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchResult result = new Benchmark(overrides, new Benchmark.Workload(changes, aircraft, maxTransaction, seed,
-                ChangeMix.BENCHMARK), command, latency).withPeers(!noPeers).run(() -> Verification.compareAll(settings, 20));
+                ChangeMix.BENCHMARK, warmUp), command, latency).withPeers(!noPeers).run(() -> Verification.compareAll(settings, 20));
 
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(new ResultWriter().write(result, out));

@@ -39,7 +39,8 @@ public final class ChangeBatchDecoder {
             String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
             long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
-            String value = m.getBody(String.class);
+            // The body as Kafka's deserializer gave it: getBody(String.class) asks Camel's type converters first.
+            String value = m.getBody() instanceof String text ? text : m.getBody(String.class);
             nextOffsets.merge(new KafkaPartition(topic, partition), offset + 1, Math::max);
             boolean marker = topic.equals(transactionTopic);
             try {

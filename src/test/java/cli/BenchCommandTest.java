@@ -68,9 +68,9 @@ class BenchCommandTest {
         // The JVM's CPU while the changes were carried, by part: each stage of the pipeline worked.
         ThreadCpu.Usage cpu = result.cpu();
         assertThat(cpu.changes()).isEqualTo(2000);
-        assertThat(cpu.parts()).extracting(ThreadCpu.Part::part).contains(ThreadCpu.CAPTURE, ThreadCpu.BROKER,
+        assertThat(cpu.parts()).extracting(ThreadCpu.Part::part).contains(ThreadCpu.DECODE, ThreadCpu.CAPTURE, ThreadCpu.PRODUCE, ThreadCpu.BROKER,
                 ThreadCpu.LOAD, ThreadCpu.BENCH);
-        assertThat(cpu.parts()).filteredOn(p -> List.of(ThreadCpu.CAPTURE, ThreadCpu.BROKER, ThreadCpu.LOAD).contains(p.part()))
+        assertThat(cpu.parts()).filteredOn(p -> List.of(ThreadCpu.DECODE, ThreadCpu.CAPTURE, ThreadCpu.PRODUCE, ThreadCpu.BROKER, ThreadCpu.LOAD).contains(p.part()))
                 .allSatisfy(p -> assertThat(p.microsPerChange()).as(p.part()).isPositive());
         double pipelineParts = cpu.parts().stream().filter(p -> !p.part().equals(ThreadCpu.BENCH))
                 .mapToDouble(ThreadCpu.Part::microsPerChange).sum();
