@@ -67,12 +67,14 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
      * @param readers       those that ran, ceiling first, ours last
      * @param skipped       why a reader did not run (not asked for, not installed)
      * @param oursToPeer    our changes/s over the peer's; null when the peer did not run
+     * @param oursToTunedPeer our changes/s over the peer's tuned as ours (its producer, its collector); null when it did not run
      * @param oursToCeiling our changes/s over the ceiling's; null when the ceiling did not run
      * @param captureCpu    the JVM's CPU while our capture caught up, by part (null in results written before)
      * @param loadCpu       the JVM's CPU while our load then caught up, by part (null in results written before)
      */
     public record CatchUp(long changes, long kafkaRecords, long transactions, double writingSeconds,
-                          List<Reader> readers, List<String> skipped, Double oursToPeer, Double oursToCeiling,
+                          List<Reader> readers, List<String> skipped, Double oursToPeer, Double oursToTunedPeer,
+                          Double oursToCeiling,
                           Load load, ThreadCpu.Usage captureCpu, ThreadCpu.Usage loadCpu) {
         public CatchUp {
             readers = List.copyOf(readers);

@@ -80,7 +80,7 @@ final class CaptureCatchUp {
 
         List<String> skipped = new ArrayList<>();
         ReplicationCeiling ceiling = null;
-        KafkaConnectPeer peer = null;
+        List<KafkaConnectPeer> peerRuns = new ArrayList<>();
         try {
             if (peers) {
                 Optional<Path> program = ReplicationCeiling.program();
@@ -90,7 +90,9 @@ final class CaptureCatchUp {
                     skipped.add(ReplicationCeiling.notInstalled());
                     LOG.warn("Bench: {}", ReplicationCeiling.notInstalled());
                 }
-                peer = KafkaConnectPeer.prepare(source, workDir);
+                for (KafkaConnectPeer.Variant variant : KafkaConnectPeer.Variant.values()) {
+                    peerRuns.add(KafkaConnectPeer.prepare(variant, source, workDir));
+                }
             } else {
                 skipped.add(ReplicationCeiling.NAME + " and " + KafkaConnectPeer.NAME + ": not run (--no-peers)");
             }
@@ -128,7 +130,7 @@ final class CaptureCatchUp {
             if (ceiling != null) {
                 readers.add(ceiling.measure(pg, endLsn, writes.changes()));
             }
-            if (peer != null) {
+            for (KafkaConnectPeer peer : peerRuns) {
                 readers.add(peer.measure(pg, pipeline.property("flightcdc.kafka.bootstrap-servers"), admin,
                         Benchmark.TABLE, writes.changes(), records, clock));
             }
@@ -140,7 +142,9 @@ final class CaptureCatchUp {
             readers.add(ours);
             BenchResult.CatchUp result = new BenchResult.CatchUp(writes.changes(), records, writes.transactions(),
                     Throughput.seconds(writes.writingNanos()), readers, skipped,
-                    ratio(ours, readers, KafkaConnectPeer.NAME), ratio(ours, readers, ReplicationCeiling.NAME),
+                    ratio(ours, readers, KafkaConnectPeer.NAME),
+                    ratio(ours, readers, KafkaConnectPeer.Variant.TUNED_AS_OURS.readerName),
+                    ratio(ours, readers, ReplicationCeiling.NAME),
                     new BenchResult.Load(Throughput.seconds(load.startToLastNanos()),
                             Throughput.perSecond(writes.changes(), load.startToLastNanos()),
                             Throughput.seconds(load.lastNanos() - captureStarted),
@@ -150,7 +154,7 @@ final class CaptureCatchUp {
                     result.oursToPeer(), result.oursToCeiling());
             return result;
         } finally {
-            closeQuietly(peer);
+            peerRuns.forEach(CaptureCatchUp::closeQuietly);
             closeQuietly(ceiling);
         }
     }

@@ -24,18 +24,43 @@ import warehouse.TableId;
  * slot of its own made before the changes were written ({@code snapshot.mode=no_data}: with no stored
  * offset it streams from where the slot stands), and publishes to the same broker under a topic prefix
  * of its own, with JsonConverter and schemas off for keys and values, as our capture writes its
- * records, so the bytes per record compare. Connect's producer keeps its defaults.
+ * records, so the bytes per record compare. It runs twice, as shipped ({@link Variant#AS_SHIPPED}: Connect's producer
+ * and JVM keep their defaults) and tuned as our capture is ({@link Variant#TUNED_AS_OURS}), so that the second ratio
+ * compares the capture code alone.
  */
 final class KafkaConnectPeer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaConnectPeer.class);
-    static final String NAME = "Kafka Connect + Debezium (peer)";
-    static final String SLOT = "bench_peer";
-    static final String TOPIC_PREFIX = "benchpeer";
-    /** KAFKA_HEAP_OPTS and KAFKA_JVM_PERFORMANCE_OPTS as Kafka's start scripts set them for connect-standalone.sh. */
-    private static final List<String> JVM_OPTIONS = List.of("-Xms256M", "-Xmx2G", "-server", "-XX:+UseG1GC",
-            "-XX:MaxGCPauseMillis=20", "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent",
-            "-Djava.awt.headless=true");
+    static final String NAME = Variant.AS_SHIPPED.readerName;
+
+    /** How the peer runs: each with a slot, a topic prefix and a folder of its own. */
+    enum Variant {
+        /** KAFKA_HEAP_OPTS and KAFKA_JVM_PERFORMANCE_OPTS as Kafka's start scripts set them for connect-standalone.sh; Connect's producer defaults (acks=all, one request in flight, no linger). */
+        AS_SHIPPED("Kafka Connect + Debezium (peer)", "bench_peer", "benchpeer",
+                List.of("-Xms256M", "-Xmx2G", "-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                        "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true"),
+                Map.of()),
+        /** The producer settings and the collector our capture runs with (CaptureRoute, .mvn/jvm.config). */
+        TUNED_AS_OURS("Kafka Connect + Debezium tuned as ours (peer)", "bench_peer_tuned", "benchpeertuned",
+                List.of("-Xms256M", "-Xmx2G", "-server", "-XX:+UseParallelGC", "-Djava.awt.headless=true"),
+                Map.of("producer.acks", "all", "producer.enable.idempotence", "true",
+                        "producer.max.in.flight.requests.per.connection", "5", "producer.linger.ms", "20",
+                        "producer.batch.size", "262144"));
+
+        final String readerName;
+        final String slot;
+        final String topicPrefix;
+        final List<String> jvmOptions;
+        final Map<String, String> producer;
+
+        Variant(String readerName, String slot, String topicPrefix, List<String> jvmOptions, Map<String, String> producer) {
+            this.readerName = readerName;
+            this.slot = slot;
+            this.topicPrefix = topicPrefix;
+            this.jvmOptions = jvmOptions;
+            this.producer = producer;
+        }
+    }
     private static final long STOP_TIMEOUT_SECONDS = 60;
     /**
      * The source password reaches Kafka Connect in this environment variable of its process, which Kafka's
@@ -44,26 +69,33 @@ final class KafkaConnectPeer implements AutoCloseable {
      */
     static final String PASSWORD_VARIABLE = "FLIGHTCDC_PEER_DATABASE_PASSWORD";
 
+    private final Variant variant;
     private final String classpath;
     private final LogicalSlot slot;
     private final Path workDir;
     private Process process;
 
-    private KafkaConnectPeer(String classpath, LogicalSlot slot, Path workDir) {
+    private KafkaConnectPeer(Variant variant, String classpath, LogicalSlot slot, Path workDir) {
+        this.variant = variant;
         this.classpath = classpath;
         this.slot = slot;
         this.workDir = workDir;
     }
 
     /** Makes the peer's slot; call before the changes are written. Fails at once if Kafka Connect cannot be run. */
-    static KafkaConnectPeer prepare(DataSource source, Path workDir) throws SQLException, IOException, InterruptedException {
+    static KafkaConnectPeer prepare(Variant variant, DataSource source, Path workDir)
+            throws SQLException, IOException, InterruptedException {
         String classpath = JvmClasspath.forKafkaConnect();
-        Files.createDirectories(workDir);
-        return new KafkaConnectPeer(classpath, LogicalSlot.create(source, SLOT, "pgoutput"), workDir);
+        Path dir = Files.createDirectories(workDir.resolve(variant.topicPrefix));
+        return new KafkaConnectPeer(variant, classpath, LogicalSlot.create(source, variant.slot, "pgoutput"), dir);
     }
 
-    static String topic(TableId table) {
-        return TOPIC_PREFIX + "." + table.schema() + "." + table.name();
+    String name() {
+        return variant.readerName;
+    }
+
+    private String topic(TableId table) {
+        return variant.topicPrefix + "." + table.schema() + "." + table.name();
     }
 
     /**
@@ -73,7 +105,8 @@ final class KafkaConnectPeer implements AutoCloseable {
     BenchResult.Reader measure(PostgresEndpoint pg, String bootstrapServers, Admin admin, TableId table, long changes,
                                long records, CatchUpClock clock) throws Exception {
         String topic = topic(table);
-        Path worker = write("worker.properties", Map.ofEntries(
+        Map<String, String> workerSettings = new java.util.HashMap<>(variant.producer);
+        workerSettings.putAll(Map.ofEntries(
                 Map.entry("bootstrap.servers", bootstrapServers),
                 Map.entry("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
                 Map.entry("value.converter", "org.apache.kafka.connect.json.JsonConverter"),
@@ -88,6 +121,7 @@ final class KafkaConnectPeer implements AutoCloseable {
                 Map.entry("config.providers", "env"),
                 Map.entry("config.providers.env.class", "org.apache.kafka.common.config.provider.EnvVarConfigProvider"),
                 Map.entry("config.providers.env.param.allowlist.pattern", "^" + PASSWORD_VARIABLE + "$")));
+        Path worker = write("worker.properties", workerSettings);
         Path connector = write("connector.properties", Map.ofEntries(
                 Map.entry("name", "bench-peer"),
                 Map.entry("connector.class", "io.debezium.connector.postgresql.PostgresConnector"),
@@ -97,7 +131,7 @@ final class KafkaConnectPeer implements AutoCloseable {
                 Map.entry("database.user", pg.user()),
                 Map.entry("database.password", "${env:" + PASSWORD_VARIABLE + "}"),
                 Map.entry("database.dbname", pg.database()),
-                Map.entry("topic.prefix", TOPIC_PREFIX),
+                Map.entry("topic.prefix", variant.topicPrefix),
                 Map.entry("plugin.name", "pgoutput"),
                 Map.entry("slot.name", slot.name()),
                 // The pipeline's publication, left as it is: the peer decodes what our capture decodes.
@@ -111,19 +145,19 @@ final class KafkaConnectPeer implements AutoCloseable {
                 Map.entry("skipped.operations", "none")));
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
+        command.addAll(variant.jvmOptions);
         command.addAll(List.of("-cp", classpath, "org.apache.kafka.connect.cli.ConnectStandalone",
                 worker.toString(), connector.toString()));
         Path log = workDir.resolve("connect.log");
-        LOG.info("{}: starting Kafka Connect standalone (log in {})", NAME, log);
+        LOG.info("{}: starting Kafka Connect standalone (log in {})", name(), log);
         long started = System.nanoTime();
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put(PASSWORD_VARIABLE, pg.password().value());
         process = builder.start();
-        CatchUpClock.Timeline t = clock.await(NAME, started, () -> RecordCounts.inTopic(admin, topic), 0, records,
+        CatchUpClock.Timeline t = clock.await(name(), started, () -> RecordCounts.inTopic(admin, topic), 0, records,
                 () -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException(NAME + " exited with code " + process.exitValue()
+                        throw new IllegalStateException(name() + " exited with code " + process.exitValue()
                                 + " before its topic held every record; see " + log);
                     }
                 });
@@ -131,9 +165,9 @@ final class KafkaConnectPeer implements AutoCloseable {
         stop();
         long extra = RecordCounts.inTopic(admin, topic) - records;
         if (extra != 0) {
-            LOG.warn("{}: its topic holds {} records more than the {} expected", NAME, extra, records);
+            LOG.warn("{}: its topic holds {} records more than the {} expected", name(), extra, records);
         }
-        return new BenchResult.Reader(NAME, Throughput.seconds(t.startToFirstNanos()), Throughput.seconds(t.firstToLastNanos()),
+        return new BenchResult.Reader(name(), Throughput.seconds(t.startToFirstNanos()), Throughput.seconds(t.firstToLastNanos()),
                 Throughput.seconds(t.startToLastNanos()), Throughput.perSecond(changes, t.firstToLastNanos()),
                 Throughput.perSecond(records, t.firstToLastNanos()), extra,
                 Math.round((double) RecordCounts.topicBytes(admin, topic) / (records + extra)), loadAverage);
@@ -156,11 +190,11 @@ final class KafkaConnectPeer implements AutoCloseable {
         }
         process.destroy();
         if (!process.waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            LOG.warn("{}: still running {} s after SIGTERM; killing it", NAME, STOP_TIMEOUT_SECONDS);
+            LOG.warn("{}: still running {} s after SIGTERM; killing it", name(), STOP_TIMEOUT_SECONDS);
             process.destroyForcibly().waitFor(STOP_TIMEOUT_SECONDS, TimeUnit.SECONDS);
         }
         // 143 (128 + SIGTERM) is how a JVM that stopped on SIGTERM exits.
-        LOG.info("{}: Kafka Connect stopped (exit code {})", NAME, process.exitValue());
+        LOG.info("{}: Kafka Connect stopped (exit code {})", name(), process.exitValue());
     }
 
     /** Stops Kafka Connect if it still runs, then drops its slot. */

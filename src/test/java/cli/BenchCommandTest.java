@@ -102,17 +102,18 @@ class BenchCommandTest {
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
 
         // The catch-up on one pre-written stretch of WAL: the ceiling (where pg_recvlogical is installed), the
-        // peer in its own JVM, and ours, each with every record once.
+        // peer in its own JVM as shipped and tuned as ours, and ours, each with every record once.
         BenchResult.CatchUp catchUp = result.catchUp();
         assertThat(catchUp.changes()).isEqualTo(2000);
         assertThat(catchUp.kafkaRecords()).isGreaterThan(2000);
         List<String> readers = catchUp.readers().stream().map(BenchResult.Reader::name).toList();
-        assertThat(readers).endsWith("Kafka Connect + Debezium (peer)", "flight-cdc capture");
+        assertThat(readers).endsWith("Kafka Connect + Debezium (peer)", "Kafka Connect + Debezium tuned as ours (peer)",
+                "flight-cdc capture");
         if (!readers.contains("pg_recvlogical (ceiling)")) {
             assertThat(catchUp.skipped()).singleElement().asString().contains("pg_recvlogical was not found");
             assertThat(catchUp.oursToCeiling()).isNull();
         } else {
-            assertThat(readers).hasSize(3).startsWith("pg_recvlogical (ceiling)");
+            assertThat(readers).hasSize(4).startsWith("pg_recvlogical (ceiling)");
             assertThat(catchUp.skipped()).isEmpty();
             assertThat(catchUp.oursToCeiling()).isPositive();
         }
@@ -120,21 +121,26 @@ class BenchCommandTest {
             assertThat(reader.changesPerSecond()).as(reader.name()).isPositive();
             assertThat(reader.startToLast()).as(reader.name()).isGreaterThanOrEqualTo(reader.firstToLast());
         });
-        assertThat(catchUp.readers()).filteredOn(reader -> reader.recordsPerSecond() != null).hasSize(2)
+        assertThat(catchUp.readers()).filteredOn(reader -> reader.recordsPerSecond() != null).hasSize(3)
                 .allSatisfy(reader -> {
                     assertThat(reader.extraRecords()).as(reader.name() + ": every record once").isZero();
                     assertThat(reader.bytesPerRecord()).as(reader.name()).isPositive();
                 });
         assertThat(catchUp.oursToPeer()).isPositive();
+        assertThat(catchUp.oursToTunedPeer()).isPositive();
+        assertThat(dir.resolve("bench/capture-peers/benchpeertuned/worker.properties")).content()
+                .contains("producer.linger.ms=20", "producer.batch.size=262144", "producer.enable.idempotence=true");
+        assertThat(catchUp.captureCpu().parts()).filteredOn(p -> p.part().equals(ThreadCpu.DECODE)).singleElement()
+                .satisfies(p -> assertThat(p.microsPerChange()).isPositive());
         assertThat(catchUp.load().fromCaptureStart()).isGreaterThan(catchUp.load().seconds()).isPositive();
         assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("## Capture stage, same WAL",
-                "| Kafka Connect + Debezium (peer) |", "| flight-cdc capture |");
-        assertThat(dir.resolve("bench/capture-peers/connect.log")).as("the peer's own log").exists();
+                "| Kafka Connect + Debezium (peer) |", "| flight-cdc capture |", "while our capture caught up");
+        assertThat(dir.resolve("bench/capture-peers/benchpeer/connect.log")).as("the peer's own log").exists();
 
         // The peer logs in with the embedded server's password, given in its environment: only the password file holds it.
         Path passwordFile = EmbeddedPostgresServer.passwordFile(dir.resolve("bench/postgres"));
         String password = Files.readString(passwordFile).strip();
-        assertThat(dir.resolve("bench/capture-peers/connector.properties")).content()
+        assertThat(dir.resolve("bench/capture-peers/benchpeer/connector.properties")).content()
                 .contains("database.password=${env\\:FLIGHTCDC_PEER_DATABASE_PASSWORD}");
         assertThat(SecretSearch.filesHolding(dir, password)).containsExactly(passwordFile);
     }
