@@ -80,6 +80,7 @@ public final class Benchmark {
 
     public BenchResult run(Verifier verifier) throws Exception {
         String startedAt = Instant.now().toString();
+        String commit = commit(); // now: the tree may change while the bench runs
         BenchResult.InitialLoad initialLoad;
         SourceWriter.SourceWrites writes;
         StageClock.Arrivals arrivals;
@@ -166,7 +167,7 @@ public final class Benchmark {
                         workload.seed(), writes.kafkaRecords(), workload.warmUp()),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
-                verification, catchUp, latency, commit(), cpu);
+                verification, catchUp, latency, commit, cpu);
     }
 
     private static List<BenchResult.Stage> stages(SourceWriter.SourceWrites writes, StageClock.Arrivals arrivals) {

@@ -88,7 +88,8 @@ class ColumnTypesEndToEndTest extends PipelineTestSupport {
                         big_bytes bytea
                     );
                     ALTER TABLE column_types REPLICA IDENTITY FULL;
-                    CREATE TABLE meeting_times (id integer PRIMARY KEY, note text, starts timetz);
+                    -- status: a NULL written on purpose must not load as the column's default
+                    CREATE TABLE meeting_times (id integer PRIMARY KEY, note text, starts timetz, status text DEFAULT 'planned');
                     ALTER TABLE meeting_times REPLICA IDENTITY FULL;
                     -- REPLICA IDENTITY DEFAULT: updates do not carry unchanged TOASTed values, deletes only the key
                     CREATE TABLE notes (id integer PRIMARY KEY, title text, must integer NOT NULL DEFAULT 7, body text,
@@ -164,7 +165,7 @@ class ColumnTypesEndToEndTest extends PipelineTestSupport {
         source("UPDATE column_types SET span = span + interval '1 mon', tags = tags || ARRAY['}{'] WHERE id = 3");
         source("DELETE FROM column_types WHERE id = 5");
         source("""
-                INSERT INTO meeting_times VALUES (1, 'no time yet', NULL), (2, 'offset', '10:00:00.5+02');
+                INSERT INTO meeting_times VALUES (1, 'no time yet', NULL, NULL), (2, 'offset', '10:00:00.5+02', DEFAULT);
                 UPDATE meeting_times SET note = 'still no time' WHERE id = 1;
                 UPDATE meeting_times SET note = 'moved' WHERE id = 2""");
 
