@@ -4,6 +4,7 @@ import app.BackgroundPipeline;
 import com.sun.management.OperatingSystemMXBean;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -11,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -94,7 +96,7 @@ public final class Benchmark {
             return t;
         });
         try (BackgroundPipeline pipeline = BackgroundPipeline.start(pipelineOverrides, START_TIMEOUT);
-              Admin admin = benchAdmin(pipeline)) {
+             Admin admin = benchAdmin(pipeline)) {
             PipelineSettings settings = pipeline.bean("settings", PipelineSettings.class);
             String topic = settings.kafka().topicFor(TABLE);
             DuckDbWarehouse warehouse = pipeline.bean("warehouse", DuckDbWarehouse.class);
@@ -187,7 +189,7 @@ public final class Benchmark {
 
     /** The bench's own admin client, named so that its thread's CPU counts as the bench's, not the pipeline's. */
     private static Admin benchAdmin(BackgroundPipeline pipeline) {
-        Map<String, Object> properties = new java.util.HashMap<>(pipeline.bean("settings", PipelineSettings.class).kafka()
+        Map<String, Object> properties = new HashMap<>(pipeline.bean("settings", PipelineSettings.class).kafka()
                 .clientProperties(pipeline.property("flightcdc.kafka.bootstrap-servers")));
         properties.put(AdminClientConfig.CLIENT_ID_CONFIG, ThreadCpu.BENCH_CLIENT_ID);
         return Admin.create(properties);
@@ -235,7 +237,7 @@ public final class Benchmark {
     private static String commit() {
         try {
             Process git = new ProcessBuilder("git", "describe", "--always", "--dirty").redirectErrorStream(true).start();
-            String out = new String(git.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            String out = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             return git.waitFor() == 0 && !out.isEmpty() ? out : "unknown";
         } catch (IOException e) {
             return "unknown";

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -35,7 +36,10 @@ final class KafkaConnectPeer implements AutoCloseable {
 
     /** How the peer runs: each with a slot, a topic prefix and a folder of its own. */
     enum Variant {
-        /** KAFKA_HEAP_OPTS and KAFKA_JVM_PERFORMANCE_OPTS as Kafka's start scripts set them for connect-standalone.sh; Connect's producer defaults (acks=all, one request in flight, no linger). */
+        /**
+         * KAFKA_HEAP_OPTS and KAFKA_JVM_PERFORMANCE_OPTS as Kafka's start scripts set them for connect-standalone.sh,
+         * and Connect's producer defaults (acks=all, one request in flight, no linger).
+         */
         AS_SHIPPED("Kafka Connect + Debezium (peer)", "bench_peer", "benchpeer",
                 List.of("-Xms256M", "-Xmx2G", "-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
                         "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true"),
@@ -105,7 +109,7 @@ final class KafkaConnectPeer implements AutoCloseable {
     BenchResult.Reader measure(PostgresEndpoint pg, String bootstrapServers, Admin admin, TableId table, long changes,
                                long records, CatchUpClock clock) throws Exception {
         String topic = topic(table);
-        Map<String, String> workerSettings = new java.util.HashMap<>(variant.producer);
+        Map<String, String> workerSettings = new HashMap<>(variant.producer);
         workerSettings.putAll(Map.ofEntries(
                 Map.entry("bootstrap.servers", bootstrapServers),
                 Map.entry("key.converter", "org.apache.kafka.connect.json.JsonConverter"),
