@@ -3,6 +3,8 @@ package capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.debezium.connector.postgresql.PostgresConnectorTask;
+import java.util.Map;
+import org.apache.camel.component.debezium.postgres.configuration.PostgresConnectorEmbeddedDebeziumConfiguration;
 import org.junit.jupiter.api.Test;
 
 class IdleBackoffPostgresConnectorTest {
@@ -11,6 +13,19 @@ class IdleBackoffPostgresConnectorTest {
     void runsDebeziumsOwnPostgresTask() {
         assertThat(new IdleBackoffPostgresConnector().taskClass()).isEqualTo(IdleBackoffPostgresConnector.IdleBackoffTask.class);
         assertThat(PostgresConnectorTask.class).isAssignableFrom(IdleBackoffPostgresConnector.IdleBackoffTask.class);
+    }
+
+    /** CaptureRoute names it through camel-debezium's additional properties, which must win over its own connector class. */
+    @Test
+    void camelDebeziumHandsTheEngineThisConnectorWhenTheAdditionalPropertiesNameIt() {
+        var configuration = new PostgresConnectorEmbeddedDebeziumConfiguration();
+        configuration.setName("capture");
+        configuration.setTopicPrefix("flightcdc");
+        configuration.setOffsetStorageFileName("target/idle-backoff-offsets.dat");
+        configuration.setAdditionalProperties(Map.of("connector.class", IdleBackoffPostgresConnector.class.getName()));
+
+        assertThat(configuration.createDebeziumConfiguration().getString("connector.class"))
+                .isEqualTo(IdleBackoffPostgresConnector.class.getName());
     }
 
     @Test
