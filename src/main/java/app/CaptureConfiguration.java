@@ -4,6 +4,7 @@ import capture.AcknowledgedOffsetStore;
 import capture.CapturedChanges;
 import capture.ChangeTopics;
 import capture.DebeziumJsonEnvelope;
+import capture.KeyPartitioner;
 import capture.LeanDebeziumComponent;
 import capture.PositionFile;
 import capture.PositionStorage;
@@ -106,7 +107,8 @@ public class CaptureConfiguration extends StageConfiguration {
 
     @BindToRegistry(lazy = true)
     public TransactionOrder transactionOrder(PipelineSettings settings) {
-        return new TransactionOrder(settings.kafka().transactionTopic(), settings.changeTopics());
+        return new TransactionOrder(settings.kafka().transactionTopic(), settings.changeTopics(),
+                new KeyPartitioner(settings.kafka().partitions()));
     }
 
     @BindToRegistry(lazy = true)
@@ -124,7 +126,7 @@ public class CaptureConfiguration extends StageConfiguration {
             Map<String, TableId> tablesOfTopics = new LinkedHashMap<>();
             settings.source().tables().stream().filter(t -> holdingRecords.contains(settings.kafka().topicFor(t)))
                     .forEach(t -> tablesOfTopics.put(settings.kafka().topicFor(t), t));
-            return new SnapshotStart(tablesOfTopics);
+            return new SnapshotStart(tablesOfTopics, settings.kafka().partitions());
         }
     }
 
@@ -146,7 +148,7 @@ public class CaptureConfiguration extends StageConfiguration {
         topics.add(settings.kafka().transactionTopic());
         try (Admin admin = Admin.create(settings.kafka().clientProperties(
                 context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}")))) {
-            ChangeTopics.createMissing(admin, topics, settings.kafka().replicationFactor());
+            ChangeTopics.createMissing(admin, topics, settings.kafka().partitions(), settings.kafka().replicationFactor());
         }
         ReplicationPreflight preflight = bean(context, ReplicationPreflight.class);
         preflight.check();

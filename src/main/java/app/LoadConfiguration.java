@@ -1,5 +1,6 @@
 package app;
 
+import capture.ChangeTopics;
 import embedded.StopOrder;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -108,6 +109,7 @@ public class LoadConfiguration extends StageConfiguration {
         Warehouse warehouse = bean(context, Warehouse.class);
         String bootstrap = context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}");
         try (Admin admin = Admin.create(settings.kafka().clientProperties(bootstrap))) {
+            ChangeTopics.requirePartitions(admin, loadedTopics, settings.kafka().partitions());
             if (warehouse instanceof SnowpipeStreamingWarehouse streaming) {
                 // Its progress is in Snowflake, per channel: open the channels of the partitions there are.
                 streaming.resume(ConsumerGroupPositions.existingPartitions(admin, Set.copyOf(changeTopics)));

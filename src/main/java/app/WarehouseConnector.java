@@ -29,7 +29,8 @@ final class WarehouseConnector {
         PipelineSettings.Warehouse.Type type = settings.warehouse().type();
         if (!type.snowflake()) {
             try {
-                return DuckDbWarehouse.open(settings.warehouse().duckdbPath(), FlightAnalyticsViews::over);
+                return DuckDbWarehouse.open(settings.warehouse().duckdbPath(), FlightAnalyticsViews::over,
+                        settings.warehouse().consumers());
             } catch (SQLException e) {
                 // Its messages say what to fix.
                 throw new StartupException(e.getMessage(), e);

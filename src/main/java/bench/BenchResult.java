@@ -28,8 +28,13 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
      *                     tombstone after each delete
      * @param warmUp       changes carried before these, not measured
      */
+    /**
+     * @param partitions of each topic ({@code flightcdc.kafka.partitions})
+     * @param loaders the loader's consumers ({@code flightcdc.load.consumers})
+     */
     public record Workload(long changes, long inserts, long updates, long deletes, long keyUpdates, long transactions,
-                           int maxTransaction, int aircraft, long seed, long kafkaRecords, long warmUp) {
+                           int maxTransaction, int aircraft, long seed, long kafkaRecords, long warmUp, int partitions,
+                           int loaders) {
     }
 
     /** The table's preload, carried through the whole pipeline before the timed changes are written. */

@@ -90,6 +90,8 @@ public final class Benchmark {
         BenchResult.CatchUp catchUp;
         List<LatencyResult> latency;
         ThreadCpu.Usage cpu;
+        int partitions;
+        int loaders;
         ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "bench-source-writer");
             t.setDaemon(true);
@@ -98,13 +100,16 @@ public final class Benchmark {
         try (BackgroundPipeline pipeline = BackgroundPipeline.start(pipelineOverrides, START_TIMEOUT);
              Admin admin = benchAdmin(pipeline)) {
             PipelineSettings settings = pipeline.bean("settings", PipelineSettings.class);
+            partitions = settings.kafka().partitions();
+            loaders = settings.warehouse().consumers();
             String topic = settings.kafka().topicFor(TABLE);
             DuckDbWarehouse warehouse = pipeline.bean("warehouse", DuckDbWarehouse.class);
             // Polled every 20 ms: small next to the seconds the stages take, cheap next to their work.
             StageClock clock = new StageClock(() -> endOffsets(admin, topic), () -> loaded(warehouse, topic),
                     Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5));
             DataSource source = pipeline.bean("sourceDatabase", SourceDatabase.class).dataSource();
-            SourceWriter writer = new SourceWriter(source, workload.mix(), workload.seed(), workload.maxTransaction());
+            SourceWriter writer = new SourceWriter(source, workload.mix(), workload.seed(), workload.maxTransaction(),
+                    partitions);
             // Debezium connects after the routes have started: the initial load's time is the pipeline's, not its start-up's.
             awaitStreaming(source, settings.source().slot());
 
@@ -146,7 +151,8 @@ public final class Benchmark {
             cpu = ThreadCpu.now().since(cpuBefore, writes.changes());
             // After the throughput run, not before: its figures stay comparable with earlier runs, and the
             // phases measure a pipeline that is warmed up and has a history behind it, as a running one has.
-            latency = new LatencyPhases(latencyPlan, STALL_TIMEOUT).run(warehouse, writer, () -> loaded(warehouse, topic),
+            latency = new LatencyPhases(latencyPlan, STALL_TIMEOUT).run(warehouse, writer,
+                    () -> RecordCounts.loadedByPartition(warehouse, topic, partitions),
                     pipeline.bean("transactionBoundaries", TransactionBoundaries.class));
             catchUp = new CaptureCatchUp(pipeline, admin, writer,
                     new CatchUpClock(Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5)), peers)
@@ -166,7 +172,7 @@ public final class Benchmark {
         return new BenchResult(command, startedAt, machine(),
                 new BenchResult.Workload(writes.changes(), writes.inserts(), writes.updates(), writes.deletes(),
                         writes.keyUpdates(), writes.transactions(), workload.maxTransaction(), workload.aircraft(),
-                        workload.seed(), writes.kafkaRecords(), workload.warmUp()),
+                        workload.seed(), writes.kafkaRecords(), workload.warmUp(), partitions, loaders),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
                 verification, catchUp, latency, commit, cpu);

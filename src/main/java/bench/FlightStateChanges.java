@@ -1,5 +1,7 @@
 package bench;
 
+import capture.KeyPartitioner;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +14,8 @@ import java.util.Random;
  * user must be the table's only writer: it knows which keys exist, so every update and delete hits a row.
  * Every row image it writes has a callsign of its own, so each change can be told apart in the
  * warehouse's history. Counts changes as Debezium sees them (a key update is two) and the Kafka records
- * they become (a delete is followed by a tombstone).
+ * they become (a delete is followed by a tombstone), per partition of the topic: the capture sends each to its key's
+ * partition ({@link KeyPartitioner}, over the key as Debezium renders it).
  */
 public final class FlightStateChanges {
 
@@ -29,10 +32,14 @@ public final class FlightStateChanges {
     private long updates;
     private long deletes;
     private long keyUpdates;
+    private final KeyPartitioner partitioner;
+    private final long[] records;
 
-    public FlightStateChanges(ChangeMix mix, Random random) {
+    public FlightStateChanges(ChangeMix mix, Random random, KeyPartitioner partitioner) {
         this.mix = mix;
         this.random = random;
+        this.partitioner = partitioner;
+        this.records = new long[partitioner.partitions()];
     }
 
     /** Adds one change in the mix to the batch; returns the number of changes Debezium will see. */
@@ -51,6 +58,7 @@ public final class FlightStateChanges {
             double velocity = speed();
             batch.update(key, callsign, velocity, coordinate(90));
             updates++;
+            records(key, 1);
             return 1;
         }
         removeKey(key);
@@ -58,10 +66,14 @@ public final class FlightStateChanges {
         if (dice < mix.deletePercent()) {
             batch.delete(key);
             deletes++;
+            records(key, 2);
             return 1;
         }
-        batch.changeKey(key, newKey(), newImage());
+        String newKey = newKey();
+        batch.changeKey(key, newKey, newImage());
         keyUpdates++;
+        records(key, 2);
+        records(newKey, 1);
         return 2;
     }
 
@@ -77,6 +89,7 @@ public final class FlightStateChanges {
         String squawk = String.valueOf(1000 + random.nextInt(6777));
         batch.insert(key, callsign, longitude, latitude, velocity, onGround, sensors, squawk);
         inserts++;
+        records(key, 1);
         return 1;
     }
 
@@ -111,6 +124,16 @@ public final class FlightStateChanges {
      */
     public long kafkaRecords() {
         return inserts + updates + 2 * deletes + 3 * keyUpdates;
+    }
+
+    /** {@link #kafkaRecords()} by partition. */
+    PartitionCounts kafkaRecordsByPartition() {
+        return PartitionCounts.of(records);
+    }
+
+    /** {@code count} records of {@code key}, in its partition: the key as Debezium renders flight_state's. */
+    private void records(String key, int count) {
+        records[partitioner.partitionOf(("{\"icao24\":\"" + key + "\"}").getBytes(StandardCharsets.UTF_8))] += count;
     }
 
     private String newKey() {

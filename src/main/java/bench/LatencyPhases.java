@@ -3,7 +3,7 @@ package bench;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import load.TransactionBoundaries;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,8 +13,8 @@ import warehouse.duckdb.DuckDbWarehouse;
  * Latency at fixed rates: for each rate, once the warehouse holds every change written so far, a
  * {@link PacedWriter} writes at that rate for the phase's time, and each transaction's latency is the
  * time from its commit until the warehouse held its last Kafka record ({@link WarehouseVisibility}).
- * The topic has one partition and the capture publishes in commit order, so a transaction is visible
- * once the warehouse's stored next offset reaches the records written through it.
+ * The capture publishes each partition's records in commit order, so a transaction is visible once the
+ * warehouse's stored next offset of every partition reaches the records written through it there.
  */
 public final class LatencyPhases {
 
@@ -50,9 +50,9 @@ public final class LatencyPhases {
 
     /**
      * Runs the phases on a pipeline whose warehouse holds, or is about to, everything {@code writer} wrote;
-     * {@code loaded} reads the warehouse's stored next offsets of the written table's topic.
+     * {@code loaded} reads the warehouse's stored next offsets of the written table's topic, per partition.
      */
-    List<LatencyResult> run(DuckDbWarehouse warehouse, SourceWriter writer, LongSupplier loaded,
+    List<LatencyResult> run(DuckDbWarehouse warehouse, SourceWriter writer, Supplier<PartitionCounts> loaded,
                             TransactionBoundaries boundaries) throws Exception {
         List<LatencyResult> results = new ArrayList<>();
         if (plan.changesPerSecond().isEmpty()) {
@@ -78,26 +78,28 @@ public final class LatencyPhases {
             throws Exception {
         String name = String.format("Latency at %,d changes/s%s", rate, wholeTransactions ? "" : ", transactions loaded in parts");
         long before = writer.kafkaRecords();
-        awaitVisible(name + ", before it starts", visibility, before);
-        if (visibility.visible() != before) {
-            throw new IllegalStateException(name + ": the warehouse holds " + visibility.visible()
-                    + " records of the topic, but " + before + " were written: the record count is wrong");
+        PartitionCounts written = writer.kafkaRecordsByPartition();
+        awaitVisible(name + ", before it starts", visibility, written);
+        if (!visibility.visible().equals(written)) {
+            throw new IllegalStateException(name + ": the warehouse holds " + visibility.visible() + " records of the"
+                    + " topic's partitions, but " + written + " were written: the record count is wrong");
         }
         LOG.info("{}: the warehouse holds every change; writing for {} s, one transaction every {} ms", name,
                 plan.phase().toMillis() / 1e3, plan.tick().toMillis());
 
         PacedWriter.Writes writes = new PacedWriter(writer, plan.tick()).write(rate, plan.phase(),
                 (elapsed, changes, records) -> LOG.info("{}: {} s, {} changes written, {} of their {} Kafka records in"
-                        + " the warehouse", name, Throughput.seconds(elapsed), changes, visibility.visible() - before, records));
+                        + " the warehouse", name, Throughput.seconds(elapsed), changes, visibility.visible().total() - before,
+                        records));
         if (writes.transactions() == 0) {
             throw new IllegalStateException(name + ": no transaction was written in " + plan.phase().toMillis() + " ms");
         }
         LOG.info("{}: {} changes in {} transactions in {} s ({} changes/s; {} of {} ticks late); waiting for the warehouse",
                 name, writes.changes(), writes.transactions(), Throughput.seconds(writes.elapsedNanos()),
                 writes.changesPerSecond(), writes.lateTicks(), writes.ticks());
-        awaitVisible(name, visibility, before + writes.kafkaRecords());
+        awaitVisible(name, visibility, writes.visibleWhen()[writes.transactions() - 1]);
 
-        LatencyResult result = result(wholeTransactions, writes, visibility, before);
+        LatencyResult result = result(wholeTransactions, writes, visibility);
         LOG.info("{}: source commit to warehouse p50 {} ms, p95 {} ms, p99 {} ms, max {} ms; {}{}", name,
                 result.latencyMs().p50(), result.latencyMs().p95(), result.latencyMs().p99(), result.latencyMs().max(),
                 result.warehouseChangesPerSecond() == null ? "one batch made them all visible"
@@ -106,16 +108,14 @@ public final class LatencyPhases {
         return result;
     }
 
-    private LatencyResult result(boolean wholeTransactions, PacedWriter.Writes writes, WarehouseVisibility visibility,
-                                 long recordsBefore) {
+    private LatencyResult result(boolean wholeTransactions, PacedWriter.Writes writes, WarehouseVisibility visibility) {
         int n = writes.transactions();
         long[] latencies = new long[n];
         for (int i = 0; i < n; i++) {
-            latencies[i] = visibility.visibleAt(recordsBefore + writes.recordsThrough()[i]) - writes.commitNanos()[i];
+            latencies[i] = visibility.visibleAt(writes.visibleWhen()[i]) - writes.commitNanos()[i];
         }
         // From the first transaction's visibility to the last's: the latency the phase starts with does not count.
-        long span = visibility.visibleAt(recordsBefore + writes.kafkaRecords())
-                - visibility.visibleAt(recordsBefore + writes.recordsThrough()[0]);
+        long span = visibility.visibleAt(writes.visibleWhen()[n - 1]) - visibility.visibleAt(writes.visibleWhen()[0]);
         Long carried = span <= 0 ? null : Throughput.perSecond(writes.changes() - writes.changesThrough()[0], span);
         long written = writes.changesPerSecond();
         return new LatencyResult(wholeTransactions, writes.targetPerSecond(), Throughput.seconds(writes.elapsedNanos()),
@@ -125,20 +125,21 @@ public final class LatencyPhases {
     }
 
     /** Waits until the warehouse holds {@code records}, saying how far it is every few seconds. */
-    private void awaitVisible(String phase, WarehouseVisibility visibility, long records) throws InterruptedException {
-        long lastCount = visibility.visible();
+    private void awaitVisible(String phase, WarehouseVisibility visibility, PartitionCounts records)
+            throws InterruptedException {
+        PartitionCounts lastCount = visibility.visible();
         long lastMove = System.nanoTime();
         while (!visibility.await(records, REPORT_EVERY)) {
-            long count = visibility.visible();
+            PartitionCounts count = visibility.visible();
             long now = System.nanoTime();
-            if (count != lastCount) {
+            if (!count.equals(lastCount)) {
                 lastCount = count;
                 lastMove = now;
             } else if (now - lastMove > stallTimeout.toNanos()) {
                 throw new IllegalStateException(phase + ": the warehouse did not move for " + stallTimeout.toSeconds()
-                        + " s; it holds " + count + " records of the topic, expected " + records);
+                        + " s; it holds " + count + " records of the topic's partitions, expected " + records);
             }
-            LOG.info("{}: waiting for the warehouse, {} records behind", phase, records - count);
+            LOG.info("{}: waiting for the warehouse, {} records behind", phase, records.total() - count.total());
         }
     }
 }

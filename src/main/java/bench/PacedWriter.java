@@ -41,6 +41,7 @@ final class PacedWriter {
         long[] commitNanos = new long[ticks];
         long[] changesThrough = new long[ticks];
         long[] recordsThrough = new long[ticks];
+        PartitionCounts[] visibleWhen = new PartitionCounts[ticks];
         int transactions = 0;
         int lateTicks = 0;
         long changes = 0;
@@ -68,6 +69,7 @@ final class PacedWriter {
                 commitNanos[transactions] = commit.nanos();
                 changesThrough[transactions] = changes;
                 recordsThrough[transactions] = records;
+                visibleWhen[transactions] = commit.recordsThrough();
                 transactions++;
                 if (commit.nanos() >= nextReport) {
                     nextReport = commit.nanos() + REPORT_EVERY_NANOS;
@@ -77,7 +79,7 @@ final class PacedWriter {
         }
         return new Writes(changesPerSecond, started, duration.toNanos(), ticks, lateTicks,
                 Arrays.copyOf(commitNanos, transactions), Arrays.copyOf(changesThrough, transactions),
-                Arrays.copyOf(recordsThrough, transactions));
+                Arrays.copyOf(recordsThrough, transactions), Arrays.copyOf(visibleWhen, transactions));
     }
 
     /** Parks until {@code due}, at once if it has passed; returns System.nanoTime() then. */
@@ -103,9 +105,11 @@ final class PacedWriter {
      * @param commitNanos    System.nanoTime() right after each commit returned
      * @param changesThrough changes of the phase through each transaction
      * @param recordsThrough Kafka records of the phase through each transaction
+     * @param visibleWhen    per partition, the records the warehouse holds once it holds each transaction: those of
+     *                       every change written before it, and its own
      */
     record Writes(int targetPerSecond, long startedNanos, long durationNanos, int ticks, int lateTicks, long[] commitNanos,
-                  long[] changesThrough, long[] recordsThrough) {
+                  long[] changesThrough, long[] recordsThrough, PartitionCounts[] visibleWhen) {
 
         int transactions() {
             return commitNanos.length;

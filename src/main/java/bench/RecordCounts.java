@@ -50,6 +50,17 @@ final class RecordCounts {
         return bytes;
     }
 
+    /** {@link #loaded} per partition of a topic of {@code partitions}. */
+    static PartitionCounts loadedByPartition(DuckDbWarehouse warehouse, String topic, int partitions) {
+        long[] loaded = new long[partitions];
+        warehouse.progress().forEach((partition, progress) -> {
+            if (partition.topic().equals(topic)) {
+                loaded[partition.partition()] = progress.nextOffset();
+            }
+        });
+        return PartitionCounts.of(loaded);
+    }
+
     /** Records of the topic the warehouse has loaded, tombstones included: its stored next offsets. */
     static long loaded(DuckDbWarehouse warehouse, String topic) {
         long loaded = 0;

@@ -39,8 +39,10 @@ public final class ResultWriter {
                 bytes(m.memoryBytes()), m.os(), m.java(), bytes(m.maxHeapBytes())));
         md.append(format("Workload: %,d changes (%,d inserts, %,d updates, %,d deletes, %,d key updates) in %,d"
                         + " transactions of 1 to %,d changes, on a table of %,d aircraft, seed %d; %,d Kafka records"
-                        + " (a tombstone after each delete)%s%n%n", w.changes(), w.inserts(), w.updates(), w.deletes(),
-                w.keyUpdates(), w.transactions(), w.maxTransaction(), w.aircraft(), w.seed(), w.kafkaRecords(),
+                        + " (a tombstone after each delete) in %d partition%s, loaded by %d consumer%s%s%n%n", w.changes(),
+                w.inserts(), w.updates(), w.deletes(), w.keyUpdates(), w.transactions(), w.maxTransaction(), w.aircraft(),
+                w.seed(), w.kafkaRecords(), w.partitions(), w.partitions() == 1 ? "" : "s", w.loaders(),
+                w.loaders() == 1 ? "" : "s",
                 w.warmUp() == 0 ? "; measured from a cold start (no warm-up)"
                         : format("; measured after a warm-up of %,d changes of the same mix, carried and not measured", w.warmUp())));
         md.append(format("Initial load (not timed with the changes): %,d rows through the pipeline in %.1f s"

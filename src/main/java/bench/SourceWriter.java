@@ -1,5 +1,6 @@
 package bench;
 
+import capture.KeyPartitioner;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.Arrays;
@@ -24,10 +25,11 @@ public final class SourceWriter {
     private final int maxTransaction;
     private volatile long written;
 
-    public SourceWriter(DataSource source, ChangeMix mix, long seed, int maxTransaction) {
+    /** @param partitions of the topic the capture sends the changes to */
+    public SourceWriter(DataSource source, ChangeMix mix, long seed, int maxTransaction, int partitions) {
         this.source = source;
         this.random = new Random(seed);
-        this.changes = new FlightStateChanges(mix, random);
+        this.changes = new FlightStateChanges(mix, random, new KeyPartitioner(partitions));
         this.maxTransaction = maxTransaction;
     }
 
@@ -90,6 +92,11 @@ public final class SourceWriter {
         return changes.kafkaRecords();
     }
 
+    /** {@link #kafkaRecords()} in each partition of the topic. */
+    PartitionCounts kafkaRecordsByPartition() {
+        return changes.kafkaRecordsByPartition();
+    }
+
     /** A connection to commit transactions on, one at a time, from one thread. */
     public Session session() throws SQLException {
         return new Session(source.getConnection());
@@ -120,7 +127,8 @@ public final class SourceWriter {
             }
             batch.execute();
             connection.commit();
-            return new Commit(inTransaction, changes.kafkaRecords() - recordsBefore, System.nanoTime());
+            return new Commit(inTransaction, changes.kafkaRecords() - recordsBefore, changes.kafkaRecordsByPartition(),
+                    System.nanoTime());
         }
 
         @Override
@@ -135,9 +143,10 @@ public final class SourceWriter {
      * One committed transaction.
      *
      * @param kafkaRecords records the capture puts in Kafka for its changes
+     * @param recordsThrough records of every change written so far, this transaction's included, per partition
      * @param nanos        System.nanoTime() right after the commit returned
      */
-    public record Commit(int changes, long kafkaRecords, long nanos) {
+    public record Commit(int changes, long kafkaRecords, PartitionCounts recordsThrough, long nanos) {
     }
 
     /**

@@ -87,6 +87,7 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
             for (SnapshotStart.Truncate truncate : truncates) {
                 Exchange send = new DefaultExchange(camelContext);
                 send.getMessage().setHeader(KafkaConstants.OVERRIDE_TOPIC, truncate.topic());
+                send.getMessage().setHeader(KafkaConstants.PARTITION_KEY, truncate.partition());
                 send.getMessage().setBody(truncate.value());
                 send(tracker, send);
             }

@@ -1,8 +1,10 @@
 package capture;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -19,8 +21,11 @@ import settings.StartupException;
 /**
  * Creates the topics the capture publishes to where they are missing, before it starts: managed clusters
  * (MSK, Confluent Cloud) create no topic on first use, and a producer waiting for one that never comes looks
- * like a broker that is away. One partition each, as every test runs them: a table's changes and the
- * transaction markers each in one order.
+ * like a broker that is away. Each gets the configured partitions ({@code flightcdc.kafka.partitions}), and one that
+ * exists must have that many: the capture puts a key's changes in the partition its hash picks among them
+ * ({@link KeyPartitioner}), and the end markers of partition p of the change topics in partition p of the
+ * transaction topic. Another count would send a key's next changes to another partition than its earlier ones, and
+ * the loader could apply them out of order.
  */
 public final class ChangeTopics {
 
@@ -33,7 +38,8 @@ public final class ChangeTopics {
     private static String fix(Throwable cause) {
         if (cause instanceof TopicAuthorizationException || cause instanceof ClusterAuthorizationException) {
             return ". Fix: allow the pipeline's Kafka user to create topics (Create on the cluster, or on topics with"
-                    + " the prefix of flightcdc.kafka.topic-prefix), or create them yourself, each with 1 partition";
+                    + " the prefix of flightcdc.kafka.topic-prefix), or create them yourself, each with"
+                    + " flightcdc.kafka.partitions partitions";
         }
         if (cause instanceof InvalidReplicationFactorException) {
             return ". Fix: flightcdc.kafka.replication-factor must be at most the number of brokers";
@@ -42,14 +48,16 @@ public final class ChangeTopics {
     }
 
     /**
+     * @param partitions the partitions each topic has, or is made with
      * @param replicationFactor copies of each new topic; empty: the cluster's default.replication.factor
      */
-    public static void createMissing(Admin admin, List<String> topics, Optional<Short> replicationFactor)
+    public static void createMissing(Admin admin, List<String> topics, int partitions, Optional<Short> replicationFactor)
             throws InterruptedException {
         try {
             Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            checkPartitions(admin, topics.stream().filter(existing::contains).toList(), partitions);
             List<NewTopic> missing = topics.stream().filter(topic -> !existing.contains(topic))
-                    .map(topic -> new NewTopic(topic, Optional.of(1), replicationFactor)).toList();
+                    .map(topic -> new NewTopic(topic, Optional.of(partitions), replicationFactor)).toList();
             if (missing.isEmpty()) {
                 return;
             }
@@ -62,13 +70,49 @@ public final class ChangeTopics {
                     }
                 }
             }
-            LOG.info("Created Kafka topic{} {} (1 partition, replication factor {})", missing.size() == 1 ? "" : "s",
-                    missing.stream().map(NewTopic::name).toList(),
+            LOG.info("Created Kafka topic{} {} ({} partition{}, replication factor {})", missing.size() == 1 ? "" : "s",
+                    missing.stream().map(NewTopic::name).toList(), partitions, partitions == 1 ? "" : "s",
                     replicationFactor.map(String::valueOf).orElse("of the cluster's default"));
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new StartupException("Cannot create the change topics " + topics + " in Kafka: " + cause.getMessage()
                     + fix(cause), e);
+        }
+    }
+
+    /**
+     * Stops the start if one of {@code topics} that exists has another number of partitions than the pipeline's:
+     * the loader reads partition p of the transaction topic with partition p of the change topics.
+     */
+    public static void requirePartitions(Admin admin, List<String> topics, int partitions) throws InterruptedException {
+        try {
+            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            checkPartitions(admin, topics.stream().filter(existing::contains).toList(), partitions);
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new StartupException("Cannot describe the topics " + topics + " in Kafka: " + cause.getMessage(), e);
+        }
+    }
+
+    private static void checkPartitions(Admin admin, List<String> topics, int partitions)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        if (topics.isEmpty()) {
+            return;
+        }
+        Map<String, Integer> other = new TreeMap<>();
+        admin.describeTopics(topics).allTopicNames().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).forEach((topic, d) -> {
+            if (d.partitions().size() != partitions) {
+                other.put(topic, d.partitions().size());
+            }
+        });
+        if (!other.isEmpty()) {
+            throw new StartupException("Kafka topics " + other + " (topic=partitions) exist with another number of"
+                    + " partitions than flightcdc.kafka.partitions = " + partitions + ". A row's changes go to the partition"
+                    + " its key picks among them: with another count its next changes would go to another partition than"
+                    + " its earlier ones, and could be loaded before them. Nothing was captured. Fix: set"
+                    + " flightcdc.kafka.partitions to the topics' count, or start on new topics (another"
+                    + " flightcdc.kafka.topic-prefix and flightcdc.kafka.consumer-group, with a new warehouse) once the"
+                    + " loader has loaded everything in the old ones");
         }
     }
 }

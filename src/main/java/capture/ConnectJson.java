@@ -1,6 +1,8 @@
 package capture;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
@@ -25,7 +27,21 @@ import org.apache.kafka.connect.data.Timestamp;
  */
 final class ConnectJson {
 
+    private static final JsonFactory JSON = new JsonFactory();
+
     private ConnectJson() {
+    }
+
+    /** A row or key as UTF-8 JSON; null for none. */
+    static byte[] bytes(Struct row) throws IOException {
+        if (row == null) {
+            return null;
+        }
+        ByteArrayBuilder out = new ByteArrayBuilder(128);
+        try (JsonGenerator g = JSON.createGenerator(out)) {
+            write(g, row.schema(), row);
+        }
+        return out.toByteArray();
     }
 
     static void write(JsonGenerator g, Schema schema, Object value) throws IOException {

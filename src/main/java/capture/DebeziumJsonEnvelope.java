@@ -4,24 +4,28 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.Processor;
 import org.apache.camel.component.debezium.DebeziumConstants;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.support.DefaultMessage;
 import org.apache.kafka.connect.data.Struct;
 
 /**
  * Puts a change from camel-debezium back into Debezium's own Kafka format: the key struct as
- * JSON, and the value as the envelope {before, after, source, transaction, op, ts_ms} without embedded
+ * JSON (rendered by {@link TransactionOrder}, which partitions by it), and the value as the envelope {before, after, source, transaction, op, ts_ms} without embedded
  * schemas, as Kafka Connect's JsonConverter writes it with Debezium's transaction metadata on. So any
  * Debezium consumer can read the topics. The transaction block ({id, total_order, data_collection_order})
  * comes from {@link TransactionOrder}; snapshot reads have none, as in Debezium.
  * A delete's tombstone (no value) stays a tombstone. The record goes to the topic Debezium named.
  * A transaction's END ({@link TransactionOrder.End}) is written as Debezium writes its END marker, with the
- * commit LSN before the transaction added, to partition 0 of the transaction topic: one partition keeps the
- * ends in commit order.
+ * commit LSN before the transaction added, once for each partition the transaction touched, to the same partition
+ * of the transaction topic, with the counts of that partition: each partition of the transaction topic keeps the
+ * ends of its partition in commit order.
  *
  * <p>Key and value are UTF-8 bytes, for Kafka's ByteArraySerializer, written in one pass ({@link ConnectJson}).
  */
@@ -33,23 +37,41 @@ public final class DebeziumJsonEnvelope implements Processor {
     public void process(Exchange exchange) throws IOException {
         Message in = exchange.getMessage();
         String topic = in.getHeader(DebeziumConstants.HEADER_IDENTIFIER, String.class);
-        TransactionOrder.End end = in.getHeader(TransactionOrder.END, TransactionOrder.End.class);
-        if (end != null) {
+        List<?> ends = in.getHeader(TransactionOrder.END, List.class);
+        if (ends != null) {
             in.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
-            in.setHeader(KafkaConstants.PARTITION_KEY, 0);
-            in.setHeader(KafkaConstants.KEY, transactionKey(end));
-            in.setBody(transactionEnd(end));
+            in.setBody(transactionEnds(exchange, topic, ends));
             return;
         }
-        Struct key = in.getHeader(DebeziumConstants.HEADER_KEY, Struct.class);
-        String op = in.getHeader(DebeziumConstants.HEADER_OPERATION, String.class);
-
         in.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
-        in.setHeader(KafkaConstants.KEY, key == null ? null : rowBytes(key));
+        String op = in.getHeader(DebeziumConstants.HEADER_OPERATION, String.class);
         if (op == null) {
             in.setBody(null);
             return;
         }
+        long[] truncateOrders = in.getHeader(TransactionOrder.TRUNCATE_ORDERS, long[].class);
+        if (truncateOrders != null) {
+            in.setBody(truncateCopies(exchange, topic, op, truncateOrders));
+            return;
+        }
+        in.setBody(envelope(in, op, in.getHeader(TransactionOrder.TABLE_ORDER, Long.class)));
+    }
+
+    /** A TRUNCATE, to every partition, each copy with its number there; camel-kafka sends each message of a list. */
+    private static List<Message> truncateCopies(Exchange exchange, String topic, String op, long[] orders) throws IOException {
+        List<Message> copies = new ArrayList<>(orders.length);
+        for (int partition = 0; partition < orders.length; partition++) {
+            Message copy = new DefaultMessage(exchange.getContext());
+            copy.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
+            copy.setHeader(KafkaConstants.PARTITION_KEY, partition);
+            copy.setBody(envelope(exchange.getMessage(), op, orders[partition]));
+            copies.add(copy);
+        }
+        return copies;
+    }
+
+    /** {before, after, source, transaction, op, ts_ms}; {@code tableOrder} the change's number in its partition. */
+    private static byte[] envelope(Message in, String op, Long tableOrder) throws IOException {
         ByteArrayBuilder out = new ByteArrayBuilder(1024);
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
@@ -60,13 +82,31 @@ public final class DebeziumJsonEnvelope implements Processor {
             writeRow(g, in.getBody() instanceof Struct after ? after : null);
             g.writeFieldName("source");
             writeMap(g, in.getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class));
-            writeTransaction(g, in);
+            writeTransaction(g, in, tableOrder);
             g.writeStringField("op", op);
             g.writeFieldName("ts_ms");
             g.writeObject(in.getHeader(DebeziumConstants.HEADER_TIMESTAMP));
             g.writeEndObject();
         }
-        in.setBody(out.toByteArray());
+        return out.toByteArray();
+    }
+
+    /**
+     * One record per partition the transaction touched, each to that partition of the transaction topic: camel-kafka
+     * sends each message of a list as a record of its own.
+     */
+    private static List<Message> transactionEnds(Exchange exchange, String topic, List<?> ends) throws IOException {
+        List<Message> records = new ArrayList<>(ends.size());
+        for (Object part : ends) {
+            TransactionOrder.End end = (TransactionOrder.End) part;
+            Message record = new DefaultMessage(exchange.getContext());
+            record.setHeader(KafkaConstants.OVERRIDE_TOPIC, topic);
+            record.setHeader(KafkaConstants.PARTITION_KEY, end.partition());
+            record.setHeader(KafkaConstants.KEY, transactionKey(end));
+            record.setBody(transactionEnd(end));
+            records.add(record);
+        }
+        return records;
     }
 
     /** The key of Debezium's transaction markers: {id}. */
@@ -104,7 +144,7 @@ public final class DebeziumJsonEnvelope implements Processor {
         return out.toByteArray();
     }
 
-    private static void writeTransaction(JsonGenerator g, Message in) throws IOException {
+    private static void writeTransaction(JsonGenerator g, Message in, Long tableOrder) throws IOException {
         g.writeFieldName("transaction");
         String id = in.getHeader(TransactionOrder.TRANSACTION_ID, String.class);
         if (id == null) {
@@ -114,7 +154,7 @@ public final class DebeziumJsonEnvelope implements Processor {
         g.writeStartObject();
         g.writeStringField("id", id);
         g.writeNumberField("total_order", in.getHeader(TransactionOrder.TOTAL_ORDER, Long.class));
-        g.writeNumberField("data_collection_order", in.getHeader(TransactionOrder.TABLE_ORDER, Long.class));
+        g.writeNumberField("data_collection_order", tableOrder);
         g.writeEndObject();
     }
 
@@ -144,13 +184,5 @@ public final class DebeziumJsonEnvelope implements Processor {
         } else {
             ConnectJson.write(g, row.schema(), row);
         }
-    }
-
-    private static byte[] rowBytes(Struct row) throws IOException {
-        ByteArrayBuilder out = new ByteArrayBuilder(128);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            writeRow(g, row);
-        }
-        return out.toByteArray();
     }
 }

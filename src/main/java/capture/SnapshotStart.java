@@ -3,7 +3,9 @@ package capture;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -21,7 +23,8 @@ import warehouse.TableId;
  * of its table, marked as part of the snapshot, as Debezium writes a truncate: the loader empties the table's
  * current state there (see warehouse.ChangeEvent.Operation#SNAPSHOT_START), and the new snapshot's rows follow.
  * Its LSN is one below the snapshot's, so that in the Snowpipe Streaming views too it comes after the earlier
- * rows and before the new ones. A topic with no records yet has nothing to replace and gets none.
+ * rows and before the new ones. A topic with no records yet has nothing to replace and gets none. A topic of
+ * several partitions gets the truncate in each: a partition's copy empties the rows of that partition.
  */
 public final class SnapshotStart implements Processor {
 
@@ -30,16 +33,21 @@ public final class SnapshotStart implements Processor {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** A record to publish: its topic and its value, a Debezium envelope as JSON bytes. */
-    public record Truncate(String topic, byte[] value) {
+    /** A record to publish: its topic and partition, and its value, a Debezium envelope as JSON bytes. */
+    public record Truncate(String topic, int partition, byte[] value) {
     }
 
     private final Map<String, TableId> topicsHoldingRecords;
+    private final int partitions;
     private boolean done;
 
-    /** @param topicsHoldingRecords the captured topics that held records when the capture started, and their tables */
-    public SnapshotStart(Map<String, TableId> topicsHoldingRecords) {
+    /**
+     * @param topicsHoldingRecords the captured topics that held records when the capture started, and their tables
+     * @param partitions the partitions of each topic
+     */
+    public SnapshotStart(Map<String, TableId> topicsHoldingRecords, int partitions) {
         this.topicsHoldingRecords = new LinkedHashMap<>(topicsHoldingRecords);
+        this.partitions = partitions;
     }
 
     @Override
@@ -56,9 +64,14 @@ public final class SnapshotStart implements Processor {
         }
         done = true;
         if (!topicsHoldingRecords.isEmpty()) {
-            m.setHeader(TRUNCATES, topicsHoldingRecords.entrySet().stream()
-                    .map(t -> new Truncate(t.getKey(), envelope(source, t.getValue(), m.getHeader(DebeziumConstants.HEADER_TIMESTAMP))))
-                    .toList());
+            List<Truncate> truncates = new ArrayList<>();
+            topicsHoldingRecords.forEach((topic, table) -> {
+                byte[] value = envelope(source, table, m.getHeader(DebeziumConstants.HEADER_TIMESTAMP));
+                for (int partition = 0; partition < partitions; partition++) {
+                    truncates.add(new Truncate(topic, partition, value));
+                }
+            });
+            m.setHeader(TRUNCATES, truncates);
         }
     }
 

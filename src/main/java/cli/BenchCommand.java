@@ -79,6 +79,15 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
                     + " measures what waiting for whole transactions costs).")
     boolean wholeTransactionsOnly;
 
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Partitions of each topic: flightcdc.kafka.partitions (default: the setting's).")
+    Integer partitions;
+
+    @Option(names = "--loaders", paramLabel = "N",
+            description = "The loader's Kafka consumers, each on a thread of its own: flightcdc.load.consumers, at most"
+                    + " --partitions (default: the setting's).")
+    Integer loaders;
+
     @Option(names = "--out", description = "Folder for results.json and results.md (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("target", "bench-results");
 
@@ -97,6 +106,12 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
         LatencyPhases.Plan latency = latencyPlan();
         options.dataDir = options.resolve().dataDir().resolve("bench").toString();
         options.settings.put("flightcdc.opensky.poll-enabled", "false");
+        if (partitions != null) {
+            options.settings.put("flightcdc.kafka.partitions", partitions.toString());
+        }
+        if (loaders != null) {
+            options.settings.put("flightcdc.load.consumers", loaders.toString());
+        }
         PipelineSettings settings = options.resolve();
         if (!settings.source().embedded() || !settings.kafka().embedded()) {
             throw new ParameterException(spec.commandLine(), "bench runs on the embedded PostgreSQL and Kafka only:"

@@ -49,6 +49,11 @@ public class LoadRoute extends RouteBuilder {
                 // restarted one gets no partition: 10 s instead of Kafka's 45 s.
                 + "&sessionTimeoutMs=10000"
                 + "&autoOffsetReset=earliest"
+                // Each consumer thread is given a share of the partitions. The range assignor gives a consumer the same
+                // partition numbers of every topic, and load.TransactionBoundaries needs partition p of the transaction
+                // topic where partition p of the change topics is read.
+                + "&consumersCount=" + load.consumers()
+                + "&partitionAssignor=org.apache.kafka.clients.consumer.RangeAssignor"
                 + "&autoCommitEnable=false"
                 + "&allowManualCommit=true"
                 + "&breakOnFirstError=true"

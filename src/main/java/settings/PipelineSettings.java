@@ -83,10 +83,11 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      * @param deliveryTimeoutMs longest it keeps sending a change the broker does not acknowledge
      * @param maxRecordBytes the largest change record the capture publishes and the embedded broker accepts
      * @param replicationFactor copies of each topic the pipeline creates; empty: the cluster's default
+     * @param partitions the partitions of each change topic and of the transaction topic; a change goes to its key's one
      */
     public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup,
                         int maxBlockMs, int deliveryTimeoutMs, int maxRecordBytes, Optional<Short> replicationFactor,
-                        KafkaSecurity security) {
+                        int partitions, KafkaSecurity security) {
         public boolean embedded() {
             return bootstrapServers.isEmpty();
         }
@@ -134,9 +135,11 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      * @param transactionBoundaries whether each source transaction is loaded whole, in one warehouse transaction
      * @param maxTransactionChanges the most changes held back until their transactions are complete; a larger
      *     transaction is loaded in parts
+     * @param consumers the loader's Kafka consumers in this process, each on a thread of its own with a share of the
+     *     partitions
      */
     public record Warehouse(Type type, Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs,
-                            boolean transactionBoundaries, int maxTransactionChanges) {
+                            boolean transactionBoundaries, int maxTransactionChanges, int consumers) {
 
         /** Where the loader writes: the setting's values are the constants' names in lower case, _ as -. */
         public enum Type {
@@ -335,6 +338,7 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.kafka.max-record-bytes", 1 << 20, 256 << 20),
                 r.optional("flightcdc.kafka.replication-factor")
                         .map(ignored -> (short) r.intInRange("flightcdc.kafka.replication-factor", 1, Short.MAX_VALUE)),
+                r.intInRange("flightcdc.kafka.partitions", 1, 1024),
                 KafkaSecurity.from(r, r.optional("flightcdc.kafka.bootstrap-servers").isEmpty()));
 
         Optional<ClientCredentials> credentials = clientCredentials(r);
@@ -380,7 +384,14 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.load.max-wait-ms", 1, 600_000),
                 r.intInRange("flightcdc.load.retry-delay-ms", 1, 600_000),
                 r.bool("flightcdc.load.transaction-boundaries"),
-                r.intInRange("flightcdc.load.max-transaction-changes", 1, 10_000_000));
+                r.intInRange("flightcdc.load.max-transaction-changes", 1, 10_000_000),
+                r.intInRange("flightcdc.load.consumers", 1, 1024));
+        if (warehouse.consumers() > kafka.partitions()) {
+            throw new InvalidSettingException("flightcdc.load.consumers", "is " + warehouse.consumers() + ", more than the "
+                    + kafka.partitions() + " partition" + (kafka.partitions() == 1 ? "" : "s") + " of each topic"
+                    + " (flightcdc.kafka.partitions): a consumer with no partition would idle. Give the topics at least as"
+                    + " many partitions, or run fewer consumers");
+        }
 
         Monitor monitor = new Monitor(r.intInRange("flightcdc.monitor.interval-ms", 100, 86_400_000),
                 r.intInRange("flightcdc.monitor.retained-wal-warn-mb", 0, 100_000_000),

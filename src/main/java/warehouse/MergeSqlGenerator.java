@@ -2,6 +2,7 @@ package warehouse;
 
 import static warehouse.MetadataColumn.KAFKA_OFFSET;
 import static warehouse.MetadataColumn.KAFKA_PARTITION;
+import static warehouse.MetadataColumn.KAFKA_TOPIC;
 import static warehouse.MetadataColumn.OP;
 import static warehouse.MetadataColumn.SOURCE_TS_MS;
 import static warehouse.MetadataColumn.UNAVAILABLE;
@@ -42,9 +43,21 @@ public final class MergeSqlGenerator {
     private static final List<String> PROGRESS_COLUMNS_ADDED_LATER = PROGRESS_COLUMNS.subList(3, PROGRESS_COLUMNS.size());
 
     private final Dialect d;
+    /** Tells apart the staging tables of writers that load one warehouse at once. */
+    private final String stageSuffix;
 
     public MergeSqlGenerator(Dialect dialect) {
+        this(dialect, "");
+    }
+
+    private MergeSqlGenerator(Dialect dialect, String stageSuffix) {
         this.d = dialect;
+        this.stageSuffix = stageSuffix;
+    }
+
+    /** The statements of writer {@code writer} of several loading at once: its staging tables are its own. */
+    public MergeSqlGenerator forWriter(int writer) {
+        return new MergeSqlGenerator(d, writer == 0 ? "" : "_" + writer);
     }
 
     public String currentTable(TableSchema t) {
@@ -56,7 +69,7 @@ public final class MergeSqlGenerator {
     }
 
     public String stageTable(TableSchema t) {
-        return "_stage_" + t.id().name();
+        return "_stage_" + t.id().name() + stageSuffix;
     }
 
     public String createCurrentTable(TableSchema t) {
@@ -273,9 +286,19 @@ public final class MergeSqlGenerator {
         };
     }
 
-    /** A TRUNCATE in the source empties the current state; the history keeps it as a change of its own. */
+    /**
+     * A TRUNCATE in the source empties the current state; the history keeps it as a change of its own. With topics of
+     * several partitions, each partition's loader applies the TRUNCATE at its own place in the stream (the capture puts
+     * a copy in every partition), so it empties only the rows of its partition: a key's changes all go to one partition,
+     * and the history says which ({@code _kafka_topic}, {@code _kafka_partition}). With one partition, every row.
+     * Binds: the topic, the partition.
+     */
     public String truncateCurrent(TableSchema t) {
-        return "DELETE FROM " + d.quote(currentTable(t));
+        String on = t.primaryKey().stream().map(k -> "c." + d.quote(k) + " = h." + d.quote(k))
+                .collect(Collectors.joining(" AND "));
+        return "DELETE FROM " + d.quote(currentTable(t)) + " AS c USING (SELECT DISTINCT " + quotedList(t.primaryKey())
+                + " FROM " + d.quote(historyTable(t)) + " WHERE " + KAFKA_TOPIC.quoted(d) + " = ? AND "
+                + KAFKA_PARTITION.quoted(d) + " = ?) AS h WHERE " + on;
     }
 
     /** Widens the current-state and history tables with a column the source gained. */

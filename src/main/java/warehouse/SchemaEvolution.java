@@ -3,10 +3,10 @@ package warehouse;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +29,9 @@ public final class SchemaEvolution {
 
     private final SourceSchemas source;
     private final Warehouse warehouse;
-    private final Map<TableId, TableSchema> known = new LinkedHashMap<>();
-    private final Map<TableId, Set<String>> knownColumns = new LinkedHashMap<>();
+    /** Read by every consumer thread of the load; a table's entries are replaced, never changed in place. */
+    private final Map<TableId, TableSchema> known = new ConcurrentHashMap<>();
+    private final Map<TableId, Set<String>> knownColumns = new ConcurrentHashMap<>();
 
     public SchemaEvolution(SourceSchemas source, Warehouse warehouse, List<TableSchema> prepared) {
         this.source = source;
@@ -49,7 +50,12 @@ public final class SchemaEvolution {
         return batch;
     }
 
-    private void widen(TableSchema current, ChangeEvent change) throws Exception {
+    /** One consumer at a time; a second one with the same new column finds it known once it gets here. */
+    private synchronized void widen(TableSchema current, ChangeEvent change) throws Exception {
+        if (!hasUnknownField(change, knownColumns.get(current.id()))) {
+            return;
+        }
+        current = known.get(current.id());
         TableSchema described = source.describe(current.id());
         List<Column> columns = new ArrayList<>(current.columns());
         List<String> added = new ArrayList<>();

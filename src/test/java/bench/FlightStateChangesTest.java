@@ -3,9 +3,12 @@ package bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import capture.KeyPartitioner;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import org.apache.kafka.clients.producer.internals.BuiltInPartitioner;
 import org.junit.jupiter.api.Test;
 
 class FlightStateChangesTest {
@@ -37,7 +40,7 @@ class FlightStateChangesTest {
 
     @Test
     void followsTheMixAndCountsTheKafkaRecordsItsChangesBecome() throws Exception {
-        FlightStateChanges changes = new FlightStateChanges(ChangeMix.BENCHMARK, new Random(1));
+        FlightStateChanges changes = new FlightStateChanges(ChangeMix.BENCHMARK, new Random(1), new KeyPartitioner(1));
         for (int i = 0; i < 1000; i++) {
             changes.addInsert(batch);
         }
@@ -57,7 +60,7 @@ class FlightStateChangesTest {
 
     @Test
     void aKeyUpdateIsTwoChangesAndThreeKafkaRecords() throws Exception {
-        FlightStateChanges changes = new FlightStateChanges(new ChangeMix(0, 0, 0, 100), new Random(1));
+        FlightStateChanges changes = new FlightStateChanges(new ChangeMix(0, 0, 0, 100), new Random(1), new KeyPartitioner(3));
         for (int i = 0; i < 50; i++) {
             changes.addChange(batch); // inserts only, until the table has enough rows
         }
@@ -67,6 +70,25 @@ class FlightStateChangesTest {
         assertThat(changes.changes()).isEqualTo(52);
         assertThat(changes.kafkaRecords()).isEqualTo(53);
         assertThat(changes.liveKeys()).isEqualTo(50);
+        // Per partition, as Kafka's own partitioner places each key's records: the old key's delete and tombstone,
+        // the new key's create, and each of the 50 inserts before.
+        long[] expected = new long[3];
+        for (String statement : statements) {
+            String[] words = statement.split(" ");
+            if (statement.startsWith("change key")) {
+                expected[kafkasPartition(words[2])] += 2;
+                expected[kafkasPartition(words[4])] += 1;
+            } else {
+                expected[kafkasPartition(words[1])] += 1;
+            }
+        }
+        assertThat(changes.kafkaRecordsByPartition()).isEqualTo(PartitionCounts.of(expected));
+        assertThat(changes.kafkaRecordsByPartition().total()).isEqualTo(53);
+    }
+
+    /** The partition Kafka's default partitioner gives a flight_state key, as Debezium renders it. */
+    private static int kafkasPartition(String icao24) {
+        return BuiltInPartitioner.partitionForKey(("{\"icao24\":\"" + icao24 + "\"}").getBytes(StandardCharsets.UTF_8), 3);
     }
 
     @Test

@@ -21,8 +21,8 @@ import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
 /**
- * {@code flight-cdc bench} through its real code path on a tiny workload: the pipeline starts, carries
- * every change, stops, and the results it writes add up, the capture's catch-up beside its ceiling and its
+ * {@code flight-cdc bench} through its real code path on a tiny workload, with topics of two partitions loaded by two
+ * consumers: the pipeline starts, carries every change, stops, and the results it writes add up, the capture's catch-up beside its ceiling and its
  * peer included. Speed is the machine's business, not the test's.
  */
 class BenchCommandTest {
@@ -38,6 +38,9 @@ class BenchCommandTest {
 
         int exitCode = cli.execute("bench", "--changes", "2000", "--aircraft", "500", "--seed", "7",
                 "--latency-rates", "200,1000", "--latency-seconds", "2", "--latency-tick-ms", "50",
+                // Every speed-up on: each latency phase starts by checking the warehouse holds, in each partition, the
+                // records the bench counted for it, and times each transaction by its own partitions' records.
+                "--partitions", "2", "--loaders", "2",
                 "--data-dir", dir.toString(), "--out", out.toString(),
                 "-D", "flightcdc.source.embedded-port=" + FreePorts.one(),
                 "-D", "flightcdc.kafka.embedded-port=" + FreePorts.pair());
@@ -51,6 +54,8 @@ class BenchCommandTest {
         assertThat(w.updates()).isGreaterThan(w.inserts()).isGreaterThan(w.deletes());
         assertThat(w.kafkaRecords()).as("a tombstone after each delete").isEqualTo(2000 + w.deletes());
         assertThat(w.aircraft()).isEqualTo(500);
+        assertThat(w.partitions()).isEqualTo(2);
+        assertThat(w.loaders()).isEqualTo(2);
         assertThat(result.initialLoad().rows()).isEqualTo(500);
         assertThat(result.stages()).hasSize(3).allSatisfy(stage -> {
             assertThat(stage.changesPerSecond()).as(stage.name()).isPositive();
@@ -97,7 +102,7 @@ class BenchCommandTest {
             assertThat(ms.max()).isGreaterThanOrEqualTo(ms.p99());
         });
         assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("| warehouse: loaded (end to end) |",
-                "**MATCH**", "2,000 changes", "µs per change**", "| " + ThreadCpu.CAPTURE + " | ", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
+                "**MATCH**", "2,000 changes", "in 2 partitions, loaded by 2 consumers", "µs per change**", "| " + ThreadCpu.CAPTURE + " | ", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
                 "At 1,000 changes/s, loading each transaction whole (waiting for its end marker) cost");
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
 

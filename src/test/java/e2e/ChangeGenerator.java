@@ -3,6 +3,7 @@ package e2e;
 import bench.ChangeMix;
 import bench.FlightStateChanges;
 import bench.PreparedFlightStateBatch;
+import capture.KeyPartitioner;
 import embedded.EmbeddedPostgresServer;
 import java.io.StringReader;
 import java.sql.Array;
@@ -56,7 +57,8 @@ final class ChangeGenerator implements Runnable {
     ChangeGenerator(EmbeddedPostgresServer source, long seed, int changes, int maxTransaction, int changesPerSecond) {
         this.source = source;
         this.random = new Random(seed);
-        this.changeStream = new FlightStateChanges(MIX, random);
+        // Its counts of Kafka records are not used here, nor their partitions.
+        this.changeStream = new FlightStateChanges(MIX, random, new KeyPartitioner(1));
         this.changes = changes;
         this.maxTransaction = maxTransaction;
         this.changesPerSecond = changesPerSecond;

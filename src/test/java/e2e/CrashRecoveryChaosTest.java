@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * crashes go on. Some transactions are COPY bulk loads, some write a second table too. At the
  * end {@code flight-cdc verify} must find the warehouse's current state equal to the source, its history must
  * hold every source change exactly once, as a trigger in the source recorded them, and every source
- * transaction must have been loaded in one warehouse transaction, crashes or not.
+ * transaction must have been loaded in one warehouse transaction, crashes or not (with several partitions: its share
+ * in each partition). Half the seeds run with three partitions per topic and two loader consumers.
  *
  * <p>The random moments come from a seed that is logged; {@code -Dchaos.seed=N} replays a run's
  * choices (the timing of a machine never replays exactly). Logs: target/chaos/run-.../app-N.log.
@@ -51,6 +52,8 @@ class CrashRecoveryChaosTest {
     private static final int RUNS_WITH_POSITION_IN_FILE = 2;
     /** Slow enough that the source is still writing through most of the kills. */
     private static final int CHANGES_PER_SECOND = 1_500;
+    private static final int PARTITIONS = 3;
+    private static final int CONSUMERS = 2;
 
     private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
     private static final Pattern REPLAYS_SKIPPED = Pattern.compile("(\\d+) emitted again by the capture after a restart, skipped");
@@ -65,12 +68,17 @@ class CrashRecoveryChaosTest {
         long seed = Long.getLong("chaos.seed", new SecureRandom().nextLong());
         LOG.info("Chaos seed {} (replay its choices with -Dchaos.seed={})", seed, seed);
         Random random = new Random(seed);
+        // Half the seeds run with every speed-up on; drawn apart, so that a seed's other choices replay as before.
+        boolean partitioned = Boolean.parseBoolean(System.getProperty("chaos.partitioned",
+                String.valueOf(new Random(~seed).nextBoolean())));
+        LOG.info("Chaos layout: {}", partitioned ? PARTITIONS + " partitions per topic, " + CONSUMERS + " loader consumers"
+                : "1 partition per topic, 1 loader consumer (-Dchaos.partitioned=true for the other)");
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "chaos")), "run-");
         long testStarted = System.nanoTime();
 
         try (EmbeddedPostgresServer source = EmbeddedPostgresServer.start(dir.resolve("source-postgres"), FreePorts.one())) {
             HistoryVerdict.prepare(source, TABLES);
-            Application app = new Application(dir, source, FreePorts.pair());
+            Application app = new Application(dir, source, FreePorts.pair(), partitioned);
             // Heartbeats every 500 ms confirm a position after the last change.
             CatchUp catchUp = CatchUps.of(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
                     app.kafkaBootstrap(), "flightcdc-warehouse", TABLES.stream().map(t -> "flightcdc.public." + t.name()).toList());
@@ -97,11 +105,11 @@ class CrashRecoveryChaosTest {
 
                 int verified = app.verify();
                 HistoryVerdict verdict = HistoryVerdict.of(source, dir.resolve("app/warehouse.duckdb"), TABLES);
-                LOG.info("Chaos run: seed {}, {} changes in {} transactions ({} bulk loads, {} over two tables), {} kills in {}"
+                LOG.info("Chaos run: seed {} ({}), {} changes in {} transactions ({} bulk loads, {} over two tables), {} kills in {}"
                                 + " runs, {} changes the capture emitted again after a crash were skipped by the loader; {} s in"
                                 + " all, {} s to catch up after the last change; history: {} missing, {} extra, {} duplicated"
                                 + " (lsn, op, key); source transactions loaded in parts: {}",
-                        seed, generator.written(), generator.transactions(), generator.bulkLoads(),
+                        seed, partitioned ? "partitioned" : "one partition", generator.written(), generator.transactions(), generator.bulkLoads(),
                         generator.twoTableTransactions(), KILLS, app.runs(), app.replaysSkipped(),
                         seconds(System.nanoTime() - testStarted), seconds(caughtUp - generator.finishedAt()),
                         verdict.missing().size(), verdict.extra().size(), verdict.duplicatedPositions(),
@@ -176,7 +184,7 @@ class CrashRecoveryChaosTest {
             return TABLES.stream().map(t -> "public." + t.name()).collect(java.util.stream.Collectors.joining(","));
         }
 
-        Application(Path dir, EmbeddedPostgresServer source, int kafkaPort) {
+        Application(Path dir, EmbeddedPostgresServer source, int kafkaPort, boolean partitioned) {
             this.dir = dir;
             this.kafkaPort = kafkaPort;
             this.environment = Map.of("FLIGHTCDC_SOURCE_PASSWORD", source.password());
@@ -186,6 +194,9 @@ class CrashRecoveryChaosTest {
                     "-D", "flightcdc.source.heartbeat-interval-ms=500",
                     "-D", "flightcdc.load.max-wait-ms=100",
                     "-D", "flightcdc.source.tables=" + tables()));
+            if (partitioned) {
+                args.addAll(List.of("-D", "flightcdc.kafka.partitions=" + PARTITIONS, "-D", "flightcdc.load.consumers=" + CONSUMERS));
+            }
             args.addAll(location);
         }
 

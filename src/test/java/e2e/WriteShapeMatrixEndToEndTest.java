@@ -48,6 +48,7 @@ import source.SourceDatabase;
  * hold each change a trigger recorded in the source exactly once, and the current state must equal the
  * source's rows (verify's comparison), both for that shape's keys. At the end the pipeline stops and
  * {@code flight-cdc verify} compares every captured table as a user would, and the whole audit is compared.
+ * The pipeline runs with every speed-up on: three partitions per topic, loaded by two consumer threads.
  *
  * <p>PostgreSQL belongs to the test: the matrix tables, their audit and {@code max_prepared_transactions}
  * are in place before the pipeline first starts.
@@ -62,6 +63,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     private static final Duration LARGE_CATCH_UP = Duration.ofMinutes(6);
     private static final String SLOT = "flightcdc";
     private static final String GROUP = "flightcdc-warehouse";
+    private static final int PARTITIONS = 3;
     /** Above the 100,000 of the largest INSERT … SELECT, below the half a million of the largest transaction. */
     private static final long MAX_TRANSACTION_CHANGES = 150_000;
 
@@ -104,7 +106,11 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
                 "flightcdc.source.heartbeat-interval-ms", "500",
                 "flightcdc.kafka.embedded-port", String.valueOf(KAFKA_PORT),
                 "flightcdc.opensky.poll-enabled", "false",
-                "flightcdc.load.max-transaction-changes", String.valueOf(MAX_TRANSACTION_CHANGES));
+                "flightcdc.load.max-transaction-changes", String.valueOf(MAX_TRANSACTION_CHANGES),
+                // Every speed-up on: topics of several partitions, loaded by two consumers (the other end-to-end
+                // tests run the default, one partition).
+                "flightcdc.kafka.partitions", String.valueOf(PARTITIONS),
+                "flightcdc.load.consumers", "2");
     }
 
     // ---- COPY ----------------------------------------------------------------------------------------
@@ -469,8 +475,8 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
             }
             summary.add(String.format(Locale.ROOT, "audit: %,d source changes in all, as many rows in the histories", changes));
 
-            // Each source transaction became visible at once, in one warehouse transaction, whatever its size and the
-            // tables it wrote; only one larger than may be held back was loaded in parts.
+            // Each source transaction's share in each partition became visible at once, in one warehouse transaction,
+            // whatever its size and the tables it wrote; only one larger than may be held back was loaded in parts.
             Map<Long, Long> inParts = ChangeAudit.transactionsLoadedInParts(warehouse, ShapeTables.CAPTURED);
             summary.add("source transactions loaded in more than one warehouse transaction: " + inParts);
             assertThat(inParts).as("source transactions loaded in parts, and their sizes")

@@ -1,7 +1,6 @@
 package load;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.util.ArrayList;
@@ -14,7 +13,6 @@ import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.DeadLetter;
 import warehouse.KafkaPartition;
-import warehouse.LoadRefusedException;
 import warehouse.PartitionProgress;
 import warehouse.SourcePosition;
 import warehouse.TableId;
@@ -39,8 +37,13 @@ class TransactionBoundariesTest {
 
     /** Change {@code order} of transaction {@code txId} to a table, the next record of its topic. */
     private ChangeEvent change(String topic, long txId, long lastCommitLsn, long order) {
+        return change(topic, 0, txId, lastCommitLsn, order);
+    }
+
+    /** ... in a partition of the topic. */
+    private ChangeEvent change(String topic, int partition, long txId, long lastCommitLsn, long order) {
         TableId table = topic.equals(AIRPORTS) ? AIRPORT : FLIGHT_STATE;
-        return new ChangeEvent(topic, 0, next(topic), table, Operation.CREATE,
+        return new ChangeEvent(topic, partition, next(topic + "/" + partition), table, Operation.CREATE,
                 new SourcePosition(lastCommitLsn, lastCommitLsn + order, order), txId, 0L,
                 JsonNodeFactory.instance.objectNode().put("id", txId + "-" + order), "{}");
     }
@@ -51,7 +54,11 @@ class TransactionBoundariesTest {
     }
 
     private TransactionEnd end(long txId, long lastCommitLsn, Map<TableId, Long> counts) {
-        return new TransactionEnd(ENDS, 0, next(ENDS), txId, lastCommitLsn, counts);
+        return end(0, txId, lastCommitLsn, counts);
+    }
+
+    private TransactionEnd end(int partition, long txId, long lastCommitLsn, Map<TableId, Long> counts) {
+        return new TransactionEnd(ENDS, partition, next(ENDS + "/" + partition), txId, lastCommitLsn, counts);
     }
 
     private long next(String topic) {
@@ -60,7 +67,7 @@ class TransactionBoundariesTest {
 
     private ChangeBatch read(List<ChangeEvent> changes, TransactionEnd... ends) {
         Map<KafkaPartition, Long> next = new HashMap<>();
-        changes.forEach(c -> next.merge(new KafkaPartition(c.topic(), 0), c.offset() + 1, Math::max));
+        changes.forEach(c -> next.merge(new KafkaPartition(c.topic(), c.partition()), c.offset() + 1, Math::max));
         for (TransactionEnd e : ends) {
             next.merge(e.kafkaPartition(), e.offset() + 1, Math::max);
         }
@@ -171,7 +178,7 @@ class TransactionBoundariesTest {
     void snapshotReadsAndUnreadableRecordsWaitOnlyForWhatIsBeforeThemInTheirTopic() {
         ChangeEvent read = snapshotRead(AIRPORTS);
         ChangeEvent held = change(FLIGHTS, 7, 100, 1);
-        DeadLetter garbage = DeadLetter.unreadable(FLIGHTS, 0, next(FLIGHTS), "not a change event", "garbage");
+        DeadLetter garbage = DeadLetter.unreadable(FLIGHTS, 0, next(FLIGHTS + "/0"), "not a change event", "garbage");
 
         ChangeBatch batch = boundaries.cut(new ChangeBatch(List.of(read, held), List.of(garbage),
                 Map.of(new KafkaPartition(AIRPORTS, 0), 1L, new KafkaPartition(FLIGHTS, 0), 2L)));
@@ -218,14 +225,15 @@ class TransactionBoundariesTest {
     @Test
     void aTransactionPartlyLoadedBeforeARestartIsCompletedByTheWarehousesProgress() {
         warehouse.put(new KafkaPartition(FLIGHTS, 0), new PartitionProgress(3, new SourcePosition(100, 103, 3L), null));
-        nextOffset.put(FLIGHTS, 3L);
+        nextOffset.put(FLIGHTS + "/0", 3L);
 
         ChangeBatch rest = boundaries.cut(read(List.of(change(FLIGHTS, 7, 100, 4)), end(7, 100, Map.of(FLIGHT_STATE, 4L,
                 AIRPORT, 1L))));
         assertThat(rest.changes()).isEmpty();
 
+        // Kafka hands the route only batches that hold records: the next change of the partition.
         warehouse.put(new KafkaPartition(AIRPORTS, 0), new PartitionProgress(1, new SourcePosition(100, 101, 1L), null));
-        assertThat(ids(boundaries.cut(read(List.of())))).containsExactly("7-4");
+        assertThat(ids(boundaries.cut(read(List.of(change(FLIGHTS, 8, 200, 1)))))).containsExactly("7-4");
     }
 
     @Test
@@ -249,14 +257,29 @@ class TransactionBoundariesTest {
         assertThat(boundaries.cut(after)).isSameAs(after);
     }
 
+    /**
+     * Two partitions: the capture numbered the transaction's changes per partition and ended it in both. Each
+     * partition's share is released once its own end and changes are read, whatever the other partition holds, and the
+     * warehouse's progress is read for the partition the end is of.
+     */
     @Test
-    void aTableTopicWithMorePartitionsThanOneIsRefused() {
-        ChangeEvent elsewhere = new ChangeEvent(FLIGHTS, 1, 0, FLIGHT_STATE, Operation.CREATE,
-                new SourcePosition(100, 101, 1L), 7L, 0L, JsonNodeFactory.instance.objectNode(), "{}");
+    void eachPartitionsShareOfATransactionIsReleasedWithItsOwnEnd() {
+        ChangeEvent p0first = change(FLIGHTS, 0, 7, 100, 1);
+        ChangeEvent p1first = change(FLIGHTS, 1, 7, 100, 1);
+        ChangeEvent p1second = change(FLIGHTS, 1, 7, 100, 2);
 
-        assertThatThrownBy(() -> boundaries.cut(new ChangeBatch(List.of(elsewhere), List.of(), Map.of())))
-                .isInstanceOf(LoadRefusedException.class)
-                .hasMessageContaining("partition 1 of " + FLIGHTS)
-                .hasMessageContaining("flightcdc.load.transaction-boundaries=false");
+        ChangeBatch read = boundaries.cut(read(List.of(p0first, p1first, p1second),
+                end(1, 7, 100, Map.of(FLIGHT_STATE, 2L))));
+
+        assertThat(read.changes()).containsExactly(p1first, p1second);
+        assertThat(read.nextOffsets()).containsOnlyKeys(new KafkaPartition(FLIGHTS, 1), new KafkaPartition(ENDS, 1));
+        assertThat(boundaries.heldChanges()).isEqualTo(1);
+
+        // Partition 0's end counts two changes; the second was loaded before a restart of the loader.
+        warehouse.put(new KafkaPartition(FLIGHTS, 0), new PartitionProgress(9, new SourcePosition(100, 102, 2L), null));
+        ChangeBatch rest = boundaries.cut(read(List.of(), end(0, 7, 100, Map.of(FLIGHT_STATE, 2L))));
+
+        assertThat(rest.changes()).containsExactly(p0first);
+        assertThat(boundaries.heldChanges()).isZero();
     }
 }

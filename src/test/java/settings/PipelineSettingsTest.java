@@ -237,6 +237,19 @@ class PipelineSettingsTest {
                 .hasMessageContaining("flightcdc.http.timeline-minutes").hasMessageContaining("at most 100000");
     }
 
+    @Test
+    void loadsInParallelOnlyWithAPartitionForEachConsumer() throws Exception {
+        assertThat(settings(shipped()).kafka().partitions()).isEqualTo(1);
+        assertThat(settings(shipped()).warehouse().consumers()).isEqualTo(1);
+        Map<String, String> parallel = shipped();
+        parallel.put("flightcdc.kafka.partitions", "4");
+        parallel.put("flightcdc.load.consumers", "2");
+        assertThat(settings(parallel).warehouse().consumers()).isEqualTo(2);
+
+        assertRejected("flightcdc.kafka.partitions", "0", "between 1 and 1024");
+        assertRejected("flightcdc.load.consumers", "2", "more than the 1 partition of each topic");
+    }
+
     private static void assertRejected(String key, String value, String problem) throws Exception {
         assertRejected(key, value, key, problem);
     }

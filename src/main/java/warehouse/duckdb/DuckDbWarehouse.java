@@ -14,16 +14,18 @@ import warehouse.ChangeBatch;
 import warehouse.DerivedViews;
 import warehouse.KafkaPartition;
 import warehouse.LoadResult;
-import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
 import warehouse.jdbc.MergeWarehouse;
+import warehouse.jdbc.ParallelWriters;
 
 /**
  * The embedded DuckDB warehouse: a file, loaded by the shared {@link MergeWarehouse} with DuckDB's
- * dialect and its appender for staging. What it adds is opening the file and readers that share it,
- * since DuckDB lets only one process at a time open the file.
+ * dialect and its appender for staging, by as many writers at once as the loader has consumers
+ * ({@link ParallelWriters}; DuckDB lets connections of one process write at once, and their keys are
+ * disjoint). What it adds is opening the file and readers that share it, since DuckDB lets only one process
+ * at a time open the file.
  */
 public final class DuckDbWarehouse implements Warehouse {
 
@@ -32,18 +34,18 @@ public final class DuckDbWarehouse implements Warehouse {
     private final String url;
     /** The loader's connection: a new one after DuckDB invalidated the database (see MergeWarehouse#load). */
     private volatile DuckDBConnection connection;
-    private final MergeWarehouse loader;
+    private final ParallelWriters loader;
 
-    private DuckDbWarehouse(Path file, DerivedViews views) throws SQLException {
-        DuckDbDialect dialect = new DuckDbDialect();
+    private DuckDbWarehouse(Path file, DerivedViews views, int writers) throws SQLException {
         this.url = "jdbc:duckdb:" + file.toAbsolutePath();
-        this.loader = new MergeWarehouse(this::connect, dialect, new DuckDbAppenderStager(new MergeSqlGenerator(dialect)),
-                views);
+        this.loader = ParallelWriters.of(writers, this::connect, new DuckDbDialect(), DuckDbAppenderStager::new, views);
     }
 
+    /** Connections of one process to one file share its database. */
     private DuckDBConnection connect() throws SQLException {
-        connection = (DuckDBConnection) DriverManager.getConnection(url);
-        return connection;
+        DuckDBConnection opened = (DuckDBConnection) DriverManager.getConnection(url);
+        connection = opened;
+        return opened;
     }
 
     /** A warehouse with no views but its tables. */
@@ -53,6 +55,11 @@ public final class DuckDbWarehouse implements Warehouse {
 
     /** A warehouse that creates {@code views} over its tables when it prepares them. */
     public static DuckDbWarehouse open(Path file, DerivedViews views) throws SQLException {
+        return open(file, views, 1);
+    }
+
+    /** ... and takes up to {@code writers} batches at once. */
+    public static DuckDbWarehouse open(Path file, DerivedViews views, int writers) throws SQLException {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -63,7 +70,7 @@ public final class DuckDbWarehouse implements Warehouse {
                     + " flightcdc.warehouse.duckdb-path a folder this user can create and write", e);
         }
         try {
-            DuckDbWarehouse warehouse = new DuckDbWarehouse(file, views);
+            DuckDbWarehouse warehouse = new DuckDbWarehouse(file, views, writers);
             LOG.info("DuckDB warehouse open at {}", file.toAbsolutePath());
             return warehouse;
         } catch (SQLException e) {
@@ -84,11 +91,11 @@ public final class DuckDbWarehouse implements Warehouse {
     }
 
     @Override
-    public LoadResult load(ChangeBatch batch) throws SQLException {
+    public LoadResult load(ChangeBatch batch) throws SQLException, InterruptedException {
         return loader.load(batch);
     }
 
-    /** See {@link MergeWarehouse#afterLoad}. */
+    /** See {@link ParallelWriters#afterLoad}. */
     public void afterLoad(Runnable observer) {
         loader.afterLoad(observer);
     }

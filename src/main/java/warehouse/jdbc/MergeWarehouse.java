@@ -7,10 +7,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.ChangeBatch;
@@ -57,9 +57,13 @@ public final class MergeWarehouse implements Warehouse {
     private final Map<TableId, PreparedTable> tables = new LinkedHashMap<>();
     /** Every schema prepared, to prepare again on a new connection. */
     private final Map<TableId, TableSchema> schemas = new LinkedHashMap<>();
-    /** How far each partition is loaded, mirrored from the progress table. */
-    private final Map<KafkaPartition, PartitionProgress> loaded = new HashMap<>();
+    /**
+     * How far each partition is loaded, mirrored from the progress table; shared by the writers that load one
+     * warehouse at once ({@link ParallelWriters}), which write a partition one at a time.
+     */
+    private final Map<KafkaPartition, PartitionProgress> loaded;
     private volatile Runnable afterLoad = () -> { };
+    private final boolean tellsOfTables;
     /** Whether the connection was lost for good and not yet replaced. */
     private boolean lost;
 
@@ -74,12 +78,29 @@ public final class MergeWarehouse implements Warehouse {
      * closes. A connection lost for good ({@link Dialect#lostConnection}) is replaced with a new one.
      */
     public MergeWarehouse(Connector connector, Dialect dialect, Stager stager, DerivedViews views) throws SQLException {
+        this(connector, dialect, new MergeSqlGenerator(dialect), stager, views, new ConcurrentHashMap<>());
+    }
+
+    /**
+     * One of several writers of one warehouse: {@code sql} names staging tables of its own, and {@code loaded} is
+     * the progress they share.
+     */
+    MergeWarehouse(Connector connector, Dialect dialect, MergeSqlGenerator sql, Stager stager, DerivedViews views,
+                   Map<KafkaPartition, PartitionProgress> loaded) throws SQLException {
+        this(connector, dialect, sql, stager, views, loaded, true);
+    }
+
+    /** @param tellsOfTables whether this writer logs preparing and closing the tables: the first of several does */
+    MergeWarehouse(Connector connector, Dialect dialect, MergeSqlGenerator sql, Stager stager, DerivedViews views,
+                   Map<KafkaPartition, PartitionProgress> loaded, boolean tellsOfTables) throws SQLException {
+        this.tellsOfTables = tellsOfTables;
         this.connector = connector;
         this.connection = connector.connect();
         this.dialect = dialect;
-        this.sql = new MergeSqlGenerator(dialect);
+        this.sql = sql;
         this.stager = stager;
         this.views = views;
+        this.loaded = loaded;
     }
 
     @Override
@@ -117,11 +138,15 @@ public final class MergeWarehouse implements Warehouse {
             }
             try (ResultSet rs = s.executeQuery(sql.selectProgress())) {
                 while (rs.next()) {
-                    loaded.put(new KafkaPartition(rs.getString(1), rs.getInt(2)), progress(rs));
+                    // Never back: another writer may have stored a partition's progress since the table was read.
+                    loaded.merge(new KafkaPartition(rs.getString(1), rs.getInt(2)), progress(rs),
+                            (known, read) -> read.nextOffset() > known.nextOffset() ? read : known);
                 }
             }
         }
-        LOG.info("Warehouse tables ready: {}", tables.keySet());
+        if (tellsOfTables) {
+            LOG.info("Warehouse tables ready: {}", tables.keySet());
+        }
     }
 
     /**
@@ -160,7 +185,6 @@ public final class MergeWarehouse implements Warehouse {
         try {
             connection = connector.connect();
             tables.clear();
-            loaded.clear();
             prepare(List.copyOf(schemas.values()));
         } catch (SQLException e) {
             throw new SQLException("Cannot connect to the warehouse again (" + firstLine(e) + "); tried again with the"
@@ -266,6 +290,11 @@ public final class MergeWarehouse implements Warehouse {
             for (Map.Entry<TableId, List<ChangeEvent>> entry : byTable.entrySet()) {
                 PreparedTable table = tables.get(entry.getKey());
                 for (List<ChangeEvent> run : splitAtTruncates(entry.getValue())) {
+                    ChangeEvent first = run.get(0);
+                    if (first.operation().emptiesTable()) {
+                        truncate(s, table, first);
+                        continue;
+                    }
                     List<StageRow> rows = stageRows(table.schema(), run);
                     // Only a run with changes that lack values pays for the join with the current state.
                     boolean lacking = rows.stream().anyMatch(r -> r.unavailable() != null);
@@ -273,8 +302,7 @@ public final class MergeWarehouse implements Warehouse {
                     s.execute(table.clearStage());
                     stager.stage(connection, table.schema(), rows);
                     s.execute(lacking ? table.insertHistoryTakingUnavailable() : table.insertHistory());
-                    s.execute(run.get(0).operation().emptiesTable() ? table.truncate()
-                            : lacking ? table.mergeKeepingUnavailable() : table.merge());
+                    s.execute(lacking ? table.mergeKeepingUnavailable() : table.merge());
                     s.execute(table.clearStage());
                 }
             }
@@ -408,6 +436,24 @@ public final class MergeWarehouse implements Warehouse {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
+    /**
+     * Empties the rows of the TRUNCATE's partition ({@link MergeSqlGenerator#truncateCurrent}). The capture sends a
+     * copy to every partition: the history keeps partition 0's, so that it holds the TRUNCATE once.
+     */
+    private void truncate(Statement s, PreparedTable table, ChangeEvent truncate) throws SQLException {
+        if (truncate.partition() == 0) {
+            s.execute(table.clearStage());
+            stager.stage(connection, table.schema(), stageRows(table.schema(), List.of(truncate)));
+            s.execute(table.insertHistory());
+            s.execute(table.clearStage());
+        }
+        try (PreparedStatement delete = connection.prepareStatement(table.truncate())) {
+            delete.setString(1, truncate.topic());
+            delete.setInt(2, truncate.partition());
+            delete.executeUpdate();
+        }
+    }
+
     /** A captured table and the statements that load it, generated once. */
     private record PreparedTable(TableSchema schema, String clearStage, String insertHistory, String merge,
                                  String insertHistoryTakingUnavailable, String mergeKeepingUnavailable,
@@ -417,6 +463,8 @@ public final class MergeWarehouse implements Warehouse {
     @Override
     public synchronized void close() throws SQLException {
         connection.close();
-        LOG.info("Warehouse closed");
+        if (tellsOfTables) {
+            LOG.info("Warehouse closed");
+        }
     }
 }

@@ -119,8 +119,10 @@ class ChangeLogOnDuckDbTest {
         // A value the warehouse cannot take: MERGE mode refuses it when applying, the writer when appending.
         ChangeEvent refused = change(0, Operation.CREATE, 220, 230, "{\"icao24\":\"fff666\",\"velocity\":\"not a number\"}");
         LoadResult withRefused = deliver(false, refused);
+        // The capture sends a TRUNCATE to each partition, where it empties that partition's rows.
         deliver(true,
                 change(0, Operation.TRUNCATE, 240, 250, "{}"),
+                change(1, Operation.TRUNCATE, 240, 250, "{}"),
                 change(0, Operation.CREATE, 260, 270, aircraft("ggg777", "G1", 150.0, false, "7700")),
                 change(1, Operation.CREATE, 260, 280, aircraft("hhh888", "H1", 0.0, true, null)),
                 change(0, Operation.CREATE, 290, 300, aircraft("ddd444", "D2", 181.0, false, "1000")));
@@ -338,6 +340,9 @@ class ChangeLogOnDuckDbTest {
      */
     private LoadResult deliver(boolean accepted, ChangeEvent... changes) throws Exception {
         for (ChangeEvent e : changes) {
+            if (e.operation().emptiesTable() && e.partition() != 0) {
+                continue; // as the Snowpipe Streaming writer: the change table keeps partition 0's copy of a TRUNCATE
+            }
             if (accepted) {
                 append(e);
             } else {

@@ -310,6 +310,29 @@ class DuckDbWarehouseTest {
                 .containsExactly("c|aaaaaa", "c|bbbbbb", "t|null", "c|cccccc");
     }
 
+    /**
+     * Two partitions, loaded each at its own pace: partition 1 has loaded its copy of the TRUNCATE and a row created
+     * after it before partition 0 reaches its copy. Partition 0's copy empties partition 0's rows only; emptying the
+     * whole table there would lose the row created after the TRUNCATE.
+     */
+    @Test
+    void aTruncateReadFromOnePartitionEmptiesThatPartitionsRows() throws Exception {
+        ChangeEvent before0 = change(Operation.CREATE, "{\"icao24\":\"aaaaaa\"}");
+        ChangeEvent truncate0 = change(Operation.TRUNCATE, "{}");
+        ChangeEvent before1 = inPartition(1, change(Operation.CREATE, "{\"icao24\":\"bbbbbb\"}"));
+        ChangeEvent truncate1 = inPartition(1, change(Operation.TRUNCATE, "{}"));
+        ChangeEvent after1 = inPartition(1, change(Operation.CREATE, "{\"icao24\":\"cccccc\"}"));
+
+        warehouse.load(batch(before0));
+        warehouse.load(batch(before1, truncate1, after1));
+        assertThat(rows("SELECT icao24 FROM flight_state ORDER BY icao24")).containsExactly("aaaaaa", "cccccc");
+        warehouse.load(batch(truncate0));
+
+        assertThat(rows("SELECT icao24 FROM flight_state")).containsExactly("cccccc");
+        // The history holds the TRUNCATE once, partition 0's copy.
+        assertThat(rows("SELECT _op, _kafka_partition FROM flight_state_history WHERE _op = 't'")).containsExactly("t|0");
+    }
+
     @Test
     void aColumnTheSourceGainedIsAddedToTheWarehouseAndLoaded() throws Exception {
         TableSchema widened = new TableSchema(TABLE, concat(SCHEMA.columns(), new Column("remark", ColumnType.TEXT, false)),
@@ -378,6 +401,12 @@ class DuckDbWarehouseTest {
         long o = offset++;
         return new ChangeEvent("flightcdc.public.flight_state", 0, o, TABLE, op, positions.next(lastCommitLsn, lsn),
                 7L, 1_714_557_600_000L + o, JSON.readTree(row), "{\"op\":\"" + op.code() + "\",\"offset\":" + o + "}");
+    }
+
+    /** The change as read from another partition, from its own offsets. */
+    private static ChangeEvent inPartition(int partition, ChangeEvent e) {
+        return new ChangeEvent(e.topic(), partition, e.offset(), e.table(), e.operation(), e.position(), e.txId(),
+                e.sourceTsMs(), e.row(), e.raw());
     }
 
     /** The same change, as Kafka holds it a second time when Debezium emitted it again. */
