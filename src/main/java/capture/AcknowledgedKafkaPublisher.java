@@ -114,13 +114,17 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
             tracker.completed(tracker.begin(), new RecordTooLargeException(haltAt(tooLarge)));
             return;
         }
+        // A list is sent as a record per element: a transaction's ends, a TRUNCATE's copies (see DebeziumJsonEnvelope).
+        int records = send.getMessage().getBody() instanceof List<?> list ? list.size() : 1;
         long ticket = tracker.begin();
         producer.process(send, doneSync -> {
             Exception error = send.getException();
             boolean first = error != null && tracker.failure().isEmpty();
             tracker.completed(ticket, error);
             if (error == null) {
-                acknowledged.accept(topic);
+                for (int i = 0; i < records; i++) {
+                    acknowledged.accept(topic);
+                }
                 pause = FIRST_PAUSE; // Kafka takes changes again: a later failure starts over with the first pause
             }
             if (first && tooLarge(error)) {

@@ -110,9 +110,9 @@ public final class ChangeTopics {
                     + " partitions than flightcdc.kafka.partitions = " + partitions + ". A row's changes go to the partition"
                     + " its key picks among them: with another count its next changes would go to another partition than"
                     + " its earlier ones, and could be loaded before them. Nothing was captured. Fix: set"
-                    + " flightcdc.kafka.partitions to the topics' count, or start on new topics (another"
-                    + " flightcdc.kafka.topic-prefix and flightcdc.kafka.consumer-group, with a new warehouse) once the"
-                    + " loader has loaded everything in the old ones");
+                    + " flightcdc.kafka.partitions to the topics' count; to change the count, rebuild on new topics"
+                    + " (another flightcdc.kafka.topic-prefix and flightcdc.kafka.consumer-group) into a new warehouse"
+                    + " from a fresh snapshot, as docs/operations.md, \"When it stops\", describes");
         }
     }
 }

@@ -167,6 +167,9 @@ public final class PipelineMetrics {
     public void loaded(LoadResult load) {
         Map<Tags, Long> applied = new HashMap<>();
         for (ChangeEvent change : load.visible()) {
+            if (change.truncateCopy()) {
+                continue;
+            }
             applied.merge(Tags.of("table", change.table().toString(), "op", change.operation().code()), 1L, Long::sum);
             commitToVisible.record(Math.max(0, load.visibleAtMs() - change.sourceTsMs()), TimeUnit.MILLISECONDS);
         }

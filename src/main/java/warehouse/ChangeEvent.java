@@ -29,6 +29,14 @@ public record ChangeEvent(
         return operation != Operation.READ && operation != Operation.SNAPSHOT_START;
     }
 
+    /**
+     * A copy of a TRUNCATE in a partition other than the first: the capture sends a TRUNCATE to every partition, where
+     * each copy empties that partition's rows, and partition 0's stands for it in the history and the counts.
+     */
+    public boolean truncateCopy() {
+        return operation.emptiesTable() && partition != 0;
+    }
+
     /** Debezium's op codes. */
     public enum Operation {
         CREATE("c"), UPDATE("u"), DELETE("d"), READ("r"), TRUNCATE("t"),

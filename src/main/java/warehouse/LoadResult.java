@@ -22,6 +22,9 @@ public record LoadResult(int received, List<ChangeEvent> visible, int alreadyLoa
         long newestCommitMs = 0;
         for (ChangeEvent e : applied) {
             newestCommitMs = Math.max(newestCommitMs, e.sourceTsMs());
+            if (e.truncateCopy()) {
+                continue;
+            }
             switch (e.operation()) {
                 case CREATE, READ -> inserts++;
                 case UPDATE -> updates++;

@@ -441,7 +441,7 @@ public final class MergeWarehouse implements Warehouse {
      * copy to every partition: the history keeps partition 0's, so that it holds the TRUNCATE once.
      */
     private void truncate(Statement s, PreparedTable table, ChangeEvent truncate) throws SQLException {
-        if (truncate.partition() == 0) {
+        if (!truncate.truncateCopy()) {
             s.execute(table.clearStage());
             stager.stage(connection, table.schema(), stageRows(table.schema(), List.of(truncate)));
             s.execute(table.insertHistory());

@@ -297,9 +297,9 @@ public final class SnowpipeStreamingWarehouse implements Warehouse {
         Instant now = Instant.now();
         Map<KafkaPartition, List<Pending>> rows = new LinkedHashMap<>();
         for (ChangeEvent c : plan.changes()) {
-            if (c.operation().emptiesTable() && c.partition() != 0) {
-                // The capture sends a TRUNCATE to every partition; the views apply it by its position, and the change
-                // table keeps partition 0's copy, so that the history shows it once.
+            if (c.truncateCopy()) {
+                // The views apply a TRUNCATE by its position: the change table keeps partition 0's copy alone, so that
+                // the history shows it once.
                 continue;
             }
             ChangeRows table = rowsOf(c.topic());
