@@ -66,6 +66,18 @@ class MergeSqlGeneratorTest {
                 "SENSORS") VALUES (s."ICAO24", s."TIME_POSITION", s."VELOCITY", s."ON_GROUND", s."SENSORS")""");
     }
 
+    /** A TRUNCATE read from one partition empties the keys the history shows loaded from that partition. */
+    @Test
+    void aTruncateEmptiesTheRowsOfItsPartitionInBothWarehouses() {
+        assertThat(snowflake.truncateCurrent(FLIGHT_STATE)).isEqualTo("DELETE FROM \"FLIGHT_STATE\" AS c USING (SELECT"
+                + " DISTINCT \"ICAO24\" FROM \"FLIGHT_STATE_HISTORY\" WHERE \"_KAFKA_TOPIC\" = ? AND \"_KAFKA_PARTITION\" = ?)"
+                + " AS h WHERE c.\"ICAO24\" = h.\"ICAO24\"");
+        assertThat(duckdb.truncateCurrent(FLIGHT_STATE)).isEqualTo("DELETE FROM \"flight_state\" AS c USING (SELECT"
+                + " DISTINCT \"icao24\" FROM \"flight_state_history\" WHERE \"_kafka_topic\" = ? AND \"_kafka_partition\" = ?)"
+                + " AS h WHERE c.\"icao24\" = h.\"icao24\"");
+        assertThat(duckdb.forWriter(1).stageTable(FLIGHT_STATE)).as("a second writer's stage").isEqualTo("_stage_flight_state_1");
+    }
+
     @Test
     void snowflakeHistoryKeepsEveryChangeInKafkaOrderWithItsCommitAndLoadTimes() {
         assertThat(snowflake.insertHistoryFromStage(FLIGHT_STATE)).isEqualTo("""
