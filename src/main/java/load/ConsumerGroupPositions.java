@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -26,7 +27,8 @@ import warehouse.PartitionProgress;
  * group's committed offsets are only a copy made after each batch. They disagree after a crash
  * between the two commits (the group is behind: the load reads again and skips), or when the
  * warehouse was replaced or restored from a backup (the group is ahead: the load would miss every
- * change in between). Run before the load route starts, while the group has no members.
+ * change in between). Run before the load route starts; the group may have members already (other loaders of it),
+ * and is then left as it is: a consumer given partitions reads them from the warehouse's offsets (PartitionHandover).
  */
 public final class ConsumerGroupPositions {
 
@@ -73,6 +75,16 @@ public final class ConsumerGroupPositions {
 
     public static void alignWith(Admin admin, String group, Set<String> topics, Map<KafkaPartition, PartitionProgress> loaded)
             throws InterruptedException {
+        alignWith(admin, group, topics, () -> loaded);
+    }
+
+    /**
+     * As above, with the warehouse's progress read after the group's offsets: another loader of the group may be
+     * loading, and commits its offsets only after the warehouse has them, so the group is never seen ahead of it.
+     */
+    public static void alignWith(Admin admin, String group, Set<String> topics,
+                                 Callable<Map<KafkaPartition, PartitionProgress>> warehouseProgress)
+            throws InterruptedException {
         try {
             Map<TopicPartition, Long> committed = new HashMap<>();
             admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
@@ -81,6 +93,7 @@ public final class ConsumerGroupPositions {
                             committed.put(tp, offset.offset());
                         }
                     });
+            Map<KafkaPartition, PartitionProgress> loaded = read(warehouseProgress);
             Map<TopicPartition, Long> warehouse = new HashMap<>();
             loaded.forEach((p, progress) -> {
                 if (topics.contains(p.topic())) {
@@ -139,6 +152,14 @@ public final class ConsumerGroupPositions {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             LOG.warn("Could not compare consumer group {} with the warehouse's offsets ({}); it resumes from its own"
                     + " committed offsets, and changes loaded already are skipped", group, cause.toString());
+        }
+    }
+
+    private static Map<KafkaPartition, PartitionProgress> read(Callable<Map<KafkaPartition, PartitionProgress>> progress) {
+        try {
+            return progress.call();
+        } catch (Exception e) {
+            throw new StartupException("Cannot read how far the warehouse has loaded each Kafka partition: " + e.getMessage(), e);
         }
     }
 

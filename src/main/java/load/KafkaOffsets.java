@@ -6,9 +6,13 @@ import java.util.Map;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.consumer.DefaultKafkaManualCommit;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import warehouse.ChangeBatch;
 
 /**
@@ -18,6 +22,8 @@ import warehouse.ChangeBatch;
  * Runs on the consumer thread, after the warehouse transaction, as camel-kafka requires.
  */
 public final class KafkaOffsets {
+
+    private static final Logger LOG = LoggerFactory.getLogger("load");
 
     public void commit(List<Exchange> records, ChangeBatch loaded) {
         if (records.isEmpty() || loaded.nextOffsets().isEmpty()) {
@@ -32,6 +38,12 @@ public final class KafkaOffsets {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         loaded.nextOffsets().forEach((p, next) -> offsets.put(new TopicPartition(p.topic(), p.partition()),
                 new OffsetAndMetadata(next)));
-        consumer.commitSync(offsets);
+        try {
+            consumer.commitSync(offsets);
+        } catch (CommitFailedException | RebalanceInProgressException e) {
+            // The warehouse has the load and its offsets: the loader Kafka gives the partitions reads them from there.
+            LOG.info("The consumer group moved partitions while this load was written: its offsets are not committed"
+                    + " to Kafka ({}); the warehouse stored them with the data", e.getMessage());
+        }
     }
 }

@@ -1,6 +1,7 @@
 package load;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,8 +59,9 @@ import warehouse.TransactionEnd;
  *
  * <p>Used by the load route's consumer threads, each with its own partitions: a partition number's state is touched by
  * one thread at a time. A batch the warehouse fails to take is delivered again by Kafka from the last committed
- * offsets; what was released from here then arrives again and is released again. A partition taken over by another
- * consumer is read again from the warehouse's offsets, and records already held are not held twice.
+ * offsets; what was released from here then arrives again and is released again, and records already held are not
+ * held twice. A partition Kafka takes from a consumer or gives to one is forgotten ({@link #forget}) and read again
+ * from the warehouse's offsets: another loader may have loaded it meanwhile.
  */
 public final class TransactionBoundaries {
 
@@ -117,6 +119,22 @@ public final class TransactionBoundaries {
         this.enabled = enabled;
     }
 
+    /**
+     * Drops what is held of these partition numbers. Kafka took them from the consumer that reads them, or gave them to
+     * it: held records are read again from the warehouse's progress, which never passes one (see PartitionHandover),
+     * and another loader may have loaded some of them meanwhile.
+     */
+    public void forget(Collection<Integer> partitions) {
+        for (Integer partition : partitions) {
+            Lane lane = lanes.remove(partition);
+            if (lane != null) {
+                synchronized (lane) {
+                    heldChanges.addAndGet(-lane.changesHeld());
+                }
+            }
+        }
+    }
+
     /** How many changes are held back, waiting for the rest of their transactions. */
     public int heldChanges() {
         return heldChanges.get();
@@ -155,6 +173,10 @@ public final class TransactionBoundaries {
 
         synchronized boolean holdsNothing() {
             return held.isEmpty();
+        }
+
+        int changesHeld() {
+            return (int) held.values().stream().flatMap(r -> r.values().stream()).filter(ChangeEvent.class::isInstance).count();
         }
 
         ChangeBatch cut(ChangeBatch batch, boolean on) {

@@ -21,6 +21,8 @@ public class LoadRoute extends RouteBuilder {
     public static final String LOAD = "load";
     /** Told each failed attempt at a load (monitor/LoadHealth). */
     public static final String LOAD_FAILED = "loadFailed";
+    /** The consumers' factory: a partition Kafka gives a consumer is read from the warehouse's progress (load.PartitionHandover). */
+    public static final String KAFKA_CLIENTS = "loadKafkaClients";
 
     @BeanInject
     PipelineSettings settings;
@@ -54,6 +56,9 @@ public class LoadRoute extends RouteBuilder {
                 // topic where partition p of the change topics is read.
                 + "&consumersCount=" + load.consumers()
                 + "&partitionAssignor=org.apache.kafka.clients.consumer.RangeAssignor"
+                // Several loaders (threads, or processes) share the partitions, and Kafka moves them as loaders come and
+                // go: a consumer given one reads it from the warehouse's progress, not the group's.
+                + "&kafkaClientFactory=#" + KAFKA_CLIENTS
                 + "&autoCommitEnable=false"
                 + "&allowManualCommit=true"
                 + "&breakOnFirstError=true"

@@ -39,6 +39,9 @@ public final class MergeSqlGenerator {
             "topic", "partition", "next_offset", "newest_last_commit_lsn", "newest_lsn", "newest_tx_order",
             "replayed_last_commit_lsn", "replayed_lsn", "replayed_tx_order");
 
+    /** The next offset a loader last knew of a partition, beside the row it stores: see {@link #advanceProgress}. */
+    private static final String KNOWN_OFFSET = "known_next_offset";
+
     /** Columns the progress table gained after the first release, which created it without them. */
     private static final List<String> PROGRESS_COLUMNS_ADDED_LATER = PROGRESS_COLUMNS.subList(3, PROGRESS_COLUMNS.size());
 
@@ -260,22 +263,33 @@ public final class MergeSqlGenerator {
     }
 
     /**
-     * Parameters as {@link #selectProgress} returns them. A standard MERGE rather than DuckDB's INSERT OR
-     * REPLACE, which Snowflake lacks; each parameter is cast to its column's type so that a NULL has one.
+     * Moves on the progress of {@code partitions} partitions, each only from where this loader last knew it: the
+     * fence between loaders that share a warehouse. A partition Kafka moved to another loader, or that another
+     * pipeline loads too, may have been loaded past that since; its row is then left alone, and the statement
+     * changes fewer rows than it was given, which the loader takes as the sign to roll back and plan again.
+     *
+     * <p>Parameters, row after row: the columns as {@link #selectProgress} returns them, then the next offset the
+     * loader last knew, NULL where it knew of no row. A standard MERGE rather than DuckDB's INSERT OR REPLACE,
+     * which Snowflake lacks; each parameter is cast to its column's type so that a NULL has one. A MERGE that waits
+     * for another's lock on the table reads the row that one committed (Snowflake loses no concurrent updates);
+     * DuckDB refuses the second of two concurrent updates of a row instead.
      */
-    public String upsertProgress() {
+    public String advanceProgress(int partitions) {
         String row = PROGRESS_COLUMNS.stream()
                 .map(c -> "CAST(? AS " + progressType(c) + ") AS " + d.quote(c))
-                .collect(Collectors.joining(", "));
+                .collect(Collectors.joining(", ")) + ", CAST(? AS " + d.bigintType() + ") AS " + d.quote(KNOWN_OFFSET);
         String on = PROGRESS_KEY.stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
                 .collect(Collectors.joining(" AND "));
         String set = PROGRESS_COLUMNS.stream().filter(c -> !PROGRESS_KEY.contains(c))
                 .map(c -> d.quote(c) + " = s." + d.quote(c))
                 .collect(Collectors.joining(", "));
         String values = PROGRESS_COLUMNS.stream().map(c -> "s." + d.quote(c)).collect(Collectors.joining(", "));
-        return "MERGE INTO " + d.quote(PROGRESS_TABLE) + " AS t\nUSING (SELECT " + row + ") AS s\nON " + on
-                + "\nWHEN MATCHED THEN UPDATE SET " + set
-                + "\nWHEN NOT MATCHED THEN INSERT (" + quotedList(PROGRESS_COLUMNS) + ") VALUES (" + values + ")";
+        String rows = String.join("\n  UNION ALL SELECT ", Collections.nCopies(partitions, row));
+        return "MERGE INTO " + d.quote(PROGRESS_TABLE) + " AS t\nUSING (SELECT " + rows + ") AS s\nON " + on
+                + "\nWHEN MATCHED AND t." + d.quote("next_offset") + " = s." + d.quote(KNOWN_OFFSET)
+                + " THEN UPDATE SET " + set
+                + "\nWHEN NOT MATCHED AND s." + d.quote(KNOWN_OFFSET) + " IS NULL THEN INSERT ("
+                + quotedList(PROGRESS_COLUMNS) + ") VALUES (" + values + ")";
     }
 
     private String progressType(String column) {

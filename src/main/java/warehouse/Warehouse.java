@@ -21,4 +21,13 @@ public interface Warehouse extends AutoCloseable {
 
     /** How far each Kafka partition is loaded, as committed with the data. */
     Map<KafkaPartition, PartitionProgress> progress();
+
+    /**
+     * {@link #progress}, read from the warehouse again: another loader of the consumer group may have loaded some
+     * partitions since (Kafka gives a partition to one loader at a time, and moves it when loaders come and go). A
+     * warehouse only one loader writes knows it already.
+     */
+    default Map<KafkaPartition, PartitionProgress> progressReadAgain() throws Exception {
+        return progress();
+    }
 }

@@ -48,7 +48,8 @@ import source.SourceDatabase;
  * hold each change a trigger recorded in the source exactly once, and the current state must equal the
  * source's rows (verify's comparison), both for that shape's keys. At the end the pipeline stops and
  * {@code flight-cdc verify} compares every captured table as a user would, and the whole audit is compared.
- * The pipeline runs with every speed-up on: three partitions per topic, loaded by two consumer threads.
+ * The pipeline runs with every speed-up on: three partitions per topic, loaded by two consumer threads, and for the
+ * first eight shapes by a second loader of the group too.
  *
  * <p>PostgreSQL belongs to the test: the matrix tables, their audit and {@code max_prepared_transactions}
  * are in place before the pipeline first starts.
@@ -90,6 +91,9 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     @AfterAll
     void stopThePipelineThenPostgres() throws Exception {
         LOG.info("Write-shape matrix:\n{}", String.join("\n", summary));
+        if (secondLoader != null) {
+            secondLoader.close();
+        }
         // With one pipeline per class, Camel would stop it only after this method: it must not outlive PostgreSQL.
         context.stop();
         SOURCE.close();
@@ -111,6 +115,34 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
                 // tests run the default, one partition).
                 "flightcdc.kafka.partitions", String.valueOf(PARTITIONS),
                 "flightcdc.load.consumers", "2");
+    }
+
+    /** Set while a second loader process shares the consumer group (see {@link #aSecondLoaderJoinsTheGroup}). */
+    private SecondLoader secondLoader;
+
+    /**
+     * A second loader joins the consumer group for the first eight shapes, as a second loader process would (Snowflake
+     * lets several load one schema): Kafka shares the partitions among both loaders' consumers, moves them when it
+     * joins and when it leaves, and each shape must still be loaded exactly once.
+     */
+    @Test
+    @Order(0)
+    void aSecondLoaderJoinsTheGroup() throws Exception {
+        catchUp().awaitStreaming(Duration.ofMinutes(2));
+        secondLoader = SecondLoader.join(context, PARTITIONS);
+    }
+
+    @Test
+    @Order(9)
+    void theSecondLoaderLeavesHavingLoadedItsShare() throws Exception {
+        assertThat(secondLoader).as("the second loader joined").isNotNull();
+        try (SecondLoader leaving = secondLoader) {
+            secondLoader = null;
+            summary.add(String.format(Locale.ROOT, "%-100s %,9d changes applied by a second loader of the group",
+                    "(second loader, shapes 1 to 8)", leaving.applied()));
+            assertThat(leaving.applied()).as("changes the second loader applied").isPositive();
+            assertThat(leaving.halts()).as("loads the second loader refused for good").isZero();
+        }
     }
 
     // ---- COPY ----------------------------------------------------------------------------------------
@@ -246,7 +278,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void oneUpdateThatChangesManyPrimaryKeys() throws Exception {
         // Each key change is a delete of the old key and a create of the new one.
         shape("one UPDATE changing 3,000 primary keys", "pk-", List.of(ShapeTables.ITEM), 3_000 + 2 * 3_000, CATCH_UP,
@@ -258,7 +290,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void deleteAndReinsertOfAKeyInOneTransaction() throws Exception {
         shape("delete and re-insert of keys in one transaction", "dri-", List.of(ShapeTables.ITEM), 2_203, CATCH_UP, c -> {
             long changes = update(c, "INSERT INTO shape_item (id, qty, note) SELECT 'dri-' || lpad(g::text, 4, '0'), g,"
@@ -279,7 +311,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     // ---- Two tables, partitions --------------------------------------------------------------------------
 
     @Test
-    @Order(11)
+    @Order(12)
     void foreignKeysThatCascadeAndTransactionsThatWriteBothTables() throws Exception {
         shape("FK ON UPDATE / ON DELETE CASCADE, both tables per transaction", "fk-",
                 List.of(ShapeTables.ORDER, ShapeTables.ORDER_LINE), 1_995, CATCH_UP, c -> {
@@ -298,7 +330,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     }
 
     @Test
-    @Order(12)
+    @Order(13)
     void aPartitionedTableWithRowsThatMoveBetweenPartitions() throws Exception {
         shape("partitioned table (publish_via_partition_root), rows moving between partitions", "prt-",
                 List.of(ShapeTables.READING), 1_050, CATCH_UP, c -> {
@@ -321,7 +353,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     // ---- Transactions --------------------------------------------------------------------------------------
 
     @Test
-    @Order(13)
+    @Order(14)
     void subtransactionsWithRolledBackSavepoints() throws Exception {
         shape("subtransactions, rolled-back savepoints, a rolled-back transaction", "sub-", List.of(ShapeTables.ITEM),
                 100 + 50 + 10 + 50, CATCH_UP, c -> {
@@ -368,7 +400,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     }
 
     @Test
-    @Order(14)
+    @Order(15)
     void preparedTransactions() throws Exception {
         shape("PREPARE TRANSACTION / COMMIT PREPARED (and one ROLLBACK PREPARED)", "2pc-", List.of(ShapeTables.ITEM),
                 200 + 50 + 100, CATCH_UP, c -> {
@@ -387,7 +419,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     }
 
     @Test
-    @Order(15)
+    @Order(16)
     void concurrentClientsWritingDifferentShapes() throws Exception {
         shape("4 concurrent clients: COPY, small VALUES transactions, upserts and key updates, orders with lines", "con-",
                 List.of(ShapeTables.ITEM, ShapeTables.ORDER, ShapeTables.ORDER_LINE), 0, CATCH_UP,
@@ -396,7 +428,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
 
     /** A transaction of over 500,000 changes: PostgreSQL's decoder holds more than logical_decoding_work_mem and spills it to disk. */
     @Test
-    @Order(16)
+    @Order(17)
     void aTransactionOfHalfAMillionChanges() throws Exception {
         long spilledBefore = spilledTransactions();
         // Half the rows are deleted again, so that the comparisons after it have fewer rows to read.
@@ -412,7 +444,7 @@ class WriteShapeMatrixEndToEndTest extends PipelineTestSupport {
     }
 
     @Test
-    @Order(17)
+    @Order(18)
     void aTruncateOfTwoTablesInOneStatement() throws Exception {
         shape("TRUNCATE of two tables in one statement, between other changes; TRUNCATE of a partitioned table", "trn-",
                 List.of(ShapeTables.ORDER, ShapeTables.ORDER_LINE), 20 * 3 + 3 + 3, CATCH_UP, c -> {

@@ -201,6 +201,31 @@ class TransactionBoundariesTest {
                 .containsExactly("7-1", "7-2");
     }
 
+    /**
+     * Kafka took partition 0 from this loader while it held the start of transaction 7, and gave it back once another
+     * loader had loaded on: it is read again from the warehouse's offsets, and what was held of it is forgotten.
+     * Partition 1 stayed, and keeps what it holds.
+     */
+    @Test
+    void aPartitionKafkaMovesIsForgottenAndTheOthersKeepWhatTheyHold() {
+        boundaries.cut(read(List.of(change(FLIGHTS, 0, 7, 100, 1), change(FLIGHTS, 1, 9, 300, 1))));
+        assertThat(boundaries.heldChanges()).isEqualTo(2);
+
+        boundaries.forget(List.of(0));
+
+        assertThat(boundaries.heldChanges()).isEqualTo(1);
+        nextOffset.put(FLIGHTS + "/0", 2L);
+        nextOffset.put(ENDS + "/0", 1L);
+        ChangeBatch readAgain = boundaries.cut(read(List.of(change(FLIGHTS, 0, 8, 200, 1)),
+                end(0, 8, 200, Map.of(FLIGHT_STATE, 1L))));
+        assertThat(ids(readAgain)).as("transaction 7, loaded by the other loader, is not released again").containsExactly("8-1");
+        assertThat(readAgain.nextOffsets()).containsEntry(new KafkaPartition(FLIGHTS, 0), 3L)
+                .containsEntry(new KafkaPartition(ENDS, 0), 2L);
+        assertThat(ids(boundaries.cut(read(List.of(change(FLIGHTS, 1, 9, 300, 2)),
+                end(1, 9, 300, Map.of(FLIGHT_STATE, 2L)))))).containsExactly("9-1", "9-2");
+        assertThat(boundaries.heldChanges()).isZero();
+    }
+
     @Test
     void aTransactionLargerThanMayBeHeldIsReleasedInPartsButItsEndWaitsForItsLastChange() {
         TransactionBoundaries small = boundaries(2);

@@ -117,9 +117,13 @@ public final class DuckDbDialect implements Dialect {
         return "error(" + message + ")";
     }
 
+    /**
+     * A temporary table, as in Snowflake: each connection stages into its own, so loaders that share the database in
+     * one process never write into each other's stage.
+     */
     @Override
     public String createStageTable(String name, String columns) {
-        return "CREATE TABLE IF NOT EXISTS " + name + " (" + columns + ")";
+        return "CREATE TEMPORARY TABLE IF NOT EXISTS " + name + " (" + columns + ")";
     }
 
     @Override

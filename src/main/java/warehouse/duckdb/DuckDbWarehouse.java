@@ -106,6 +106,11 @@ public final class DuckDbWarehouse implements Warehouse {
     }
 
     @Override
+    public Map<KafkaPartition, PartitionProgress> progressReadAgain() throws SQLException {
+        return loader.progressReadAgain();
+    }
+
+    @Override
     public void close() throws SQLException {
         loader.close();
     }

@@ -24,6 +24,7 @@ import warehouse.LoadPlan;
 import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
+import warehouse.ProgressMovedException;
 import warehouse.RefusedValueException;
 import warehouse.SourcePosition;
 import warehouse.StageRows;
@@ -136,13 +137,7 @@ public final class MergeWarehouse implements Warehouse {
             for (String view : views.createStatements(dialect, Collections.unmodifiableMap(this.schemas))) {
                 s.execute(view);
             }
-            try (ResultSet rs = s.executeQuery(sql.selectProgress())) {
-                while (rs.next()) {
-                    // Never back: another writer may have stored a partition's progress since the table was read.
-                    loaded.merge(new KafkaPartition(rs.getString(1), rs.getInt(2)), progress(rs),
-                            (known, read) -> read.nextOffset() > known.nextOffset() ? read : known);
-                }
-            }
+            readProgress(s);
         }
         if (tellsOfTables) {
             LOG.info("Warehouse tables ready: {}", tables.keySet());
@@ -160,6 +155,9 @@ public final class MergeWarehouse implements Warehouse {
         }
         try {
             return loadOnce(batch);
+        } catch (ProgressMovedException e) {
+            refreshProgress();
+            throw e;
         } catch (SQLException e) {
             if (dialect.lostConnection(e)) {
                 lost = true;
@@ -381,21 +379,56 @@ public final class MergeWarehouse implements Warehouse {
         }
     }
 
+    /**
+     * Stores the progress only where this loader knows the partition's row as it is ({@link MergeSqlGenerator#advanceProgress}):
+     * a partition another loader has loaded since is not written over, and the whole batch is rolled back.
+     */
     private void storeProgress(Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
-        try (PreparedStatement ps = connection.prepareStatement(sql.upsertProgress())) {
-            for (Map.Entry<KafkaPartition, PartitionProgress> p : progress.entrySet()) {
-                ps.setString(1, p.getKey().topic());
-                ps.setInt(2, p.getKey().partition());
-                ps.setLong(3, p.getValue().nextOffset());
+        List<Map.Entry<KafkaPartition, PartitionProgress>> rows = List.copyOf(progress.entrySet());
+        int stored;
+        try (PreparedStatement ps = connection.prepareStatement(sql.advanceProgress(rows.size()))) {
+            int column = 1;
+            for (Map.Entry<KafkaPartition, PartitionProgress> p : rows) {
+                ps.setString(column, p.getKey().topic());
+                ps.setInt(column + 1, p.getKey().partition());
+                ps.setLong(column + 2, p.getValue().nextOffset());
                 if (p.getValue().newest() == null && p.getValue().newestKnown()) {
-                    bindPosition(ps, 4, NONE_APPLIED);
+                    bindPosition(ps, column + 3, NONE_APPLIED);
                 } else {
-                    bindPosition(ps, 4, p.getValue().newest());
+                    bindPosition(ps, column + 3, p.getValue().newest());
                 }
-                bindPosition(ps, 7, p.getValue().replayedUpTo());
-                ps.addBatch();
+                bindPosition(ps, column + 6, p.getValue().replayedUpTo());
+                PartitionProgress known = loaded.get(p.getKey());
+                Binds.setLong(ps, column + 9, known == null ? null : known.nextOffset());
+                column += 10;
             }
-            ps.executeBatch();
+            stored = ps.executeUpdate();
+        }
+        if (stored != rows.size()) {
+            throw new ProgressMovedException(rows.stream().map(Map.Entry::getKey).toList());
+        }
+    }
+
+    /** Reads the progress table again, as after a load another loader had moved on ({@link ProgressMovedException}). */
+    @Override
+    public synchronized Map<KafkaPartition, PartitionProgress> progressReadAgain() throws SQLException {
+        refreshProgress();
+        return progress();
+    }
+
+    private void refreshProgress() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            readProgress(s);
+        }
+    }
+
+    private void readProgress(Statement s) throws SQLException {
+        try (ResultSet rs = s.executeQuery(sql.selectProgress())) {
+            while (rs.next()) {
+                // Never back: another writer may have stored a partition's progress since the table was read.
+                loaded.merge(new KafkaPartition(rs.getString(1), rs.getInt(2)), progress(rs),
+                        (known, read) -> read.nextOffset() > known.nextOffset() ? read : known);
+            }
         }
     }
 

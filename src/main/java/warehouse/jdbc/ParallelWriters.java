@@ -130,6 +130,12 @@ public final class ParallelWriters implements Warehouse {
         return Map.copyOf(loaded);
     }
 
+    /** The writers share the progress: one reads it for all. */
+    @Override
+    public Map<KafkaPartition, PartitionProgress> progressReadAgain() throws SQLException {
+        return writers.get(0).progressReadAgain();
+    }
+
     @Override
     public void close() throws SQLException {
         SQLException first = null;

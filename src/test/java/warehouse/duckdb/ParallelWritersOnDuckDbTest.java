@@ -1,6 +1,7 @@
 package warehouse.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import java.nio.file.Path;
@@ -25,6 +26,7 @@ import warehouse.Column;
 import warehouse.ColumnType;
 import warehouse.DerivedViews;
 import warehouse.KafkaPartition;
+import warehouse.ProgressMovedException;
 import warehouse.SourcePosition;
 import warehouse.TableId;
 import warehouse.TableSchema;
@@ -32,7 +34,8 @@ import warehouse.TableSchema;
 /**
  * The DuckDB warehouse written by two consumers at once (warehouse.jdbc.ParallelWriters): each loads its own
  * partitions while the other does, and a partition handed from one to the other mid-batch, as Kafka does in a
- * rebalance, is not loaded twice.
+ * rebalance, is not loaded twice. Nor is one written by two loaders that do not share their progress, as two
+ * processes loading one Snowflake schema do.
  */
 class ParallelWritersOnDuckDbTest {
 
@@ -115,6 +118,35 @@ class ParallelWritersOnDuckDbTest {
         assertThat(rows("SELECT count(*), count(DISTINCT _kafka_offset), max(_kafka_offset) FROM flight_state_history"))
                 .containsExactly("1500|1500|1499");
         assertThat(warehouse.progress().get(new KafkaPartition(TOPIC, 0)).nextOffset()).isEqualTo(1500);
+    }
+
+    /**
+     * Two loaders with progress of their own, as two loader processes have: Kafka moved partition 0 from the first to
+     * the second, which read it from the group's offset, 0, while the first had loaded up to 1,000; then back, while
+     * the second had gone on to 1,500. Each time the one behind is refused, reads the progress again and, tried
+     * again, loads only what the other had not.
+     */
+    @Test
+    void aLoaderBehindAnotherOnAPartitionIsRefusedThenLoadsOnlyWhatTheOtherHasNot() throws Exception {
+        try (DuckDbWarehouse second = DuckDbWarehouse.open(dir.resolve("w.duckdb"), DerivedViews.NONE, 1)) {
+            second.prepare(List.of(SCHEMA));
+            KafkaPartition partition = new KafkaPartition(TOPIC, 0);
+            warehouse.load(ChangeBatch.of(changes(0, 0, 1000)));
+
+            assertThatThrownBy(() -> second.load(ChangeBatch.of(changes(0, 0, 1500))))
+                    .isInstanceOf(ProgressMovedException.class).hasMessageContaining(TOPIC);
+            assertThat(second.progress().get(partition).nextOffset()).isEqualTo(1000);
+            assertThat(second.load(ChangeBatch.of(changes(0, 0, 1500))).applied()).isEqualTo(500);
+
+            assertThatThrownBy(() -> warehouse.load(ChangeBatch.of(changes(0, 1000, 1000))))
+                    .isInstanceOf(ProgressMovedException.class);
+            assertThat(warehouse.load(ChangeBatch.of(changes(0, 1000, 1000))).applied()).isEqualTo(500);
+        }
+
+        assertThat(rows("SELECT count(*), count(DISTINCT _kafka_offset), max(_kafka_offset) FROM flight_state_history"))
+                .containsExactly("2000|2000|1999");
+        assertThat(rows("SELECT count(*), min(velocity), max(velocity) FROM flight_state")).containsExactly("500|3.0|3.0");
+        assertThat(rows("SELECT next_offset FROM _flightcdc_kafka_offsets")).containsExactly("2000");
     }
 
     /**

@@ -1,0 +1,105 @@
+package load;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import warehouse.KafkaPartition;
+import warehouse.PartitionProgress;
+import warehouse.Warehouse;
+
+/**
+ * What a loader's consumer does when Kafka moves partitions between the loaders of the consumer group (threads of one
+ * process, or several processes): one that loses partitions forgets what it held of them, and one given partitions
+ * forgets them too, reads the warehouse's progress again and reads each partition from there. Another loader may have
+ * loaded it since this one last did, and the warehouse's offsets, stored with the data, never pass a record held back
+ * (see TransactionBoundaries), so nothing is skipped and nothing is loaded twice. A loader that goes on writing a
+ * partition it lost is stopped by the warehouse (warehouse.ProgressMovedException).
+ *
+ * <p>Runs on the consumer's thread, inside its poll, while it loads nothing.
+ */
+public final class PartitionHandover implements ConsumerRebalanceListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger("load");
+
+    private final Consumer<?, ?> consumer;
+    private final TransactionBoundaries boundaries;
+    private final Warehouse warehouse;
+
+    public PartitionHandover(Consumer<?, ?> consumer, TransactionBoundaries boundaries, Warehouse warehouse) {
+        this.consumer = consumer;
+        this.boundaries = boundaries;
+        this.warehouse = warehouse;
+    }
+
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+        boundaries.forget(numbers(partitions));
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> partitions) {
+        boundaries.forget(numbers(partitions));
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+        if (partitions.isEmpty()) {
+            return;
+        }
+        boundaries.forget(numbers(partitions));
+        Map<KafkaPartition, PartitionProgress> loaded;
+        try {
+            loaded = warehouse.progressReadAgain();
+        } catch (Exception e) {
+            // The group's offsets are never past the warehouse's: what is read again is skipped, and a load planned from
+            // progress another loader moved on since is refused by the warehouse and planned again.
+            LOG.warn("Given partitions {} but could not read the warehouse's progress ({}): they are read from the"
+                    + " consumer group's offsets", numbers(partitions), e.toString());
+            loaded = Map.of();
+        }
+        List<TopicPartition> fromGroup = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            PartitionProgress progress = loaded.get(new KafkaPartition(tp.topic(), tp.partition()));
+            if (progress != null) {
+                consumer.seek(tp, progress.nextOffset());
+            } else {
+                fromGroup.add(tp);
+            }
+        }
+        // The warehouse stores no progress for a partition it loaded nothing of (nor, with Snowpipe Streaming, for
+        // the transaction topic's): Kafka's committed offset, or the partition's start.
+        if (!fromGroup.isEmpty()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(fromGroup));
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition tp : fromGroup) {
+                OffsetAndMetadata offset = committed.get(tp);
+                if (offset != null) {
+                    consumer.seek(tp, offset.offset());
+                } else {
+                    fromStart.add(tp);
+                }
+            }
+            if (!fromStart.isEmpty()) {
+                consumer.seekToBeginning(fromStart);
+            }
+        }
+        LOG.info("Given partitions {} of {} topics: each is read from where the warehouse loaded it up to",
+                numbers(partitions), partitions.stream().map(TopicPartition::topic).distinct().count());
+    }
+
+    private static Set<Integer> numbers(Collection<TopicPartition> partitions) {
+        Set<Integer> numbers = new TreeSet<>();
+        partitions.forEach(tp -> numbers.add(tp.partition()));
+        return numbers;
+    }
+}
