@@ -8,12 +8,13 @@ import java.util.List;
  * source commit, except the source's own, which counts from the start of writing. The latency phases
  * at fixed rates, if any were run, come after the throughput run. {@code commit} is the code that ran ({@code git
  * describe}, "-dirty" with uncommitted changes); {@code cpu} the JVM's CPU time during the throughput run, by part
- * (both null in results written before they were recorded).
+ * (both null in results written before they were recorded); {@code snapshot} the initial snapshot's phase, null when
+ * it was not run ({@code --snapshot-rows}).
  */
 public record BenchResult(String command, String startedAt, Machine machine, Workload workload,
                           InitialLoad initialLoad, List<Stage> stages, Memory memory, Verification verification,
                           CatchUp catchUp,
-                          List<LatencyResult> latency, String commit, ThreadCpu.Usage cpu) {
+                          List<LatencyResult> latency, String commit, ThreadCpu.Usage cpu, Snapshot snapshot) {
 
     public BenchResult {
         stages = List.copyOf(stages);
@@ -27,10 +28,8 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
      * @param kafkaRecords the change records the capture puts in Kafka for them: one per change and a
      *                     tombstone after each delete
      * @param warmUp       changes carried before these, not measured
-     */
-    /**
-     * @param partitions of each topic ({@code flightcdc.kafka.partitions})
-     * @param loaders the loader's consumers ({@code flightcdc.load.consumers})
+     * @param partitions   of each topic ({@code flightcdc.kafka.partitions})
+     * @param loaders      the loader's consumers ({@code flightcdc.load.consumers})
      */
     public record Workload(long changes, long inserts, long updates, long deletes, long keyUpdates, long transactions,
                            int maxTransaction, int aircraft, long seed, long kafkaRecords, long warmUp, int partitions,
@@ -39,6 +38,23 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
 
     /** The table's preload, carried through the whole pipeline before the timed changes are written. */
     public record InitialLoad(int rows, double seconds, long rowsPerSecond) {
+    }
+
+    /**
+     * The initial snapshot of a table of {@code rows} rows ({@code tableBytes} in PostgreSQL, indexes included), by a
+     * pipeline started against it (see SnapshotPhase). Rates count from the first row in Kafka, start-up apart.
+     *
+     * @param copyOutSeconds          how long PostgreSQL took to write the table out with COPY: the ceiling
+     * @param startSeconds            from the pipeline's start until its routes ran
+     * @param firstRowSeconds         from the pipeline's start until the first row was in Kafka
+     * @param startToWarehouseSeconds from the pipeline's start until the warehouse held every row
+     * @param loadedOnce              whether the warehouse's current state and history hold each row once
+     * @param cpu                     the JVM's CPU from the pipeline's start until the warehouse held every row, per row
+     */
+    public record Snapshot(long rows, long tableBytes, double copyOutSeconds, long copyOutRowsPerSecond,
+                           double startSeconds, double firstRowSeconds, long kafkaRowsPerSecond,
+                           long warehouseRowsPerSecond, double startToWarehouseSeconds, boolean loadedOnce,
+                           ThreadCpu.Usage cpu) {
     }
 
     /**

@@ -64,6 +64,8 @@ public final class Benchmark {
     private final Workload workload;
     private final String command;
     private boolean peers = true;
+    private long snapshotRows;
+    private Path snapshotDir;
     private final LatencyPhases.Plan latencyPlan;
 
     /** {@code latencyPlan}: the latency phases after the throughput run, if any. */
@@ -72,6 +74,13 @@ public final class Benchmark {
         this.workload = workload;
         this.command = command;
         this.latencyPlan = latencyPlan;
+    }
+
+    /** Also clocks the initial snapshot of a table of {@code rows} rows, in {@code dir} (see SnapshotPhase); 0: not. */
+    public Benchmark withSnapshot(long rows, Path dir) {
+        this.snapshotRows = rows;
+        this.snapshotDir = dir;
+        return this;
     }
 
     /** Whether the catch-up also runs the capture's ceiling (pg_recvlogical) and peer (Kafka Connect); on by default. */
@@ -168,6 +177,12 @@ public final class Benchmark {
         BenchResult.Verification verification = new BenchResult.Verification(
                 comparisons.stream().allMatch(TableComparison::matches),
                 comparisons.stream().map(TableComparison::summary).toList());
+        // Last, on a pipeline and a PostgreSQL of its own: the figures above stay comparable with runs without it.
+        BenchResult.Snapshot snapshot = null;
+        if (snapshotRows > 0) {
+            LOG.info("Bench: the initial snapshot of {} rows", snapshotRows);
+            snapshot = new SnapshotPhase(snapshotRows, pipelineOverrides, snapshotDir).run();
+        }
 
         return new BenchResult(command, startedAt, machine(),
                 new BenchResult.Workload(writes.changes(), writes.inserts(), writes.updates(), writes.deletes(),
@@ -175,7 +190,7 @@ public final class Benchmark {
                         workload.seed(), writes.kafkaRecords(), workload.warmUp(), partitions, loaders),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
-                verification, catchUp, latency, commit, cpu);
+                verification, catchUp, latency, commit, cpu, snapshot);
     }
 
     private static List<BenchResult.Stage> stages(SourceWriter.SourceWrites writes, StageClock.Arrivals arrivals) {
@@ -194,7 +209,7 @@ public final class Benchmark {
     }
 
     /** The bench's own admin client, named so that its thread's CPU counts as the bench's, not the pipeline's. */
-    private static Admin benchAdmin(BackgroundPipeline pipeline) {
+    static Admin benchAdmin(BackgroundPipeline pipeline) {
         Map<String, Object> properties = new HashMap<>(pipeline.bean("settings", PipelineSettings.class).kafka()
                 .clientProperties(pipeline.property("flightcdc.kafka.bootstrap-servers")));
         properties.put(AdminClientConfig.CLIENT_ID_CONFIG, ThreadCpu.BENCH_CLIENT_ID);

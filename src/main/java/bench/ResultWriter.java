@@ -64,15 +64,41 @@ public final class ResultWriter {
         r.verification().tables().forEach(t -> md.append("- ").append(t).append('\n'));
         md.append('\n').append(CatchUpTable.markdown(r.catchUp()));
         md.append(LatencyTable.markdown(r.latency()));
+        if (r.snapshot() != null) {
+            md.append(snapshot(r.snapshot()));
+        }
+        return md.toString();
+    }
+
+    static String snapshot(BenchResult.Snapshot s) {
+        StringBuilder md = new StringBuilder(format("## Initial snapshot%n%nA `flight_state` of %,d rows (%s in"
+                + " PostgreSQL) on a PostgreSQL of the bench's own, read by a pipeline started against it (Debezium's"
+                + " snapshot, op 'r'); the rates count from the first row in Kafka:%n%n", s.rows(), bytes(s.tableBytes())));
+        md.append("| | seconds | rows/s |\n|---|---:|---:|\n");
+        md.append(format("| PostgreSQL writing the table out with COPY (the ceiling) | %.2f | %,d |%n", s.copyOutSeconds(),
+                s.copyOutRowsPerSecond()));
+        md.append(format("| the pipeline started (its routes run) | %.2f | |%n", s.startSeconds()));
+        md.append(format("| the first row in Kafka, from the start | %.2f | |%n", s.firstRowSeconds()));
+        md.append(format("| every row in Kafka | | %,d |%n", s.kafkaRowsPerSecond()));
+        md.append(format("| every row in the warehouse, from the start | %.2f | %,d |%n%n", s.startToWarehouseSeconds(),
+                s.warehouseRowsPerSecond()));
+        md.append("Each row in the warehouse once, in its current state and its history: **")
+                .append(s.loadedOnce() ? "yes" : "NO").append("**\n\n");
+        md.append(cpu(s.cpu(), "from the pipeline's start until the warehouse held every row", "row"));
         return md.toString();
     }
 
     /** The CPU table of one stretch of the run: {@code when} says which, as in "while it carried the changes". */
     static String cpu(ThreadCpu.Usage cpu, String when) {
-        StringBuilder md = new StringBuilder(format("CPU of the JVM %s (%,d changes, %.1f s): **%.1f µs per"
-                + " change**, %.2f cores on average (the bench's own threads left out; the embedded PostgreSQL not included)%n%n",
-                when, cpu.changes(), cpu.wallSeconds(), cpu.pipelineMicrosPerChange(), cpu.cores()));
-        md.append("| part | CPU (s) | µs per change |\n|---|---:|---:|\n");
+        return cpu(cpu, when, "change");
+    }
+
+    /** ... counted per {@code unit} ("change", or "row" for a snapshot). */
+    static String cpu(ThreadCpu.Usage cpu, String when, String unit) {
+        StringBuilder md = new StringBuilder(format("CPU of the JVM %s (%,d %ss, %.1f s): **%.1f µs per %s**, %.2f cores on"
+                + " average (the bench's own threads left out; the embedded PostgreSQL not included)%n%n",
+                when, cpu.changes(), unit, cpu.wallSeconds(), cpu.pipelineMicrosPerChange(), unit, cpu.cores()));
+        md.append("| part | CPU (s) | µs per ").append(unit).append(" |\n|---|---:|---:|\n");
         for (ThreadCpu.Part p : cpu.parts()) {
             md.append(format("| %s | %.2f | %.1f |%n", p.part(), p.seconds(), p.microsPerChange()));
         }

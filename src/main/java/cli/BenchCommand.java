@@ -34,7 +34,9 @@ import verify.Verification;
             "Then stop the capture, write as many changes again, and clock how fast the capture catches up on"
                     + " that WAL beside its physical ceiling (pg_recvlogical) and its peer (Kafka Connect running the"
                     + " Debezium connector), each reading the same WAL from a slot of its own.",
-            "Exit code 0: the warehouse matches the source; 1: it differs."})
+            "With --snapshot-rows, last, start a pipeline against a PostgreSQL of its own whose table already holds that"
+                    + " many rows, and clock its initial snapshot into Kafka and the warehouse beside PostgreSQL's COPY.",
+            "Exit code 0: the warehouse matches the source (and holds each snapshot row once); 1: it differs."})
 public class BenchCommand implements Callable<Integer>, ReadsSettings {
 
     @Mixin
@@ -88,6 +90,11 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
                     + " --partitions (default: the setting's).")
     Integer loaders;
 
+    @Option(names = "--snapshot-rows", paramLabel = "ROWS",
+            description = "Then clock the initial snapshot of a table of this many rows, on a PostgreSQL and a pipeline"
+                    + " of its own (default: ${DEFAULT-VALUE}: not run).")
+    long snapshotRows;
+
     @Option(names = "--out", description = "Folder for results.json and results.md (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("target", "bench-results");
 
@@ -99,9 +106,9 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
 
     @Override
     public Integer call() throws Exception {
-        if (changes < 1 || aircraft < 1 || maxTransaction < 1 || warmUp < 0) {
+        if (changes < 1 || aircraft < 1 || maxTransaction < 1 || warmUp < 0 || snapshotRows < 0) {
             throw new ParameterException(spec.commandLine(), "--changes, --aircraft and --max-transaction must be 1 or more,"
-                    + " and --warm-up 0 or more");
+                    + " and --warm-up and --snapshot-rows 0 or more");
         }
         LatencyPhases.Plan latency = latencyPlan();
         options.dataDir = options.resolve().dataDir().resolve("bench").toString();
@@ -128,13 +135,15 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
         overrides.putIfAbsent(RunCommand.ROUTES_INCLUDE_PATTERN, "false");
         String command = "flight-cdc " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
         BenchResult result = new Benchmark(overrides, new Benchmark.Workload(changes, aircraft, maxTransaction, seed,
-                ChangeMix.BENCHMARK, warmUp), command, latency).withPeers(!noPeers).run(() -> Verification.compareAll(settings, 20));
+                ChangeMix.BENCHMARK, warmUp), command, latency).withPeers(!noPeers)
+                .withSnapshot(snapshotRows, settings.dataDir().resolve("snapshot"))
+                .run(() -> Verification.compareAll(settings, 20));
 
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.print(new ResultWriter().write(result, out));
         stdout.println("Results written to " + out.resolve(ResultWriter.JSON) + " and " + out.resolve(ResultWriter.MARKDOWN));
         stdout.flush();
-        return result.verification().matches() ? 0 : 1;
+        return result.verification().matches() && (result.snapshot() == null || result.snapshot().loadedOnce()) ? 0 : 1;
     }
 
     private LatencyPhases.Plan latencyPlan() {

@@ -23,7 +23,7 @@ import picocli.CommandLine;
 /**
  * {@code flight-cdc bench} through its real code path on a tiny workload, with topics of two partitions loaded by two
  * consumers: the pipeline starts, carries every change, stops, and the results it writes add up, the capture's catch-up beside its ceiling and its
- * peer included. Speed is the machine's business, not the test's.
+ * peer included, and the initial snapshot of a table on a pipeline of its own. Speed is the machine's business, not the test's.
  */
 class BenchCommandTest {
 
@@ -41,6 +41,7 @@ class BenchCommandTest {
                 // Every speed-up on: each latency phase starts by checking the warehouse holds, in each partition, the
                 // records the bench counted for it, and times each transaction by its own partitions' records.
                 "--partitions", "2", "--loaders", "2",
+                "--snapshot-rows", "3000",
                 "--data-dir", dir.toString(), "--out", out.toString(),
                 "-D", "flightcdc.source.embedded-port=" + FreePorts.one(),
                 "-D", "flightcdc.kafka.embedded-port=" + FreePorts.pair());
@@ -105,6 +106,19 @@ class BenchCommandTest {
                 "**MATCH**", "2,000 changes", "in 2 partitions, loaded by 2 consumers", "µs per change**", "| " + ThreadCpu.CAPTURE + " | ", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
                 "At 1,000 changes/s, loading each transaction whole (waiting for its end marker) cost");
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
+
+        // Last, a pipeline of its own snapshots a table that held 3,000 rows before it started.
+        BenchResult.Snapshot snapshot = result.snapshot();
+        assertThat(snapshot.rows()).isEqualTo(3000);
+        assertThat(snapshot.loadedOnce()).as("each snapshot row once in the warehouse").isTrue();
+        assertThat(snapshot.tableBytes()).isPositive();
+        assertThat(snapshot.copyOutRowsPerSecond()).isPositive();
+        assertThat(snapshot.kafkaRowsPerSecond()).isPositive();
+        assertThat(snapshot.warehouseRowsPerSecond()).isPositive().isLessThanOrEqualTo(snapshot.kafkaRowsPerSecond());
+        assertThat(snapshot.startToWarehouseSeconds()).isGreaterThanOrEqualTo(snapshot.firstRowSeconds()).isPositive();
+        assertThat(snapshot.cpu().changes()).isEqualTo(3000);
+        assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("## Initial snapshot",
+                "A `flight_state` of 3,000 rows", "µs per row**", "every row in the warehouse");
 
         // The catch-up on one pre-written stretch of WAL: the ceiling (where pg_recvlogical is installed), the
         // peer in its own JVM as shipped and tuned as ours, and ours, each with every record once.
