@@ -7,7 +7,6 @@ import java.io.OutputStream;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
@@ -33,18 +32,6 @@ final class SnapshotPhase {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotPhase.class);
     private static final Duration START_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration STALL_TIMEOUT = Duration.ofMinutes(2);
-
-    /** Rows like the poll's: every column set, most values different from row to row. */
-    private static final String FILL = """
-            INSERT INTO public.flight_state (icao24, callsign, origin_country, time_position, last_contact, longitude,
-                latitude, baro_altitude, on_ground, velocity, true_track, vertical_rate, sensors, geo_altitude, squawk, spi,
-                position_source, category)
-            SELECT lpad(to_hex(i), 6, '0'), 'SNP' || (i % 100000), 'Country ' || (i % 200),
-                now() - (i % 600) * interval '1 second', now(), (i % 36000) / 100.0 - 180, (i % 18000) / 100.0 - 90,
-                1000 + i % 12000, i % 17 = 0, 100 + (i % 2000) / 10.0, (i % 3600) / 10.0, (i % 400) / 10.0 - 20,
-                ARRAY[i % 50, i % 70], 1100 + i % 12000, lpad((i % 7777)::text, 4, '0'), i % 97 = 0, (i % 4)::smallint,
-                (i % 21)::smallint
-            FROM generate_series(1, ?) AS i""";
 
     private final long rows;
     private final Map<String, String> pipelineOverrides;
@@ -103,10 +90,7 @@ final class SnapshotPhase {
 
     private long fill(EmbeddedPostgresServer postgres) throws Exception {
         try (Connection c = postgres.connect()) {
-            try (PreparedStatement insert = c.prepareStatement(FILL)) {
-                insert.setLong(1, rows);
-                insert.executeUpdate();
-            }
+            WideRows.insert(c, rows);
             try (Statement s = c.createStatement()) {
                 s.execute("VACUUM ANALYZE public.flight_state");
                 try (ResultSet size = s.executeQuery("SELECT pg_total_relation_size('public.flight_state')")) {

@@ -90,6 +90,10 @@ public class CaptureRoute extends RouteBuilder {
                 + "&timePrecisionMode=microseconds"
                 + "&binaryHandlingMode=hex"
                 + "&unavailableValuePlaceholder=" + UnavailableValue.DEBEZIUM_SETTING
+                // The initial snapshot reads each table in rows of this many: camel-debezium passes its own default, 0,
+                // which Debezium hands to PostgreSQL's driver as "all rows at once", and a table larger than the heap
+                // ended the first start with an OutOfMemoryError. 10,240 is Debezium's own default for PostgreSQL.
+                + "&snapshotFetchSize=10240"
                 + "&tombstonesOnDelete=true"
                 // Debezium skips TRUNCATE by default; the warehouse applies it like any other change.
                 + "&skippedOperations=none"
