@@ -8,9 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -37,22 +35,16 @@ class LargeSnapshotEndToEndTest {
                 source.migrate();
                 WideRows.insert(c, ROWS);
             }
-            Map<String, String> environment = Map.of("FLIGHTCDC_SOURCE_PASSWORD", postgres.password());
-            List<String> location = List.of("--data-dir", dir.resolve("app").toString(), "--postgres-url", postgres.jdbcUrl());
-            int kafkaPort = FreePorts.pair();
-            List<String> run = new ArrayList<>(List.of("run", "--no-poll", "--routes", dir.resolve("no-routes").toString(),
-                    "-D", "flightcdc.kafka.embedded-port=" + kafkaPort, "-D", "flightcdc.source.heartbeat-interval-ms=500"));
-            run.addAll(location);
-
-            try (ChildJvm app = ChildJvm.start(dir.resolve("run.log"), List.of("-Xmx384m", "-XX:+UseParallelGC",
-                    "-XX:+ExitOnOutOfMemoryError"), "cli.FlightCdc", run, environment)) {
-                app.awaitLine(SNAPSHOT_DONE, Duration.ofMinutes(4));
-                CatchUps.ofFlightState(postgres, "127.0.0.1:" + kafkaPort).awaitLoaded(Duration.ofMinutes(3));
-                app.stop();
-                assertThat(app.lines()).as("the snapshot's JVM never ran out of heap").noneMatch(l -> l.contains("OutOfMemoryError"));
+            AppRun app = AppRun.of(dir, postgres);
+            try (ChildJvm running = ChildJvm.start(dir.resolve("run.log"), List.of("-Xmx384m", "-XX:+UseParallelGC",
+                    "-XX:+ExitOnOutOfMemoryError"), "cli.FlightCdc", app.run(), app.environment())) {
+                running.awaitLine(SNAPSHOT_DONE, Duration.ofMinutes(4));
+                CatchUps.ofFlightState(postgres, app.kafka()).awaitLoaded(Duration.ofMinutes(3));
+                running.stop();
+                assertThat(running.lines()).as("the snapshot's JVM never ran out of heap").noneMatch(l -> l.contains("OutOfMemoryError"));
             }
 
-            assertThat(ChildJvm.verify(dir.resolve("verify.log"), location, environment))
+            assertThat(ChildJvm.verify(dir.resolve("verify.log"), app.location(), app.environment()))
                     .as("verify: the warehouse equals the source").isZero();
         }
     }

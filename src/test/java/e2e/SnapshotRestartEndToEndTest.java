@@ -45,35 +45,29 @@ class SnapshotRestartEndToEndTest {
                 s.execute("INSERT INTO flight_state (icao24, callsign, last_contact) SELECT 'old' || g, 'OLD' || g, now()"
                         + " FROM generate_series(1, " + ROWS + ") g");
             }
-            Map<String, String> environment = Map.of("FLIGHTCDC_SOURCE_PASSWORD", postgres.password());
-            List<String> location = List.of("--data-dir", dir.resolve("app").toString(), "--postgres-url", postgres.jdbcUrl());
-            int kafkaPort = FreePorts.pair();
-            List<String> run = new ArrayList<>(List.of("run", "--no-poll", "--routes", dir.resolve("no-routes").toString(),
-                    "-D", "flightcdc.kafka.embedded-port=" + kafkaPort, "-D", "flightcdc.source.heartbeat-interval-ms=500"));
-            run.addAll(location);
-
-            try (ChildJvm first = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, environment)) {
+            AppRun app = AppRun.of(dir, postgres);
+            try (ChildJvm first = ChildJvm.flightCdc(dir.resolve("run-1.log"), app.run(), app.environment())) {
                 first.awaitLine(SNAPSHOT_STARTED, Duration.ofMinutes(2));
                 write(postgres, "UPDATE flight_state SET callsign = 'DURING' WHERE icao24 IN ('old1', 'old2');"
                         + " DELETE FROM flight_state WHERE icao24 = 'old3';"
                         + " INSERT INTO flight_state (icao24, last_contact) VALUES ('during', now())");
                 // Some of the snapshot in Kafka, the rest not: the first rows read include old3.
-                awaitRecords("127.0.0.1:" + kafkaPort, 1_000);
+                awaitRecords(app.kafka(), 1_000);
                 first.kill();
                 assertThat(first.lines()).as("killed before the snapshot ended").noneMatch(line -> SNAPSHOT_DONE.matcher(line).find());
             }
 
-            try (ChildJvm second = ChildJvm.flightCdc(dir.resolve("run-2.log"), run, environment)) {
+            try (ChildJvm second = ChildJvm.flightCdc(dir.resolve("run-2.log"), app.run(), app.environment())) {
                 second.awaitLine(STARTED, Duration.ofMinutes(2));
                 second.awaitLine(SNAPSHOT_DONE, Duration.ofMinutes(3));
                 write(postgres, "UPDATE flight_state SET callsign = 'AFTER' WHERE icao24 = 'old4'");
-                CatchUps.ofFlightState(postgres, "127.0.0.1:" + kafkaPort).awaitLoaded(Duration.ofMinutes(2));
+                CatchUps.ofFlightState(postgres, app.kafka()).awaitLoaded(Duration.ofMinutes(2));
                 second.stop();
             }
 
             List<String> verify = new ArrayList<>(List.of("verify"));
-            verify.addAll(location);
-            try (ChildJvm check = ChildJvm.flightCdc(dir.resolve("verify.log"), verify, environment)) {
+            verify.addAll(app.location());
+            try (ChildJvm check = ChildJvm.flightCdc(dir.resolve("verify.log"), verify, app.environment())) {
                 assertThat(check.awaitExit(Duration.ofMinutes(2))).as("verify: warehouse equals source; %s", check.tail(3))
                         .isZero();
             }
