@@ -12,7 +12,6 @@ import java.util.Optional;
 import java.util.Set;
 import load.ChangeBatchDecoder;
 import load.ConsumerGroupPositions;
-import load.HandoverKafkaClients;
 import load.KafkaOffsets;
 import load.LoadProgress;
 import load.TransactionBoundaries;
@@ -22,7 +21,6 @@ import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
-import org.apache.camel.component.kafka.KafkaClientFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,12 +65,6 @@ public class LoadConfiguration extends StageConfiguration {
     public TransactionBoundaries transactionBoundaries(PipelineSettings settings, Warehouse warehouse) {
         return new TransactionBoundaries(settings.warehouse().transactionBoundaries(),
                 settings.warehouse().maxTransactionChanges(), settings.kafka()::topicFor, warehouse::progress);
-    }
-
-    /** The load route's consumers, which read a partition Kafka gives them from the warehouse's progress. */
-    @BindToRegistry(value = LoadRoute.KAFKA_CLIENTS, lazy = true)
-    public KafkaClientFactory loadKafkaClients(TransactionBoundaries boundaries, Warehouse warehouse) {
-        return new HandoverKafkaClients(boundaries, warehouse);
     }
 
     @BindToRegistry(lazy = true)

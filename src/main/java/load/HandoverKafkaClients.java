@@ -2,6 +2,7 @@ package load;
 
 import java.util.Collection;
 import java.util.Properties;
+import java.util.function.Supplier;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -16,10 +17,10 @@ import warehouse.Warehouse;
  */
 public final class HandoverKafkaClients extends DefaultKafkaClientFactory {
 
-    private final TransactionBoundaries boundaries;
-    private final Warehouse warehouse;
+    private final Supplier<TransactionBoundaries> boundaries;
+    private final Supplier<Warehouse> warehouse;
 
-    public HandoverKafkaClients(TransactionBoundaries boundaries, Warehouse warehouse) {
+    public HandoverKafkaClients(Supplier<TransactionBoundaries> boundaries, Supplier<Warehouse> warehouse) {
         this.boundaries = boundaries;
         this.warehouse = warehouse;
     }
@@ -29,7 +30,7 @@ public final class HandoverKafkaClients extends DefaultKafkaClientFactory {
         return new KafkaConsumer<Object, Object>(kafkaProps) {
             @Override
             public void subscribe(Collection<String> topics, ConsumerRebalanceListener camels) {
-                super.subscribe(topics, new Both(camels, new PartitionHandover(this, boundaries, warehouse)));
+                super.subscribe(topics, new Both(camels, new PartitionHandover(this, boundaries.get(), warehouse.get())));
             }
         };
     }

@@ -1,11 +1,16 @@
 package routes;
 
 import app.PipelineHalt;
+import load.HandoverKafkaClients;
+import load.TransactionBoundaries;
 import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.camel.support.CamelContextHelper;
 import settings.PipelineSettings;
 import warehouse.LoadRefusedException;
+import warehouse.Warehouse;
 
 /**
  * Kafka → warehouse: what Kafka delivers is cut at source transaction boundaries, so that each load holds
@@ -21,8 +26,6 @@ public class LoadRoute extends RouteBuilder {
     public static final String LOAD = "load";
     /** Told each failed attempt at a load (monitor/LoadHealth). */
     public static final String LOAD_FAILED = "loadFailed";
-    /** The consumers' factory: a partition Kafka gives a consumer is read from the warehouse's progress (load.PartitionHandover). */
-    public static final String KAFKA_CLIENTS = "loadKafkaClients";
 
     @BeanInject
     PipelineSettings settings;
@@ -44,7 +47,7 @@ public class LoadRoute extends RouteBuilder {
                 .handled(false)
                 .bean(PipelineHalt.BEAN, "halt(${exception.message})");
 
-        from("kafka:{{flightcdc.load.topics}}"
+        KafkaEndpoint kafka = endpoint("kafka:{{flightcdc.load.topics}}"
                 + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                 + "&groupId={{flightcdc.kafka.consumer-group}}"
                 // A loader that crashed stays in the group until its session times out, and until then the
@@ -56,9 +59,6 @@ public class LoadRoute extends RouteBuilder {
                 // topic where partition p of the change topics is read.
                 + "&consumersCount=" + load.consumers()
                 + "&partitionAssignor=org.apache.kafka.clients.consumer.RangeAssignor"
-                // Several loaders (threads, or processes) share the partitions, and Kafka moves them as loaders come and
-                // go: a consumer given one reads it from the warehouse's progress, not the group's.
-                + "&kafkaClientFactory=#" + KAFKA_CLIENTS
                 + "&autoCommitEnable=false"
                 + "&allowManualCommit=true"
                 + "&breakOnFirstError=true"
@@ -69,7 +69,16 @@ public class LoadRoute extends RouteBuilder {
                 + "&maxPartitionFetchBytes=" + load.fetchBytesPerPartition()
                 + "&pollTimeoutMs=" + load.maxWaitMs()
                 // Without an interval a batch under steady traffic waits until it is full.
-                + "&batchingIntervalMs=" + load.maxWaitMs())
+                + "&batchingIntervalMs=" + load.maxWaitMs(), KafkaEndpoint.class);
+        // Several loaders (threads, or processes) share the partitions, and Kafka moves them as loaders come and go: a
+        // consumer given one reads it from the warehouse's progress, not the group's. Set here, not bound in the
+        // registry, where Camel would autowire it into every Kafka endpoint, the capture's and the YAML routes' too.
+        // The beans are looked up when a consumer subscribes: the route is built before some are bound.
+        kafka.setKafkaClientFactory(new HandoverKafkaClients(
+                () -> CamelContextHelper.mandatoryLookup(getContext(), "transactionBoundaries", TransactionBoundaries.class),
+                () -> CamelContextHelper.mandatoryLookup(getContext(), "warehouse", Warehouse.class)));
+
+        from(kafka)
                 .routeId(ROUTE_ID)
                 .setProperty(RECORDS, body())
                 .bean("changeBatchDecoder", "decode")

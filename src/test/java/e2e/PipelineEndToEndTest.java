@@ -16,9 +16,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
+import load.HandoverKafkaClients;
 import notify.SquawkReports;
 import opensky.LogLines;
 import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.kafka.KafkaClientFactory;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -176,6 +179,27 @@ class PipelineEndToEndTest extends PipelineTestSupport {
                     assertThat(SquawkReports.logged(log, "INFO")).filteredOn(line -> line.contains("test12")).containsExactly(
                             "Emergency squawk 7700 (emergency): icao24 test12, callsign SOS12, at 47.46, 8.55"));
         }
+    }
+
+    /**
+     * The loader's consumers read a partition they are given from the warehouse's progress, and forget what they held of
+     * it (load.PartitionHandover). No other consumer may: the YAML route's, given the same partition numbers, would
+     * make the loader forget records it holds, and read its own topic from the loader's offsets. A run of the
+     * application with the factory bound in the registry had the YAML route's consumer log the loader's handover.
+     */
+    @Test
+    @Order(5)
+    void onlyTheLoadersConsumersTakePartitionsOverFromTheWarehouse() {
+        // Camel would set a lone factory of the registry on every Kafka endpoint that names none.
+        assertThat(context.getRegistry().findByType(KafkaClientFactory.class)).as("Kafka client factories in the registry")
+                .isEmpty();
+        List<KafkaEndpoint> kafka = context.getEndpoints().stream().filter(KafkaEndpoint.class::isInstance)
+                .map(KafkaEndpoint.class::cast).toList();
+        assertThat(kafka).filteredOn(e -> e.getKafkaClientFactory() instanceof HandoverKafkaClients)
+                .singleElement().satisfies(e -> assertThat(e.getConfiguration().getGroupId())
+                        .isEqualTo(context.resolvePropertyPlaceholders("{{flightcdc.kafka.consumer-group}}")));
+        assertThat(kafka).as("the YAML route's consumer and the capture's producer")
+                .filteredOn(e -> !(e.getKafkaClientFactory() instanceof HandoverKafkaClients)).hasSizeGreaterThanOrEqualTo(2);
     }
 
     private void awaitReplicationSlotActive() {

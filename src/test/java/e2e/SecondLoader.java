@@ -9,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import load.ChangeBatchDecoder;
-import load.HandoverKafkaClients;
 import load.KafkaOffsets;
 import load.LoadProgress;
 import load.TransactionBoundaries;
@@ -77,7 +76,6 @@ final class SecondLoader implements AutoCloseable {
         context.getRegistry().bind("kafkaOffsets", new KafkaOffsets());
         context.getRegistry().bind("loadProgress", progress);
         context.getRegistry().bind(LoadRoute.LOAD_FAILED, (Processor) exchange -> { });
-        context.getRegistry().bind(LoadRoute.KAFKA_CLIENTS, new HandoverKafkaClients(boundaries, warehouse));
         context.getRegistry().bind(PipelineHalt.BEAN, new PipelineHalt(halts::incrementAndGet));
         LoadRoute route = new LoadRoute();
         // Camel injects a route's @BeanInject fields only for routes it finds itself, as camel-main does.
