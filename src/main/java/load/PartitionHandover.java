@@ -19,7 +19,7 @@ import warehouse.Warehouse;
 
 /**
  * What a loader's consumer does when Kafka moves partitions between the loaders of the consumer group (threads of one
- * process, or several processes): one that loses partitions forgets what it held of them, and one given partitions
+ * process; several processes would too): one that loses partitions forgets what it held of them, and one given partitions
  * forgets them too, reads the warehouse's progress again and reads each partition from there. Another loader may have
  * loaded it since this one last did, and the warehouse's offsets, stored with the data, never pass a record held back
  * (see TransactionBoundaries), so nothing is skipped and nothing is loaded twice. A loader that goes on writing a

@@ -264,8 +264,8 @@ public final class MergeSqlGenerator {
 
     /**
      * Moves on the progress of {@code partitions} partitions, each only from where this loader last knew it: the
-     * fence between loaders that share a warehouse. A partition Kafka moved to another loader, or that another
-     * pipeline loads too, may have been loaded past that since; its row is then left alone, and the statement
+     * fence between loaders that share a warehouse. A partition Kafka moved to another loader, with progress of its
+     * own, may have been loaded past that since; its row is then left alone, and the statement
      * changes fewer rows than it was given, which the loader takes as the sign to roll back and plan again.
      *
      * <p>Parameters, row after row: the columns as {@link #selectProgress} returns them, then the next offset the

@@ -34,8 +34,8 @@ import warehouse.TableSchema;
 /**
  * The DuckDB warehouse written by two consumers at once (warehouse.jdbc.ParallelWriters): each loads its own
  * partitions while the other does, and a partition handed from one to the other mid-batch, as Kafka does in a
- * rebalance, is not loaded twice. Nor is one written by two loaders that do not share their progress, as two
- * processes loading one Snowflake schema do.
+ * rebalance, is not loaded twice. Nor is one written by two loaders that do not share their progress, as two loader
+ * processes would not.
  */
 class ParallelWritersOnDuckDbTest {
 
