@@ -21,10 +21,11 @@ import org.apache.kafka.connect.data.Struct;
 
 /**
  * Places each change of a captured table in its Kafka partition ({@link KeyPartitioner}: by its key, which it renders
- * as Debezium's key JSON; a TRUNCATE, which has no key, in every partition) and numbers each streamed change within its source transaction, as Debezium's transaction
- * metadata does: its place among all the transaction's changes ({@code total_order}) and among those of its own table
- * in its partition ({@code data_collection_order}; with one partition, Debezium's number exactly). camel-debezium hands
- * the route neither, so they are counted here, on the capture thread, which sees every record in Debezium's order.
+ * as Debezium's key JSON; a TRUNCATE, which has no key, in every partition) and numbers each streamed change within
+ * its source transaction, as Debezium's transaction metadata does: its place among all the transaction's changes
+ * ({@code total_order}) and among those of its own table in its partition ({@code data_collection_order}; with one
+ * partition, Debezium's number exactly). camel-debezium hands the route neither, so they are counted here, on the
+ * capture thread, which sees every record in Debezium's order.
  *
  * <p>The number is what makes a change's identity exact. PostgreSQL logs a COPY or a multi-row INSERT as
  * one WAL record for many rows, so their LSNs are equal; within one transaction only the order tells them
