@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import load.ConsumerGroupPositions;
 import monitor.PipelineMetrics;
+import monitor.ReplicationSlotMonitor;
 import org.apache.camel.BeanInject;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
@@ -36,6 +37,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
+import settings.StartupException;
 import source.Heartbeat;
 import source.ReplicationPreflight;
 import source.SourceDatabase;
@@ -62,6 +64,16 @@ public class CaptureConfiguration extends StageConfiguration {
     public PositionStorage positionStorage(PipelineSettings settings, SourceDatabase source) throws IOException {
         PositionFile file = new PositionFile(settings.debeziumOffsets());
         if (settings.capture().positionStore() == PipelineSettings.Capture.PositionStore.FILE) {
+            // Made here: with every server external and the warehouse elsewhere nothing else makes it, and Debezium's
+            // every attempt to store its position failed, with no more than a warning each time.
+            try {
+                Files.createDirectories(settings.dataDir());
+            } catch (IOException e) {
+                throw new StartupException("Cannot make the data folder " + settings.dataDir().toAbsolutePath()
+                        + ", where the capture keeps its position: " + e + ". Fix: flightcdc.data-dir (--data-dir) must"
+                        + " name a folder this user may write, or keep the position in the source"
+                        + " (flightcdc.capture.position-store=source)", e);
+            }
             return file;
         }
         PositionTable table = new PositionTable(source.dataSource(), settings.source().schema(), settings.source().slot());
@@ -139,6 +151,22 @@ public class CaptureConfiguration extends StageConfiguration {
     @BindToRegistry(lazy = true)
     public DebeziumJsonEnvelope debeziumJsonEnvelope() {
         return new DebeziumJsonEnvelope();
+    }
+
+    /** Watched by routes/MonitorRoute: WAL the slot keeps on the source for the capture. */
+    @BindToRegistry(lazy = true)
+    public ReplicationSlotMonitor replicationSlotMonitor(PipelineSettings settings, SourceDatabase source,
+                                                         PipelineMetrics metrics) {
+        ReplicationSlotMonitor monitor = new ReplicationSlotMonitor(source.dataSource(), settings.source().slot(),
+                settings.monitor().retainedWalWarnMb());
+        metrics.gauge("flightcdc.slot.retained.wal.bytes", "WAL the replication slot keeps on the source, as last measured",
+                null, () -> monitor.retainedWalBytes().isPresent() ? monitor.retainedWalBytes().getAsLong() : Double.NaN);
+        return monitor;
+    }
+
+    @Override
+    protected boolean runsIn(PipelineSettings settings) {
+        return settings.capture().enabled();
     }
 
     @Override

@@ -36,13 +36,16 @@ public class DashboardConfiguration extends StageConfiguration {
     /** What camel-micrometer names the registry it binds, and the Prometheus endpoint scrapes. */
     private static final String METER_REGISTRY = "metricsRegistry";
 
+    /** It shows the warehouse: a process that loads none serves health and metrics only. */
+    @Override
+    protected boolean runsIn(PipelineSettings settings) {
+        return settings.http().enabled() && settings.warehouse().loadEnabled();
+    }
+
     @Override
     protected void prepare(CamelContext context) {
         PipelineSettings settings = bean(context, PipelineSettings.class);
         PipelineSettings.Http http = settings.http();
-        if (!http.enabled()) {
-            return;
-        }
         StopOrder stopOrder = bean(context, StopOrder.class);
         WarehouseReader warehouse = stopOrder.add(reader(settings, bean(context, Warehouse.class)));
         Optional<DataSource> pollSource = settings.pollTables()

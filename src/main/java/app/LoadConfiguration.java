@@ -15,12 +15,14 @@ import load.ConsumerGroupPositions;
 import load.KafkaOffsets;
 import load.LoadProgress;
 import load.TransactionBoundaries;
+import monitor.ConsumerLagMonitor;
 import monitor.LoadHealth;
 import monitor.PipelineMetrics;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Processor;
+import org.apache.camel.PropertyInject;
 import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,6 +100,20 @@ public class LoadConfiguration extends StageConfiguration {
         return health::failed;
     }
 
+    /** Watched by routes/MonitorRoute: how far the loader's consumer group is behind Kafka. */
+    @BindToRegistry(lazy = true)
+    public ConsumerLagMonitor consumerLagMonitor(PipelineSettings settings, StopOrder stopOrder, PipelineMetrics metrics,
+                                                 @PropertyInject("flightcdc.kafka.bootstrap-servers") String bootstrapServers) {
+        return stopOrder.add(ConsumerLagMonitor.connect(settings.kafka().clientProperties(bootstrapServers),
+                settings.kafka().consumerGroup(), settings.changeTopics(), settings.monitor().consumerLagWarn(),
+                metrics::consumerLag));
+    }
+
+    @Override
+    protected boolean runsIn(PipelineSettings settings) {
+        return settings.warehouse().loadEnabled();
+    }
+
     @Override
     protected void prepare(CamelContext context) throws Exception {
         PipelineSettings settings = bean(context, PipelineSettings.class);
@@ -109,7 +125,9 @@ public class LoadConfiguration extends StageConfiguration {
         Warehouse warehouse = bean(context, Warehouse.class);
         String bootstrap = context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}");
         try (Admin admin = Admin.create(settings.kafka().clientProperties(bootstrap))) {
-            ChangeTopics.requirePartitions(admin, loadedTopics, settings.kafka().partitions());
+            // The capture makes them when it runs here; a loader of its own may start first, and its consumers would
+            // otherwise leave the topics to the broker, which may make them with its own count of partitions.
+            ChangeTopics.createMissing(admin, loadedTopics, settings.kafka().partitions(), settings.kafka().replicationFactor());
             if (warehouse instanceof SnowpipeStreamingWarehouse streaming) {
                 // Its progress is in Snowflake, per channel: open the channels of the partitions there are.
                 streaming.resume(ConsumerGroupPositions.existingPartitions(admin, Set.copyOf(changeTopics)));

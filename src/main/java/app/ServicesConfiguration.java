@@ -33,7 +33,11 @@ public class ServicesConfiguration extends StageConfiguration {
         PipelineSettings.Source source = settings.source();
         SourceDatabase database = stopOrder.add(embedded.postgres().map(SourceDatabase::of)
                 .orElseGet(() -> SourceDatabase.of(source)));
-        database.migrate(source.schema(), settings.pollTables());
+        // A process that only loads reads the captured tables' columns and writes nothing: the schema is the
+        // capturing process's to keep.
+        if (settings.capture().enabled() || settings.openSky().pollEnabled()) {
+            database.migrate(source.schema(), settings.pollTables());
+        }
         return database;
     }
 

@@ -5,6 +5,7 @@ import java.lang.reflect.Method;
 import org.apache.camel.BindToRegistry;
 import org.apache.camel.CamelConfiguration;
 import org.apache.camel.CamelContext;
+import settings.PipelineSettings;
 
 /**
  * One part of the pipeline's start, as a Camel configuration class: its beans are declared with
@@ -17,6 +18,9 @@ abstract class StageConfiguration implements CamelConfiguration {
 
     @Override
     public final void configure(CamelContext context) throws Exception {
+        if (!runsIn(bean(context, PipelineSettings.class))) {
+            return;
+        }
         try {
             prepare(context);
             for (Method method : getClass().getMethods()) {
@@ -32,6 +36,11 @@ abstract class StageConfiguration implements CamelConfiguration {
             }
             throw e;
         }
+    }
+
+    /** Whether this process runs this part: another process may run it instead (flightcdc.capture.enabled, ...). */
+    protected boolean runsIn(PipelineSettings settings) {
+        return true;
     }
 
     /** This part's startup steps, before the routes are built; the placeholders it computes are set here. */

@@ -80,20 +80,6 @@ public final class ChangeTopics {
         }
     }
 
-    /**
-     * Stops the start if one of {@code topics} that exists has another number of partitions than the pipeline's:
-     * the loader reads partition p of the transaction topic with partition p of the change topics.
-     */
-    public static void requirePartitions(Admin admin, List<String> topics, int partitions) throws InterruptedException {
-        try {
-            Set<String> existing = admin.listTopics().names().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            checkPartitions(admin, topics.stream().filter(existing::contains).toList(), partitions);
-        } catch (ExecutionException | TimeoutException e) {
-            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new StartupException("Cannot describe the topics " + topics + " in Kafka: " + cause.getMessage(), e);
-        }
-    }
-
     private static void checkPartitions(Admin admin, List<String> topics, int partitions)
             throws ExecutionException, TimeoutException, InterruptedException {
         if (topics.isEmpty()) {

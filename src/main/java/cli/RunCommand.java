@@ -48,6 +48,12 @@ public class RunCommand implements Callable<Integer>, ReadsSettings {
     @Option(names = "--no-poll", description = "Do not poll OpenSky: carry only the changes others make in PostgreSQL (flightcdc.opensky.poll-enabled=false).")
     boolean noPoll;
 
+    @Option(names = "--no-capture", description = "Do not capture: another process does, into the Kafka of flightcdc.kafka.bootstrap-servers, from the PostgreSQL of flightcdc.source.jdbc-url; this one loads, or polls (flightcdc.capture.enabled=false).")
+    boolean noCapture;
+
+    @Option(names = "--no-load", description = "Do not load the warehouse: loaders in other processes do (flightcdc.load.enabled=false).")
+    boolean noLoad;
+
     @Option(names = "--poll-interval-ms", description = "Milliseconds between OpenSky polls (flightcdc.opensky.poll-interval-ms).")
     Integer pollIntervalMs;
 
@@ -65,6 +71,8 @@ public class RunCommand implements Callable<Integer>, ReadsSettings {
         Map<String, String> overrides = options.overrides();
         put(overrides, "flightcdc.opensky.base-url", openSkyUrl);
         put(overrides, "flightcdc.opensky.poll-enabled", noPoll ? "false" : null);
+        put(overrides, "flightcdc.capture.enabled", noCapture ? "false" : null);
+        put(overrides, "flightcdc.load.enabled", noLoad ? "false" : null);
         put(overrides, "flightcdc.opensky.poll-interval-ms", pollIntervalMs);
         put(overrides, "flightcdc.simulator.aircraft", aircraft);
 

@@ -2,13 +2,12 @@ package load;
 
 import java.util.Collection;
 import java.util.Properties;
-import java.util.function.Supplier;
+import java.util.function.Function;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import warehouse.Warehouse;
 
 /**
  * The load route's Kafka consumers, each told when the group moves partitions ({@link PartitionHandover}).
@@ -17,12 +16,11 @@ import warehouse.Warehouse;
  */
 public final class HandoverKafkaClients extends DefaultKafkaClientFactory {
 
-    private final Supplier<TransactionBoundaries> boundaries;
-    private final Supplier<Warehouse> warehouse;
+    private final Function<Consumer<?, ?>, PartitionHandover> handover;
 
-    public HandoverKafkaClients(Supplier<TransactionBoundaries> boundaries, Supplier<Warehouse> warehouse) {
-        this.boundaries = boundaries;
-        this.warehouse = warehouse;
+    /** @param handover the handover of one consumer, made as it subscribes (the route is built before its beans are) */
+    public HandoverKafkaClients(Function<Consumer<?, ?>, PartitionHandover> handover) {
+        this.handover = handover;
     }
 
     @Override
@@ -30,7 +28,7 @@ public final class HandoverKafkaClients extends DefaultKafkaClientFactory {
         return new KafkaConsumer<Object, Object>(kafkaProps) {
             @Override
             public void subscribe(Collection<String> topics, ConsumerRebalanceListener camels) {
-                super.subscribe(topics, new Both(camels, new PartitionHandover(this, boundaries.get(), warehouse.get())));
+                super.subscribe(topics, new Both(camels, handover.apply(this)));
             }
         };
     }

@@ -2,11 +2,14 @@ package load;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -30,15 +33,25 @@ import warehouse.Warehouse;
 public final class PartitionHandover implements ConsumerRebalanceListener {
 
     private static final Logger LOG = LoggerFactory.getLogger("load");
+    private static final Comparator<TopicPartition> BY_NAME = Comparator.comparing(TopicPartition::toString);
 
     private final Consumer<?, ?> consumer;
     private final TransactionBoundaries boundaries;
     private final Warehouse warehouse;
+    private final Set<String> changeTopics;
+    private final java.util.function.Consumer<String> halt;
 
-    public PartitionHandover(Consumer<?, ?> consumer, TransactionBoundaries boundaries, Warehouse warehouse) {
+    /**
+     * @param changeTopics the topics whose progress every warehouse stores with the data
+     * @param halt stops the pipeline with the reason given (app.PipelineHalt)
+     */
+    public PartitionHandover(Consumer<?, ?> consumer, TransactionBoundaries boundaries, Warehouse warehouse,
+                             Set<String> changeTopics, java.util.function.Consumer<String> halt) {
         this.consumer = consumer;
         this.boundaries = boundaries;
         this.warehouse = warehouse;
+        this.changeTopics = changeTopics;
+        this.halt = halt;
     }
 
     @Override
@@ -58,6 +71,7 @@ public final class PartitionHandover implements ConsumerRebalanceListener {
         }
         boundaries.forget(numbers(partitions));
         Map<KafkaPartition, PartitionProgress> loaded;
+        boolean warehouseRead = true;
         try {
             loaded = warehouse.progressReadAgain();
         } catch (Exception e) {
@@ -66,6 +80,7 @@ public final class PartitionHandover implements ConsumerRebalanceListener {
             LOG.warn("Given partitions {} but could not read the warehouse's progress ({}): they are read from the"
                     + " consumer group's offsets", numbers(partitions), e.toString());
             loaded = Map.of();
+            warehouseRead = false;
         }
         List<TopicPartition> fromGroup = new ArrayList<>();
         for (TopicPartition tp : partitions) {
@@ -81,20 +96,44 @@ public final class PartitionHandover implements ConsumerRebalanceListener {
         if (!fromGroup.isEmpty()) {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(fromGroup));
             List<TopicPartition> fromStart = new ArrayList<>();
+            Map<TopicPartition, Long> loadedElsewhere = new TreeMap<>(BY_NAME);
             for (TopicPartition tp : fromGroup) {
                 OffsetAndMetadata offset = committed.get(tp);
-                if (offset != null) {
-                    consumer.seek(tp, offset.offset());
-                } else {
+                if (offset == null) {
                     fromStart.add(tp);
+                } else if (warehouseRead && changeTopics.contains(tp.topic()) && offset.offset() > 0) {
+                    loadedElsewhere.put(tp, offset.offset());
+                } else {
+                    consumer.seek(tp, offset.offset());
                 }
             }
             if (!fromStart.isEmpty()) {
                 consumer.seekToBeginning(fromStart);
             }
+            if (!loadedElsewhere.isEmpty()) {
+                refuse(partitions, loadedElsewhere);
+                return;
+            }
         }
         LOG.info("Given partitions {} of {} topics: each is read from where the warehouse loaded it up to",
                 numbers(partitions), partitions.stream().map(TopicPartition::topic).distinct().count());
+    }
+
+    /**
+     * A loader commits a partition's offset only after the warehouse stored it with the data, so a group that has loaded
+     * part of a partition of which this warehouse holds nothing loaded it into another warehouse. From the group's
+     * offset, this one would miss everything before it; from the start, it would hold only the stretches its loaders
+     * happened to be given. Nothing given is read: the partitions stay paused until the pipeline has stopped.
+     */
+    private void refuse(Collection<TopicPartition> given, Map<TopicPartition, Long> loadedElsewhere) {
+        consumer.pause(given);
+        halt.accept("The consumer group has loaded " + loadedElsewhere.entrySet().stream()
+                .map(e -> e.getKey() + " up to offset " + e.getValue()).collect(Collectors.joining(", "))
+                + ", but the warehouse holds nothing of " + (loadedElsewhere.size() == 1 ? "it" : "them") + ": another"
+                + " loader of the group loads another warehouse, or this warehouse was replaced while the group's loaders"
+                + " ran. Nothing of them was loaded here. Fix: give each warehouse a consumer group of its own"
+                + " (flightcdc.kafka.consumer-group); for a warehouse replaced on purpose, stop every loader of the group,"
+                + " then start again: the start reads the group back to what the warehouse holds");
     }
 
     private static Set<Integer> numbers(Collection<TopicPartition> partitions) {

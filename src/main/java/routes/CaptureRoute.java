@@ -48,6 +48,9 @@ public class CaptureRoute extends RouteBuilder {
 
     @Override
     public void configure() {
+        if (!settings.capture().enabled()) {
+            return;
+        }
         int maxRecordBytes = settings.kafka().maxRecordBytes();
         // The producer's buffer must hold the largest record, and the next ones while it is sent.
         long producerBufferBytes = Math.max(MIN_PRODUCER_BUFFER_BYTES, 2L * maxRecordBytes);

@@ -16,7 +16,7 @@ import settings.PipelineSettings;
  * seconds, all GET and all read-only. The map reads the warehouse's current state and an aircraft's history; the
  * pipeline view, the readings a timer takes of the pipeline's meters; the console runs a query within the warehouse's
  * read-only fence. What each endpoint calls is in the dashboard package; docs/dashboard.md says what the page shows.
- * Nothing of it is built when the server is off.
+ * Nothing of it is built when the server is off, nor in a process that loads no warehouse.
  */
 public class DashboardRoute extends RouteBuilder {
 
@@ -44,7 +44,7 @@ public class DashboardRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        if (!settings.http().enabled()) {
+        if (!settings.http().enabled() || !settings.warehouse().loadEnabled()) {
             return;
         }
         // What the page shows instead of data: the console's refusals and cancellations, a file that is not there, a

@@ -1,7 +1,9 @@
 package routes;
 
 import app.PipelineHalt;
+import java.util.Set;
 import load.HandoverKafkaClients;
+import load.PartitionHandover;
 import load.TransactionBoundaries;
 import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
@@ -30,10 +32,12 @@ public class LoadRoute extends RouteBuilder {
     @BeanInject
     PipelineSettings settings;
 
-
     @Override
     public void configure() {
         PipelineSettings.Warehouse load = settings.warehouse();
+        if (!load.loadEnabled()) {
+            return;
+        }
         errorHandler(defaultErrorHandler()
                 // Readiness says so while a load fails (monitor/LoadHealth).
                 .onExceptionOccurredRef(LOAD_FAILED)
@@ -74,9 +78,11 @@ public class LoadRoute extends RouteBuilder {
         // consumer given one reads it from the warehouse's progress, not the group's. Set here, not bound in the
         // registry, where Camel would autowire it into every Kafka endpoint, the capture's and the YAML routes' too.
         // The beans are looked up when a consumer subscribes: the route is built before some are bound.
-        kafka.setKafkaClientFactory(new HandoverKafkaClients(
-                () -> CamelContextHelper.mandatoryLookup(getContext(), "transactionBoundaries", TransactionBoundaries.class),
-                () -> CamelContextHelper.mandatoryLookup(getContext(), "warehouse", Warehouse.class)));
+        kafka.setKafkaClientFactory(new HandoverKafkaClients(consumer -> new PartitionHandover(consumer,
+                CamelContextHelper.mandatoryLookup(getContext(), "transactionBoundaries", TransactionBoundaries.class),
+                CamelContextHelper.mandatoryLookup(getContext(), "warehouse", Warehouse.class),
+                Set.copyOf(settings.changeTopics()),
+                CamelContextHelper.mandatoryLookup(getContext(), PipelineHalt.BEAN, PipelineHalt.class)::halt)));
 
         from(kafka)
                 .routeId(ROUTE_ID)

@@ -1,7 +1,9 @@
 package routes;
 
+import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
+import settings.PipelineSettings;
 
 /**
  * Watches what silently hurts a change-data-capture pipeline: WAL piling up behind the replication
@@ -15,6 +17,9 @@ public class MonitorRoute extends RouteBuilder {
     public static final String LAG_ROUTE_ID = "monitor-consumer-lag";
     public static final String SOURCE_ROUTE_ID = "monitor-source";
 
+    @BeanInject
+    PipelineSettings settings;
+
     @Override
     public void configure() {
         // A measurement that fails (a server briefly away) is reported and left to the next tick.
@@ -23,18 +28,22 @@ public class MonitorRoute extends RouteBuilder {
                 .log(LoggingLevel.WARN, "monitor",
                         "${routeId}: could not measure, trying again at the next check: ${exception.message}");
 
-        from("timer:" + SLOT_ROUTE_ID + "?period={{flightcdc.monitor.interval-ms}}")
-                .routeId(SLOT_ROUTE_ID)
-                .bean("replicationSlotMonitor", "check");
+        // Each stage's own, where it runs.
+        if (settings.capture().enabled()) {
+            from("timer:" + SLOT_ROUTE_ID + "?period={{flightcdc.monitor.interval-ms}}")
+                    .routeId(SLOT_ROUTE_ID)
+                    .bean("replicationSlotMonitor", "check");
 
-        from("timer:" + LAG_ROUTE_ID + "?period={{flightcdc.monitor.interval-ms}}")
-                .routeId(LAG_ROUTE_ID)
-                .bean("consumerLagMonitor", "check");
-
-        // The startup checks again: a slot dropped, a publication altered, a captured table renamed halt the pipeline.
-        from("timer:" + SOURCE_ROUTE_ID + "?period={{flightcdc.monitor.interval-ms}}")
-                .routeId(SOURCE_ROUTE_ID)
-                .bean("sourceGuard", "check");
+            // The startup checks again: a slot dropped, a publication altered, a captured table renamed halt the pipeline.
+            from("timer:" + SOURCE_ROUTE_ID + "?period={{flightcdc.monitor.interval-ms}}")
+                    .routeId(SOURCE_ROUTE_ID)
+                    .bean("sourceGuard", "check");
+        }
+        if (settings.warehouse().loadEnabled()) {
+            from("timer:" + LAG_ROUTE_ID + "?period={{flightcdc.monitor.interval-ms}}")
+                    .routeId(LAG_ROUTE_ID)
+                    .bean("consumerLagMonitor", "check");
+        }
 
     }
 }

@@ -137,9 +137,11 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      *     transaction is loaded in parts
      * @param consumers the loader's Kafka consumers in this process, each on a thread of its own with a share of the
      *     partitions
+     * @param loadEnabled whether this process loads the warehouse at all (flightcdc.load.enabled); without it, it
+     *     opens no warehouse, and loaders elsewhere read what it captures
      */
     public record Warehouse(Type type, Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs,
-                            boolean transactionBoundaries, int maxTransactionChanges, int consumers) {
+                            boolean transactionBoundaries, int maxTransactionChanges, int consumers, boolean loadEnabled) {
 
         /** Where the loader writes: the setting's values are the constants' names in lower case, _ as -. */
         public enum Type {
@@ -211,8 +213,12 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
     }
 
-    /** @param positionStore where Debezium's position in the WAL is kept between runs */
-    public record Capture(PositionStore positionStore) {
+    /**
+     * @param enabled whether this process captures the source's changes into Kafka at all (flightcdc.capture.enabled);
+     *     without it, another process captures, and this one loads (or polls) what that one shares with it
+     * @param positionStore where Debezium's position in the WAL is kept between runs
+     */
+    public record Capture(boolean enabled, PositionStore positionStore) {
 
         /** The setting's values are the constants' names in lower case. */
         public enum PositionStore {
@@ -385,7 +391,8 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.load.retry-delay-ms", 1, 600_000),
                 r.bool("flightcdc.load.transaction-boundaries"),
                 r.intInRange("flightcdc.load.max-transaction-changes", 1, 10_000_000),
-                r.intInRange("flightcdc.load.consumers", 1, 1024));
+                r.intInRange("flightcdc.load.consumers", 1, 1024),
+                r.bool("flightcdc.load.enabled"));
         if (warehouse.consumers() > kafka.partitions()) {
             throw new InvalidSettingException("flightcdc.load.consumers", "is " + warehouse.consumers() + ", more than the "
                     + kafka.partitions() + " partition" + (kafka.partitions() == 1 ? "" : "s") + " of each topic"
@@ -401,7 +408,7 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         Optional<SnowflakeSettings> snowflake = type.snowflake() ? Optional.of(SnowflakeSettings.from(properties)) : Optional.empty();
 
         String storeSetting = r.required("flightcdc.capture.position-store");
-        Capture capture = new Capture(Arrays.stream(Capture.PositionStore.values())
+        Capture capture = new Capture(r.bool("flightcdc.capture.enabled"), Arrays.stream(Capture.PositionStore.values())
                 .filter(store -> store.name().equalsIgnoreCase(storeSetting)).findFirst()
                 .orElseThrow(() -> new InvalidSettingException("flightcdc.capture.position-store",
                         "must be file or source, got '" + storeSetting + "'")));
@@ -425,7 +432,40 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
             }
         }
 
+        refuseStagesThatCannotMeet(source, kafka, openSky, warehouse, capture, failover);
+
         return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor, capture, failover,
                 Http.from(properties));
+    }
+
+    /**
+     * A process may run only some of the stages, when others run the rest: what it captures must reach the loaders
+     * through a Kafka they share, and a loader without the capture must read the source and the Kafka the capture uses.
+     */
+    private static void refuseStagesThatCannotMeet(Source source, Kafka kafka, OpenSky openSky, Warehouse warehouse,
+                                                   Capture capture, Failover failover) {
+        if (!capture.enabled() && !warehouse.loadEnabled() && !openSky.pollEnabled()) {
+            throw new InvalidSettingException("flightcdc.capture.enabled", "is false, and so are flightcdc.load.enabled and"
+                    + " flightcdc.opensky.poll-enabled: this process would run nothing. Turn one of them on");
+        }
+        if (capture.enabled()) {
+            return;
+        }
+        // The embedded servers are this process's own: no other process captures from or into them.
+        if (source.embedded()) {
+            throw new InvalidSettingException("flightcdc.capture.enabled", "is false, so another process captures: set"
+                    + " flightcdc.source.jdbc-url to the PostgreSQL it captures (this process reads the captured tables'"
+                    + " columns there), not the embedded one, which only this process would use");
+        }
+        if (kafka.embedded()) {
+            throw new InvalidSettingException("flightcdc.capture.enabled", "is false, so another process captures: set"
+                    + " flightcdc.kafka.bootstrap-servers to the Kafka it publishes to, not the embedded broker, into which"
+                    + " nothing would ever be published");
+        }
+        if (failover.enabled()) {
+            throw new InvalidSettingException("flightcdc.failover.enabled", "elects the one process that captures, but"
+                    + " flightcdc.capture.enabled is false. Loaders need no failover: the consumer group gives a stopped"
+                    + " loader's partitions to the others. Turn one of the two off");
+        }
     }
 }

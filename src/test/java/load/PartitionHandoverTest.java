@@ -2,8 +2,10 @@ package load;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
@@ -33,6 +35,7 @@ class PartitionHandoverTest {
     private final MockConsumer<Object, Object> consumer = new MockConsumer<>(OffsetResetStrategy.EARLIEST);
     private final TransactionBoundaries boundaries = new TransactionBoundaries(true, 1000, t -> FLIGHTS, Map::of);
     private final StoredProgress warehouse = new StoredProgress();
+    private final List<String> halts = new ArrayList<>();
 
     @BeforeEach
     void assign() {
@@ -48,7 +51,7 @@ class PartitionHandoverTest {
                 new KafkaPartition(ENDS, 0), new PartitionProgress(40, null, null));
         consumer.commitSync(Map.of(FLIGHTS_0, new OffsetAndMetadata(1000), ENDS_0, new OffsetAndMetadata(30)));
 
-        new PartitionHandover(consumer, boundaries, warehouse).onPartitionsAssigned(List.of(FLIGHTS_0, ENDS_0));
+        handover().onPartitionsAssigned(List.of(FLIGHTS_0, ENDS_0));
 
         assertThat(warehouse.reads).isEqualTo(1);
         assertThat(consumer.position(FLIGHTS_0)).isEqualTo(1500);
@@ -61,10 +64,11 @@ class PartitionHandoverTest {
     void aPartitionTheWarehouseHasNotLoadedIsReadFromTheGroupsOffsetOrItsStart() {
         consumer.commitSync(Map.of(ENDS_1, new OffsetAndMetadata(70)));
 
-        new PartitionHandover(consumer, boundaries, warehouse).onPartitionsAssigned(List.of(FLIGHTS_1, ENDS_1));
+        handover().onPartitionsAssigned(List.of(FLIGHTS_1, ENDS_1));
 
         assertThat(consumer.position(FLIGHTS_1)).isZero();
         assertThat(consumer.position(ENDS_1)).isEqualTo(70);
+        assertThat(halts).isEmpty();
     }
 
     @Test
@@ -72,10 +76,46 @@ class PartitionHandoverTest {
         warehouse.down = true;
         consumer.commitSync(Map.of(FLIGHTS_0, new OffsetAndMetadata(1000)));
 
-        new PartitionHandover(consumer, boundaries, warehouse).onPartitionsAssigned(List.of(FLIGHTS_0, ENDS_0));
+        handover().onPartitionsAssigned(List.of(FLIGHTS_0, ENDS_0));
 
         assertThat(consumer.position(FLIGHTS_0)).isEqualTo(1000);
         assertThat(consumer.position(ENDS_0)).isZero();
+    }
+
+    /**
+     * The group committed part of a change topic's partition, so its loaders loaded that part into a warehouse, and this
+     * one holds nothing of it: another warehouse, loaded by the same group. Read from the group's offset, this warehouse
+     * would miss what came before; nothing of the partitions given is read, and the pipeline stops.
+     */
+    @Test
+    void aPartitionTheGroupLoadedButThisWarehouseNeverDidStopsThePipelineAndIsNotRead() {
+        warehouse.stored = Map.of(new KafkaPartition(FLIGHTS, 0), new PartitionProgress(1500, null, null));
+        consumer.commitSync(Map.of(FLIGHTS_0, new OffsetAndMetadata(1500), FLIGHTS_1, new OffsetAndMetadata(800),
+                ENDS_1, new OffsetAndMetadata(70)));
+
+        handover().onPartitionsAssigned(List.of(FLIGHTS_0, FLIGHTS_1, ENDS_1));
+
+        assertThat(halts).singleElement().asString()
+                .contains(FLIGHTS_1 + " up to offset 800")
+                .contains("another loader of the group loads another warehouse")
+                .contains("flightcdc.kafka.consumer-group");
+        assertThat(consumer.paused()).containsExactlyInAnyOrder(FLIGHTS_0, FLIGHTS_1, ENDS_1);
+        assertThat(consumer.position(FLIGHTS_1)).as("not moved to the group's offset").isEqualTo(900);
+    }
+
+    @Test
+    void aPartitionTheGroupLoadedIsNotRefusedWhenTheWarehouseCouldNotBeRead() {
+        warehouse.down = true;
+        consumer.commitSync(Map.of(FLIGHTS_1, new OffsetAndMetadata(800)));
+
+        handover().onPartitionsAssigned(List.of(FLIGHTS_1));
+
+        assertThat(halts).isEmpty();
+        assertThat(consumer.position(FLIGHTS_1)).isEqualTo(800);
+    }
+
+    private PartitionHandover handover() {
+        return new PartitionHandover(consumer, boundaries, warehouse, Set.of(FLIGHTS), halts::add);
     }
 
     /** A warehouse whose stored progress changes behind the loader's back, as another loader makes it. */

@@ -20,11 +20,12 @@ class MonitorRouteTest extends RouteTestSupport {
 
     @Override
     protected Properties resolvedProperties() {
-        return properties("flightcdc.monitor.interval-ms", "50");
+        return properties("flightcdc.monitor.interval-ms", "100");
     }
 
     @Override
     protected void configure(MainConfigurationProperties configuration) {
+        super.configure(configuration);
         configuration.addRoutesBuilder(new MonitorRoute());
     }
 

@@ -84,6 +84,8 @@ class PipelineSettingsTest {
         assertThat(s.kafka().embedded()).isTrue();
         assertThat(s.openSky().simulated()).isTrue();
         assertThat(s.openSky().pollEnabled()).isTrue();
+        assertThat(s.capture().enabled()).isTrue();
+        assertThat(s.warehouse().loadEnabled()).isTrue();
         assertThat(s.source().tables()).containsExactly(new TableId("public", "flight_state"));
         assertThat(s.kafka().topicFor(s.source().tables().get(0))).isEqualTo("flightcdc.public.flight_state");
         assertThat(s.warehouse().duckdbPath().toString()).isEqualTo("data/warehouse.duckdb");
@@ -295,6 +297,36 @@ class PipelineSettingsTest {
         assertThat(s.failover().checkInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
         v.put("flightcdc.failover.lease-ms", "500");
         assertRejectedWith(v, "flightcdc.failover.lease-ms", "500");
+    }
+
+    /**
+     * A process may capture while others load, or load while another captures: they meet in the source and the Kafka
+     * they share, never in servers embedded in one of them.
+     */
+    @Test
+    void aProcessThatDoesNotCaptureNeedsTheSourceAndTheKafkaOfTheOneThatDoes() throws Exception {
+        assertRejectedWith(shippedWith("flightcdc.capture.enabled", "false", "flightcdc.kafka.bootstrap-servers",
+                "kafka.example:9096"), "flightcdc.capture.enabled", "set flightcdc.source.jdbc-url");
+        assertRejectedWith(shippedWith("flightcdc.capture.enabled", "false", "flightcdc.source.jdbc-url",
+                "jdbc:postgresql://db.example:5432/flights"), "flightcdc.capture.enabled", "set flightcdc.kafka.bootstrap-servers");
+        Map<String, String> loader = shippedWith(EXTERNAL);
+        loader.put("flightcdc.capture.enabled", "false");
+        loader.put("flightcdc.opensky.poll-enabled", "false");
+        PipelineSettings s = settings(loader);
+        assertThat(s.capture().enabled()).isFalse();
+        assertThat(s.warehouse().loadEnabled()).isTrue();
+
+        loader.put("flightcdc.failover.enabled", "true");
+        loader.put("flightcdc.capture.position-store", "source");
+        assertRejectedWith(loader, "flightcdc.failover.enabled", "the consumer group gives a stopped loader's partitions");
+        loader.put("flightcdc.failover.enabled", "false");
+        loader.put("flightcdc.load.enabled", "false");
+        assertRejectedWith(loader, "flightcdc.capture.enabled", "this process would run nothing");
+
+        // Capturing without loading: its embedded broker is where loaders elsewhere read (on this host).
+        PipelineSettings captureOnly = settings(shippedWith("flightcdc.load.enabled", "false"));
+        assertThat(captureOnly.warehouse().loadEnabled()).isFalse();
+        assertThat(captureOnly.capture().enabled()).isTrue();
     }
 
     private static void assertRejectedWith(Map<String, String> values, String blamed, String problem) {

@@ -1,0 +1,201 @@
+package e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import embedded.EmbeddedKafkaBroker;
+import embedded.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import monitor.CatchUp;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The capture and the loader in processes of their own, as on two machines: {@code run --no-poll --no-load} captures
+ * the test's PostgreSQL into the test's Kafka broker, and {@code run --no-poll --no-capture} loads that Kafka into a
+ * DuckDB warehouse of its own. Each is SIGKILLed while a busy source writes (COPY bulk loads, transactions over two
+ * tables), on its own and both at once, and started again. At the end the loader's warehouse equals the source
+ * ({@code verify}) and its history holds every source change exactly once, each source transaction in one warehouse
+ * transaction (a trigger in the source recorded them). The loader writes nothing to the source and reads no WAL; the
+ * capture opens no warehouse.
+ */
+class CaptureAndLoadApartEndToEndTest {
+
+    private static final Logger LOG = LoggerFactory.getLogger("apart");
+
+    private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
+    private static final Pattern REPLAYS_SKIPPED = Pattern.compile("(\\d+) emitted again by the capture after a restart, skipped");
+    private static final Pattern UNEXPLAINED_SKIP = Pattern.compile("which no restart of the capture explains");
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration CATCH_UP = Duration.ofSeconds(180);
+    private static final List<ChangeAudit.Table> TABLES = List.of(ChangeAudit.FLIGHT_STATE, ChangeAudit.FLIGHT_NOTE);
+    private static final int CHANGES = 60_000;
+    private static final int CHANGES_PER_SECOND = 1_500;
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aCaptureAndALoaderRunApartAndEveryChangeArrivesOnceThoughEachIsKilled() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "apart-");
+        try (EmbeddedPostgresServer source = EmbeddedPostgresServer.start(dir.resolve("source-postgres"), FreePorts.one());
+             EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"), FreePorts.pair())) {
+            HistoryVerdict.prepare(source, TABLES);
+            String tables = TABLES.stream().map(t -> "public." + t.name()).collect(Collectors.joining(","));
+            List<String> shared = List.of("--postgres-url", source.jdbcUrl(), "--routes", dir.resolve("no-routes").toString(),
+                    "-D", "flightcdc.kafka.bootstrap-servers=" + kafka.bootstrapServers(),
+                    "-D", "flightcdc.source.tables=" + tables,
+                    "-D", "flightcdc.kafka.partitions=3",
+                    // Two at once on this host: each serves its health on a port of its own.
+                    "-D", "flightcdc.http.port=0");
+            Map<String, String> environment = Map.of("FLIGHTCDC_SOURCE_PASSWORD", source.password());
+            Process capture = new Process(dir, "capture", environment, shared, "--no-load",
+                    "-D", "flightcdc.source.heartbeat-interval-ms=500");
+            Process loader = new Process(dir, "loader", environment, shared, "--no-capture",
+                    "-D", "flightcdc.load.consumers=2", "-D", "flightcdc.load.max-wait-ms=100");
+            CatchUp catchUp = CatchUps.of(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
+                    kafka.bootstrapServers(), "flightcdc-warehouse", TABLES.stream().map(t -> "flightcdc.public." + t.name()).toList());
+            ChangeGenerator generator = new ChangeGenerator(source, 1607L, CHANGES, 400, CHANGES_PER_SECOND);
+            ExecutorService background = Executors.newSingleThreadExecutor();
+            try {
+                capture.start();
+                catchUp.awaitStreaming(START);
+                loader.start();
+                Future<?> generation = background.submit(generator);
+
+                Thread.sleep(4_000);
+                loader.kill(generator);
+                Thread.sleep(2_000);
+                loader.start();
+                Thread.sleep(3_000);
+                capture.kill(generator);
+                Thread.sleep(2_000);
+                capture.start();
+                Thread.sleep(3_000);
+                capture.kill(generator);
+                loader.kill(generator);
+                Thread.sleep(2_000);
+                loader.start();
+                capture.start();
+
+                generation.get(CATCH_UP.toSeconds(), TimeUnit.SECONDS);
+                catchUp.awaitLoaded(CATCH_UP);
+                capture.stop();
+                loader.stop();
+
+                List<String> verify = List.of("--data-dir", dir.resolve("loader").toString(), "--postgres-url",
+                        source.jdbcUrl(), "-D", "flightcdc.source.tables=" + tables);
+                int verified = ChildJvm.verify(dir.resolve("verify.log"), verify, environment);
+                HistoryVerdict verdict = HistoryVerdict.of(source, dir.resolve("loader/warehouse.duckdb"), TABLES);
+                LOG.info("Capture and loader apart: {} changes in {} transactions ({} bulk loads, {} over two tables);"
+                                + " {} capture runs, {} loader runs; {} replays skipped; history: {} missing, {} extra, {}"
+                                + " duplicated (lsn, op, key), {} transactions loaded in parts",
+                        generator.written(), generator.transactions(), generator.bulkLoads(), generator.twoTableTransactions(),
+                        capture.runs, loader.runs, loader.replaysSkipped, verdict.missing().size(), verdict.extra().size(),
+                        verdict.duplicatedPositions(), verdict.loadedInParts().size());
+
+                assertThat(generator.bulkLoads()).as("COPY bulk loads among the transactions").isPositive();
+                assertThat(generator.twoTableTransactions()).as("transactions that wrote two tables").isPositive();
+                assertThat(verified).as("flight-cdc verify: the loader's warehouse equals the source").isZero();
+                assertThat(verdict.missing()).as("source changes missing from the history").isEmpty();
+                assertThat(verdict.extra()).as("history rows beyond the source's changes").isEmpty();
+                assertThat(verdict.duplicatedPositions()).as("(lsn, op, key) loaded more than once").isZero();
+                assertThat(verdict.loadedInParts()).as("source transactions loaded over several warehouse transactions").isEmpty();
+                assertThat(loader.unexplainedSkips).as("changes skipped that no restart explains").isEmpty();
+
+                // Each process ran its own stage only.
+                assertThat(dir.resolve("capture/warehouse.duckdb")).as("the capture opened no warehouse").doesNotExist();
+                assertThat(dir.resolve("capture/debezium-offsets.dat")).as("the capture's position").exists();
+                assertThat(dir.resolve("loader/debezium-offsets.dat")).as("the loader captured nothing").doesNotExist();
+                assertThat(List.of(dir.resolve("capture/postgres"), dir.resolve("capture/kafka"), dir.resolve("loader/postgres"),
+                        dir.resolve("loader/kafka"))).as("no embedded server started").allMatch(Files::notExists);
+                assertThat(loader.lines).as("the loader neither migrated the source nor read its WAL")
+                        .noneMatch(line -> line.contains("Source schema") || line.contains("Started capture (")
+                                || line.contains("Started monitor-replication-slot ("))
+                        .anyMatch(line -> line.contains("Started load ("));
+                assertThat(capture.lines).as("the capture loaded nothing")
+                        .noneMatch(line -> line.contains("Started load (") || line.contains("Started monitor-consumer-lag ("))
+                        .anyMatch(line -> line.contains("Started capture ("));
+            } finally {
+                generator.stop();
+                background.shutdownNow();
+                background.awaitTermination(30, TimeUnit.SECONDS);
+                capture.close();
+                loader.close();
+            }
+        }
+    }
+
+    /** One of the two applications, run after run on the same data folder, each run with a log of its own. */
+    private static final class Process implements AutoCloseable {
+
+        private final Path dir;
+        private final String name;
+        private final Map<String, String> environment;
+        private final List<String> args = new ArrayList<>(List.of("run", "--no-poll"));
+        private final List<String> lines = new ArrayList<>();
+        private final List<String> unexplainedSkips = new ArrayList<>();
+        private ChildJvm current;
+        private int runs;
+        private long replaysSkipped;
+
+        Process(Path dir, String name, Map<String, String> environment, List<String> shared, String... own) {
+            this.dir = dir;
+            this.name = name;
+            this.environment = environment;
+            args.addAll(List.of("--data-dir", dir.resolve(name).toString()));
+            args.addAll(shared);
+            args.addAll(List.of(own));
+        }
+
+        void start() throws InterruptedException {
+            runs++;
+            current = ChildJvm.flightCdc(dir.resolve(name + "-" + runs + ".log"), args, environment);
+            current.awaitLine(STARTED, START);
+        }
+
+        void kill(ChangeGenerator generator) throws InterruptedException {
+            LOG.info("Kill: the {}'s run {}; {} changes written", name, runs, generator.written());
+            current.kill();
+            ended();
+        }
+
+        void stop() throws InterruptedException {
+            current.stop();
+            ended();
+        }
+
+        private void ended() {
+            for (String line : current.lines()) {
+                lines.add(line);
+                Matcher m = REPLAYS_SKIPPED.matcher(line);
+                if (m.find()) {
+                    replaysSkipped += Long.parseLong(m.group(1));
+                }
+                if (UNEXPLAINED_SKIP.matcher(line).find()) {
+                    unexplainedSkips.add(line);
+                }
+            }
+            current.close();
+            current = null;
+        }
+
+        @Override
+        public void close() {
+            if (current != null) {
+                current.close();
+            }
+        }
+    }
+}
