@@ -1,6 +1,7 @@
 package app;
 
 import capture.AcknowledgedOffsetStore;
+import capture.CaptureProgress;
 import capture.CapturedChanges;
 import capture.ChangeTopics;
 import capture.DebeziumJsonEnvelope;
@@ -188,6 +189,11 @@ public class CaptureConfiguration extends StageConfiguration {
             AcknowledgedOffsetStore.checkBeforeResuming(null);
             AcknowledgedOffsetStore.keepIn(null);
         });
+        if (!settings.warehouse().loadEnabled()) {
+            PipelineMetrics metrics = bean(context, PipelineMetrics.class);
+            Set<String> transactionEnds = Set.of(settings.kafka().transactionTopic());
+            bean(context, StopOrder.class).add(new CaptureProgress(Duration.ofSeconds(5), () -> metrics.published(transactionEnds)));
+        }
         compute(context, "flightcdc.capture.streamed-tables",
                 streamedTables(settings).stream().map(TableId::toString).collect(Collectors.joining(",")));
         compute(context, "flightcdc.capture.offsets-file", settings.debeziumOffsets());

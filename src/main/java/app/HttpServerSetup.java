@@ -60,8 +60,14 @@ final class HttpServerSetup extends MainListenerSupport {
     public void afterStart(BaseMainSupport main) {
         if (http != null && http.enabled()) {
             // Camel's own summary prints 0.0.0.0 whatever the address.
-            LOG.info("Dashboard at {}/, health at {}/observe/health, Prometheus metrics at {}/observe/metrics",
-                    http.url(), http.url(), http.url());
+            PipelineSettings settings = main.getCamelContext().getRegistry().findSingleByType(PipelineSettings.class);
+            if (settings == null || settings.warehouse().loadEnabled()) {
+                LOG.info("Dashboard at {}/, health at {}/observe/health, Prometheus metrics at {}/observe/metrics",
+                        http.url(), http.url(), http.url());
+            } else {
+                LOG.info("Health at {}/observe/health, Prometheus metrics at {}/observe/metrics (no dashboard: this process"
+                        + " loads no warehouse)", http.url(), http.url());
+            }
         }
     }
 }

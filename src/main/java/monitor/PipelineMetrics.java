@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -45,6 +46,7 @@ public final class PipelineMetrics {
             Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2),
             Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofMinutes(1),
             Duration.ofMinutes(5)};
+    private static final String PUBLISHED = "flightcdc.published.changes";
     private static final double[] BATCH_BUCKETS = {1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000};
     private static final String POLL_ROWS = "Rows a poll wrote to the source table";
     private static final String SKIPPED_ALREADY_LOADED = "already_loaded";
@@ -157,8 +159,15 @@ public final class PipelineMetrics {
 
     /** Kafka acknowledged a record the capture published to {@code topic}. */
     public void published(String topic) {
-        count("flightcdc.published.changes", "Records Kafka acknowledged to the capture (changes and transaction ends)",
+        count(PUBLISHED, "Records Kafka acknowledged to the capture (changes and transaction ends)",
                 Tags.of("topic", topic), 1);
+    }
+
+    /** Records Kafka has acknowledged to the capture so far, but for those of {@code excludedTopics}. */
+    public long published(Set<String> excludedTopics) {
+        return (long) registry.find(PUBLISHED).counters().stream()
+                .filter(counter -> !excludedTopics.contains(counter.getId().getTag("topic")))
+                .mapToDouble(Counter::count).sum();
     }
 
     // --- Load ---------------------------------------------------------------------------------------------------

@@ -126,7 +126,8 @@ class CaptureAndLoadApartEndToEndTest {
                         .anyMatch(line -> line.contains("Started load ("));
                 assertThat(capture.lines).as("the capture loaded nothing")
                         .noneMatch(line -> line.contains("Started load (") || line.contains("Started monitor-consumer-lag ("))
-                        .anyMatch(line -> line.contains("Started capture ("));
+                        .anyMatch(line -> line.contains("Started capture ("))
+                        .anyMatch(line -> line.contains("Published ") && line.contains("changes to Kafka"));
             } finally {
                 generator.stop();
                 background.shutdownNow();
