@@ -43,6 +43,8 @@ import warehouse.snowflake.streaming.SnowpipeStreamingWarehouse;
 public class LoadConfiguration extends StageConfiguration {
 
     private static final Logger LOG = LoggerFactory.getLogger(LoadConfiguration.class);
+    /** Longer than the loader's Kafka session (routes/LoadRoute): a crashed loader's member is gone by then. */
+    private static final Duration ONE_LOADER_PATIENCE = Duration.ofSeconds(15);
 
     /**
      * The warehouse {@code flightcdc.warehouse.type} names, with a table for each captured one. A Snowpipe
@@ -129,6 +131,13 @@ public class LoadConfiguration extends StageConfiguration {
             // otherwise leave the topics to the broker, which may make them with its own count of partitions.
             ChangeTopics.createMissing(admin, loadedTopics, settings.kafka().partitions(), settings.kafka().replicationFactor());
             if (warehouse instanceof SnowpipeStreamingWarehouse streaming) {
+                // Opening a channel takes it from whoever had it: before this loader opens every partition's, no other
+                // may be loading.
+                ConsumerGroupPositions.awaitNoOtherLoader(admin, settings.kafka().consumerGroup(), ONE_LOADER_PATIENCE,
+                        "Snowpipe Streaming loads from one process for now: each would open every partition's channel, and"
+                        + " the load watermark's, and take them from the other at every batch. Fix: stop the other loader,"
+                        + " or load with flightcdc.warehouse.type=snowflake-merge, which several processes may"
+                        + " (docs/deploy.md, \"Capture and load apart\")");
                 // Its progress is in Snowflake, per channel: open the channels of the partitions there are.
                 streaming.resume(ConsumerGroupPositions.existingPartitions(admin, Set.copyOf(changeTopics)));
             }

@@ -1,6 +1,8 @@
 package load;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -10,8 +12,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -70,6 +74,36 @@ public final class ConsumerGroupPositions {
             return withRecords;
         } catch (ExecutionException | TimeoutException e) {
             throw new StartupException("Cannot read the end offsets of " + topics + " in Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Waits until {@code group} has no member, for a warehouse that one loader process at a time may write (Snowpipe
+     * Streaming). A crashed loader stays a member until its session expires (10 s); one still there after
+     * {@code patience} is another loader, running.
+     *
+     * @param why what a second loader would do to this warehouse, and the way to run several
+     */
+    public static void awaitNoOtherLoader(Admin admin, String group, Duration patience, String why)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            Collection<MemberDescription> members;
+            try {
+                members = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).members();
+            } catch (ExecutionException | TimeoutException e) {
+                throw new StartupException("Cannot describe consumer group " + group + " in Kafka: " + e.getMessage(), e);
+            }
+            if (members.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new StartupException("Consumer group " + group + " has loaders already (" + members.stream()
+                        .map(m -> m.clientId() + " on " + m.host()).distinct().collect(Collectors.joining(", "))
+                        + "), still after " + patience.toSeconds() + " s: another process loads this warehouse. " + why);
+            }
+            Thread.sleep(500);
         }
     }
 

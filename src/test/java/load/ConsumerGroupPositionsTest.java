@@ -169,6 +169,21 @@ class ConsumerGroupPositionsTest {
         assertThat(committed("busy-behind")).isEqualTo(2L);
     }
 
+    @Test
+    void aWarehouseOfOneLoaderWaitsForTheGroupToBeEmptyAndRefusesALoaderStillThere() throws Exception {
+        ConsumerGroupPositions.awaitNoOtherLoader(admin, "nobody-yet", Duration.ofSeconds(1), "the fix");
+
+        try (KafkaConsumer<String, String> member = member("one-loader")) {
+            assertThatThrownBy(() -> ConsumerGroupPositions.awaitNoOtherLoader(admin, "one-loader", Duration.ofSeconds(1),
+                    "Fix: stop it."))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining("Consumer group one-loader has loaders already (consumer-one-loader-")
+                    .hasMessageContaining("another process loads this warehouse. Fix: stop it.");
+        }
+        // Closed, it has left the group: a loader that crashed instead is waited for until its session expires.
+        ConsumerGroupPositions.awaitNoOtherLoader(admin, "one-loader", Duration.ofSeconds(15), "the fix");
+    }
+
     /** A live member of {@code group}, as a loader that crashed moments ago still is. */
     private KafkaConsumer<String, String> member(String group) {
         KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
