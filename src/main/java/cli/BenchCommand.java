@@ -128,7 +128,11 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
             throw new ParameterException(spec.commandLine(), "bench writes to " + Benchmark.TABLE
                     + ", which flightcdc.source.tables must list");
         }
-        RunCommand.resetData(settings.dataDir(), settings.warehouse().duckdbPath());
+        if (!settings.capture().enabled() || !settings.warehouse().loadEnabled()) {
+            throw new ParameterException(spec.commandLine(), "bench measures the capture and the load together: leave"
+                    + " flightcdc.capture.enabled and flightcdc.load.enabled on");
+        }
+        RunCommand.resetData(settings);
 
         Map<String, String> overrides = options.overrides();
         // The stages are measured, without the YAML routes beside them (the sample reads every change too).

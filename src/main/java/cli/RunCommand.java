@@ -8,6 +8,7 @@ import embedded.EmbeddedPostgresServer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -87,8 +88,10 @@ public class RunCommand implements Callable<Integer>, ReadsSettings {
                         + " instance shares, while another instance may be leading. Fix: stop every instance, then start"
                         + " one with --reset and flightcdc.failover.enabled=false.");
             }
-            resetData(settings.dataDir(), settings.warehouse().duckdbPath());
-            forgetPositionInExternalSource(settings);
+            resetData(settings);
+            if (settings.capture().enabled()) {
+                forgetPositionInExternalSource(settings);
+            }
         }
         main.run();
         return main.getExitCode();
@@ -122,12 +125,20 @@ public class RunCommand implements Callable<Integer>, ReadsSettings {
 
     /**
      * Removes only what the pipeline itself keeps: the embedded servers' data (and PostgreSQL's password, which
-     * the next start makes anew), Debezium's offsets, the warehouse.
+     * the next start makes anew), and what the stages this process runs keep: Debezium's offsets, the warehouse. A
+     * process that only loads leaves the capture's position to the process that captures, and the other way round.
      */
-    static void resetData(Path dataDir, Path duckdb) throws IOException {
+    static void resetData(PipelineSettings settings) throws IOException {
+        Path dataDir = settings.dataDir();
         Path postgres = dataDir.resolve("postgres");
-        List<Path> paths = List.of(postgres, EmbeddedPostgresServer.passwordFile(postgres), dataDir.resolve("kafka"),
-                dataDir.resolve(PipelineSettings.DEBEZIUM_OFFSETS_FILE), duckdb, duckdb.resolveSibling(duckdb.getFileName() + ".wal"));
+        List<Path> paths = new ArrayList<>(List.of(postgres, EmbeddedPostgresServer.passwordFile(postgres), dataDir.resolve("kafka")));
+        if (settings.capture().enabled()) {
+            paths.add(settings.debeziumOffsets());
+        }
+        if (settings.warehouse().loadEnabled()) {
+            Path duckdb = settings.warehouse().duckdbPath();
+            paths.addAll(List.of(duckdb, duckdb.resolveSibling(duckdb.getFileName() + ".wal")));
+        }
         for (Path path : paths) {
             if (Files.exists(path)) {
                 try (Stream<Path> tree = Files.walk(path)) {

@@ -116,6 +116,43 @@ class RunCommandTest {
             return false;
         }
     }
+    /** Run apart, each process resets what its own stage keeps: the loader its warehouse, the capture its position. */
+    @Test
+    void resetDeletesOnlyWhatTheStagesThisProcessRunsKeep() throws Exception {
+        Path offsets = Files.writeString(Files.createDirectories(dataDir).resolve("debezium-offsets.dat"), "position");
+        Path warehouse = Files.writeString(dataDir.resolve("warehouse.duckdb"), "warehouse");
+        Map<String, String> loader = shippedWith("flightcdc.capture.enabled", "false", "flightcdc.opensky.poll-enabled", "false",
+                "flightcdc.source.jdbc-url", "jdbc:postgresql://db.example:5432/flights",
+                "flightcdc.kafka.bootstrap-servers", "kafka.example:9092");
+
+        RunCommand.resetData(PipelineSettings.from(k -> Optional.ofNullable(loader.get(k))));
+
+        assertThat(warehouse).doesNotExist();
+        assertThat(offsets).as("the capture's, in the process that captures").exists();
+
+        Files.writeString(warehouse, "warehouse");
+        Map<String, String> capture = shippedWith("flightcdc.load.enabled", "false");
+        RunCommand.resetData(PipelineSettings.from(k -> Optional.ofNullable(capture.get(k))));
+
+        assertThat(offsets).doesNotExist();
+        assertThat(warehouse).as("the loader's, in the process that loads").exists();
+    }
+
+    private Map<String, String> shippedWith(String... keyValues) throws IOException {
+        Properties shipped = new Properties();
+        try (InputStream in = RunCommandTest.class.getResourceAsStream("/application.properties")) {
+            shipped.load(in);
+        }
+        Map<String, String> values = new HashMap<>();
+        shipped.stringPropertyNames().forEach(k -> values.put(k, shipped.getProperty(k)));
+        values.put("flightcdc.data-dir", dataDir.toString());
+        values.put("flightcdc.warehouse.duckdb-path", dataDir.resolve("warehouse.duckdb").toString());
+        for (int i = 0; i < keyValues.length; i += 2) {
+            values.put(keyValues[i], keyValues[i + 1]);
+        }
+        return values;
+    }
+
     /** --reset forgets the position kept in an external source, for that slot only: the warehouse it matched is gone. */
     @Test
     void resetForgetsThePositionKeptInAnExternalSource() throws Exception {
@@ -125,14 +162,8 @@ class RunCommandTest {
             ByteBuffer key = ByteBuffer.wrap("key".getBytes(StandardCharsets.UTF_8));
             ours.write(Map.of(key, ByteBuffer.wrap("{\"lsn_commit\":1}".getBytes(StandardCharsets.UTF_8))));
             another.write(Map.of(key, ByteBuffer.wrap("{\"lsn_commit\":2}".getBytes(StandardCharsets.UTF_8))));
-            Properties shipped = new Properties();
-            try (InputStream in = RunCommandTest.class.getResourceAsStream("/application.properties")) {
-                shipped.load(in);
-            }
-            Map<String, String> values = new HashMap<>();
-            shipped.stringPropertyNames().forEach(k -> values.put(k, shipped.getProperty(k)));
-            values.putAll(Map.of("flightcdc.source.jdbc-url", source.jdbcUrl(), "flightcdc.source.password", source.password(),
-                    "flightcdc.capture.position-store", "source"));
+            Map<String, String> values = shippedWith("flightcdc.source.jdbc-url", source.jdbcUrl(),
+                    "flightcdc.source.password", source.password(), "flightcdc.capture.position-store", "source");
 
             RunCommand.forgetPositionInExternalSource(PipelineSettings.from(k -> Optional.ofNullable(values.get(k))));
 
