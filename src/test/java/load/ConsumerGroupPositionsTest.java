@@ -9,11 +9,16 @@ import embedded.EmbeddedKafkaBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ForwardingAdmin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsResult;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsSpec;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.RecordsToDelete;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -167,6 +172,31 @@ class ConsumerGroupPositionsTest {
         }
 
         assertThat(committed("busy-behind")).isEqualTo(2L);
+    }
+
+    /**
+     * Another loader of the group commits its offsets only after the warehouse stored them. Read in that order, the
+     * group is never seen ahead of the warehouse while it loads; read the other way round, one load between the two
+     * reads would have refused the start.
+     */
+    @Test
+    void theGroupsOffsetsAreReadBeforeTheWarehousesProgress() throws Exception {
+        List<String> reads = new ArrayList<>();
+        try (Admin recording = new ForwardingAdmin(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers())) {
+            @Override
+            public ListConsumerGroupOffsetsResult listConsumerGroupOffsets(Map<String, ListConsumerGroupOffsetsSpec> specs,
+                                                                          ListConsumerGroupOffsetsOptions options) {
+                reads.add("group");
+                return super.listConsumerGroupOffsets(specs, options);
+            }
+        }) {
+            ConsumerGroupPositions.alignWith(recording, "in-order", Set.of(TOPIC), () -> {
+                reads.add("warehouse");
+                return loadedUpTo(4);
+            });
+        }
+
+        assertThat(reads).containsExactly("group", "warehouse");
     }
 
     @Test
