@@ -14,7 +14,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import monitor.CatchUp;
@@ -37,8 +36,6 @@ class CaptureAndLoadApartEndToEndTest {
     private static final Logger LOG = LoggerFactory.getLogger("apart");
 
     private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
-    private static final Pattern REPLAYS_SKIPPED = Pattern.compile("(\\d+) emitted again by the capture after a restart, skipped");
-    private static final Pattern UNEXPLAINED_SKIP = Pattern.compile("which no restart of the capture explains");
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration CATCH_UP = Duration.ofSeconds(180);
     private static final List<ChangeAudit.Table> TABLES = List.of(ChangeAudit.FLIGHT_STATE, ChangeAudit.FLIGHT_NOTE);
@@ -102,7 +99,7 @@ class CaptureAndLoadApartEndToEndTest {
                                 + " {} capture runs, {} loader runs; {} replays skipped; history: {} missing, {} extra, {}"
                                 + " duplicated (lsn, op, key), {} transactions loaded in parts",
                         generator.written(), generator.transactions(), generator.bulkLoads(), generator.twoTableTransactions(),
-                        capture.runs, loader.runs, loader.replaysSkipped, verdict.missing().size(), verdict.extra().size(),
+                        capture.runs, loader.runs, loader.skipped.replays(), verdict.missing().size(), verdict.extra().size(),
                         verdict.duplicatedPositions(), verdict.loadedInParts().size());
 
                 assertThat(generator.bulkLoads()).as("COPY bulk loads among the transactions").isPositive();
@@ -112,7 +109,7 @@ class CaptureAndLoadApartEndToEndTest {
                 assertThat(verdict.extra()).as("history rows beyond the source's changes").isEmpty();
                 assertThat(verdict.duplicatedPositions()).as("(lsn, op, key) loaded more than once").isZero();
                 assertThat(verdict.loadedInParts()).as("source transactions loaded over several warehouse transactions").isEmpty();
-                assertThat(loader.unexplainedSkips).as("changes skipped that no restart explains").isEmpty();
+                assertThat(loader.skipped.unexplained()).as("changes skipped that no restart explains").isEmpty();
 
                 // Each process ran its own stage only.
                 assertThat(dir.resolve("capture/warehouse.duckdb")).as("the capture opened no warehouse").doesNotExist();
@@ -146,10 +143,9 @@ class CaptureAndLoadApartEndToEndTest {
         private final Map<String, String> environment;
         private final List<String> args = new ArrayList<>(List.of("run", "--no-poll"));
         private final List<String> lines = new ArrayList<>();
-        private final List<String> unexplainedSkips = new ArrayList<>();
+        private final SkippedChanges skipped = new SkippedChanges();
         private ChildJvm current;
         private int runs;
-        private long replaysSkipped;
 
         Process(Path dir, String name, Map<String, String> environment, List<String> shared, String... own) {
             this.dir = dir;
@@ -178,16 +174,8 @@ class CaptureAndLoadApartEndToEndTest {
         }
 
         private void ended() {
-            for (String line : current.lines()) {
-                lines.add(line);
-                Matcher m = REPLAYS_SKIPPED.matcher(line);
-                if (m.find()) {
-                    replaysSkipped += Long.parseLong(m.group(1));
-                }
-                if (UNEXPLAINED_SKIP.matcher(line).find()) {
-                    unexplainedSkips.add(line);
-                }
-            }
+            lines.addAll(current.lines());
+            skipped.read(current.lines());
             current.close();
             current = null;
         }

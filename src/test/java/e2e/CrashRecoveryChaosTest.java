@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import monitor.CatchUp;
 import org.junit.jupiter.api.Test;
@@ -56,8 +55,6 @@ class CrashRecoveryChaosTest {
     private static final int CONSUMERS = 2;
 
     private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
-    private static final Pattern REPLAYS_SKIPPED = Pattern.compile("(\\d+) emitted again by the capture after a restart, skipped");
-    private static final Pattern UNEXPLAINED_SKIP = Pattern.compile("which no restart of the capture explains");
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration CATCH_UP_TIMEOUT = Duration.ofSeconds(180);
     private static final List<ChangeAudit.Table> TABLES = List.of(ChangeAudit.FLIGHT_STATE, ChangeAudit.FLIGHT_NOTE);
@@ -177,8 +174,7 @@ class CrashRecoveryChaosTest {
         private final int kafkaPort;
         private ChildJvm current;
         private int runs;
-        private long replaysSkipped;
-        private final List<String> unexplainedSkips = new ArrayList<>();
+        private final SkippedChanges skipped = new SkippedChanges();
 
         private static String tables() {
             return TABLES.stream().map(t -> "public." + t.name()).collect(java.util.stream.Collectors.joining(","));
@@ -233,15 +229,7 @@ class CrashRecoveryChaosTest {
         }
 
         private void ended() {
-            for (String line : current.lines()) {
-                Matcher m = REPLAYS_SKIPPED.matcher(line);
-                if (m.find()) {
-                    replaysSkipped += Long.parseLong(m.group(1));
-                }
-                if (UNEXPLAINED_SKIP.matcher(line).find()) {
-                    unexplainedSkips.add(line);
-                }
-            }
+            skipped.read(current.lines());
             current.close();
             current = null;
         }
@@ -251,11 +239,11 @@ class CrashRecoveryChaosTest {
         }
 
         long replaysSkipped() {
-            return replaysSkipped;
+            return skipped.replays();
         }
 
         List<String> unexplainedSkips() {
-            return unexplainedSkips;
+            return skipped.unexplained();
         }
 
         String kafkaBootstrap() {
