@@ -91,8 +91,9 @@ public final class PartitionHandover implements ConsumerRebalanceListener {
                 fromGroup.add(tp);
             }
         }
-        // The warehouse stores no progress for a partition it loaded nothing of (nor, with Snowpipe Streaming, for
-        // the transaction topic's): Kafka's committed offset, or the partition's start.
+        // The warehouse stores no progress for a partition it loaded nothing of: it is read from its start. Snowpipe
+        // Streaming stores none for the transaction topic either, whose partitions are read from the group's offset. A
+        // change topic's partition the group has committed, but this warehouse holds nothing of, is refused.
         if (!fromGroup.isEmpty()) {
             Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(new HashSet<>(fromGroup));
             List<TopicPartition> fromStart = new ArrayList<>();
