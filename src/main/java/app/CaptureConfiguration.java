@@ -10,6 +10,7 @@ import capture.LeanDebeziumComponent;
 import capture.PositionFile;
 import capture.PositionStorage;
 import capture.PositionTable;
+import capture.PositionWrites;
 import capture.SnapshotProgress;
 import capture.SnapshotStart;
 import capture.TransactionOrder;
@@ -18,6 +19,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -165,6 +167,12 @@ public class CaptureConfiguration extends StageConfiguration {
         return monitor;
     }
 
+    /** Whether the capture's position is being stored (the readiness check, app/MonitorConfiguration). */
+    @BindToRegistry(lazy = true)
+    public PositionWrites positionWrites() {
+        return new PositionWrites(Clock.systemUTC());
+    }
+
     @Override
     protected boolean runsIn(PipelineSettings settings) {
         return settings.capture().enabled();
@@ -185,9 +193,11 @@ public class CaptureConfiguration extends StageConfiguration {
         SourceGuard sourceGuard = bean(context, SourceGuard.class);
         AcknowledgedOffsetStore.checkBeforeResuming(sourceGuard::checkBeforeResuming);
         AcknowledgedOffsetStore.keepIn(bean(context, PositionStorage.class));
+        AcknowledgedOffsetStore.reportWritesTo(bean(context, PositionWrites.class));
         bean(context, StopOrder.class).add(() -> {
             AcknowledgedOffsetStore.checkBeforeResuming(null);
             AcknowledgedOffsetStore.keepIn(null);
+            AcknowledgedOffsetStore.reportWritesTo(null);
         });
         if (!settings.warehouse().loadEnabled()) {
             PipelineMetrics metrics = bean(context, PipelineMetrics.class);

@@ -1,5 +1,6 @@
 package app;
 
+import capture.PositionWrites;
 import embedded.StopOrder;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,6 +36,7 @@ public class MonitorConfiguration extends StageConfiguration {
         // Each stage's own, where it runs: the slot is the capture's, the warehouse and the lag the loader's.
         if (settings.capture().enabled()) {
             checks.add(new ReadinessCheck("source", new SourceHealth(source.dataSource(), settings.source().slot())));
+            checks.add(new ReadinessCheck("position", StageConfiguration.bean(context, PositionWrites.class)::problem));
         }
         checks.add(new ReadinessCheck("kafka", kafka));
         if (settings.warehouse().loadEnabled()) {

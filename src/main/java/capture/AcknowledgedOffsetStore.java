@@ -45,6 +45,7 @@ public class AcknowledgedOffsetStore extends MemoryOffsetBackingStore {
     private static volatile Runnable resumeCheck = () -> { };
     /** Debezium makes its store by class name, with no way to hand it one: the pipeline sets it here first. */
     private static volatile PositionStorage configuredStorage;
+    private static volatile PositionWrites writes = new PositionWrites(java.time.Clock.systemUTC());
 
     private PositionStorage storage;
 
@@ -59,6 +60,11 @@ public class AcknowledgedOffsetStore extends MemoryOffsetBackingStore {
     /** Where the next capture to start keeps its position; null: the file Debezium's settings name. */
     public static void keepIn(PositionStorage storage) {
         configuredStorage = storage;
+    }
+
+    /** Told whether each write of the position succeeds (the readiness check reads it); null: a tally of its own. */
+    public static void reportWritesTo(PositionWrites report) {
+        writes = report != null ? report : new PositionWrites(java.time.Clock.systemUTC());
     }
 
     /**
@@ -103,7 +109,13 @@ public class AcknowledgedOffsetStore extends MemoryOffsetBackingStore {
 
     @Override
     protected void save() {
-        storage.write(new HashMap<>(data));
+        try {
+            storage.write(new HashMap<>(data));
+        } catch (RuntimeException e) {
+            writes.failed(storage.describe(), e);
+            throw e;
+        }
+        writes.succeeded();
     }
 
     /** Only Kafka Connect's REST API asks for these, and the pipeline has none. */

@@ -10,6 +10,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -44,11 +47,15 @@ class AcknowledgedOffsetStoreTest {
     }
 
     private StandaloneConfig config() {
+        return config(dir.resolve("offsets.dat"));
+    }
+
+    private static StandaloneConfig config(Path file) {
         return new StandaloneConfig(Map.of(
                 "bootstrap.servers", "127.0.0.1:9",
                 "key.converter", "org.apache.kafka.connect.json.JsonConverter",
                 "value.converter", "org.apache.kafka.connect.json.JsonConverter",
-                "offset.storage.file.filename", dir.resolve("offsets.dat").toString()));
+                "offset.storage.file.filename", file.toString()));
     }
 
     @AfterEach
@@ -82,6 +89,32 @@ class AcknowledgedOffsetStoreTest {
                 .hasMessageContaining("not authorized");
         assertThat(callbackError[0]).hasMessageContaining("not authorized");
         assertThat(stored()).isNull();
+    }
+
+    /** Debezium only warns of a position it could not store, and streams on: the readiness check says so until one is. */
+    @Test
+    void aPositionThatCannotBeStoredIsReportedUntilOneIs() throws Exception {
+        PositionWrites writes = new PositionWrites(Clock.fixed(Instant.parse("2026-12-01T10:00:00Z"), ZoneOffset.UTC));
+        AcknowledgedOffsetStore.reportWritesTo(writes);
+        Path folder = dir.resolve("not-made-yet");
+        AcknowledgedOffsetStore elsewhere = new AcknowledgedOffsetStore();
+        elsewhere.configure(config(folder.resolve("offsets.dat")));
+        elsewhere.start();
+        try {
+            assertThatThrownBy(() -> elsewhere.set(Map.of(KEY, POSITION), null).get(5, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class);
+            assertThat(writes.problem()).hasValueSatisfying(problem -> assertThat(problem)
+                    .contains("has not stored its position in " + folder.resolve("offsets.dat") + " since 2026-12-01T10:00:00Z")
+                    .contains("Could not write the capture position"));
+
+            Files.createDirectories(folder);
+            elsewhere.set(Map.of(KEY, POSITION), null).get(5, TimeUnit.SECONDS);
+
+            assertThat(writes.problem()).isEmpty();
+        } finally {
+            AcknowledgedOffsetStore.reportWritesTo(null);
+            elsewhere.stop();
+        }
     }
 
     @Test
