@@ -9,12 +9,14 @@ import java.util.List;
  * at fixed rates, if any were run, come after the throughput run. {@code commit} is the code that ran ({@code git
  * describe}, "-dirty" with uncommitted changes); {@code cpu} the JVM's CPU time during the throughput run, by part
  * (both null in results written before they were recorded); {@code snapshot} the initial snapshot's phase, null when
- * it was not run ({@code --snapshot-rows}).
+ * it was not run ({@code --snapshot-rows}); {@code idle} the JVM's CPU with nothing to carry, after the latency phases,
+ * null when it was not measured ({@code --idle-seconds}).
  */
 public record BenchResult(String command, String startedAt, Machine machine, Workload workload,
                           InitialLoad initialLoad, List<Stage> stages, Memory memory, Verification verification,
                           CatchUp catchUp,
-                          List<LatencyResult> latency, String commit, ThreadCpu.Usage cpu, Snapshot snapshot) {
+                          List<LatencyResult> latency, String commit, ThreadCpu.Usage cpu, Snapshot snapshot,
+                          ThreadCpu.Idle idle) {
 
     public BenchResult {
         stages = List.copyOf(stages);

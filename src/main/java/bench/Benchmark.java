@@ -60,6 +60,9 @@ public final class Benchmark {
         List<TableComparison> compare() throws Exception;
     }
 
+    /** Before the idle pipeline is measured, at most: the last loads' commits and Kafka's flushes end. */
+    static final Duration IDLE_SETTLE = Duration.ofSeconds(10);
+
     private final Map<String, String> pipelineOverrides;
     private final Workload workload;
     private final String command;
@@ -67,6 +70,7 @@ public final class Benchmark {
     private long snapshotRows;
     private Path snapshotDir;
     private final LatencyPhases.Plan latencyPlan;
+    private int idleSeconds;
 
     /** {@code latencyPlan}: the latency phases after the throughput run, if any. */
     public Benchmark(Map<String, String> pipelineOverrides, Workload workload, String command, LatencyPhases.Plan latencyPlan) {
@@ -80,6 +84,15 @@ public final class Benchmark {
     public Benchmark withSnapshot(long rows, Path dir) {
         this.snapshotRows = rows;
         this.snapshotDir = dir;
+        return this;
+    }
+
+    /**
+     * Also measures the JVM's CPU for {@code seconds} with nothing to carry, after the latency phases and as long again,
+     * up to {@link #IDLE_SETTLE}, for the last loads and flushes to end; 0: not.
+     */
+    public Benchmark withIdle(int seconds) {
+        this.idleSeconds = seconds;
         return this;
     }
 
@@ -99,6 +112,7 @@ public final class Benchmark {
         BenchResult.CatchUp catchUp;
         List<LatencyResult> latency;
         ThreadCpu.Usage cpu;
+        ThreadCpu.Idle idle;
         int partitions;
         int loaders;
         ExecutorService writerThread = Executors.newSingleThreadExecutor(r -> {
@@ -163,6 +177,7 @@ public final class Benchmark {
             latency = new LatencyPhases(latencyPlan, STALL_TIMEOUT).run(warehouse, writer,
                     () -> RecordCounts.loadedByPartition(warehouse, topic, partitions),
                     pipeline.bean("transactionBoundaries", TransactionBoundaries.class));
+            idle = idleSeconds > 0 ? idle() : null;
             catchUp = new CaptureCatchUp(pipeline, admin, writer,
                     new CatchUpClock(Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5)), peers)
                     .run(workload.changes());
@@ -190,7 +205,17 @@ public final class Benchmark {
                         workload.seed(), writes.kafkaRecords(), workload.warmUp(), partitions, loaders),
                 initialLoad, stages(writes, arrivals),
                 new BenchResult.Memory(peakHeap, MemoryPeaks.peakRssBytes().stream().boxed().findFirst().orElse(null)),
-                verification, catchUp, latency, commit, cpu, snapshot);
+                verification, catchUp, latency, commit, cpu, snapshot, idle);
+    }
+
+    /** The JVM's CPU while the caught-up pipeline carries nothing but its heartbeats. */
+    private ThreadCpu.Idle idle() throws InterruptedException {
+        long settleSeconds = Math.min(idleSeconds, IDLE_SETTLE.toSeconds());
+        LOG.info("Bench: idle, measured for {} s after {} s", idleSeconds, settleSeconds);
+        Thread.sleep(settleSeconds * 1000L);
+        ThreadCpu before = ThreadCpu.now();
+        Thread.sleep(idleSeconds * 1000L);
+        return ThreadCpu.now().idleSince(before);
     }
 
     private static List<BenchResult.Stage> stages(SourceWriter.SourceWrites writes, StageClock.Arrivals arrivals) {

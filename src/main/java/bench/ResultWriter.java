@@ -64,6 +64,9 @@ public final class ResultWriter {
         r.verification().tables().forEach(t -> md.append("- ").append(t).append('\n'));
         md.append('\n').append(CatchUpTable.markdown(r.catchUp()));
         md.append(LatencyTable.markdown(r.latency()));
+        if (r.idle() != null) {
+            md.append(idle(r.idle()));
+        }
         if (r.snapshot() != null) {
             md.append(snapshot(r.snapshot()));
         }
@@ -86,6 +89,17 @@ public final class ResultWriter {
                 .append(s.loadedOnce() ? "yes" : "NO").append("**\n\n");
         md.append(cpu(s.cpu(), "from the pipeline's start until the warehouse held every row", "row"));
         return md.toString();
+    }
+
+    static String idle(ThreadCpu.Idle idle) {
+        StringBuilder md = new StringBuilder(format("## Idle%n%nCPU of the JVM with nothing to carry but the heartbeats,"
+                + " after the latency phases (%.1f s measured): **%.2f%% of one core** (the bench's own threads left out;"
+                + " the embedded PostgreSQL not included)%n%n", idle.wallSeconds(), idle.percentOfCore()));
+        md.append("| part | % of one core |\n|---|---:|\n");
+        for (ThreadCpu.IdlePart p : idle.parts()) {
+            md.append(format("| %s | %.2f |%n", p.part(), p.percentOfCore()));
+        }
+        return md.append('\n').toString();
     }
 
     /** The CPU table of one stretch of the run: {@code when} says which, as in "while it carried the changes". */

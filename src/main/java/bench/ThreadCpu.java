@@ -85,8 +85,41 @@ public final class ThreadCpu {
         return new ThreadCpu(System.nanoTime(), os.getProcessCpuTime(), java, jvmThreads());
     }
 
+    /**
+     * The pipeline's CPU while it carried nothing but its heartbeats, as a share of one core.
+     *
+     * @param percentOfCore every part but the bench's
+     */
+    public record Idle(double wallSeconds, double percentOfCore, List<IdlePart> parts) {
+        public Idle {
+            parts = List.copyOf(parts);
+        }
+    }
+
+    public record IdlePart(String part, double percentOfCore) {
+    }
+
     /** What was spent from {@code start} until now, by part, over {@code changes} changes. */
     public Usage since(ThreadCpu start, long changes) {
+        Map<String, Long> nanos = nanosByPart(start);
+        long pipeline = nanos.entrySet().stream().filter(e -> !e.getKey().equals(BENCH)).mapToLong(Map.Entry::getValue).sum();
+        double wall = (wallNanos - start.wallNanos) / 1e9;
+        List<Part> parts = nanos.entrySet().stream()
+                .map(e -> new Part(e.getKey(), round(e.getValue() / 1e9), round(e.getValue() / 1e3 / changes))).toList();
+        return new Usage(changes, round(wall), round(pipeline / 1e3 / changes), round(pipeline / 1e9 / wall), parts);
+    }
+
+    /** What was spent from {@code start} until now, by part, while the pipeline had nothing to carry. */
+    public Idle idleSince(ThreadCpu start) {
+        Map<String, Long> nanos = nanosByPart(start);
+        double wallNanosSpent = wallNanos - start.wallNanos;
+        long pipeline = nanos.entrySet().stream().filter(e -> !e.getKey().equals(BENCH)).mapToLong(Map.Entry::getValue).sum();
+        List<IdlePart> parts = nanos.entrySet().stream()
+                .map(e -> new IdlePart(e.getKey(), round(100 * e.getValue() / wallNanosSpent))).toList();
+        return new Idle(round(wallNanosSpent / 1e9), round(100 * pipeline / wallNanosSpent), parts);
+    }
+
+    private Map<String, Long> nanosByPart(ThreadCpu start) {
         Map<String, Long> nanos = new LinkedHashMap<>();
         Stream.of(DECODE, CAPTURE, PRODUCE, BROKER, LOAD, OTHER, GC, JIT, NATIVE, BENCH).forEach(p -> nanos.put(p, 0L));
         long javaTotal = 0;
@@ -103,11 +136,7 @@ public final class ThreadCpu {
         nanos.put(GC, gc);
         nanos.put(JIT, jit);
         nanos.put(NATIVE, Math.max(0, processNanos - start.processNanos - javaTotal - gc - jit));
-        long pipeline = nanos.entrySet().stream().filter(e -> !e.getKey().equals(BENCH)).mapToLong(Map.Entry::getValue).sum();
-        double wall = (wallNanos - start.wallNanos) / 1e9;
-        List<Part> parts = nanos.entrySet().stream()
-                .map(e -> new Part(e.getKey(), round(e.getValue() / 1e9), round(e.getValue() / 1e3 / changes))).toList();
-        return new Usage(changes, round(wall), round(pipeline / 1e3 / changes), round(pipeline / 1e9 / wall), parts);
+        return nanos;
     }
 
     /** Which part a Java thread works for: by its name where that says, else by the code it runs. */

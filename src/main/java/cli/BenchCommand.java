@@ -34,6 +34,7 @@ import verify.Verification;
             "Then stop the capture, write as many changes again, and clock how fast the capture catches up on"
                     + " that WAL beside its physical ceiling (pg_recvlogical) and its peer (Kafka Connect running the"
                     + " Debezium connector), each reading the same WAL from a slot of its own.",
+            "With --idle-seconds, after the latency phases, measure the JVM's CPU while it carries nothing.",
             "With --snapshot-rows, last, start a pipeline against a PostgreSQL of its own whose table already holds that"
                     + " many rows, and clock its initial snapshot into Kafka and the warehouse beside PostgreSQL's COPY.",
             "Exit code 0: the warehouse matches the source (and holds each snapshot row once); 1: it differs."})
@@ -95,6 +96,11 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
                     + " of its own (default: ${DEFAULT-VALUE}: not run).")
     long snapshotRows;
 
+    @Option(names = "--idle-seconds", paramLabel = "SECONDS",
+            description = "Then, with nothing to carry, measure the JVM's CPU for this long, as a share of one core by"
+                    + " part, once as long again has passed, 10 s at most (default: ${DEFAULT-VALUE}: not measured).")
+    int idleSeconds;
+
     @Option(names = "--out", description = "Folder for results.json and results.md (default: ${DEFAULT-VALUE}).")
     Path out = Path.of("target", "bench-results");
 
@@ -106,9 +112,9 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
 
     @Override
     public Integer call() throws Exception {
-        if (changes < 1 || aircraft < 1 || maxTransaction < 1 || warmUp < 0 || snapshotRows < 0) {
+        if (changes < 1 || aircraft < 1 || maxTransaction < 1 || warmUp < 0 || snapshotRows < 0 || idleSeconds < 0) {
             throw new ParameterException(spec.commandLine(), "--changes, --aircraft and --max-transaction must be 1 or more,"
-                    + " and --warm-up and --snapshot-rows 0 or more");
+                    + " and --warm-up, --snapshot-rows and --idle-seconds 0 or more");
         }
         LatencyPhases.Plan latency = latencyPlan();
         options.dataDir = options.resolve().dataDir().resolve("bench").toString();
@@ -141,6 +147,7 @@ public class BenchCommand implements Callable<Integer>, ReadsSettings {
         BenchResult result = new Benchmark(overrides, new Benchmark.Workload(changes, aircraft, maxTransaction, seed,
                 ChangeMix.BENCHMARK, warmUp), command, latency).withPeers(!noPeers)
                 .withSnapshot(snapshotRows, settings.dataDir().resolve("snapshot"))
+                .withIdle(idleSeconds)
                 .run(() -> Verification.compareAll(settings, 20));
 
         PrintWriter stdout = spec.commandLine().getOut();

@@ -42,6 +42,7 @@ class BenchCommandTest {
                 // records the bench counted for it, and times each transaction by its own partitions' records.
                 "--partitions", "2", "--loaders", "2",
                 "--snapshot-rows", "3000",
+                "--idle-seconds", "2",
                 "--data-dir", dir.toString(), "--out", out.toString(),
                 "-D", "flightcdc.source.embedded-port=" + FreePorts.one(),
                 "-D", "flightcdc.kafka.embedded-port=" + FreePorts.pair());
@@ -106,6 +107,13 @@ class BenchCommandTest {
                 "**MATCH**", "2,000 changes", "in 2 partitions, loaded by 2 consumers", "µs per change**", "| " + ThreadCpu.CAPTURE + " | ", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
                 "At 1,000 changes/s, loading each transaction whole (waiting for its end marker) cost");
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
+
+        // After the latency phases, the JVM's CPU with nothing to carry, by part: the broker's and the capture's timers.
+        ThreadCpu.Idle idle = result.idle();
+        assertThat(idle.wallSeconds()).isGreaterThanOrEqualTo(2.0);
+        assertThat(idle.percentOfCore()).isPositive().isLessThan(100.0 * result.machine().cores());
+        assertThat(idle.parts()).extracting(ThreadCpu.IdlePart::part).contains(ThreadCpu.DECODE, ThreadCpu.BROKER, ThreadCpu.LOAD);
+        assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("## Idle", "% of one core**");
 
         // Last, a pipeline of its own snapshots a table that held 3,000 rows before it started.
         BenchResult.Snapshot snapshot = result.snapshot();
