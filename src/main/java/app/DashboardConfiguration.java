@@ -39,7 +39,7 @@ public class DashboardConfiguration extends StageConfiguration {
     /** It shows the warehouse: a process that loads none serves health and metrics only. */
     @Override
     protected boolean runsIn(PipelineSettings settings) {
-        return settings.http().enabled() && settings.warehouse().loadEnabled();
+        return settings.servesDashboard();
     }
 
     @Override

@@ -61,7 +61,7 @@ final class HttpServerSetup extends MainListenerSupport {
         if (http != null && http.enabled()) {
             // Camel's own summary prints 0.0.0.0 whatever the address.
             PipelineSettings settings = main.getCamelContext().getRegistry().findSingleByType(PipelineSettings.class);
-            if (settings == null || settings.warehouse().loadEnabled()) {
+            if (settings == null || settings.servesDashboard()) {
                 LOG.info("Dashboard at {}/, health at {}/observe/health, Prometheus metrics at {}/observe/metrics",
                         http.url(), http.url(), http.url());
             } else {

@@ -36,13 +36,13 @@ public class MonitorConfiguration extends StageConfiguration {
         // Each stage's own, where it runs: the slot is the capture's, the warehouse and the lag the loader's.
         if (settings.capture().enabled()) {
             checks.add(new ReadinessCheck("source", new SourceHealth(source.dataSource(), settings.source().slot())));
-            checks.add(new ReadinessCheck("position", StageConfiguration.bean(context, PositionWrites.class)::problem));
+            checks.add(new ReadinessCheck("position", bean(context, PositionWrites.class)::problem));
         }
         checks.add(new ReadinessCheck("kafka", kafka));
         if (settings.warehouse().loadEnabled()) {
-            ConsumerLagMonitor lag = StageConfiguration.bean(context, ConsumerLagMonitor.class);
+            ConsumerLagMonitor lag = bean(context, ConsumerLagMonitor.class);
             int lagLimit = settings.monitor().consumerLagWarn();
-            checks.add(new ReadinessCheck("warehouse", StageConfiguration.bean(context, LoadHealth.class)));
+            checks.add(new ReadinessCheck("warehouse", bean(context, LoadHealth.class)));
             checks.add(new ReadinessCheck("lag", () -> lag.consumerLag().stream()
                     .filter(behind -> behind > lagLimit)
                     .mapToObj(behind -> "the warehouse loader is " + behind + " changes behind Kafka (more than"

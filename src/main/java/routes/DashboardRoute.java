@@ -44,7 +44,7 @@ public class DashboardRoute extends RouteBuilder {
 
     @Override
     public void configure() {
-        if (!settings.http().enabled() || !settings.warehouse().loadEnabled()) {
+        if (!settings.servesDashboard()) {
             return;
         }
         // What the page shows instead of data: the console's refusals and cancellations, a file that is not there, a

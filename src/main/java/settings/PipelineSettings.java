@@ -43,6 +43,11 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
     }
 
+    /** Whether this process serves the dashboard: the HTTP server is on, and it loads the warehouse the dashboard shows. */
+    public boolean servesDashboard() {
+        return http.enabled() && warehouse.loadEnabled();
+    }
+
     /** The table the poll writes, in public (sql/poll). */
     public static final TableId POLLED_TABLE = new TableId("public", "flight_state");
 

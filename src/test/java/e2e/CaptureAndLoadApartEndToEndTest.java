@@ -66,9 +66,10 @@ class CaptureAndLoadApartEndToEndTest {
             ChangeGenerator generator = new ChangeGenerator(source, 1607L, CHANGES, 400, CHANGES_PER_SECOND);
             ExecutorService background = Executors.newSingleThreadExecutor();
             try {
+                // The loader first: it makes the topics, with the partitions both are given, before the capture does.
+                loader.start();
                 capture.start();
                 catchUp.awaitStreaming(START);
-                loader.start();
                 Future<?> generation = background.submit(generator);
 
                 Thread.sleep(4_000);
@@ -120,9 +121,11 @@ class CaptureAndLoadApartEndToEndTest {
                 assertThat(loader.lines).as("the loader neither migrated the source nor read its WAL")
                         .noneMatch(line -> line.contains("Source schema") || line.contains("Started capture (")
                                 || line.contains("Started monitor-replication-slot ("))
-                        .anyMatch(line -> line.contains("Started load ("));
+                        .anyMatch(line -> line.contains("Started load ("))
+                        .anyMatch(line -> line.contains("Created Kafka topics") && line.contains("(3 partitions"));
                 assertThat(capture.lines).as("the capture loaded nothing")
-                        .noneMatch(line -> line.contains("Started load (") || line.contains("Started monitor-consumer-lag ("))
+                        .noneMatch(line -> line.contains("Started load (") || line.contains("Started monitor-consumer-lag (")
+                                || line.contains("Started dashboard-"))
                         .anyMatch(line -> line.contains("Started capture ("))
                         .anyMatch(line -> line.contains("Published ") && line.contains("changes to Kafka"));
             } finally {
