@@ -4,6 +4,7 @@ import dashboard.AircraftPositions;
 import dashboard.DashboardFiles;
 import dashboard.DuckDbReader;
 import dashboard.PipelineTimeline;
+import dashboard.PostgresReader;
 import dashboard.ReadOnlyConsole;
 import dashboard.SetAside;
 import dashboard.SnowflakeReader;
@@ -66,6 +67,9 @@ public class DashboardConfiguration extends StageConfiguration {
     private static WarehouseReader reader(PipelineSettings settings, Warehouse warehouse) {
         if (warehouse instanceof DuckDbWarehouse duckDb) {
             return new DuckDbReader(duckDb, settings.warehouse().duckdbPath());
+        }
+        if (settings.warehouse().type() == PipelineSettings.Warehouse.Type.POSTGRES) {
+            return new PostgresReader(settings.warehouse().postgres().orElseThrow(), settings.http().queryTimeout());
         }
         return new SnowflakeReader(new SnowflakeConnections(settings.snowflake().orElseThrow()), settings.warehouse().type());
     }

@@ -28,6 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import routes.LoadRoute;
 import settings.PipelineSettings;
+import settings.Secret;
 import source.SourceCatalog;
 import warehouse.SchemaEvolution;
 import warehouse.TableId;
@@ -150,9 +151,12 @@ public class LoadConfiguration extends StageConfiguration {
             ConsumerGroupPositions.alignWith(admin, settings.kafka().consumerGroup(), stored, warehouse::progressReadAgain);
         }
         PipelineSettings.Warehouse.Type type = settings.warehouse().type();
-        LOG.info("Warehouse {} {}", type.setting(), type.snowflake()
-                ? settings.snowflake().orElseThrow().database() + "." + settings.snowflake().orElseThrow().schema()
-                : settings.warehouse().duckdbPath());
+        LOG.info("Warehouse {} {}", type.setting(), switch (type) {
+            case SNOWFLAKE_STREAMING, SNOWFLAKE_MERGE ->
+                    settings.snowflake().orElseThrow().database() + "." + settings.snowflake().orElseThrow().schema();
+            case POSTGRES -> Secret.redactUrls(settings.warehouse().postgres().orElseThrow().jdbcUrl());
+            case DUCKDB -> settings.warehouse().duckdbPath().toString();
+        });
     }
 
     private static List<TableSchema> capturedSchemas(PipelineSettings settings, SourceCatalog catalog) throws SQLException {

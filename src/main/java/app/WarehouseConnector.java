@@ -6,10 +6,12 @@ import java.util.Optional;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClient;
 import net.snowflake.ingest.streaming.SnowflakeStreamingIngestClientFactory;
 import settings.PipelineSettings;
+import settings.Secret;
 import settings.SnowflakeSettings;
 import settings.StartupException;
 import warehouse.Warehouse;
 import warehouse.duckdb.DuckDbWarehouse;
+import warehouse.postgres.PostgresWarehouse;
 import warehouse.snowflake.SnowflakeConnections;
 import warehouse.snowflake.SnowflakeMergeWarehouse;
 import warehouse.snowflake.streaming.SnowpipeStreamingWarehouse;
@@ -27,6 +29,18 @@ final class WarehouseConnector {
     static Warehouse open(PipelineSettings settings, Optional<SnowflakeStreamingIngestClient> streamingClient)
             throws SQLException {
         PipelineSettings.Warehouse.Type type = settings.warehouse().type();
+        if (type == PipelineSettings.Warehouse.Type.POSTGRES) {
+            PipelineSettings.Warehouse.Postgres postgres = settings.warehouse().postgres().orElseThrow();
+            try {
+                return PostgresWarehouse.open(postgres.jdbcUrl(), postgres.user(), postgres.password().value(),
+                        FlightAnalyticsViews::over, settings.warehouse().consumers());
+            } catch (SQLException e) {
+                String reason = Secret.redactUrls(String.valueOf(e.getMessage()).strip().replaceAll("\\.+$", ""));
+                throw new StartupException("Cannot open the PostgreSQL warehouse " + Secret.redactUrls(postgres.jdbcUrl())
+                        + " as user " + postgres.user() + ": " + reason + ". Check flightcdc.warehouse.postgres-url, -user and"
+                        + " FLIGHTCDC_WAREHOUSE_POSTGRES_PASSWORD, and that the user may create tables there", e);
+            }
+        }
         if (!type.snowflake()) {
             try {
                 return DuckDbWarehouse.open(settings.warehouse().duckdbPath(), FlightAnalyticsViews::over,

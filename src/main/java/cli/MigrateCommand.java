@@ -58,9 +58,9 @@ public class MigrateCommand implements Callable<Integer>, ReadsSettings {
         return switch (type) {
             case SNOWFLAKE_STREAMING -> Mode.STREAMING;
             case SNOWFLAKE_MERGE -> Mode.MERGE;
-            case DUCKDB -> throw new InvalidSettingException("flightcdc.warehouse.type", "must be "
+            case DUCKDB, POSTGRES -> throw new InvalidSettingException("flightcdc.warehouse.type", "must be "
                     + Type.SNOWFLAKE_STREAMING.setting() + " or " + Type.SNOWFLAKE_MERGE.setting() + " for migrate, got '"
-                    + type.setting() + "': the embedded DuckDB warehouse needs no migration");
+                    + type.setting() + "': the loader makes the tables of a " + type.setting() + " warehouse as it starts");
         };
     }
 }

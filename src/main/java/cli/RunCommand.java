@@ -64,7 +64,7 @@ public class RunCommand implements Callable<Integer>, ReadsSettings {
     @Option(names = "--routes", description = "Folder of your own YAML routes, loaded when it exists (default: routes).")
     Path userRoutes = Path.of("routes");
 
-    @Option(names = "--reset", description = "Delete the embedded PostgreSQL and Kafka data (and PostgreSQL's password), Debezium's position (its file, or its rows in an external source) and the DuckDB file first.")
+    @Option(names = "--reset", description = "Delete the embedded PostgreSQL and Kafka data (and PostgreSQL's password), Debezium's position (its file, or its rows in an external source) and the DuckDB file first. A PostgreSQL or Snowflake warehouse is left as it is: drop its tables as well, or the start is refused, its offsets being of topics that are gone.")
     boolean reset;
 
     @Override

@@ -18,10 +18,12 @@ import verify.Verification;
 @Command(name = "verify", mixinStandardHelpOptions = true,
         description = {
             "Compare the source PostgreSQL with the warehouse flightcdc.warehouse.type names, per captured table: row"
-                    + " counts, a checksum over every column, and the keys that differ. DuckDB: the file (stop the"
+                    + " counts, a checksum over every column, and the keys that differ. duckdb: the file (stop the"
                     + " pipeline first, DuckDB allows one writer). snowflake-merge: the current-state table;"
                     + " snowflake-streaming: its live view, which has no lag; both over JDBC with the"
-                    + " flightcdc.snowflake.* settings, as flightcdc.snowflake.role, which must be allowed to read them.",
+                    + " flightcdc.snowflake.* settings, as flightcdc.snowflake.role, which must be allowed to read them."
+                    + " postgres: the current-state table in the schema of flightcdc.warehouse.postgres-url (public, or"
+                    + " its currentSchema), as flightcdc.warehouse.postgres-user with FLIGHTCDC_WAREHOUSE_POSTGRES_PASSWORD.",
             "Exit code 0: they match; 1: they differ; 2: they could not be compared."})
 public class VerifyCommand implements Callable<Integer>, ReadsSettings {
 

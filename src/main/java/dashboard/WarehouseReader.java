@@ -6,11 +6,11 @@ import java.sql.SQLException;
 /**
  * What the dashboard reads the warehouse through, and all it knows of it: connections of its own (never the loader's),
  * the relations that hold flight_state's current state and history, and how far the console may go there. Each
- * warehouse type has one (DuckDbReader, SnowflakeReader); they are made by app/DashboardConfiguration.
+ * warehouse type has one (DuckDbReader, SnowflakeReader, PostgresReader); they are made by app/DashboardConfiguration.
  *
  * <p>The dashboard's own queries use unquoted lower-case names, which every warehouse resolves to its tables (DuckDB
- * ignores case, Snowflake folds them to the upper case its objects are named in), and read result columns by
- * position, since Snowflake labels them in upper case.
+ * ignores case, Snowflake folds them to the upper case its objects are named in, PostgreSQL to the lower case they are
+ * named in), and read result columns by position, since Snowflake labels them in upper case.
  */
 public interface WarehouseReader extends AutoCloseable {
 

@@ -1,11 +1,15 @@
 package load;
 
+import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Properties;
 import java.util.function.Function;
 import org.apache.camel.component.kafka.DefaultKafkaClientFactory;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
@@ -13,44 +17,88 @@ import org.apache.kafka.common.TopicPartition;
  * The load route's Kafka consumers, each told when the group moves partitions ({@link PartitionHandover}).
  * camel-kafka subscribes its consumers with a rebalance listener of its own and takes none from the route; this
  * factory's consumers add theirs to it, after it, so that their seeks are the last word.
+ *
+ * <p>Each record a consumer returns carries, in header {@value #HANDOVER_HEADER}, how many times Kafka had moved the
+ * consumer's partitions when it was read: camel-kafka's batching gathers a batch over several polls, and keeps what it
+ * gathered when partitions move in between, so that a batch may hold records read before a handover
+ * ({@link ReadSinceHandover} leaves those out).
  */
 public final class HandoverKafkaClients extends DefaultKafkaClientFactory {
 
-    private final Function<Consumer<?, ?>, PartitionHandover> handover;
+    /** The header holding a record's handover count, eight bytes. */
+    static final String HANDOVER_HEADER = "flightcdc.handovers";
 
-    /** @param handover the handover of one consumer, made as it subscribes (the route is built before its beans are) */
-    public HandoverKafkaClients(Function<Consumer<?, ?>, PartitionHandover> handover) {
+    private final Function<Consumer<?, ?>, ? extends ConsumerRebalanceListener> handover;
+
+    /**
+     * @param handover the handover of one consumer (a PartitionHandover), made as it subscribes (the route is built
+     *     before its beans are)
+     */
+    public HandoverKafkaClients(Function<Consumer<?, ?>, ? extends ConsumerRebalanceListener> handover) {
         this.handover = handover;
     }
 
     @Override
     public Consumer getConsumer(Properties kafkaProps) {
-        return new KafkaConsumer<Object, Object>(kafkaProps) {
-            @Override
-            public void subscribe(Collection<String> topics, ConsumerRebalanceListener camels) {
-                super.subscribe(topics, new Both(camels, handover.apply(this)));
-            }
-        };
+        return new HandedOverConsumer(kafkaProps, handover);
     }
 
-    private record Both(ConsumerRebalanceListener first, ConsumerRebalanceListener then) implements ConsumerRebalanceListener {
+    /** A consumer that counts the times Kafka moved its partitions, and stamps each record it reads with the count. */
+    static final class HandedOverConsumer extends KafkaConsumer<Object, Object> {
+
+        private final Function<Consumer<?, ?>, ? extends ConsumerRebalanceListener> handover;
+        /** Moved on the consumer's thread, inside its poll; read there too, when its batches are loaded. */
+        private volatile long handovers;
+
+        HandedOverConsumer(Properties properties, Function<Consumer<?, ?>, ? extends ConsumerRebalanceListener> handover) {
+            super(properties);
+            this.handover = handover;
+        }
+
+        @Override
+        public void subscribe(Collection<String> topics, ConsumerRebalanceListener camels) {
+            super.subscribe(topics, new Listeners(camels, handover.apply(this), () -> handovers++));
+        }
+
+        @Override
+        public ConsumerRecords<Object, Object> poll(Duration timeout) {
+            ConsumerRecords<Object, Object> records = super.poll(timeout);
+            byte[] stamp = ByteBuffer.allocate(Long.BYTES).putLong(handovers).array();
+            for (ConsumerRecord<Object, Object> record : records) {
+                record.headers().add(HANDOVER_HEADER, stamp);
+            }
+            return records;
+        }
+
+        /** Whether a record stamped {@code stamp} was read since Kafka last moved this consumer's partitions. */
+        boolean readSinceHandover(byte[] stamp) {
+            return stamp != null && stamp.length == Long.BYTES && ByteBuffer.wrap(stamp).getLong() == handovers;
+        }
+    }
+
+    /** camel-kafka's listener, then the handover's, then the count: each partition moved counts before a record is read. */
+    private record Listeners(ConsumerRebalanceListener camels, ConsumerRebalanceListener handover, Runnable moved)
+            implements ConsumerRebalanceListener {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            first.onPartitionsRevoked(partitions);
-            then.onPartitionsRevoked(partitions);
+            camels.onPartitionsRevoked(partitions);
+            handover.onPartitionsRevoked(partitions);
+            moved.run();
         }
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            first.onPartitionsAssigned(partitions);
-            then.onPartitionsAssigned(partitions);
+            camels.onPartitionsAssigned(partitions);
+            handover.onPartitionsAssigned(partitions);
+            moved.run();
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
-            first.onPartitionsLost(partitions);
-            then.onPartitionsLost(partitions);
+            camels.onPartitionsLost(partitions);
+            handover.onPartitionsLost(partitions);
+            moved.run();
         }
     }
 }

@@ -4,6 +4,7 @@ import app.PipelineHalt;
 import java.util.Set;
 import load.HandoverKafkaClients;
 import load.PartitionHandover;
+import load.ReadSinceHandover;
 import load.TransactionBoundaries;
 import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
@@ -87,6 +88,7 @@ public class LoadRoute extends RouteBuilder {
         from(kafka)
                 .routeId(ROUTE_ID)
                 .setProperty(RECORDS, body())
+                .bean(ReadSinceHandover.class, "only")
                 .bean("changeBatchDecoder", "decode")
                 .bean("transactionBoundaries", "cut")
                 .setProperty(LOAD, body())

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -144,9 +145,18 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      *     partitions
      * @param loadEnabled whether this process loads the warehouse at all (flightcdc.load.enabled); without it, it
      *     opens no warehouse, and loaders elsewhere read what it captures
+     * @param postgres the PostgreSQL database loaded, with type postgres
      */
     public record Warehouse(Type type, Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs,
-                            boolean transactionBoundaries, int maxTransactionChanges, int consumers, boolean loadEnabled) {
+                            boolean transactionBoundaries, int maxTransactionChanges, int consumers, boolean loadEnabled,
+                            Optional<Postgres> postgres) {
+
+        /**
+         * A PostgreSQL database loaded as the warehouse (type postgres), and as whom. Several loader processes may load
+         * it at once. The password prints as {@value Secret#HIDDEN}.
+         */
+        public record Postgres(String jdbcUrl, String user, Secret password) {
+        }
 
         /** Where the loader writes: the setting's values are the constants' names in lower case, _ as -. */
         public enum Type {
@@ -155,14 +165,16 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
             /** Snowflake through Snowpipe Streaming: a raw change table, the current state derived in Snowflake. */
             SNOWFLAKE_STREAMING,
             /** Snowflake through JDBC: each batch staged and merged, with its offsets, in one transaction. */
-            SNOWFLAKE_MERGE;
+            SNOWFLAKE_MERGE,
+            /** A PostgreSQL database, loaded as Snowflake's JDBC MERGE mode is. */
+            POSTGRES;
 
             public String setting() {
                 return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
             }
 
             public boolean snowflake() {
-                return this != DUCKDB;
+                return this == SNOWFLAKE_STREAMING || this == SNOWFLAKE_MERGE;
             }
         }
 
@@ -397,7 +409,8 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.bool("flightcdc.load.transaction-boundaries"),
                 r.intInRange("flightcdc.load.max-transaction-changes", 1, 10_000_000),
                 r.intInRange("flightcdc.load.consumers", 1, 1024),
-                r.bool("flightcdc.load.enabled"));
+                r.bool("flightcdc.load.enabled"),
+                type == Warehouse.Type.POSTGRES ? Optional.of(postgresWarehouse(r, source)) : Optional.empty());
         if (warehouse.consumers() > kafka.partitions()) {
             throw new InvalidSettingException("flightcdc.load.consumers", "is " + warehouse.consumers() + ", more than the "
                     + kafka.partitions() + " partition" + (kafka.partitions() == 1 ? "" : "s") + " of each topic"
@@ -441,6 +454,40 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
 
         return new PipelineSettings(dataDir, source, kafka, openSky, warehouse, snowflake, monitor, capture, failover,
                 Http.from(properties));
+    }
+
+    /**
+     * The PostgreSQL database of {@code flightcdc.warehouse.type=postgres}. It may be on the source's server, but not
+     * the source's database: the warehouse names its tables as the source does (flight_state, ...).
+     */
+    private static Warehouse.Postgres postgresWarehouse(SettingsReader r, Source source) {
+        String url = r.required("flightcdc.warehouse.postgres-url");
+        Properties where = url.startsWith("jdbc:postgresql:") ? org.postgresql.Driver.parseURL(url, new Properties()) : null;
+        if (where == null) {
+            throw new InvalidSettingException("flightcdc.warehouse.postgres-url", "must be a PostgreSQL JDBC URL such as"
+                    + " jdbc:postgresql://host:5432/analytics, got '" + Secret.redactUrls(url) + "'");
+        }
+        String sourceUrl = source.jdbcUrl().orElse("jdbc:postgresql://127.0.0.1:" + source.embeddedPort() + "/postgres");
+        Properties sourceWhere = org.postgresql.Driver.parseURL(sourceUrl, new Properties());
+        if (sourceWhere != null && sameDatabase(where, sourceWhere)) {
+            throw new InvalidSettingException("flightcdc.warehouse.postgres-url", "names the source's database ("
+                    + Secret.redactUrls(url) + "), whose tables the warehouse's would collide with: load another database,"
+                    + " on this server or another (CREATE DATABASE analytics)");
+        }
+        return new Warehouse.Postgres(url, r.required("flightcdc.warehouse.postgres-user"),
+                Secret.of(r.string("flightcdc.warehouse.postgres-password", "")));
+    }
+
+    private static boolean sameDatabase(Properties a, Properties b) {
+        return local(a.getProperty("PGHOST")).equals(local(b.getProperty("PGHOST")))
+                && String.valueOf(a.getProperty("PGPORT")).equals(String.valueOf(b.getProperty("PGPORT")))
+                && String.valueOf(a.getProperty("PGDBNAME")).equals(String.valueOf(b.getProperty("PGDBNAME")));
+    }
+
+    /** The loopback under its usual names, as one. */
+    private static String local(String host) {
+        String h = String.valueOf(host).toLowerCase(java.util.Locale.ROOT);
+        return h.equals("localhost") || h.equals("::1") || h.equals("[::1]") || h.startsWith("127.") ? "loopback" : h;
     }
 
     /**

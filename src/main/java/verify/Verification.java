@@ -19,9 +19,9 @@ import warehouse.TableSchema;
 
 /**
  * Compares every captured table in the source PostgreSQL with its current state in the warehouse
- * {@code flightcdc.warehouse.type} names: the DuckDB file, or Snowflake's table (MERGE mode) or live view
- * (streaming mode) over JDBC. The same comparison, checksums and report for each. Whatever keeps it from
- * comparing is a {@link StartupException} whose message says what to do.
+ * {@code flightcdc.warehouse.type} names: the DuckDB file, Snowflake's table (MERGE mode) or live view
+ * (streaming mode) over JDBC, or a PostgreSQL warehouse's table. The same comparison, checksums and report for
+ * each. Whatever keeps it from comparing is a {@link StartupException} whose message says what to do.
  */
 public final class Verification {
 
@@ -42,12 +42,16 @@ public final class Verification {
             throw new StartupException("No embedded PostgreSQL data in " + postgresData
                     + ": run the pipeline first with this --data-dir, or pass --postgres-url");
         }
-        // The warehouse first: when the pipeline still runs, DuckDB's lock says so before a server is started.
-        try (VerifiedWarehouse warehouse = open(settings);
+        // The warehouse first: when the pipeline still runs, DuckDB's lock says so before a server is started. But a
+        // PostgreSQL warehouse last, as it may be a database of the embedded server, which runs only once started here.
+        boolean warehouseFirst = settings.warehouse().type() != PipelineSettings.Warehouse.Type.POSTGRES;
+        try (VerifiedWarehouse openedFirst = warehouseFirst ? open(settings) : null;
              EmbeddedPostgresServer embedded = sourceSettings.embedded()
                      ? EmbeddedPostgresServer.start(postgresData, sourceSettings.embeddedPort()) : null;
              SourceDatabase source = embedded != null ? SourceDatabase.of(embedded) : SourceDatabase.of(sourceSettings);
-             Connection sourceConnection = connect(source, embedded != null ? embedded.user() : sourceSettings.user())) {
+             Connection sourceConnection = connect(source, embedded != null ? embedded.user() : sourceSettings.user());
+             VerifiedWarehouse openedLast = warehouseFirst ? null : open(settings)) {
+            VerifiedWarehouse warehouse = warehouseFirst ? openedFirst : openedLast;
             LOG.info("Comparing source {}:{}/{} with warehouse {}", source.host(), source.port(), source.database(),
                     warehouse.name());
             SourceCatalog catalog = new SourceCatalog(source.dataSource());
@@ -61,9 +65,11 @@ public final class Verification {
 
     private static VerifiedWarehouse open(PipelineSettings settings) {
         PipelineSettings.Warehouse.Type type = settings.warehouse().type();
-        return type.snowflake()
-                ? SnowflakeSchema.open(settings.snowflake().orElseThrow(), type)
-                : DuckDbFile.open(settings.warehouse().duckdbPath());
+        return switch (type) {
+            case SNOWFLAKE_MERGE, SNOWFLAKE_STREAMING -> SnowflakeSchema.open(settings.snowflake().orElseThrow(), type);
+            case POSTGRES -> PostgresDatabase.open(settings.warehouse().postgres().orElseThrow());
+            case DUCKDB -> DuckDbFile.open(settings.warehouse().duckdbPath());
+        };
     }
 
     /** Compares one table of the source, read through {@code source}, with its current state in {@code warehouse}. */

@@ -1,6 +1,7 @@
 package warehouse;
 
 import java.sql.SQLException;
+import java.util.List;
 
 /** What differs between warehouses in the SQL the loader runs: identifiers and types. */
 public interface Dialect {
@@ -52,12 +53,28 @@ public interface Dialect {
 
     /**
      * An expression that, when evaluated, fails the statement as a data error (see {@link #refusesData})
-     * whose message holds {@code message}, a text expression: the loader then sets the change aside.
+     * whose message holds {@code message}, a text expression: the loader then sets the change aside. It stands
+     * where a value of {@code column} would, for a warehouse that types each branch of a CASE strictly.
      */
-    String fail(String message);
+    String fail(String message, Column column);
 
     /** Defines the staging table a batch is written into before it is applied. */
     String createStageTable(String name, String columns);
+
+    /** Empties the table {@code name}, inside the load's transaction: the staging table, between batches. */
+    default String clearTable(String name) {
+        return "DELETE FROM " + name;
+    }
+
+    /** Run before the loader makes or widens its tables and views, in a session of its own: none by default. */
+    default List<String> beforeDdl() {
+        return List.of();
+    }
+
+    /** Run after it, whether the DDL succeeded or not: undoes {@link #beforeDdl}. */
+    default List<String> afterDdl() {
+        return List.of();
+    }
 
     /**
      * Whether the warehouse refused the data itself (a value that does not fit its column, a broken

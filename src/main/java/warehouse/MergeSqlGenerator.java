@@ -126,7 +126,7 @@ public final class MergeSqlGenerator {
             String failure = d.fail("'column " + c.name().replace("'", "''") + ": the change does not carry its value"
                     + " (an unchanged TOASTed value, or a column a delete leaves out under REPLICA IDENTITY DEFAULT) and"
                     + " the warehouse holds no row of its key to take it from (Kafka offset ' || CAST(s."
-                    + KAFKA_OFFSET.quoted(d) + " AS " + d.textType() + ") || ')'");
+                    + KAFKA_OFFSET.quoted(d) + " AS " + d.textType() + ") || ')'", c);
             values.add("CASE WHEN " + unavailable("s", i) + " THEN CASE WHEN " + missingRow + " THEN " + failure
                     + " ELSE c." + d.quote(c.name()) + " END ELSE " + cast + " END AS " + d.quote(c.name()));
         }
@@ -165,10 +165,7 @@ public final class MergeSqlGenerator {
      * offset is the newest change.
      */
     public String mergeFromStage(TableSchema t) {
-        String key = quotedList(t.primaryKey());
-        String latest = "SELECT " + OP.quoted(d) + ", " + typedColumns(t) + "\n  FROM " + d.quote(stageTable(t))
-                + "\n  QUALIFY row_number() OVER (PARTITION BY " + key + " ORDER BY " + KAFKA_OFFSET.quoted(d)
-                + " DESC) = 1";
+        String latest = latestPerKey(t, OP.quoted(d) + ", " + typedColumns(t));
         String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
                 .collect(Collectors.joining(" AND "));
         String set = t.columns().stream().filter(c -> !t.primaryKey().contains(c.name()))
@@ -188,10 +185,7 @@ public final class MergeSqlGenerator {
      * not hold never gets here: {@link #insertHistoryFromStageTakingUnavailable} refuses it first.)
      */
     public String mergeFromStageKeepingUnavailable(TableSchema t) {
-        String key = quotedList(t.primaryKey());
-        String latest = "SELECT " + OP.quoted(d) + ", " + UNAVAILABLE.quoted(d) + ", " + typedColumns(t) + "\n  FROM "
-                + d.quote(stageTable(t)) + "\n  QUALIFY row_number() OVER (PARTITION BY " + key + " ORDER BY "
-                + KAFKA_OFFSET.quoted(d) + " DESC) = 1";
+        String latest = latestPerKey(t, OP.quoted(d) + ", " + UNAVAILABLE.quoted(d) + ", " + typedColumns(t));
         String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
                 .collect(Collectors.joining(" AND "));
         List<String> set = new ArrayList<>();
@@ -207,6 +201,16 @@ public final class MergeSqlGenerator {
                 + "\nWHEN MATCHED AND s." + OP.quoted(d) + " = 'd' THEN DELETE"
                 + (set.isEmpty() ? "" : "\nWHEN MATCHED THEN UPDATE SET " + String.join(", ", set))
                 + "\nWHEN NOT MATCHED AND s." + OP.quoted(d) + " <> 'd' THEN INSERT (" + names + ") VALUES (" + values + ")";
+    }
+
+    /**
+     * {@code columns} of the staged change with the highest offset of each key. A subquery, not QUALIFY, which
+     * PostgreSQL lacks; the row number it adds is a column the MERGE never reads.
+     */
+    private String latestPerKey(TableSchema t, String columns) {
+        return "SELECT * FROM (\n    SELECT " + columns + ",\n      row_number() OVER (PARTITION BY "
+                + quotedList(t.primaryKey()) + " ORDER BY " + KAFKA_OFFSET.quoted(d) + " DESC) AS " + d.quote("_newest")
+                + "\n    FROM " + d.quote(stageTable(t)) + "\n  ) AS staged WHERE " + d.quote("_newest") + " = 1";
     }
 
     /** Records the warehouse set aside, with the reason and the record as received. */
@@ -328,7 +332,7 @@ public final class MergeSqlGenerator {
     }
 
     public String clearStage(TableSchema t) {
-        return "DELETE FROM " + d.quote(stageTable(t));
+        return d.clearTable(d.quote(stageTable(t)));
     }
 
     private String typedColumns(TableSchema t) {

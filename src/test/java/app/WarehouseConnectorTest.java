@@ -15,7 +15,7 @@ import settings.PipelineSettings;
 import settings.StartupException;
 import warehouse.snowflake.TestSnowflakeSettings;
 
-/** A Snowflake that cannot be reached stops the start with a message naming where and as whom, not a stack trace. */
+/** A warehouse that cannot be reached stops the start with a message naming where and as whom, not a stack trace. */
 class WarehouseConnectorTest {
 
     private static Map<String, String> snowflakeSettings(String type, String url) throws Exception {
@@ -59,5 +59,26 @@ class WarehouseConnectorTest {
         assertThatThrownBy(() -> WarehouseConnector.open(settings, Optional.empty())).isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("Cannot open the Snowflake warehouse (snowflake-merge) at https://127.0.0.1:" + closedPort);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+    }
+
+    /** A PostgreSQL warehouse that is down stops the start naming where and as whom, and no password, even one in the URL. */
+    @Test
+    void aPostgresqlWarehouseThatIsDownStopsTheStartNamingItWithoutItsPassword() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        Map<String, String> v = snowflakeSettings("postgres", "");
+        v.put("flightcdc.warehouse.postgres-url", "jdbc:postgresql://127.0.0.1:" + closedPort + "/analytics?password=in-url-secret");
+        v.put("flightcdc.warehouse.postgres-user", "loader");
+        v.put("flightcdc.warehouse.postgres-password", "s3cret-pw");
+        PipelineSettings settings = PipelineSettings.from(k -> Optional.ofNullable(v.get(k)));
+
+        assertThatThrownBy(() -> WarehouseConnector.open(settings, Optional.empty())).isInstanceOf(StartupException.class)
+                .hasMessageStartingWith("Cannot open the PostgreSQL warehouse jdbc:postgresql://127.0.0.1:" + closedPort
+                        + "/analytics?password=(hidden) as user loader: ")
+                .hasMessageContaining("Connection to 127.0.0.1:" + closedPort + " refused")
+                .hasMessageContaining("FLIGHTCDC_WAREHOUSE_POSTGRES_PASSWORD")
+                .hasMessageNotContaining("s3cret-pw").hasMessageNotContaining("in-url-secret").hasMessageNotContaining("..");
     }
 }

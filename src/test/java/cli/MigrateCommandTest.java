@@ -19,7 +19,7 @@ class MigrateCommandTest {
 
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("Setting flightcdc.warehouse.type must be snowflake-streaming or snowflake-merge"
-                + " for migrate, got 'duckdb': the embedded DuckDB warehouse needs no migration\n");
+                + " for migrate, got 'duckdb': the loader makes the tables of a duckdb warehouse as it starts\n");
     }
 
     @Test

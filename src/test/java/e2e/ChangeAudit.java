@@ -157,7 +157,7 @@ final class ChangeAudit {
         Map<Long, Long> inParts = new HashMap<>();
         try (var s = warehouse.createStatement(); var rs = s.executeQuery("SELECT _tx_id, sum(changes) FROM ("
                 + "SELECT _tx_id, _kafka_partition, count(*) AS changes, count(DISTINCT _loaded_at) AS loads FROM ("
-                + changes + ") GROUP BY _tx_id, _kafka_partition) GROUP BY _tx_id HAVING max(loads) > 1")) {
+                + changes + ") AS c GROUP BY _tx_id, _kafka_partition) AS p GROUP BY _tx_id HAVING max(loads) > 1")) {
             while (rs.next()) {
                 inParts.put(rs.getLong(1), rs.getLong(2));
             }

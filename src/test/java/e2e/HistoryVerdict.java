@@ -39,8 +39,15 @@ record HistoryVerdict(Map<String, Long> missing, Map<String, Long> extra, long d
     static HistoryVerdict of(EmbeddedPostgresServer source, Path duckdb, List<ChangeAudit.Table> tables) throws SQLException {
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
+        try (Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly)) {
+            return of(source, warehouse, tables);
+        }
+    }
+
+    /** Reads the history through {@code warehouse}, a connection to any warehouse the loader writes with MERGE. */
+    static HistoryVerdict of(EmbeddedPostgresServer source, Connection warehouse, List<ChangeAudit.Table> tables)
+            throws SQLException {
         try (Connection pg = source.connect();
-             Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly);
              Statement s = warehouse.createStatement()) {
             Map<String, Long> recorded = new HashMap<>();
             Map<String, Long> loaded = new HashMap<>();
@@ -50,7 +57,7 @@ record HistoryVerdict(Map<String, Long> missing, Map<String, Long> extra, long d
                 loaded.putAll(ChangeAudit.loaded(warehouse, table, ""));
                 try (ResultSet rs = s.executeQuery("""
                         SELECT count(*) FROM (SELECT _lsn, _op, icao24 FROM %s_history
-                                              GROUP BY ALL HAVING count(*) > 1)""".formatted(table.name()))) {
+                                              GROUP BY _lsn, _op, icao24 HAVING count(*) > 1) AS twice""".formatted(table.name()))) {
                     rs.next();
                     duplicated += rs.getLong(1);
                 }

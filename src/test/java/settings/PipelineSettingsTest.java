@@ -329,6 +329,33 @@ class PipelineSettingsTest {
         assertThat(captureOnly.capture().enabled()).isTrue();
     }
 
+    /** A PostgreSQL warehouse is any database but the source's, whose table names its tables would take. */
+    @Test
+    void aPostgresqlWarehouseIsAnotherDatabaseThanTheSourcesAndItsPasswordIsHidden() throws Exception {
+        assertRejectedWith(shippedWith("flightcdc.warehouse.type", "postgres"), "flightcdc.warehouse.postgres-url",
+                "is required");
+        assertRejectedWith(shippedWith("flightcdc.warehouse.type", "postgres", "flightcdc.warehouse.postgres-url",
+                "jdbc:duckdb:/tmp/w.duckdb"), "flightcdc.warehouse.postgres-url", "must be a PostgreSQL JDBC URL");
+        // The embedded source is database postgres on 127.0.0.1 at its port.
+        assertRejectedWith(shippedWith("flightcdc.warehouse.type", "postgres", "flightcdc.warehouse.postgres-url",
+                "jdbc:postgresql://localhost:54329/postgres"), "flightcdc.warehouse.postgres-url", "names the source's database");
+        assertRejectedWith(shippedWith("flightcdc.warehouse.type", "postgres", "flightcdc.source.jdbc-url",
+                        "jdbc:postgresql://db.example/flights", "flightcdc.warehouse.postgres-url",
+                        "jdbc:postgresql://DB.example:5432/flights?sslmode=require"), "flightcdc.warehouse.postgres-url",
+                "CREATE DATABASE");
+
+        PipelineSettings s = settings(shippedWith("flightcdc.warehouse.type", "postgres", "flightcdc.warehouse.postgres-url",
+                "jdbc:postgresql://127.0.0.1:54329/analytics", "flightcdc.warehouse.postgres-password", "s3cret-pw"));
+        PipelineSettings.Warehouse.Postgres postgres = s.warehouse().postgres().orElseThrow();
+        assertThat(postgres.jdbcUrl()).isEqualTo("jdbc:postgresql://127.0.0.1:54329/analytics");
+        assertThat(postgres.user()).isEqualTo("postgres");
+        assertThat(postgres.password().value()).isEqualTo("s3cret-pw");
+        assertThat(s.toString()).doesNotContain("s3cret-pw");
+        assertThat(s.warehouse().type().snowflake()).isFalse();
+        assertThat(s.snowflake()).isEmpty();
+        assertThat(settings(shipped()).warehouse().postgres()).as("read only for type postgres").isEmpty();
+    }
+
     private static void assertRejectedWith(Map<String, String> values, String blamed, String problem) {
         assertThatThrownBy(() -> settings(values))
                 .isInstanceOf(InvalidSettingException.class)

@@ -204,7 +204,7 @@ class SnowflakeSettingsTest {
 
         v.put("flightcdc.warehouse.type", "snowflake");
         assertThatThrownBy(() -> PipelineSettings.from(k -> Optional.ofNullable(v.get(k))))
-                .hasMessage("Setting flightcdc.warehouse.type must be one of [duckdb, snowflake-streaming, snowflake-merge],"
+                .hasMessage("Setting flightcdc.warehouse.type must be one of [duckdb, snowflake-streaming, snowflake-merge, postgres],"
                         + " got 'snowflake'");
     }
 }

@@ -76,8 +76,8 @@ final class SnowflakeKindsOnDuckDb implements Dialect {
     }
 
     @Override
-    public String fail(String message) {
-        return duckdb.fail(message);
+    public String fail(String message, Column column) {
+        return duckdb.fail(message, column);
     }
 
     @Override

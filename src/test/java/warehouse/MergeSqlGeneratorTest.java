@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import warehouse.duckdb.DuckDbDialect;
+import warehouse.postgres.PostgresDialect;
 import warehouse.snowflake.SnowflakeDialect;
 
 /**
@@ -27,17 +28,20 @@ class MergeSqlGeneratorTest {
 
     private final MergeSqlGenerator duckdb = new MergeSqlGenerator(new DuckDbDialect());
     private final MergeSqlGenerator snowflake = new MergeSqlGenerator(new SnowflakeDialect());
+    private final MergeSqlGenerator postgres = new MergeSqlGenerator(new PostgresDialect());
 
     @Test
     void duckdbMergesTheLastChangePerKey() {
         assertThat(duckdb.mergeFromStage(FLIGHT_STATE)).isEqualTo("""
                 MERGE INTO "flight_state" AS t
                 USING (
-                  SELECT "_op", "icao24" AS "icao24", CAST("time_position" AS TIMESTAMPTZ) AS "time_position", \
+                  SELECT * FROM (
+                    SELECT "_op", "icao24" AS "icao24", CAST("time_position" AS TIMESTAMPTZ) AS "time_position", \
                 CAST("velocity" AS DOUBLE) AS "velocity", CAST("on_ground" AS BOOLEAN) AS "on_ground", \
-                CAST(CAST("sensors" AS JSON) AS INTEGER[]) AS "sensors"
-                  FROM "_stage_flight_state"
-                  QUALIFY row_number() OVER (PARTITION BY "icao24" ORDER BY "_kafka_offset" DESC) = 1
+                CAST(CAST("sensors" AS JSON) AS INTEGER[]) AS "sensors",
+                      row_number() OVER (PARTITION BY "icao24" ORDER BY "_kafka_offset" DESC) AS "_newest"
+                    FROM "_stage_flight_state"
+                  ) AS staged WHERE "_newest" = 1
                 ) AS s
                 ON t."icao24" = s."icao24"
                 WHEN MATCHED AND s."_op" = 'd' THEN DELETE
@@ -52,11 +56,13 @@ class MergeSqlGeneratorTest {
         assertThat(snowflake.mergeFromStage(FLIGHT_STATE)).isEqualTo("""
                 MERGE INTO "FLIGHT_STATE" AS t
                 USING (
-                  SELECT "_OP", "ICAO24" AS "ICAO24", TO_TIMESTAMP_TZ("TIME_POSITION") AS "TIME_POSITION", \
+                  SELECT * FROM (
+                    SELECT "_OP", "ICAO24" AS "ICAO24", TO_TIMESTAMP_TZ("TIME_POSITION") AS "TIME_POSITION", \
                 CAST("VELOCITY" AS FLOAT) AS "VELOCITY", CAST("ON_GROUND" AS BOOLEAN) AS "ON_GROUND", \
-                CAST(PARSE_JSON("SENSORS") AS ARRAY) AS "SENSORS"
-                  FROM "_STAGE_FLIGHT_STATE"
-                  QUALIFY row_number() OVER (PARTITION BY "ICAO24" ORDER BY "_KAFKA_OFFSET" DESC) = 1
+                CAST(PARSE_JSON("SENSORS") AS ARRAY) AS "SENSORS",
+                      row_number() OVER (PARTITION BY "ICAO24" ORDER BY "_KAFKA_OFFSET" DESC) AS "_NEWEST"
+                    FROM "_STAGE_FLIGHT_STATE"
+                  ) AS staged WHERE "_NEWEST" = 1
                 ) AS s
                 ON t."ICAO24" = s."ICAO24"
                 WHEN MATCHED AND s."_OP" = 'd' THEN DELETE
@@ -294,9 +300,11 @@ class MergeSqlGeneratorTest {
         assertThat(duckdb.mergeFromStageKeepingUnavailable(notes)).isEqualTo("""
                 MERGE INTO "notes" AS t
                 USING (
-                  SELECT "_op", "_unavailable", CAST("id" AS INTEGER) AS "id", "body" AS "body"
-                  FROM "_stage_notes"
-                  QUALIFY row_number() OVER (PARTITION BY "id" ORDER BY "_kafka_offset" DESC) = 1
+                  SELECT * FROM (
+                    SELECT "_op", "_unavailable", CAST("id" AS INTEGER) AS "id", "body" AS "body",
+                      row_number() OVER (PARTITION BY "id" ORDER BY "_kafka_offset" DESC) AS "_newest"
+                    FROM "_stage_notes"
+                  ) AS staged WHERE "_newest" = 1
                 ) AS s
                 ON t."id" = s."id"
                 WHEN MATCHED AND s."_op" = 'd' THEN DELETE
@@ -306,6 +314,45 @@ class MergeSqlGeneratorTest {
         // Snowflake has no function that raises an error: a cast of the message to a number fails quoting it.
         assertThat(snowflake.insertHistoryFromStageTakingUnavailable(notes))
                 .contains("THEN CAST('column body: the change does not carry its value");
+    }
+
+    /**
+     * PostgreSQL: no QUALIFY (the newest change per key is picked in a subquery, as for the others), each source column
+     * in its own type (a timestamptz before 1 AD renumbered to PostgreSQL's BC), arrays element by element, the stage
+     * emptied with TRUNCATE, and a failure typed as its column.
+     */
+    @Test
+    void postgresMergesTheLastChangePerKeyInTheSourcesOwnTypes() {
+        assertThat(postgres.mergeFromStage(FLIGHT_STATE)).isEqualTo("""
+                MERGE INTO "flight_state" AS t
+                USING (
+                  SELECT * FROM (
+                    SELECT "_op", "icao24" AS "icao24", CASE WHEN "time_position" ~ '^(-[0-9]|0000-)' THEN \
+                CAST(lpad(CAST(1 - CAST(substring("time_position" from '^(-?[0-9]+)-') AS integer) AS text), 4, '0') || \
+                substring("time_position" from '^-?[0-9]+(-.*)$') || ' BC' AS timestamptz) \
+                ELSE CAST("time_position" AS timestamptz) END AS "time_position", \
+                CAST("velocity" AS double precision) AS "velocity", CAST("on_ground" AS boolean) AS "on_ground", \
+                CASE WHEN "sensors" IS NULL THEN NULL ELSE ARRAY(SELECT CAST(e AS integer) FROM \
+                jsonb_array_elements_text(CAST("sensors" AS jsonb)) WITH ORDINALITY AS a(e, n) ORDER BY n) END AS "sensors",
+                      row_number() OVER (PARTITION BY "icao24" ORDER BY "_kafka_offset" DESC) AS "_newest"
+                    FROM "_stage_flight_state"
+                  ) AS staged WHERE "_newest" = 1
+                ) AS s
+                ON t."icao24" = s."icao24"
+                WHEN MATCHED AND s."_op" = 'd' THEN DELETE
+                WHEN MATCHED THEN UPDATE SET "time_position" = s."time_position", "velocity" = s."velocity", \
+                "on_ground" = s."on_ground", "sensors" = s."sensors"
+                WHEN NOT MATCHED AND s."_op" <> 'd' THEN INSERT ("icao24", "time_position", "velocity", "on_ground", \
+                "sensors") VALUES (s."icao24", s."time_position", s."velocity", s."on_ground", s."sensors")""");
+        assertThat(postgres.clearStage(FLIGHT_STATE)).isEqualTo("TRUNCATE \"_stage_flight_state\"");
+        assertThat(postgres.createCurrentTable(FLIGHT_STATE)).contains("PRIMARY KEY (\"icao24\")");
+
+        TableSchema notes = new TableSchema(new TableId("public", "notes"), List.of(
+                new Column("id", ColumnType.INTEGER, false),
+                new Column("at", ColumnType.TIMESTAMP, false)), List.of("id"), false);
+        assertThat(postgres.insertHistoryFromStageTakingUnavailable(notes))
+                .contains("THEN CAST(CAST(CAST('column at: the change does not carry its value")
+                .contains("AS integer) AS text) AS timestamp) ELSE c.\"at\" END");
     }
 
     @Test

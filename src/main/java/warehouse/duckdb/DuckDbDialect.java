@@ -113,7 +113,7 @@ public final class DuckDbDialect implements Dialect {
 
     /** DuckDB's error() raises an "Invalid Input Error" with the message. */
     @Override
-    public String fail(String message) {
+    public String fail(String message, Column column) {
         return "error(" + message + ")";
     }
 

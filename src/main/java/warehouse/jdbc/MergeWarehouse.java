@@ -108,39 +108,53 @@ public final class MergeWarehouse implements Warehouse {
     public synchronized void prepare(List<TableSchema> schemas) throws SQLException {
         schemas.forEach(t -> this.schemas.put(t.id(), t));
         try (Statement s = connection.createStatement()) {
-            s.execute(sql.createProgressTable());
-            // Added after the first release: warehouses made before it gain the columns here.
-            for (String column : sql.addProgressColumns()) {
-                s.execute(column);
+            for (String lock : dialect.beforeDdl()) {
+                s.execute(lock);
             }
-            s.execute(sql.createDeadLetterTable());
-            for (TableSchema t : schemas) {
-                TableSchema clash = tables.values().stream().map(PreparedTable::schema)
-                        .filter(o -> o.id().name().equals(t.id().name()) && !o.id().equals(t.id())).findFirst().orElse(null);
-                if (clash != null) {
-                    throw new IllegalArgumentException("Tables " + clash.id() + " and " + t.id()
-                            + " would share the warehouse table " + t.id().name() + "; capture only one of them");
+            try {
+                makeTables(s, schemas);
+            } finally {
+                for (String unlock : dialect.afterDdl()) {
+                    s.execute(unlock);
                 }
-                s.execute(sql.createCurrentTable(t));
-                s.execute(sql.createHistoryTable(t));
-                for (Column c : t.columns()) {
-                    for (String widen : sql.addColumn(t, c)) {
-                        s.execute(widen);
-                    }
-                }
-                s.execute(sql.dropStageTable(t));
-                s.execute(sql.createStageTable(t));
-                tables.put(t.id(), new PreparedTable(t, sql.clearStage(t), sql.insertHistoryFromStage(t),
-                        sql.mergeFromStage(t), sql.insertHistoryFromStageTakingUnavailable(t),
-                        sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t)));
-            }
-            for (String view : views.createStatements(dialect, Collections.unmodifiableMap(this.schemas))) {
-                s.execute(view);
             }
             readProgress(s);
         }
         if (tellsOfTables) {
             LOG.info("Warehouse tables ready: {}", tables.keySet());
+        }
+    }
+
+    /** The DDL of {@link #prepare}; a warehouse such as PostgreSQL takes it one loader at a time (Dialect#beforeDdl). */
+    private void makeTables(Statement s, List<TableSchema> schemas) throws SQLException {
+        s.execute(sql.createProgressTable());
+        // Added after the first release: warehouses made before it gain the columns here.
+        for (String column : sql.addProgressColumns()) {
+            s.execute(column);
+        }
+        s.execute(sql.createDeadLetterTable());
+        for (TableSchema t : schemas) {
+            TableSchema clash = tables.values().stream().map(PreparedTable::schema)
+                    .filter(o -> o.id().name().equals(t.id().name()) && !o.id().equals(t.id())).findFirst().orElse(null);
+            if (clash != null) {
+                throw new IllegalArgumentException("Tables " + clash.id() + " and " + t.id()
+                        + " would share the warehouse table " + t.id().name() + "; capture only one of them");
+            }
+            s.execute(sql.createCurrentTable(t));
+            s.execute(sql.createHistoryTable(t));
+            for (Column c : t.columns()) {
+                for (String widen : sql.addColumn(t, c)) {
+                    s.execute(widen);
+                }
+            }
+            s.execute(sql.dropStageTable(t));
+            s.execute(sql.createStageTable(t));
+            tables.put(t.id(), new PreparedTable(t, sql.clearStage(t), sql.insertHistoryFromStage(t),
+                    sql.mergeFromStage(t), sql.insertHistoryFromStageTakingUnavailable(t),
+                    sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t)));
+        }
+        for (String view : views.createStatements(dialect, Collections.unmodifiableMap(this.schemas))) {
+            s.execute(view);
         }
     }
 

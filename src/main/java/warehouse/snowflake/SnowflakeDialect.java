@@ -116,7 +116,7 @@ public final class SnowflakeDialect implements Dialect {
      * "Numeric value '...' is not recognized" (SQLSTATE 22018), quoting the message.
      */
     @Override
-    public String fail(String message) {
+    public String fail(String message, Column column) {
         return "CAST(" + message + " AS NUMBER)";
     }
 
