@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -106,16 +107,14 @@ class CaptureAndLoadApartEndToEndTest {
                 capture.kill(generator);
                 secondLoader.kill(generator);
                 Thread.sleep(2_000);
-                capture.start();
-                secondLoader.start();
+                Process.startTogether(capture, secondLoader);
                 Thread.sleep(3_000);
                 generator.stop();
 
                 generation.get(CATCH_UP.toSeconds(), TimeUnit.SECONDS);
                 catchUp.awaitLoaded(CATCH_UP);
                 capture.stop();
-                loader.stop();
-                secondLoader.stop();
+                Process.stopTogether(loader, secondLoader);
 
                 List<String> verify = List.of("--data-dir", dir.resolve("verify").toString(), "--postgres-url",
                         source.jdbcUrl(), "-D", "flightcdc.source.tables=" + tables,
@@ -206,9 +205,34 @@ class CaptureAndLoadApartEndToEndTest {
         }
 
         void start() throws InterruptedException {
-            runs++;
-            current = ChildJvm.flightCdc(dir.resolve(name + "-" + runs + ".log"), args, environment);
-            current.awaitLine(STARTED, START);
+            startTogether(this);
+        }
+
+        /** Starts each, then waits for each: their starts overlap, as on machines of their own. */
+        static void startTogether(Process... processes) throws InterruptedException {
+            for (Process p : processes) {
+                p.runs++;
+                p.current = ChildJvm.flightCdc(p.dir.resolve(p.name + "-" + p.runs + ".log"), p.args, p.environment);
+            }
+            for (Process p : processes) {
+                p.current.awaitLine(STARTED, START);
+            }
+        }
+
+        /** Stops each with SIGTERM, at once, and waits until all have. */
+        static void stopTogether(Process... processes) {
+            List<CompletableFuture<Void>> stopping = new ArrayList<>();
+            for (Process p : processes) {
+                stopping.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        p.stop();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            stopping.forEach(CompletableFuture::join);
         }
 
         void kill(ChangeGenerator generator) throws InterruptedException {
