@@ -10,7 +10,7 @@ import warehouse.TableSchema;
  */
 public interface VerifiedWarehouse extends AutoCloseable {
 
-    /** The warehouse as messages name it: a DuckDB file, or a Snowflake schema and where it is. */
+    /** The warehouse as messages name it: a DuckDB file, or a PostgreSQL or Snowflake schema and where it is. */
     String name();
 
     CurrentState currentState(TableSchema table);
