@@ -255,7 +255,7 @@ class PostgresWarehouseTest {
     }
 
     @Test
-    void aServerOlderThanFifteenOrUnreachableStopsTheOpenWithTheReason() {
+    void aRefusedLoginStopsTheOpenWithTheServersReason() {
         assertThatThrownBy(() -> PostgresWarehouse.open(url, server.user(), "wrong", DerivedViews.NONE, 1))
                 .isInstanceOf(SQLException.class).hasMessageContaining("password authentication failed");
     }
