@@ -3,6 +3,8 @@ package app;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import org.apache.camel.CamelContext;
+import org.apache.camel.component.platform.http.vertx.VertxPlatformHttpRouter;
 import org.apache.camel.main.BaseMainSupport;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.main.MainListenerSupport;
@@ -56,17 +58,27 @@ final class HttpServerSetup extends MainListenerSupport {
         }
     }
 
+    /** With port 0 the system picks one when the server binds: the address said is the one bound. */
+    private String boundUrl(CamelContext context) {
+        if (http.port() != 0) {
+            return http.url();
+        }
+        VertxPlatformHttpRouter router = VertxPlatformHttpRouter.lookup(context, VertxPlatformHttpRouter.getRouterNameFromPort(0));
+        int bound = router == null ? 0 : router.getServer().getPort();
+        return bound == 0 ? http.url() : http.urlAt(bound);
+    }
+
     @Override
     public void afterStart(BaseMainSupport main) {
         if (http != null && http.enabled()) {
             // Camel's own summary prints 0.0.0.0 whatever the address.
             PipelineSettings settings = main.getCamelContext().getRegistry().findSingleByType(PipelineSettings.class);
+            String url = boundUrl(main.getCamelContext());
             if (settings == null || settings.servesDashboard()) {
-                LOG.info("Dashboard at {}/, health at {}/observe/health, Prometheus metrics at {}/observe/metrics",
-                        http.url(), http.url(), http.url());
+                LOG.info("Dashboard at {}/, health at {}/observe/health, Prometheus metrics at {}/observe/metrics", url, url, url);
             } else {
                 LOG.info("Health at {}/observe/health, Prometheus metrics at {}/observe/metrics (no dashboard: this process"
-                        + " loads no warehouse)", http.url(), http.url());
+                        + " loads no warehouse)", url, url);
             }
         }
     }

@@ -221,7 +221,12 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         }
 
         public String url() {
-            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+            return urlAt(port);
+        }
+
+        /** The URL on {@code boundPort}: the one the system picked when {@link #port()} is 0. */
+        public String urlAt(int boundPort) {
+            return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + boundPort;
         }
 
         /** How many samples the pipeline view keeps: its window's worth. */

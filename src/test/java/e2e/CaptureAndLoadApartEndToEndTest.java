@@ -44,6 +44,7 @@ class CaptureAndLoadApartEndToEndTest {
     private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
     /** A batch a loader wrote none of, because the other loader had loaded its partition on since. */
     private static final Pattern FENCED = Pattern.compile("Another loader has loaded some of");
+    private static final Pattern SERVED = Pattern.compile("health at http://127\\.0\\.0\\.1:[1-9][0-9]*/observe/health", Pattern.CASE_INSENSITIVE);
     private static final Pattern LOADED = Pattern.compile("Loaded [1-9][0-9,]* change");
     private static final Duration START = Duration.ofSeconds(120);
     private static final Duration CATCH_UP = Duration.ofSeconds(180);
@@ -162,6 +163,10 @@ class CaptureAndLoadApartEndToEndTest {
                 }
                 assertThat(List.of(dir.resolve("capture/postgres"), dir.resolve("capture/kafka"), dir.resolve("loader/postgres"),
                         dir.resolve("loader/kafka"))).as("no embedded server started").allMatch(Files::notExists);
+                for (Process p : List.of(capture, loader, secondLoader)) {
+                    assertThat(p.lines).as(p.name + " said where it serves its health: the port picked, not the 0 asked for")
+                            .anyMatch(line -> SERVED.matcher(line).find());
+                }
                 assertThat(loader.lines).as("the first loader made the topics")
                         .anyMatch(line -> line.contains("Created Kafka topics") && line.contains("(4 partitions"));
                 assertThat(capture.lines).as("the capture loaded nothing")
