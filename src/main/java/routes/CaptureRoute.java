@@ -4,7 +4,7 @@ import app.CaptureConfiguration;
 import app.PipelineHalt;
 import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
-import capture.IdleBackoffPostgresConnector;
+import capture.LeanPostgresConnector;
 import capture.TransactionMarkerStatus;
 import monitor.PipelineMetrics;
 import org.apache.camel.BeanInject;
@@ -111,7 +111,7 @@ public class CaptureRoute extends RouteBuilder {
                 // under load happens between bursts: 100 ms capped the capture well below its CPU limit.
                 + "&pollIntervalMs=10"
                 // ... and with nothing to read, its engine would ask its queue for changes a hundred times a second.
-                + "&additionalProperties.connector.class=" + IdleBackoffPostgresConnector.class.getName()
+                + "&additionalProperties.connector.class=" + LeanPostgresConnector.class.getName()
                 // Debezium queues up to 8,192 changes; with changes of megabytes each, that is more than the heap.
                 + "&maxQueueSizeInBytes=" + 4L * maxRecordBytes
                 + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()
