@@ -3,7 +3,6 @@ package capture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -27,8 +26,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When Kafka refuses a change (the broker away longer than the producer may block, its buffer
  * full), no position is stored from then on, the changes that follow are not sent, and the capture
- * route is restarted after a pause: Debezium resumes from the last position whose changes are all in
- * Kafka and emits the rest again. The pause doubles while restarts keep failing, up to a minute.
+ * route is restarted after a pause ({@link CaptureRestarts}).
  *
  * <p>A change larger than Kafka takes ({@link RecordSizeLimit}) halts the pipeline instead: a restart would
  * stop at it again, and no change after it may be sent before it. It is measured before it is sent, so
@@ -42,9 +40,6 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     /** The prefix of camel-kafka's own headers (topic override, key, partition, timestamp). */
     private static final String KAFKA_HEADERS = "kafka.";
 
-    private static final Duration FIRST_PAUSE = Duration.ofSeconds(2);
-    private static final Duration LONGEST_PAUSE = Duration.ofMinutes(1);
-
     private final int maxRecordBytes;
     private final Map<String, Object> kafkaClient;
     private final String endpointUri;
@@ -54,24 +49,24 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private AsyncProducer producer;
     private RecordSizeLimit sizeLimit;
     private final Consumer<String> acknowledged;
+    private final CaptureRestarts restarts;
     private volatile String routeId;
-    private final AtomicBoolean restarting = new AtomicBoolean();
-    /** Grows while restarts fail one after the other; back to the first pause once Kafka takes a change. */
-    private volatile Duration pause = FIRST_PAUSE;
 
     /**
      * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
      * @param kafkaClient the cluster and how to speak to it, to ask the largest record each topic takes (see RecordSizeLimit)
      * @param halt stops the pipeline, with the reason and the fix
      * @param acknowledged told the topic of each record Kafka acknowledged (the metrics)
+     * @param restarts restarts the capture when Kafka refuses a change
      */
     public AcknowledgedKafkaPublisher(int maxRecordBytes, Map<String, Object> kafkaClient, String endpointUri,
-                                      Consumer<String> halt, Consumer<String> acknowledged) {
+                                      Consumer<String> halt, Consumer<String> acknowledged, CaptureRestarts restarts) {
         this.maxRecordBytes = maxRecordBytes;
         this.kafkaClient = Map.copyOf(kafkaClient);
         this.endpointUri = endpointUri;
         this.halt = halt;
         this.acknowledged = acknowledged;
+        this.restarts = restarts;
     }
 
     @Override
@@ -125,13 +120,13 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
                 for (int i = 0; i < records; i++) {
                     acknowledged.accept(topic);
                 }
-                pause = FIRST_PAUSE; // Kafka takes changes again: a later failure starts over with the first pause
+                restarts.kafkaTookAChange();
             }
             if (first && tooLarge(error)) {
                 // The broker's limit is lower than it said, or was lowered since: a restart would stop here again.
                 haltAt("a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
             } else if (first) {
-                restartLater(error);
+                restarts.restartLater(camelContext, routeId, "Kafka refused a change (" + error.getMessage() + ")", null);
             }
         });
     }
@@ -154,33 +149,6 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
                 + " start again: the capture resumes from this change";
         halt.accept(reason);
         return reason;
-    }
-
-    /** Restarts the capture route on a thread of its own: not Debezium's, which the stop waits for, nor Kafka's. */
-    private void restartLater(Exception error) {
-        if (!restarting.compareAndSet(false, true)) {
-            return;
-        }
-        Duration wait = pause;
-        pause = pause.multipliedBy(2).compareTo(LONGEST_PAUSE) > 0 ? LONGEST_PAUSE : pause.multipliedBy(2);
-        LOG.warn("Kafka refused a change ({}); the capture position stays at the last one whose changes are all in"
-                + " Kafka, and the capture restarts from it in {} s", error.getMessage(), wait.toSeconds());
-        Thread restart = new Thread(() -> {
-            try {
-                camelContext.getRouteController().stopRoute(routeId);
-                Thread.sleep(wait.toMillis());
-                camelContext.getRouteController().startRoute(routeId);
-                LOG.info("Capture restarted after Kafka refused a change");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (Exception e) {
-                LOG.error("Could not restart the capture after Kafka refused a change: {}", e.getMessage(), e);
-            } finally {
-                restarting.set(false);
-            }
-        }, "capture-restart");
-        restart.setDaemon(true);
-        restart.start();
     }
 
     public PublishTracker tracker() {

@@ -55,6 +55,16 @@ public final class PublishTracker {
         }
     }
 
+    /**
+     * The capture failed on a change before it was sent: as after a refusal, no position is stored from now on.
+     * Returns whether this is the first failure.
+     */
+    public boolean failedBeforeSending(Exception error) {
+        boolean first = failure == null;
+        completed(begin(), new NotSentException(error));
+        return first;
+    }
+
     public Optional<Exception> failure() {
         return Optional.ofNullable(failure);
     }
@@ -66,7 +76,7 @@ public final class PublishTracker {
     /**
      * Waits until every send begun before this call is acknowledged.
      *
-     * @throws PublishFailedException if Kafka refused any change so far
+     * @throws PublishFailedException if any change so far did not reach Kafka
      * @throws TimeoutException if Kafka has not answered within {@code timeout}
      */
     public void awaitAcknowledged(Duration timeout) throws InterruptedException, TimeoutException {
@@ -92,10 +102,17 @@ public final class PublishTracker {
         }
     }
 
-    /** Kafka refused a change for good; the capture must not move past it. */
+    /** A change did not reach Kafka for good; the capture must not move past it. */
     public static final class PublishFailedException extends RuntimeException {
         PublishFailedException(Exception cause) {
-            super("Kafka refused a change: " + cause.getMessage(), cause);
+            super(cause instanceof NotSentException ? cause.getMessage() : "Kafka refused a change: " + cause.getMessage(), cause);
+        }
+    }
+
+    /** The capture failed on a change before sending it. */
+    private static final class NotSentException extends Exception {
+        NotSentException(Exception cause) {
+            super("the capture failed on a change before sending it: " + cause.getMessage(), cause);
         }
     }
 }

@@ -4,11 +4,11 @@ import app.CaptureConfiguration;
 import app.PipelineHalt;
 import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
+import capture.CaptureRestarts;
 import capture.LeanPostgresConnector;
 import capture.TransactionMarkerStatus;
 import monitor.PipelineMetrics;
 import org.apache.camel.BeanInject;
-import org.apache.camel.LoggingLevel;
 import org.apache.camel.PropertyInject;
 import org.apache.camel.builder.RouteBuilder;
 import settings.PipelineSettings;
@@ -54,15 +54,11 @@ public class CaptureRoute extends RouteBuilder {
         int maxRecordBytes = settings.kafka().maxRecordBytes();
         // The producer's buffer must hold the largest record, and the next ones while it is sent.
         long producerBufferBytes = Math.max(MIN_PRODUCER_BUFFER_BYTES, 2L * maxRecordBytes);
-        // A change the Kafka producer will not even accept (its buffer full while the broker is away) is
-        // retried here, blocking the stream, rather than skipped: camel-debezium would count it as done.
-        errorHandler(defaultErrorHandler()
-                .maximumRedeliveries(-1)
-                .redeliveryDelay(500)
-                .maximumRedeliveryDelay(10_000)
-                .useExponentialBackOff()
-                .retryAttemptedLogLevel(LoggingLevel.WARN)
-                .retryAttemptedLogInterval(10));
+        // A change the route fails on is not skipped (camel-debezium would count it as done): no position is stored
+        // past it, and the capture restarts from the last one whose changes are all in Kafka, as when Kafka refuses one.
+        // Not retried in place: for that, Camel's error handler would copy each change at every step of the route.
+        CaptureRestarts restarts = new CaptureRestarts();
+        onException(Exception.class).handled(true).process(restarts::failedBeforeKafka);
 
         from("debezium-postgres:flight-cdc"
                 + "?databaseHostname={{flightcdc.source.host}}"
@@ -147,6 +143,6 @@ public class CaptureRoute extends RouteBuilder {
                         + "&producerBatchSize=262144"
                         // A larger change is refused before it is sent, and halts the pipeline (AcknowledgedKafkaPublisher).
                         + "&maxRequestSize=" + maxRecordBytes
-                        + "&bufferMemorySize=" + producerBufferBytes, halt::halt, metrics::published)).id(PUBLISH_ID);
+                        + "&bufferMemorySize=" + producerBufferBytes, halt::halt, metrics::published, restarts)).id(PUBLISH_ID);
     }
 }

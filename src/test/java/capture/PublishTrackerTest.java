@@ -59,6 +59,17 @@ class PublishTrackerTest {
     }
 
     @Test
+    void aChangeTheCaptureFailedOnBeforeSendingItIsNeverWaitedPastEither() {
+        assertThat(tracker.failedBeforeSending(new IllegalArgumentException("no such column"))).as("the first failure").isTrue();
+        assertThat(tracker.failedBeforeSending(new IllegalArgumentException("again"))).isFalse();
+
+        assertThatThrownBy(() -> tracker.awaitAcknowledged(Duration.ofSeconds(1)))
+                .isInstanceOf(PublishTracker.PublishFailedException.class)
+                .hasMessage("the capture failed on a change before sending it: no such column");
+        assertThat(tracker.inFlight()).isZero();
+    }
+
+    @Test
     void givesUpWaitingAfterTheTimeout() {
         tracker.begin();
 

@@ -3,7 +3,7 @@ package e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import capture.AcknowledgedKafkaPublisher;
+import capture.CaptureRestarts;
 import embedded.EmbeddedKafkaBroker;
 import embedded.EmbeddedPostgresServer;
 import java.nio.file.Path;
@@ -60,7 +60,7 @@ class KafkaOutageEndToEndTest extends PipelineTestSupport {
     void theCaptureRestartsByItselfUntilKafkaIsBackAndEveryChangeArrivesOnce() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> count(
                 "SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'flightcdc' AND active") == 1);
-        try (CapturedLog log = new CapturedLog(AcknowledgedKafkaPublisher.class); Writer writer = new Writer()) {
+        try (CapturedLog log = new CapturedLog(CaptureRestarts.class); Writer writer = new Writer()) {
             writer.start();
             await().atMost(Duration.ofSeconds(30)).until(() -> writer.transactions.get() >= 20);
             // A capture that never stored a position would take its initial snapshot again on restart.
