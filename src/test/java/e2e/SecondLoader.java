@@ -8,15 +8,11 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import load.ChangeBatchDecoder;
-import load.KafkaOffsets;
 import load.LoadProgress;
 import load.TransactionBoundaries;
 import org.apache.camel.CamelContext;
-import org.apache.camel.Processor;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
-import routes.LoadRoute;
+import routes.StandaloneLoadRoute;
 import settings.PipelineSettings;
 import source.SourceCatalog;
 import warehouse.DerivedViews;
@@ -68,19 +64,9 @@ final class SecondLoader implements AutoCloseable {
                 "flightcdc.kafka.consumer-group")) {
             context.getPropertiesComponent().addOverrideProperty(key, pipeline.resolvePropertyPlaceholders("{{" + key + "}}"));
         }
-        context.getRegistry().bind("settings", settings);
-        context.getRegistry().bind("changeBatchDecoder", new ChangeBatchDecoder(settings.kafka().transactionTopic()));
-        context.getRegistry().bind("transactionBoundaries", boundaries);
-        context.getRegistry().bind("schemaEvolution", new SchemaEvolution(catalog::describe, warehouse, schemas));
-        context.getRegistry().bind("warehouse", warehouse);
-        context.getRegistry().bind("kafkaOffsets", new KafkaOffsets());
-        context.getRegistry().bind("loadProgress", progress);
-        context.getRegistry().bind(LoadRoute.LOAD_FAILED, (Processor) exchange -> { });
-        context.getRegistry().bind(PipelineHalt.BEAN, new PipelineHalt(halts::incrementAndGet));
-        LoadRoute route = new LoadRoute();
-        // Camel injects a route's @BeanInject fields only for routes it finds itself, as camel-main does.
-        PluginHelper.getBeanPostProcessor(context).postProcessBeforeInitialization(route, "secondLoader");
-        context.addRoutes(route);
+        StandaloneLoadRoute.addTo(context, "secondLoader", settings, boundaries,
+                new SchemaEvolution(catalog::describe, warehouse, schemas), warehouse, progress,
+                new PipelineHalt(halts::incrementAndGet));
         context.start();
     }
 

@@ -22,20 +22,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
-import load.ChangeBatchDecoder;
-import load.KafkaOffsets;
 import load.LoadProgress;
 import load.TransactionBoundaries;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.Processor;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaClientFactory;
 import org.apache.camel.component.kafka.KafkaConfiguration;
 import org.apache.camel.component.kafka.KafkaConstants;
 import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.impl.DefaultCamelContext;
-import org.apache.camel.support.PluginHelper;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -126,19 +122,9 @@ class LoadRouteHandoverTest {
             PipelineSettings settings = settings(context, broker);
             TransactionBoundaries boundaries = new TransactionBoundaries(true, 1000, settings.kafka()::topicFor,
                     warehouse::progress);
-            context.getRegistry().bind("settings", settings);
-            context.getRegistry().bind("changeBatchDecoder", new ChangeBatchDecoder(TRANSACTIONS));
-            context.getRegistry().bind("transactionBoundaries", boundaries);
-            context.getRegistry().bind("schemaEvolution", new SchemaEvolution(table -> FLIGHT_STATE, warehouse,
-                    List.of(FLIGHT_STATE)));
-            context.getRegistry().bind("warehouse", warehouse);
-            context.getRegistry().bind("kafkaOffsets", new KafkaOffsets());
-            context.getRegistry().bind("loadProgress", progress);
-            context.getRegistry().bind(LoadRoute.LOAD_FAILED, (Processor) exchange -> { });
-            context.getRegistry().bind(PipelineHalt.BEAN, new PipelineHalt(halts::incrementAndGet));
-            LoadRoute route = new LoadRoute();
-            PluginHelper.getBeanPostProcessor(context).postProcessBeforeInitialization(route, LoadRoute.ROUTE_ID);
-            context.addRoutes(route);
+            StandaloneLoadRoute.addTo(context, LoadRoute.ROUTE_ID, settings, boundaries,
+                    new SchemaEvolution(table -> FLIGHT_STATE, warehouse, List.of(FLIGHT_STATE)), warehouse, progress,
+                    new PipelineHalt(halts::incrementAndGet));
             // Each batch as camel-kafka hands it to the route, before the route leaves anything out.
             AdviceWith.adviceWith(context, LoadRoute.ROUTE_ID, load -> load.weaveAddFirst()
                     .process(exchange -> batches.add(Batch.of(exchange, handover.asked()))));
