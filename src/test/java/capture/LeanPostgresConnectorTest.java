@@ -14,10 +14,10 @@ import io.debezium.spi.schema.DataCollectionId;
 import io.debezium.util.Clock;
 import java.time.Instant;
 import java.util.Map;
+import org.apache.camel.component.debezium.postgres.configuration.PostgresConnectorEmbeddedDebeziumConfiguration;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
-import org.apache.camel.component.debezium.postgres.configuration.PostgresConnectorEmbeddedDebeziumConfiguration;
 import org.junit.jupiter.api.Test;
 
 class LeanPostgresConnectorTest {

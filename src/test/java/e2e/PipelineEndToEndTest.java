@@ -209,6 +209,16 @@ class PipelineEndToEndTest extends PipelineTestSupport {
                 .filteredOn(e -> !(e.getKafkaClientFactory() instanceof HandoverKafkaClients)).hasSizeGreaterThanOrEqualTo(2);
     }
 
+    /** A killed run's squawk consumer must not hold the next run's partition, nor its stop, for Kafka's 45 s. */
+    @Test
+    @Order(6)
+    void theSampleYamlRoutesConsumerLeavesTheGroupOfADeadRunWithin10Seconds() {
+        assertThat(context.getEndpoints()).filteredOn(KafkaEndpoint.class::isInstance).map(KafkaEndpoint.class::cast)
+                .filteredOn(e -> context.resolvePropertyPlaceholders("{{flightcdc.squawks.consumer-group}}")
+                        .equals(e.getConfiguration().getGroupId()))
+                .singleElement().satisfies(e -> assertThat(e.getConfiguration().getSessionTimeoutMs()).isEqualTo(10_000));
+    }
+
     private void awaitReplicationSlotActive() {
         await().atMost(Duration.ofSeconds(60)).until(() -> !rows(sourceConnection(),
                 "SELECT 1 FROM pg_replication_slots WHERE slot_name = 'flightcdc' AND active").isEmpty());
