@@ -1,83 +1,140 @@
 package capture;
 
+import io.debezium.config.CommonConnectorConfig;
 import io.debezium.config.Configuration;
+import io.debezium.connector.base.ChangeEventQueue;
 import io.debezium.connector.postgresql.PostgresConnector;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.debezium.connector.postgresql.PostgresOffsetContext;
 import io.debezium.connector.postgresql.PostgresPartition;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
+import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.connect.connector.Task;
 import org.apache.kafka.connect.source.SourceRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Debezium's PostgreSQL connector, with a task that costs less per change and while idle. CaptureRoute names it
  * through {@code connector.class}.
  *
- * <p>Idle: Debezium's engine thread asks its queue for changes in a loop, and each ask waits at most
- * {@code poll.interval.ms} (10 ms here, for low latency under load: see CaptureRoute). Its queue times that wait in
+ * <p>Idle, the engine's thread: it asks Debezium's queue for changes in a loop, and each ask waits
+ * {@code poll.interval.ms} (10 ms here, for low latency under load: see CaptureRoute). The queue times that wait in
  * whole milliseconds and spins through the last one ({@code ChangeEventQueue.poll} in Debezium 3.4), so an idle
- * pipeline spent 8% of a core on asking alone. Here, after an ask that found nothing, the next waits a little first,
- * twice as long each time up to {@link #LONGEST_PAUSE_MS}; an ask that finds changes ends the pauses. Under load every
- * ask finds changes, and nothing changes; after a quiet spell the first change waits at most that longest pause.
- * Changes arriving meanwhile wait in Debezium's queue, as they do between any two asks.
+ * pipeline spent 8% of a core on asking alone. Here, after an ask that found nothing, the thread waits until the queue
+ * holds a change before it asks again, looking after pauses twice as long each time up to {@link #LONGEST_PAUSE_MS}; it
+ * asks anyway every {@link #ASK_AT_LEAST_EVERY}, since an ask is also how the streaming thread's failure reaches the
+ * engine. Under load every ask finds changes, and nothing changes; after a quiet spell the first change waits at most
+ * that longest pause. Changes arriving meanwhile wait in Debezium's queue, as they do between any two asks.
+ *
+ * <p>Idle, the streaming thread: see {@link QuietStreamPause}.
  *
  * <p>Per change: Debezium's metrics keep a summary of the last event, which built a Jackson ObjectMapper for each change
  * ({@link KeyOnlyEventSummary}).
  */
 public class LeanPostgresConnector extends PostgresConnector {
 
-    /** The longest pause between two asks that found nothing: what the first change after a quiet spell may wait more. */
+    private static final Logger LOG = LoggerFactory.getLogger(LeanPostgresConnector.class);
+
+    /** The longest pause between two looks at an empty queue: what the first change after a quiet spell may wait more. */
     static final long LONGEST_PAUSE_MS = 100;
+
+    /** An idle engine still asks this often, for the streaming thread's failure, which an ask throws. */
+    static final Duration ASK_AT_LEAST_EVERY = Duration.ofSeconds(1);
 
     @Override
     public Class<? extends Task> taskClass() {
         return LeanTask.class;
     }
 
-    /** The connector's task, pausing between asks that find nothing, and summing events up by their keys. */
+    /** The connector's task: pausing while its queue is empty, and summing events up by their keys. */
     public static class LeanTask extends PostgresConnectorTask {
 
-        private final IdlePause pause = new IdlePause(LONGEST_PAUSE_MS);
+        private final IdlePause pause = new IdlePause(LONGEST_PAUSE_MS, ASK_AT_LEAST_EVERY.toMillis());
+        private volatile boolean stopping;
+        private BooleanSupplier queueEmpty = () -> false;
+        private QuietStreamPause.Installer streamPause = QuietStreamPause.Installer.NONE;
 
         @Override
         public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(Configuration config) {
             ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> coordinator = super.start(config);
             KeyOnlyEventSummary.applyTo(coordinator);
+            queueEmpty = queueEmptyOf(this);
+            streamPause = QuietStreamPause.installer(coordinator,
+                    Duration.ofMillis(config.getInteger(CommonConnectorConfig.POLL_INTERVAL_MS)),
+                    Duration.ofMillis(LONGEST_PAUSE_MS));
             return coordinator;
         }
 
         @Override
         public List<SourceRecord> doPoll() throws InterruptedException {
-            pause.await();
+            streamPause.installOnNewSource();
+            pause.await(() -> stopping || !queueEmpty.getAsBoolean());
             List<SourceRecord> records = super.doPoll();
             pause.found(!records.isEmpty());
             return records;
         }
+
+        @Override
+        protected void doStop() {
+            stopping = true;
+            super.doStop();
+        }
+
+        /** Whether Debezium's queue is empty, read without its lock: a hint only, which the periodic ask backs up. */
+        private static BooleanSupplier queueEmptyOf(PostgresConnectorTask task) {
+            try {
+                var field = PostgresConnectorTask.class.getDeclaredField("queue");
+                field.setAccessible(true);
+                ChangeEventQueue<?> queue = (ChangeEventQueue<?>) field.get(task);
+                return () -> queue.remainingCapacity() == queue.totalCapacity();
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                LOG.info("Debezium's queue is not where Debezium 3.4 has it ({}); the idle capture asks it every {} ms",
+                        e.toString(), LONGEST_PAUSE_MS);
+                return () -> false;
+            }
+        }
     }
 
-    /** Doubling pauses after asks that found nothing: 1, 2, 4 ... up to the longest; none after one that found some. */
+    /**
+     * After an ask that found nothing, pauses until there is something to ask for: looks after 1, 2, 4 ... ms up to the
+     * longest pause, and gives up looking once the longest silence has passed. After an ask that found changes, none.
+     */
     static final class IdlePause {
 
         private final long longestMs;
+        private final long longestSilenceMs;
         private long nextMs;
 
-        IdlePause(long longestMs) {
+        IdlePause(long longestMs, long longestSilenceMs) {
             this.longestMs = longestMs;
+            this.longestSilenceMs = longestSilenceMs;
         }
 
+        /** After an ask that found nothing, the looks go on at the pace they had reached. */
         void found(boolean any) {
-            nextMs = any ? 0 : Math.min(longestMs, Math.max(1, nextMs * 2));
+            nextMs = any ? 0 : Math.max(1, nextMs);
         }
 
+        /** The pause before the next look, doubled after each. */
         long nextMs() {
             return nextMs;
         }
 
-        void await() throws InterruptedException {
-            if (nextMs > 0) {
+        /** @return how long it paused, in ms */
+        long await(BooleanSupplier somethingToAsk) throws InterruptedException {
+            long paused = 0;
+            while (nextMs > 0 && paused < longestSilenceMs) {
                 Thread.sleep(nextMs);
+                paused += nextMs;
+                nextMs = Math.min(longestMs, nextMs * 2);
+                if (somethingToAsk.getAsBoolean()) {
+                    break;
+                }
             }
+            return paused;
         }
     }
 }

@@ -136,6 +136,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         // (9 s by default); in one process both come and go together, so a short session costs nothing.
         p.put("broker.heartbeat.interval.ms", "1000");
         p.put("broker.session.timeout.ms", "4000");
+        // The controller appends a no-op record to the metadata log every 500 ms, and flushes it, so that other nodes
+        // can tell it is alive (KIP-835): with no other node it is a third of what the idle broker spends.
+        p.put("metadata.max.idle.interval.ms", "0");
+        // Kafka's defaults, 8 request handlers and 3 network threads per listener, are sized for a server of its own;
+        // each wakes a few times a second when there is nothing to do. Here the broker shares the pipeline's cores.
+        p.put("num.io.threads", "2");
+        p.put("num.network.threads", "1");
         // The log cleaner reserves 128 MB for deduplication by default; compacted topics here are tiny.
         p.put("log.cleaner.dedupe.buffer.size", String.valueOf(4 * 1024 * 1024));
         if (maxRecordBytes > 0) {

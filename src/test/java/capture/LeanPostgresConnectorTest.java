@@ -2,16 +2,23 @@ package capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.debezium.connector.base.ChangeEventQueue;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
+import io.debezium.connector.postgresql.PostgresStreamingChangeEventSource;
 import io.debezium.data.Envelope;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
 import io.debezium.pipeline.meters.CommonEventMeter;
+import io.debezium.pipeline.metrics.ChangeEventSourceMetricsMXBean;
+import io.debezium.pipeline.metrics.DefaultStreamingChangeEventSourceMetrics;
 import io.debezium.pipeline.metrics.PipelineMetrics;
 import io.debezium.pipeline.source.spi.EventMetadataProvider;
 import io.debezium.pipeline.spi.OffsetContext;
 import io.debezium.relational.TableId;
 import io.debezium.spi.schema.DataCollectionId;
 import io.debezium.util.Clock;
+import io.debezium.util.DelayStrategy;
+import java.lang.reflect.Field;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.camel.component.debezium.postgres.configuration.PostgresConnectorEmbeddedDebeziumConfiguration;
@@ -42,21 +49,45 @@ class LeanPostgresConnectorTest {
     }
 
     @Test
-    void pausesDoubleWhileAsksFindNothingUpToTheLongestAndStopAtTheFirstChange() {
-        var pause = new LeanPostgresConnector.IdlePause(100);
-        assertThat(pause.nextMs()).as("no pause before the first ask").isZero();
+    void anIdleEngineLooksAtTheQueueAfterPausesThatDoubleAndAsksOnceItHoldsAChange() throws Exception {
+        var pause = new LeanPostgresConnector.IdlePause(8, 1_000);
+        assertThat(pause.await(() -> true)).as("no pause before the first ask").isZero();
 
-        long[] pauses = new long[9];
-        for (int i = 0; i < pauses.length; i++) {
-            pause.found(false);
-            pauses[i] = pause.nextMs();
-        }
-        assertThat(pauses).containsExactly(1, 2, 4, 8, 16, 32, 64, 100, 100);
+        pause.found(false);
+        int[] looks = {0};
+        assertThat(pause.await(() -> ++looks[0] == 5)).as("1 + 2 + 4 + 8 + 8 ms, then the queue holds a change")
+                .isEqualTo(23);
+        assertThat(pause.nextMs()).as("the looks go on at the pace they reached").isEqualTo(8);
 
         pause.found(true);
-        assertThat(pause.nextMs()).as("under load, no pause at all").isZero();
+        assertThat(pause.await(() -> false)).as("under load, no pause at all").isZero();
         pause.found(false);
         assertThat(pause.nextMs()).isEqualTo(1);
+    }
+
+    @Test
+    void anIdleEngineAsksAnywayOnceTheLongestSilenceHasPassed() throws Exception {
+        var pause = new LeanPostgresConnector.IdlePause(8, 20);
+        pause.found(false);
+
+        assertThat(pause.await(() -> false)).as("1 + 2 + 4 + 8 + 8 ms: past 20, it asks").isEqualTo(23);
+    }
+
+    @Test
+    void theStreamingPauseIsDebeziumsAfterAChangeAndDoublesWhileNoneArrives() {
+        long[] seen = {0};
+        var pause = new QuietStreamPause(Duration.ofMillis(10), Duration.ofMillis(100), () -> seen[0]);
+
+        long[] pauses = new long[6];
+        for (int i = 0; i < pauses.length; i++) {
+            pauses[i] = pause.nextMs();
+        }
+        assertThat(pauses).containsExactly(10, 20, 40, 80, 100, 100);
+
+        seen[0] = 3;
+        assertThat(pause.nextMs()).as("a change came: Debezium's pause again").isEqualTo(10);
+        assertThat(pause.nextMs()).isEqualTo(20);
+        assertThat(pause.sleepWhen(false)).as("no pause while the stream has messages").isFalse();
     }
 
     /** Debezium's own summary formats the key through a new Jackson ObjectMapper; the wrapped one prints the Struct. */
@@ -90,6 +121,42 @@ class LeanPostgresConnectorTest {
         assertThat(CommonEventMeter.class.getDeclaredField("metadataProvider").getType()).isEqualTo(EventMetadataProvider.class);
     }
 
+    /**
+     * The installer on Debezium's own classes, made without their constructors (which need a database): the streaming
+     * source the coordinator holds gets the pause, once, and one that a blocking snapshot makes gets its own.
+     */
+    @Test
+    void eachStreamingSourceTheCoordinatorMakesGetsTheQuietPauseOnce() throws Exception {
+        var coordinator = (ChangeEventSourceCoordinator<?, ?>) UNSAFE.allocateInstance(ChangeEventSourceCoordinator.class);
+        var metrics = UNSAFE.allocateInstance(DefaultStreamingChangeEventSourceMetrics.class);
+        setField(ChangeEventSourceCoordinator.class, "streamingMetrics", coordinator, metrics);
+        var installer = QuietStreamPause.installer(coordinator, Duration.ofMillis(10), Duration.ofMillis(100));
+
+        installer.installOnNewSource();
+        var first = UNSAFE.allocateInstance(PostgresStreamingChangeEventSource.class);
+        setField(ChangeEventSourceCoordinator.class, "streamingSource", coordinator, first);
+        installer.installOnNewSource();
+        Object pause = getField(PostgresStreamingChangeEventSource.class, "pauseNoMessage", first);
+        assertThat(pause).isInstanceOf(QuietStreamPause.class);
+        installer.installOnNewSource();
+        assertThat(getField(PostgresStreamingChangeEventSource.class, "pauseNoMessage", first)).as("installed once").isSameAs(pause);
+
+        var second = UNSAFE.allocateInstance(PostgresStreamingChangeEventSource.class);
+        setField(ChangeEventSourceCoordinator.class, "streamingSource", coordinator, second);
+        installer.installOnNewSource();
+        assertThat(getField(PostgresStreamingChangeEventSource.class, "pauseNoMessage", second))
+                .isInstanceOf(QuietStreamPause.class).isNotSameAs(pause);
+    }
+
+    /** Where the task finds Debezium's queue and the streaming thread's pause: an upgrade that moves them fails here. */
+    @Test
+    void theQueueAndTheStreamingPauseAreWhereTheTaskLooksForThem() throws Exception {
+        assertThat(PostgresConnectorTask.class.getDeclaredField("queue").getType()).isEqualTo(ChangeEventQueue.class);
+        assertThat(PostgresStreamingChangeEventSource.class.getDeclaredField("pauseNoMessage").getType())
+                .isEqualTo(DelayStrategy.class);
+        assertThat(ChangeEventSourceMetricsMXBean.class).isAssignableFrom(DefaultStreamingChangeEventSourceMetrics.class);
+    }
+
     /** What Debezium's PostgreSQL provider gives, for the summary: a position. */
     private static final class PositionOnly implements EventMetadataProvider {
         @Override
@@ -106,5 +173,29 @@ class LeanPostgresConnectorTest {
         public String getTransactionId(DataCollectionId source, OffsetContext offset, Object key, Struct value) {
             return "7";
         }
+    }
+
+    private static final sun.misc.Unsafe UNSAFE = unsafe();
+
+    private static sun.misc.Unsafe unsafe() {
+        try {
+            Field field = sun.misc.Unsafe.class.getDeclaredField("theUnsafe");
+            field.setAccessible(true);
+            return (sun.misc.Unsafe) field.get(null);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void setField(Class<?> owner, String name, Object target, Object value) throws ReflectiveOperationException {
+        Field field = owner.getDeclaredField(name);
+        field.setAccessible(true);
+        field.set(target, value);
+    }
+
+    private static Object getField(Class<?> owner, String name, Object target) throws ReflectiveOperationException {
+        Field field = owner.getDeclaredField(name);
+        field.setAccessible(true);
+        return field.get(target);
     }
 }
