@@ -1,8 +1,12 @@
 package warehouse;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -21,36 +25,178 @@ public final class ChangeEventDecoder {
         if (value == null) {
             return Optional.empty();
         }
-        JsonNode envelope;
         try {
-            envelope = JSON.readTree(value);
+            Envelope envelope;
+            // Closed before the row of a delete and the sequence are read: an open parser holds Jackson's recycled
+            // buffer, and each read would allocate its own, 8 KB.
+            try (JsonParser json = JSON.createParser(value)) {
+                envelope = read(json);
+            }
+            return Optional.of(envelope.toChange(topic, partition, offset, value));
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        JsonNode source = envelope.path("source");
-        String op = envelope.path("op").asText(null);
-        if (op == null || !source.isObject()) {
-            throw new IllegalArgumentException("not a Debezium change event (no op or source)");
+    }
+
+    /**
+     * The envelope's fields, read in one pass and without a tree but for the row that is loaded. Debezium writes
+     * {@code before} first, and with REPLICA IDENTITY FULL it is the whole old row of every update: it is skipped, and
+     * read only for a delete, from where it stands in the value.
+     */
+    private static Envelope read(JsonParser json) throws IOException {
+        Envelope envelope = new Envelope();
+        if (json.nextToken() != JsonToken.START_OBJECT) {
+            return envelope;
         }
-        ChangeEvent.Operation operation = ChangeEvent.Operation.fromCode(op);
-        if (operation == ChangeEvent.Operation.TRUNCATE && partOfSnapshot(source)) {
-            operation = ChangeEvent.Operation.SNAPSHOT_START;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            JsonToken token = json.nextToken();
+            switch (field) {
+                case "op" -> envelope.op = text(json, token, null);
+                case "after" -> envelope.after = token == JsonToken.START_OBJECT ? JSON.readTree(json) : skip(json);
+                case "before" -> {
+                    envelope.beforeStart = token == JsonToken.START_OBJECT ? (int) json.currentTokenLocation().getCharOffset() : 0;
+                    json.skipChildren();
+                    envelope.beforeEnd = (int) json.currentTokenLocation().getCharOffset() + 1;
+                }
+                case "source" -> envelope.source = token == JsonToken.START_OBJECT ? readSource(json) : skip(json);
+                case "transaction" -> envelope.tableOrder = token == JsonToken.START_OBJECT ? readTableOrder(json) : skip(json);
+                default -> json.skipChildren();
+            }
         }
-        JsonNode row = switch (operation) {
-            case TRUNCATE, SNAPSHOT_START -> JSON.createObjectNode();
-            case DELETE -> envelope.get("before");
-            default -> envelope.get("after");
-        };
-        if (row == null || !row.isObject()) {
-            throw new IllegalArgumentException("op '" + op + "' without its row image");
+        return envelope;
+    }
+
+    private static Source readSource(JsonParser json) throws IOException {
+        Source source = new Source();
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            JsonToken token = json.nextToken();
+            switch (field) {
+                case "schema" -> source.schema = text(json, token, "");
+                case "table" -> source.table = text(json, token, "");
+                case "lsn" -> source.lsn = number(json, token);
+                case "txId" -> source.txId = token == JsonToken.VALUE_NULL ? null : number(json, token);
+                case "ts_ms" -> source.tsMs = number(json, token);
+                case "sequence" -> source.sequence = text(json, token, null);
+                case "snapshot" -> source.snapshot = text(json, token, "false");
+                default -> json.skipChildren();
+            }
         }
-        TableId table = new TableId(source.path("schema").asText(), source.path("table").asText());
-        long lsn = source.path("lsn").asLong();
-        JsonNode txId = source.get("txId");
-        return Optional.of(new ChangeEvent(topic, partition, offset, table, operation,
-                new SourcePosition(lastCommitLsn(source), lsn, tableOrder(envelope)),
-                txId == null || txId.isNull() ? null : txId.asLong(),
-                source.path("ts_ms").asLong(), row, value));
+        return source;
+    }
+
+    /**
+     * The change's number among its table's changes in its transaction ({@code transaction.data_collection_order}),
+     * or null when the record carries no transaction metadata.
+     */
+    private static Long readTableOrder(JsonParser json) throws IOException {
+        Long order = null;
+        while (json.nextToken() == JsonToken.FIELD_NAME) {
+            String field = json.currentName();
+            JsonToken token = json.nextToken();
+            if (!field.equals("data_collection_order")) {
+                json.skipChildren();
+            } else if (token == JsonToken.VALUE_NULL) {
+                order = null;
+            } else if (token == JsonToken.VALUE_NUMBER_INT && json.getLongValue() >= 1) {
+                order = json.getLongValue();
+            } else {
+                throw new IllegalArgumentException("transaction.data_collection_order is not a positive number: "
+                        + (token.isStructStart() ? JSON.readTree(json) : json.getText()));
+            }
+        }
+        return order;
+    }
+
+    /** Skips a value that is not an object (an array, or a scalar): null, for what it stood for. */
+    private static <T> T skip(JsonParser json) throws IOException {
+        json.skipChildren();
+        return null;
+    }
+
+    /** A number, or a number in a string, as a long; 0 for anything else (an object or an array is skipped). */
+    private static long number(JsonParser json, JsonToken token) throws IOException {
+        if (token.isStructStart()) {
+            json.skipChildren();
+            return 0;
+        }
+        return json.getValueAsLong(0);
+    }
+
+    /** A scalar's text, or the fallback for a null, an object or an array (which are skipped). */
+    private static String text(JsonParser json, JsonToken token, String fallback) throws IOException {
+        if (token.isStructStart()) {
+            json.skipChildren();
+            return fallback;
+        }
+        return token == JsonToken.VALUE_NULL ? fallback : json.getText();
+    }
+
+    /** What the decoder reads of the envelope. */
+    private static final class Envelope {
+        String op;
+        JsonNode after;
+        /** Where {@code before} stands in the value when it is an object; 0 when it is not (the value starts with '{'). */
+        int beforeStart;
+        int beforeEnd;
+        Source source;
+        Long tableOrder;
+
+        ChangeEvent toChange(String topic, int partition, long offset, String raw) throws IOException {
+            if (op == null || source == null) {
+                throw new IllegalArgumentException("not a Debezium change event (no op or source)");
+            }
+            ChangeEvent.Operation operation = ChangeEvent.Operation.fromCode(op);
+            if (operation == ChangeEvent.Operation.TRUNCATE && source.partOfSnapshot()) {
+                operation = ChangeEvent.Operation.SNAPSHOT_START;
+            }
+            JsonNode row = switch (operation) {
+                case TRUNCATE, SNAPSHOT_START -> JSON.createObjectNode();
+                case DELETE -> beforeStart > 0 ? JSON.readTree(raw.substring(beforeStart, beforeEnd)) : null;
+                default -> after;
+            };
+            if (row == null || !row.isObject()) {
+                throw new IllegalArgumentException("op '" + op + "' without its row image");
+            }
+            return new ChangeEvent(topic, partition, offset, new TableId(source.schema, source.table), operation,
+                    new SourcePosition(source.lastCommitLsn(), source.lsn, tableOrder), source.txId, source.tsMs, row,
+                    raw);
+        }
+    }
+
+    /** What the decoder reads of the envelope's {@code source}. */
+    private static final class Source {
+        String schema = "";
+        String table = "";
+        long lsn;
+        Long txId;
+        long tsMs;
+        String sequence;
+        String snapshot = "false";
+
+        /** Debezium's source.snapshot: "false" (or absent) for a streamed change, anything else within a snapshot. */
+        boolean partOfSnapshot() {
+            return !snapshot.equals("false") && !snapshot.isEmpty();
+        }
+
+        /** Debezium's {@code source.sequence} is a JSON array in a string: ["last commit LSN", "LSN"]. */
+        long lastCommitLsn() throws IOException {
+            if (sequence == null) {
+                return 0;
+            }
+            try (JsonParser json = JSON.createParser(sequence)) {
+                if (json.nextToken() != JsonToken.START_ARRAY) {
+                    return 0;
+                }
+                JsonToken lastCommit = json.nextToken();
+                return lastCommit == JsonToken.VALUE_NULL || lastCommit == JsonToken.END_ARRAY ? 0 : Long.parseLong(json.getText());
+            } catch (JsonProcessingException | NumberFormatException e) {
+                throw new IllegalArgumentException("source.sequence is not [\"LSN\", \"LSN\"]: " + sequence);
+            }
+        }
     }
 
     /**
@@ -92,40 +238,5 @@ public final class ChangeEventDecoder {
         JsonNode lastCommit = marker.path("last_commit_lsn");
         return Optional.of(new TransactionEnd(topic, partition, offset, txId,
                 lastCommit.isIntegralNumber() ? lastCommit.asLong() : null, counts));
-    }
-
-    /** Debezium's source.snapshot: "false" (or absent) for a streamed change, anything else within a snapshot. */
-    private static boolean partOfSnapshot(JsonNode source) {
-        String snapshot = source.path("snapshot").asText("false");
-        return !snapshot.equals("false") && !snapshot.isEmpty();
-    }
-
-    /**
-     * The change's number among its table's changes in its transaction ({@code transaction.data_collection_order}),
-     * or null when the record carries no transaction metadata.
-     */
-    private static Long tableOrder(JsonNode envelope) {
-        JsonNode order = envelope.path("transaction").path("data_collection_order");
-        if (order.isMissingNode() || order.isNull()) {
-            return null;
-        }
-        if (!order.isIntegralNumber() || order.asLong() < 1) {
-            throw new IllegalArgumentException("transaction.data_collection_order is not a positive number: " + order);
-        }
-        return order.asLong();
-    }
-
-    /** Debezium's {@code source.sequence} is a JSON array in a string: ["last commit LSN", "LSN"]. */
-    private static long lastCommitLsn(JsonNode source) {
-        String sequence = source.path("sequence").asText(null);
-        if (sequence == null) {
-            return 0;
-        }
-        try {
-            JsonNode lastCommit = JSON.readTree(sequence).path(0);
-            return lastCommit.isNull() || lastCommit.isMissingNode() ? 0 : Long.parseLong(lastCommit.asText());
-        } catch (JsonProcessingException | NumberFormatException e) {
-            throw new IllegalArgumentException("source.sequence is not [\"LSN\", \"LSN\"]: " + sequence);
-        }
     }
 }

@@ -57,6 +57,63 @@ class ChangeEventDecoderTest {
     }
 
     @Test
+    void anUpdateLoadsItsNewRowAndADeleteItsOldOneWhereverTheEnvelopePutsThem() {
+        ChangeEvent update = decode("""
+                {"before":{"icao24":"a","callsign":"OLD \\"1\\"","tags":{"x":[1,{"y":2}]}},"after":{"icao24":"a","callsign":"NEW"},
+                 "source":{"schema":"public","table":"flight_state","lsn":510,"txId":9,"ts_ms":1},"op":"u"}""");
+        ChangeEvent delete = decode("""
+                {"op":"d","after":null,"source":{"schema":"public","table":"flight_state","lsn":511,"txId":null},
+                 "before":{"icao24":"b","callsign":"GONE \\"2\\"","tags":{"x":[1,{"y":2}]}}}""");
+
+        assertThat(update.row().toString()).isEqualTo("{\"icao24\":\"a\",\"callsign\":\"NEW\"}");
+        assertThat(update.txId()).isEqualTo(9);
+        assertThat(delete.operation()).isEqualTo(Operation.DELETE);
+        assertThat(delete.row().toString()).isEqualTo("{\"icao24\":\"b\",\"callsign\":\"GONE \\\"2\\\"\",\"tags\":{\"x\":[1,{\"y\":2}]}}");
+        assertThat(delete.txId()).isNull();
+        assertThat(delete.lsn()).isEqualTo(511);
+    }
+
+    @Test
+    void aChangeWithoutTheRowItsOperationNeedsOrWithoutOpOrSourceIsNotAChangeEvent() {
+        assertThatThrownBy(() -> decode("""
+                {"before":null,"after":{"icao24":"a"},"source":{"schema":"public","table":"flight_state"},"op":"d"}"""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("op 'd' without its row image");
+        assertThatThrownBy(() -> decode("""
+                {"before":{"icao24":"a"},"source":{"schema":"public","table":"flight_state"},"op":"u"}"""))
+                .hasMessage("op 'u' without its row image");
+        assertThatThrownBy(() -> decode("""
+                {"after":{"icao24":"a"},"source":{"schema":"public"},"op":{"c":1}}"""))
+                .hasMessage("not a Debezium change event (no op or source)");
+        assertThatThrownBy(() -> decode("""
+                {"after":{"icao24":"a"},"op":"c"}""")).hasMessage("not a Debezium change event (no op or source)");
+        assertThatThrownBy(() -> decode("[1,2]")).hasMessage("not a Debezium change event (no op or source)");
+        assertThatThrownBy(() -> decode("""
+                {"after":[{"op":"c"}],"source":[{"op":"c"}],"transaction":["x"],"op":"c"}"""))
+                .hasMessage("not a Debezium change event (no op or source)");
+        assertThatThrownBy(() -> decode("""
+                {"after":{"icao24":"a"},"source":{"schema":"public","table":"t"},"op":"x"}""")).hasMessageContaining("unknown Debezium op 'x'");
+    }
+
+    @Test
+    void aSequenceWithoutALastCommitGivesNoneAndOneThatIsNoLsnIsRefused() {
+        ChangeEvent first = decode("""
+                {"after":{"icao24":"a"},"source":{"schema":"public","table":"flight_state","lsn":510,
+                 "sequence":"[null,\\"510\\"]"},"op":"c"}""");
+        assertThat(first.position().lastCommitLsn()).isZero();
+
+        assertThatThrownBy(() -> decode("""
+                {"after":{"icao24":"a"},"source":{"schema":"public","table":"flight_state","lsn":510,
+                 "sequence":"[\\"x\\",\\"510\\"]"},"op":"c"}""")).hasMessageContaining("source.sequence is not");
+    }
+
+    @Test
+    void aValueThatIsNotJsonOrEndsEarlyIsRefusedAsNotJson() {
+        assertThatThrownBy(() -> decode("{\"after\":{\"icao24\":\"a\"},\"source\":{},\"op\":\"c\""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("not JSON: ");
+        assertThatThrownBy(() -> decode("{\"op\":c}")).hasMessageStartingWith("not JSON: ");
+    }
+
+    @Test
     void aTransactionEndGivesEachTablesCountAndTheCommitBeforeIt() {
         TransactionEnd end = decoder.decodeTransactionEnd("flightcdc.transaction", 0, 5, """
                 {"status":"END","id":"789","event_count":3,"data_collections":[
