@@ -19,9 +19,10 @@ import org.slf4j.LoggerFactory;
  * reads that found nothing it sleeps {@code poll.interval.ms} (its field {@code pauseNoMessage}, a constant
  * {@link DelayStrategy} made in its constructor). A read that finds nothing waits a millisecond on the socket, and the
  * PostgreSQL driver throws and catches a {@code SocketTimeoutException} for it ({@code PGStream.hasMessagePending}): an
- * idle pipeline spent 1.5% of a core there (async-profiler). This pause is {@code poll.interval.ms} after a change, as
- * Debezium's, and doubles with each pause that follows no new change, up to the longest, which is what the first change
- * after a quiet spell may wait more. Under load the stream is rarely empty, and each pause follows a change.
+ * idle pipeline spent 1.5% of a core there (async-profiler). This pause is {@code poll.interval.ms}, as Debezium's, until
+ * no change has come for {@link #QUIET_SPELL}; then it doubles with each pause, up to the longest, which is what the
+ * first change after a quiet spell may wait more. Under load, and with changes coming at any pace faster than that
+ * spell, it is Debezium's.
  *
  * <p>The coordinator makes the streaming source once the snapshot is done, and again after a blocking snapshot, so the
  * task installs the pause on each new source it sees, by reflection on that one field. Should a later Debezium move it,
@@ -31,16 +32,26 @@ final class QuietStreamPause implements DelayStrategy {
 
     private static final Logger LOG = LoggerFactory.getLogger(QuietStreamPause.class);
 
+    /** How long no change must have come before the pauses grow. */
+    static final Duration QUIET_SPELL = Duration.ofMillis(100);
+
     private final long firstMs;
     private final long longestMs;
     private final LongSupplier changesSeen;
+    private final LongSupplier nanoTime;
     private long seenAtLastPause = -1;
+    private long lastChangeNanos;
     private long lastMs;
 
     QuietStreamPause(Duration first, Duration longest, LongSupplier changesSeen) {
+        this(first, longest, changesSeen, System::nanoTime);
+    }
+
+    QuietStreamPause(Duration first, Duration longest, LongSupplier changesSeen, LongSupplier nanoTime) {
         this.firstMs = Math.max(1, first.toMillis());
         this.longestMs = Math.max(firstMs, longest.toMillis());
         this.changesSeen = changesSeen;
+        this.nanoTime = nanoTime;
     }
 
     @Override
@@ -56,11 +67,15 @@ final class QuietStreamPause implements DelayStrategy {
         return true;
     }
 
-    /** The next pause: the first after a new change, else twice the last, up to the longest. */
+    /** The next pause: Debezium's within a quiet spell of a change, else twice the last, up to the longest. */
     long nextMs() {
         long seen = changesSeen.getAsLong();
-        lastMs = seen != seenAtLastPause ? firstMs : Math.min(longestMs, lastMs * 2);
-        seenAtLastPause = seen;
+        long now = nanoTime.getAsLong();
+        if (seen != seenAtLastPause) {
+            seenAtLastPause = seen;
+            lastChangeNanos = now;
+        }
+        lastMs = now - lastChangeNanos < QUIET_SPELL.toNanos() ? firstMs : Math.min(longestMs, lastMs * 2);
         return lastMs;
     }
 

@@ -74,18 +74,25 @@ class LeanPostgresConnectorTest {
     }
 
     @Test
-    void theStreamingPauseIsDebeziumsAfterAChangeAndDoublesWhileNoneArrives() {
+    void theStreamingPauseIsDebeziumsUntilNoChangeHasComeForAQuietSpellAndThenDoubles() {
         long[] seen = {0};
-        var pause = new QuietStreamPause(Duration.ofMillis(10), Duration.ofMillis(100), () -> seen[0]);
+        long[] nowMs = {0};
+        var pause = new QuietStreamPause(Duration.ofMillis(10), Duration.ofMillis(100), () -> seen[0],
+                () -> nowMs[0] * 1_000_000);
 
-        long[] pauses = new long[6];
+        long[] pauses = new long[14];
         for (int i = 0; i < pauses.length; i++) {
             pauses[i] = pause.nextMs();
+            nowMs[0] += pauses[i] + 5;
         }
-        assertThat(pauses).containsExactly(10, 20, 40, 80, 100, 100);
+        assertThat(pauses).as("seven rounds of 15 ms make the 100 ms quiet spell")
+                .containsExactly(10, 10, 10, 10, 10, 10, 10, 20, 40, 80, 100, 100, 100, 100);
 
         seen[0] = 3;
         assertThat(pause.nextMs()).as("a change came: Debezium's pause again").isEqualTo(10);
+        nowMs[0] += 60;
+        assertThat(pause.nextMs()).as("within the quiet spell").isEqualTo(10);
+        nowMs[0] += 60;
         assertThat(pause.nextMs()).isEqualTo(20);
         assertThat(pause.sleepWhen(false)).as("no pause while the stream has messages").isFalse();
     }
