@@ -55,6 +55,7 @@ public class LeanPostgresConnector extends PostgresConnector {
         private final IdlePause pause = new IdlePause(LONGEST_PAUSE_MS, ASK_AT_LEAST_EVERY.toMillis());
         private volatile boolean stopping;
         private BooleanSupplier queueEmpty = () -> false;
+        private final BooleanSupplier somethingToAsk = () -> stopping || !queueEmpty.getAsBoolean();
         private QuietStreamPause.Installer streamPause = QuietStreamPause.Installer.NONE;
 
         @Override
@@ -71,7 +72,7 @@ public class LeanPostgresConnector extends PostgresConnector {
         @Override
         public List<SourceRecord> doPoll() throws InterruptedException {
             streamPause.installOnNewSource();
-            pause.await(() -> stopping || !queueEmpty.getAsBoolean());
+            pause.await(somethingToAsk);
             List<SourceRecord> records = super.doPoll();
             pause.found(!records.isEmpty());
             return records;

@@ -57,12 +57,15 @@ public final class ChangeEventDecoder {
                 case "op" -> envelope.op = text(json, token, null);
                 case "after" -> envelope.after = token == JsonToken.START_OBJECT ? JSON.readTree(json) : skip(json);
                 case "before" -> {
-                    envelope.beforeStart = token == JsonToken.START_OBJECT ? (int) json.currentTokenLocation().getCharOffset() : 0;
+                    boolean image = token == JsonToken.START_OBJECT;
+                    int start = (int) json.currentTokenLocation().getCharOffset();
                     json.skipChildren();
+                    envelope.beforeStart = image ? start : 0;
                     envelope.beforeEnd = (int) json.currentTokenLocation().getCharOffset() + 1;
                 }
                 case "source" -> envelope.source = token == JsonToken.START_OBJECT ? readSource(json) : skip(json);
-                case "transaction" -> envelope.tableOrder = token == JsonToken.START_OBJECT ? readTableOrder(json) : skip(json);
+                case "transaction" ->
+                        envelope.tableOrder = token == JsonToken.START_OBJECT ? readTableOrder(json) : skip(json);
                 default -> json.skipChildren();
             }
         }
