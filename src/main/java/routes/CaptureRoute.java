@@ -7,6 +7,7 @@ import capture.AcknowledgedOffsetStore;
 import capture.CaptureRestarts;
 import capture.LeanPostgresConnector;
 import capture.TransactionMarkerStatus;
+import capture.ZonedTimestampConverter;
 import monitor.PipelineMetrics;
 import org.apache.camel.BeanInject;
 import org.apache.camel.PropertyInject;
@@ -89,6 +90,9 @@ public class CaptureRoute extends RouteBuilder {
                 + "&timePrecisionMode=microseconds"
                 + "&binaryHandlingMode=hex"
                 + "&unavailableValuePlaceholder=" + UnavailableValue.DEBEZIUM_SETTING
+                // timestamptz as Debezium writes it, without a new date formatter for every value.
+                + "&additionalProperties.converters=" + ZonedTimestampConverter.NAME
+                + "&additionalProperties." + ZonedTimestampConverter.NAME + ".type=" + ZonedTimestampConverter.class.getName()
                 // The initial snapshot reads each table in rows of this many: camel-debezium passes its own default, 0,
                 // which Debezium hands to PostgreSQL's driver as "all rows at once", and a table larger than the heap
                 // ended the first start with an OutOfMemoryError. 10,240 is Debezium's own default for PostgreSQL.
