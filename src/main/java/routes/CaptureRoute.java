@@ -93,6 +93,9 @@ public class CaptureRoute extends RouteBuilder {
                 // timestamptz as Debezium writes it, without a new date formatter for every value.
                 + "&additionalProperties.converters=" + ZonedTimestampConverter.NAME
                 + "&additionalProperties." + ZonedTimestampConverter.NAME + ".type=" + ZonedTimestampConverter.class.getName()
+                // Debezium puts its context (connector, task) in headers on every record, built for each; the capture
+                // makes its exchanges without them (capture/LeanDebeziumComponent), so they were built for nothing.
+                + "&additionalProperties.extended.headers.enabled=false"
                 // The initial snapshot reads each table in rows of this many: camel-debezium passes its own default, 0,
                 // which Debezium hands to PostgreSQL's driver as "all rows at once", and a table larger than the heap
                 // ended the first start with an OutOfMemoryError. 10,240 is Debezium's own default for PostgreSQL.
