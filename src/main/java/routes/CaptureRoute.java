@@ -95,7 +95,8 @@ public class CaptureRoute extends RouteBuilder {
                 + "&additionalProperties." + ZonedTimestampConverter.NAME + ".type=" + ZonedTimestampConverter.class.getName()
                 // Debezium puts its context (connector, task) in headers on every record, built for each; the capture
                 // makes its exchanges without them (capture/LeanDebeziumComponent), so they were built for nothing.
-                + "&additionalProperties.extended.headers.enabled=false"
+                // camel-debezium's own option: it overrides the same setting given in additionalProperties.
+                + "&extendedHeadersEnabled=false"
                 // The initial snapshot reads each table in rows of this many: camel-debezium passes its own default, 0,
                 // which Debezium hands to PostgreSQL's driver as "all rows at once", and a table larger than the heap
                 // ended the first start with an OutOfMemoryError. 10,240 is Debezium's own default for PostgreSQL.
