@@ -99,6 +99,11 @@ public class AcknowledgedOffsetStore extends MemoryOffsetBackingStore {
         resumeCheck = check == null ? () -> { } : check;
     }
 
+    /** The same checks, before the capture's replication connection may create a slot (SlotCheckedReplicationConnection). */
+    static void runResumeCheck() {
+        resumeCheck.run();
+    }
+
     @Override
     public Future<Map<ByteBuffer, ByteBuffer>> get(Collection<ByteBuffer> keys) {
         if (!data.isEmpty()) {

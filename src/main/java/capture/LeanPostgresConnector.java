@@ -4,10 +4,15 @@ import io.debezium.config.CommonConnectorConfig;
 import io.debezium.config.Configuration;
 import io.debezium.connector.base.ChangeEventQueue;
 import io.debezium.connector.postgresql.PostgresConnector;
+import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.debezium.connector.postgresql.PostgresOffsetContext;
 import io.debezium.connector.postgresql.PostgresPartition;
+import io.debezium.connector.postgresql.PostgresSchema;
+import io.debezium.connector.postgresql.connection.PostgresConnection;
+import io.debezium.connector.postgresql.connection.ReplicationConnection;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -33,6 +38,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Per change: Debezium's metrics keep a summary of the last event, which built a Jackson ObjectMapper for each change
  * ({@link KeyOnlyEventSummary}).
+ *
+ * <p>The replication slot: Debezium's streaming thread would create a missing slot anew when it reconnects
+ * ({@link SlotCheckedReplicationConnection}).
  */
 public class LeanPostgresConnector extends PostgresConnector {
 
@@ -76,6 +84,14 @@ public class LeanPostgresConnector extends PostgresConnector {
             List<SourceRecord> records = super.doPoll();
             pause.found(!records.isEmpty());
             return records;
+        }
+
+        /** Debezium's connection, checked before each step that could create a missing slot anew. */
+        @Override
+        protected ReplicationConnection buildReplicationConnection(PostgresConnection connection, PostgresSchema schema,
+                                                                   PostgresConnectorConfig config) throws SQLException {
+            return new SlotCheckedReplicationConnection(super.buildReplicationConnection(connection, schema, config),
+                    AcknowledgedOffsetStore::runResumeCheck);
         }
 
         @Override
