@@ -2,9 +2,13 @@ package capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.debezium.config.Configuration;
 import io.debezium.connector.base.ChangeEventQueue;
+import io.debezium.connector.postgresql.PostgresConnectorConfig;
 import io.debezium.connector.postgresql.PostgresConnectorTask;
 import io.debezium.connector.postgresql.PostgresStreamingChangeEventSource;
+import io.debezium.connector.postgresql.TypeRegistry;
+import io.debezium.connector.postgresql.connection.PostgresConnection;
 import io.debezium.data.Envelope;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
 import io.debezium.pipeline.meters.CommonEventMeter;
@@ -179,6 +183,25 @@ class LeanPostgresConnectorTest {
         @Override
         public String getTransactionId(DataCollectionId source, OffsetContext offset, Object key, Struct value) {
             return "7";
+        }
+    }
+
+    @Test
+    void theTaskHandsDebeziumAReplicationConnectionThatChecksTheSlotFirst() throws Exception {
+        PostgresConnectorConfig config = new PostgresConnectorConfig(Configuration.create()
+                .with("database.hostname", "127.0.0.1").with("database.port", 9).with("database.user", "postgres")
+                .with("database.dbname", "postgres").with("topic.prefix", "flightcdc").with("plugin.name", "pgoutput")
+                .build());
+        // Debezium's type registry reads the database's types when made; the connection is only built here, not opened.
+        TypeRegistry types = (TypeRegistry) UNSAFE.allocateInstance(TypeRegistry.class);
+        try (PostgresConnection metadata = new PostgresConnection(config.getJdbcConfig(), "test") {
+            @Override
+            public TypeRegistry getTypeRegistry() {
+                return types;
+            }
+        }) {
+            assertThat(new LeanPostgresConnector.LeanTask().buildReplicationConnection(metadata, null, config))
+                    .isInstanceOf(SlotCheckedReplicationConnection.class);
         }
     }
 
