@@ -44,6 +44,7 @@ public class AcknowledgedOffsetStore extends MemoryOffsetBackingStore {
      * A broker that answers at all answers in milliseconds.
      */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+    private static volatile Duration ackTimeout = ACK_TIMEOUT;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> POSITION = new TypeReference<>() {
     };
@@ -99,6 +100,11 @@ public class AcknowledgedOffsetStore extends MemoryOffsetBackingStore {
         resumeCheck = check == null ? () -> { } : check;
     }
 
+    /** How long storing a position waits for Kafka's acknowledgements; null: {@link #ACK_TIMEOUT}. For tests. */
+    static void waitForAcknowledgementsUpTo(Duration timeout) {
+        ackTimeout = timeout != null ? timeout : ACK_TIMEOUT;
+    }
+
     /** The same checks, before the capture's replication connection may create a slot (SlotCheckedReplicationConnection). */
     static void runResumeCheck() {
         resumeCheck.run();
@@ -140,7 +146,7 @@ public class AcknowledgedOffsetStore extends MemoryOffsetBackingStore {
         try {
             PublishTracker.active().ifPresent(tracker -> {
                 try {
-                    tracker.awaitAcknowledged(ACK_TIMEOUT);
+                    tracker.awaitAcknowledged(ackTimeout);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for Kafka", e);

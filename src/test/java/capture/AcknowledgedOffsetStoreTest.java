@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -89,6 +90,32 @@ class AcknowledgedOffsetStoreTest {
                 .hasMessageContaining("not authorized");
         assertThat(callbackError[0]).hasMessageContaining("not authorized");
         assertThat(stored()).isNull();
+    }
+
+    /**
+     * A broker that does not answer: the position is not stored and Debezium is told why, so that it keeps the last one
+     * stored; once Kafka acknowledges, the next flush stores it.
+     */
+    @Test
+    void aPositionIsNotStoredWhileKafkaLeavesAChangeBeforeItUnacknowledged() throws Exception {
+        AcknowledgedOffsetStore.waitForAcknowledgementsUpTo(Duration.ofMillis(200));
+        try {
+            long unanswered = tracker.begin();
+            Exception[] callbackError = new Exception[1];
+
+            Future<Void> result = store.set(Map.of(KEY, POSITION), (error, ignored) -> callbackError[0] = (Exception) error);
+
+            assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .hasMessageContaining("1 changes sent to Kafka are still unacknowledged");
+            assertThat(callbackError[0]).hasMessageContaining("still unacknowledged");
+            assertThat(stored()).isNull();
+
+            tracker.completed(unanswered, null);
+            store.set(Map.of(KEY, POSITION), null).get(5, TimeUnit.SECONDS);
+            assertThat(stored()).isEqualTo(POSITION);
+        } finally {
+            AcknowledgedOffsetStore.waitForAcknowledgementsUpTo(null);
+        }
     }
 
     /** Debezium only warns of a position it could not store, and streams on: the readiness check says so until one is. */
