@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * settings and failover on, against a PostgreSQL and a Kafka broker that outlive them, and one DuckDB file. One leads,
  * the other stands by. While a busy source writes (COPY bulk loads and two-table transactions among its changes), the
  * leader is SIGKILLed, the standby must take over within 30 s, a new standby is started beside it, and the new leader
- * is SIGKILLed in turn; the source writes on until it has made 50,000 changes, and a few thousand after the last kill. At the end {@code flight-cdc verify} must find the warehouse equal to the source,
+ * is SIGKILLed in turn; the source writes on until it has made 35,000 changes, and a few thousand after the last kill. At the end {@code flight-cdc verify} must find the warehouse equal to the source,
  * and its history must hold every change a trigger in the source recorded, once.
  *
  * <p>{@code -Dfailover.seed=N} replays a run's choices of moments. Logs: target/failover/run-.../instance-N.log.
@@ -43,7 +43,7 @@ class FailoverEndToEndTest {
 
     private static final Logger LOG = LoggerFactory.getLogger("failover");
 
-    private static final int CHANGES = 50_000;
+    private static final int CHANGES = 35_000;
     private static final int MAX_TRANSACTION = 500;
     private static final int CHANGES_PER_SECOND = 1_000;
     private static final int KILLS = 2;

@@ -32,7 +32,7 @@ class SnapshotRestartEndToEndTest {
     private static final Pattern SNAPSHOT_STARTED = Pattern.compile("Snapshot started");
     private static final Pattern STARTED = Pattern.compile("Apache Camel .* started in");
     private static final Pattern SNAPSHOT_DONE = Pattern.compile("Snapshot done");
-    private static final int ROWS = 100_000;
+    private static final int ROWS = 50_000;
 
     @Test
     @Timeout(value = 6, unit = TimeUnit.MINUTES)
