@@ -102,7 +102,12 @@ public final class DirectSnapshotProbe {
             long slotMade = System.nanoTime();
             // More ranges than readers, so that a reader that finishes early takes another.
             int ranges = readers * 4;
-            ExecutorService pool = Executors.newFixedThreadPool(readers);
+            // Daemon threads: a run that fails leaves none behind to keep the JVM from exiting.
+            ExecutorService pool = Executors.newFixedThreadPool(readers, task -> {
+                Thread reader = new Thread(task, "reader");
+                reader.setDaemon(true);
+                return reader;
+            });
             List<Future<Path>> files = new ArrayList<>();
             for (int r = 0; r < ranges; r++) {
                 long from = pages * r / ranges;
