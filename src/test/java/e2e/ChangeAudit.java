@@ -65,7 +65,7 @@ final class ChangeAudit {
 
     /**
      * Installs the audit on {@code table}: a trigger function of its own (it names the table's columns, which
-     * keeps half a million changes in one transaction cheap), fired after each row change and each TRUNCATE.
+     * keeps a transaction of hundreds of thousands of changes cheap), fired after each row change and each TRUNCATE.
      * On a partitioned table the triggers are made on the parent, and PostgreSQL runs them for every partition.
      */
     static void install(Connection source, Table table) throws SQLException {
