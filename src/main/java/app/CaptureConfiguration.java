@@ -41,13 +41,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
 import settings.StartupException;
+import snapshot.DirectSnapshot;
 import source.Heartbeat;
 import source.ReplicationPreflight;
+import source.SourceCatalog;
 import source.SourceDatabase;
 import source.SourceGuard;
 import source.StoredPosition;
 import source.TableSizes;
+import warehouse.SnapshotLoad;
 import warehouse.TableId;
+import warehouse.TableSchema;
+import warehouse.Warehouse;
 
 /**
  * The capture stage's beans (routes/CaptureRoute): Debezium reads the WAL through the slot and publication the
@@ -190,6 +195,10 @@ public class CaptureConfiguration extends StageConfiguration {
         ReplicationPreflight preflight = bean(context, ReplicationPreflight.class);
         preflight.check();
         preflight.awaitSlotFree(Duration.ofSeconds(30));
+        PositionStorage positions = bean(context, PositionStorage.class);
+        if (settings.capture().snapshot() == PipelineSettings.Capture.Snapshot.DIRECT && positions.read().isEmpty()) {
+            directSnapshot(context, settings, positions);
+        }
         SourceGuard sourceGuard = bean(context, SourceGuard.class);
         AcknowledgedOffsetStore.checkBeforeResuming(sourceGuard::checkBeforeResuming);
         AcknowledgedOffsetStore.keepIn(bean(context, PositionStorage.class));
@@ -207,6 +216,33 @@ public class CaptureConfiguration extends StageConfiguration {
         compute(context, "flightcdc.capture.streamed-tables",
                 streamedTables(settings).stream().map(TableId::toString).collect(Collectors.joining(",")));
         compute(context, "flightcdc.capture.offsets-file", settings.debeziumOffsets());
+    }
+
+    /**
+     * A first start with flightcdc.capture.snapshot=direct: the rows the tables hold go straight into the warehouse, and
+     * Debezium streams from where they were read.
+     */
+    private static void directSnapshot(CamelContext context, PipelineSettings settings, PositionStorage positions)
+            throws Exception {
+        SnapshotLoad warehouse = bean(context, Warehouse.class).directSnapshot().orElseThrow(() -> new StartupException(
+                "flightcdc.capture.snapshot is direct, but the warehouse takes no direct snapshot. Fix: set"
+                        + " flightcdc.capture.snapshot=debezium"));
+        SourceCatalog catalog = bean(context, SourceCatalog.class);
+        List<TableSchema> tables = new ArrayList<>();
+        for (TableId table : settings.source().tables()) {
+            tables.add(catalog.describe(table));
+        }
+        boolean topicsHoldRecords;
+        try (Admin admin = Admin.create(settings.kafka().clientProperties(
+                context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}")))) {
+            topicsHoldRecords = !ConsumerGroupPositions.topicsWithRecords(admin, Set.copyOf(settings.changeTopics())).isEmpty();
+        }
+        PipelineSettings.Source s = settings.source();
+        new DirectSnapshot(bean(context, SourceDatabase.class), warehouse, tables, settings.kafka()::topicFor,
+                new KeyPartitioner(settings.kafka().partitions()), settings.capture().snapshotReaders(), s.slot(),
+                s.publication(), streamedTables(settings))
+                .run(positions, settings.kafka().topicPrefix(), topicsHoldRecords)
+                .ifPresent(result -> context.getRegistry().bind(DirectSnapshot.RESULT, result));
     }
 
     private static List<TableId> streamedTables(PipelineSettings settings) {

@@ -44,8 +44,10 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
 
     /**
      * The initial snapshot of a table of {@code rows} rows ({@code tableBytes} in PostgreSQL, indexes included), by a
-     * pipeline started against it (see SnapshotPhase). Rates count from the first row in Kafka, start-up apart.
+     * pipeline started against it (see SnapshotPhase). Rates count from the first row in Kafka, start-up apart; a direct
+     * snapshot's, from when it made its slot, and nothing reaches Kafka (its Kafka fields are 0).
      *
+     * @param reader                  who read the rows: flightcdc.capture.snapshot, debezium or direct
      * @param copyOutSeconds          how long PostgreSQL took to write the table out with COPY: the ceiling
      * @param startSeconds            from the pipeline's start until its routes ran
      * @param firstRowSeconds         from the pipeline's start until the first row was in Kafka
@@ -53,7 +55,7 @@ public record BenchResult(String command, String startedAt, Machine machine, Wor
      * @param loadedOnce              whether the warehouse's current state and history hold each row once
      * @param cpu                     the JVM's CPU from the pipeline's start until the warehouse held every row, per row
      */
-    public record Snapshot(long rows, long tableBytes, double copyOutSeconds, long copyOutRowsPerSecond,
+    public record Snapshot(String reader, long rows, long tableBytes, double copyOutSeconds, long copyOutRowsPerSecond,
                            double startSeconds, double firstRowSeconds, long kafkaRowsPerSecond,
                            long warehouseRowsPerSecond, double startToWarehouseSeconds, boolean loadedOnce,
                            ThreadCpu.Usage cpu) {

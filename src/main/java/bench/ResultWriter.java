@@ -74,15 +74,20 @@ public final class ResultWriter {
     }
 
     static String snapshot(BenchResult.Snapshot s) {
+        boolean direct = s.reader().equals("direct");
         StringBuilder md = new StringBuilder(format("## Initial snapshot%n%nA `flight_state` of %,d rows (%s in"
-                + " PostgreSQL) on a PostgreSQL of the bench's own, read by a pipeline started against it (Debezium's"
-                + " snapshot, op 'r'); the rates count from the first row in Kafka:%n%n", s.rows(), bytes(s.tableBytes())));
+                + " PostgreSQL) on a PostgreSQL of the bench's own, read by a pipeline started against it (%s); the rates"
+                + " count from %s:%n%n", s.rows(), bytes(s.tableBytes()), direct
+                ? "a direct snapshot, flightcdc.capture.snapshot=direct: straight into the warehouse, op 'r'"
+                : "Debezium's snapshot, op 'r'", direct ? "when it made its replication slot" : "the first row in Kafka"));
         md.append("| | seconds | rows/s |\n|---|---:|---:|\n");
         md.append(format("| PostgreSQL writing the table out with COPY (the ceiling) | %.2f | %,d |%n", s.copyOutSeconds(),
                 s.copyOutRowsPerSecond()));
         md.append(format("| the pipeline started (its routes run) | %.2f | |%n", s.startSeconds()));
-        md.append(format("| the first row in Kafka, from the start | %.2f | |%n", s.firstRowSeconds()));
-        md.append(format("| every row in Kafka | | %,d |%n", s.kafkaRowsPerSecond()));
+        if (!direct) {
+            md.append(format("| the first row in Kafka, from the start | %.2f | |%n", s.firstRowSeconds()));
+            md.append(format("| every row in Kafka | | %,d |%n", s.kafkaRowsPerSecond()));
+        }
         md.append(format("| every row in the warehouse, from the start | %.2f | %,d |%n%n", s.startToWarehouseSeconds(),
                 s.warehouseRowsPerSecond()));
         md.append("Each row in the warehouse once, in its current state and its history: **")

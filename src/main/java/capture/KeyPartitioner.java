@@ -1,6 +1,9 @@
 package capture;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import org.apache.kafka.common.utils.Utils;
+import org.apache.kafka.connect.data.Struct;
 
 /**
  * The partition of a change: Kafka's default for a keyed record (murmur2 of the key's bytes, made positive,
@@ -21,5 +24,14 @@ public record KeyPartitioner(int partitions) {
 
     public int partitionOf(byte[] key) {
         return key == null || partitions == 1 ? 0 : Utils.toPositive(Utils.murmur2(key)) % partitions;
+    }
+
+    /** The partition of a record whose key is {@code key}, in the JSON the capture writes keys in (ConnectJson). */
+    public int partitionOf(Struct key) {
+        try {
+            return partitions == 1 ? 0 : partitionOf(ConnectJson.bytes(key));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -6,6 +6,7 @@ import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
 import capture.CaptureRestarts;
 import capture.LeanPostgresConnector;
+import capture.StartPosition;
 import capture.TransactionMarkerStatus;
 import capture.ZonedTimestampConverter;
 import monitor.PipelineMetrics;
@@ -61,7 +62,7 @@ public class CaptureRoute extends RouteBuilder {
         CaptureRestarts restarts = new CaptureRestarts();
         onException(Exception.class).handled(true).process(restarts::failedBeforeKafka);
 
-        from("debezium-postgres:flight-cdc"
+        from("debezium-postgres:" + StartPosition.ENGINE
                 + "?databaseHostname={{flightcdc.source.host}}"
                 + "&databasePort={{flightcdc.source.port}}"
                 + "&databaseDbname={{flightcdc.source.database}}"

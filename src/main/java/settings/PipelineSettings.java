@@ -239,8 +239,21 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      * @param enabled whether this process captures the source's changes into Kafka at all (flightcdc.capture.enabled);
      *     without it, another process captures, and this one loads (or polls) what that one shares with it
      * @param positionStore where Debezium's position in the WAL is kept between runs
+     * @param snapshot who reads the rows the captured tables hold at the first start (flightcdc.capture.snapshot)
+     * @param snapshotReaders how many connections read a direct snapshot at once
      */
-    public record Capture(boolean enabled, PositionStore positionStore) {
+    public record Capture(boolean enabled, PositionStore positionStore, Snapshot snapshot, int snapshotReaders) {
+
+        /** The setting's values are the constants' names in lower case. */
+        public enum Snapshot {
+            /** Debezium reads the rows and publishes each to Kafka, from where the loader loads it like any change. */
+            DEBEZIUM,
+            /**
+             * The pipeline reads the rows itself, at the replication slot's starting point, straight into the warehouse
+             * (snapshot/DirectSnapshot): several times faster, but Kafka never holds them.
+             */
+            DIRECT
+        }
 
         /** The setting's values are the constants' names in lower case. */
         public enum PositionStore {
@@ -431,10 +444,28 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
         Optional<SnowflakeSettings> snowflake = type.snowflake() ? Optional.of(SnowflakeSettings.from(properties)) : Optional.empty();
 
         String storeSetting = r.required("flightcdc.capture.position-store");
+        String snapshotSetting = r.required("flightcdc.capture.snapshot");
         Capture capture = new Capture(r.bool("flightcdc.capture.enabled"), Arrays.stream(Capture.PositionStore.values())
                 .filter(store -> store.name().equalsIgnoreCase(storeSetting)).findFirst()
                 .orElseThrow(() -> new InvalidSettingException("flightcdc.capture.position-store",
-                        "must be file or source, got '" + storeSetting + "'")));
+                        "must be file or source, got '" + storeSetting + "'")),
+                Arrays.stream(Capture.Snapshot.values()).filter(mode -> mode.name().equalsIgnoreCase(snapshotSetting))
+                        .findFirst().orElseThrow(() -> new InvalidSettingException("flightcdc.capture.snapshot",
+                                "must be debezium or direct, got '" + snapshotSetting + "'")),
+                r.intInRange("flightcdc.capture.snapshot-readers", 1, 64));
+        if (capture.enabled() && capture.snapshot() == Capture.Snapshot.DIRECT) {
+            // The capture writes the snapshot's rows into the warehouse, through the loader's own writer.
+            if (!warehouse.loadEnabled()) {
+                throw new InvalidSettingException("flightcdc.capture.snapshot", "is direct, which loads the snapshot's rows"
+                        + " into the warehouse from the capturing process, but this one does not load"
+                        + " (flightcdc.load.enabled=false). Fix: snapshot with debezium, or capture and load in one process");
+            }
+            if (type == Warehouse.Type.SNOWFLAKE_STREAMING) {
+                throw new InvalidSettingException("flightcdc.capture.snapshot", "is direct, which loads with the warehouse's"
+                        + " MERGE writer, but flightcdc.warehouse.type is snowflake-streaming. Fix: snapshot with debezium,"
+                        + " or load with snowflake-merge");
+            }
+        }
 
         Failover failover = new Failover(r.bool("flightcdc.failover.enabled"),
                 Duration.ofMillis(r.intInRange("flightcdc.failover.lease-ms", 2_000, 600_000)));

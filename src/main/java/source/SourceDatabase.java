@@ -4,11 +4,15 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import embedded.EmbeddedPostgresServer;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.postgresql.PGProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
@@ -63,6 +67,31 @@ public final class SourceDatabase implements AutoCloseable {
 
     public HikariDataSource dataSource() {
         return dataSource;
+    }
+
+    /** A connection of its own, outside the pool, with the pool's settings: for work that holds it long. */
+    public Connection newConnection() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, connectionProperties());
+    }
+
+    /**
+     * A connection for the replication protocol's commands, such as making a slot with an exported snapshot. In the
+     * simple query mode, the only one that protocol takes.
+     */
+    public Connection newReplicationConnection() throws SQLException {
+        Properties properties = connectionProperties();
+        PGProperty.REPLICATION.set(properties, "database");
+        PGProperty.ASSUME_MIN_SERVER_VERSION.set(properties, "10");
+        PGProperty.PREFER_QUERY_MODE.set(properties, "simple");
+        return DriverManager.getConnection(jdbcUrl, properties);
+    }
+
+    private Properties connectionProperties() {
+        Properties properties = new Properties();
+        properties.putAll(dataSource.getDataSourceProperties());
+        PGProperty.USER.set(properties, dataSource.getUsername());
+        PGProperty.PASSWORD.set(properties, dataSource.getPassword());
+        return properties;
     }
 
     /** The default layout: the pipeline's schema {@value #DEFAULT_SCHEMA} and the poll's tables (tests, bench). */

@@ -3,6 +3,7 @@ package warehouse;
 import static warehouse.MetadataColumn.KAFKA_OFFSET;
 import static warehouse.MetadataColumn.KAFKA_PARTITION;
 import static warehouse.MetadataColumn.KAFKA_TOPIC;
+import static warehouse.MetadataColumn.LSN;
 import static warehouse.MetadataColumn.OP;
 import static warehouse.MetadataColumn.SOURCE_TS_MS;
 import static warehouse.MetadataColumn.UNAVAILABLE;
@@ -25,6 +26,9 @@ public final class MergeSqlGenerator {
 
     /** How far each Kafka partition is loaded (PartitionProgress), stored with the data it describes. */
     public static final String PROGRESS_TABLE = "_flightcdc_kafka_offsets";
+
+    /** The direct snapshot's mark (SnapshotLoad): one row, of the last one begun. */
+    public static final String SNAPSHOT_TABLE = "_flightcdc_direct_snapshot";
 
     /** The progress table's key. */
     private static final List<String> PROGRESS_KEY = List.of("topic", "partition");
@@ -180,6 +184,16 @@ public final class MergeSqlGenerator {
     }
 
     /**
+     * A direct snapshot's rows into the current state it emptied (SnapshotLoad): each key once, so an INSERT, which
+     * costs less than a MERGE, and fails, rather than overwriting, should a key come twice.
+     */
+    public String insertCurrentFromStage(TableSchema t) {
+        String names = t.columns().stream().map(c -> d.quote(c.name())).collect(Collectors.joining(", "));
+        return "INSERT INTO " + d.quote(currentTable(t)) + " (" + names + ")\nSELECT " + typedColumns(t) + "\nFROM "
+                + d.quote(stageTable(t));
+    }
+
+    /**
      * As {@link #mergeFromStage}, for a stage where some changes lack values (see StageRows): the current
      * state keeps the value it has for those. (A change lacking a value for a key the current state does
      * not hold never gets here: {@link #insertHistoryFromStageTakingUnavailable} refuses it first.)
@@ -317,6 +331,47 @@ public final class MergeSqlGenerator {
         return "DELETE FROM " + d.quote(currentTable(t)) + " AS c USING (SELECT DISTINCT " + quotedList(t.primaryKey())
                 + " FROM " + d.quote(historyTable(t)) + " WHERE " + KAFKA_TOPIC.quoted(d) + " = ? AND "
                 + KAFKA_PARTITION.quoted(d) + " = ?) AS h WHERE " + on;
+    }
+
+    public String createSnapshotTable() {
+        return "CREATE TABLE IF NOT EXISTS " + d.quote(SNAPSHOT_TABLE) + " (" + d.quote("slot_lsn") + " " + d.bigintType()
+                + " NOT NULL, " + d.quote("began_at") + " " + d.timestamptzType() + " NOT NULL, " + d.quote("finished_at")
+                + " " + d.timestamptzType() + ", " + d.quote("rows_loaded") + " " + d.bigintType() + ")";
+    }
+
+    /** Returns the LSN, and whether it finished (a finish time), of each snapshot recorded: at most one. */
+    public String selectSnapshot() {
+        return "SELECT " + d.quote("slot_lsn") + ", " + d.quote("finished_at") + " IS NOT NULL FROM " + d.quote(SNAPSHOT_TABLE);
+    }
+
+    public String deleteSnapshot() {
+        return "DELETE FROM " + d.quote(SNAPSHOT_TABLE);
+    }
+
+    /** Binds: the LSN. */
+    public String insertSnapshot() {
+        return "INSERT INTO " + d.quote(SNAPSHOT_TABLE) + " (" + d.quote("slot_lsn") + ", " + d.quote("began_at")
+                + ") VALUES (?, " + d.currentTimestamp() + ")";
+    }
+
+    /** Binds: the rows loaded, the LSN. */
+    public String finishSnapshot() {
+        return "UPDATE " + d.quote(SNAPSHOT_TABLE) + " SET " + d.quote("finished_at") + " = " + d.currentTimestamp() + ", "
+                + d.quote("rows_loaded") + " = ? WHERE " + d.quote("slot_lsn") + " = ?";
+    }
+
+    /**
+     * The history's rows of the direct snapshot at an LSN: snapshot reads, at negative offsets, which no Kafka record
+     * has (see snapshot/DirectSnapshot). Binds: the LSN.
+     */
+    public String deleteSnapshotHistory(TableSchema t) {
+        return "DELETE FROM " + d.quote(historyTable(t)) + " WHERE " + LSN.quoted(d) + " = ? AND " + OP.quoted(d)
+                + " = 'r' AND " + KAFKA_OFFSET.quoted(d) + " < 0";
+    }
+
+    /** Every row of the current state, which a direct snapshot replaces. */
+    public String clearCurrent(TableSchema t) {
+        return d.clearTable(d.quote(currentTable(t)));
     }
 
     /** Widens the current-state and history tables with a column the source gained. */

@@ -129,18 +129,9 @@ public final class StageRows {
     private static List<String> key(TableSchema table, String[] values) {
         List<String> key = new ArrayList<>(table.primaryKey().size());
         for (String name : table.primaryKey()) {
-            key.add(values[indexOf(table, name)]);
+            key.add(values[table.indexOf(name)]);
         }
         return key;
-    }
-
-    private static int indexOf(TableSchema table, String name) {
-        for (int i = 0; i < table.columns().size(); i++) {
-            if (table.columns().get(i).name().equals(name)) {
-                return i;
-            }
-        }
-        throw new IllegalArgumentException("primary key column " + name + " is not a column of " + table.id());
     }
 
     private static String flags(boolean[] lacking) {

@@ -22,6 +22,16 @@ public record TableSchema(TableId id, List<Column> columns, List<String> primary
         }
     }
 
+    /** Where {@code column} stands among the columns. */
+    public int indexOf(String column) {
+        for (int i = 0; i < columns.size(); i++) {
+            if (columns.get(i).name().equals(column)) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException(column + " is not a column of " + id);
+    }
+
     /** A table with {@code REPLICA IDENTITY FULL}. */
     public TableSchema(TableId id, List<Column> columns, List<String> primaryKey) {
         this(id, columns, primaryKey, true);

@@ -2,6 +2,7 @@ package warehouse;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The analytical destination. It keeps, per captured table, a current-state table equal to the
@@ -29,5 +30,10 @@ public interface Warehouse extends AutoCloseable {
      */
     default Map<KafkaPartition, PartitionProgress> progressReadAgain() throws Exception {
         return progress();
+    }
+
+    /** Where a direct snapshot loads its rows (snapshot/DirectSnapshot); empty for a warehouse that takes none. */
+    default Optional<SnapshotLoad> directSnapshot() {
+        return Optional.empty();
     }
 }

@@ -284,6 +284,47 @@ class ColumnTypesEndToEndTest extends PipelineTestSupport {
         assertThat(exitCode).isZero();
     }
 
+    /**
+     * The rows the stream left, read again by a direct snapshot (flightcdc.capture.snapshot=direct) into a warehouse of
+     * its own: each value must be the one the stream loaded, type by type. meeting_times is left out: a direct snapshot
+     * refuses time with time zone, which no path carries.
+     */
+    @Test
+    @Order(5)
+    void aDirectSnapshotLoadsEveryValueAsTheStreamDid() throws Exception {
+        Path direct = DIR.resolve("direct");
+        List<String> snapshotted = List.of("column_types", "notes");
+        List<String> run = List.of("run", "--no-poll", "--routes", DIR.resolve("no-routes").toString(),
+                "--data-dir", direct.toString(), "--postgres-url", SOURCE.jdbcUrl(), "--postgres-user", SOURCE.user(),
+                "-D", "flightcdc.kafka.embedded-port=" + FreePorts.pair(),
+                "-D", "flightcdc.source.tables=" + String.join(",", snapshotted.stream().map(t -> "public." + t).toList()),
+                "-D", "flightcdc.source.slot=direct", "-D", "flightcdc.source.publication=direct",
+                "-D", "flightcdc.capture.snapshot=direct");
+        try (ChildJvm app = ChildJvm.flightCdc(DIR.resolve("direct.log"), run,
+                Map.of("FLIGHTCDC_SOURCE_PASSWORD", SOURCE.password()))) {
+            app.awaitLine(java.util.regex.Pattern.compile("Direct snapshot done: 7 rows"), Duration.ofMinutes(2));
+            app.stop();
+        }
+        for (String table : snapshotted) {
+            assertThat(rows(bothWarehouses(direct), "SELECT 'only in the stream''s', * FROM (SELECT * FROM stream." + table
+                    + " EXCEPT ALL SELECT * FROM direct." + table + ") UNION ALL SELECT 'only in the snapshot''s', *"
+                    + " FROM (SELECT * FROM direct." + table + " EXCEPT ALL SELECT * FROM stream." + table + ")"))
+                    .as(table + ": rows that differ between the warehouses").isEmpty();
+        }
+        assertThat(count(bothWarehouses(direct), "SELECT count(*) FROM direct.column_types_history WHERE _op = 'r'"))
+                .isEqualTo(5);
+    }
+
+    /** The stream's warehouse as {@code stream}, the direct snapshot's as {@code direct}, read-only. */
+    private static Connection bothWarehouses(Path direct) throws SQLException {
+        Connection both = java.sql.DriverManager.getConnection("jdbc:duckdb:");
+        try (Statement s = both.createStatement()) {
+            s.execute("ATTACH '" + DIR.resolve("pipeline/warehouse.duckdb").toAbsolutePath() + "' AS stream (READ_ONLY)");
+            s.execute("ATTACH '" + direct.resolve("warehouse.duckdb").toAbsolutePath() + "' AS direct (READ_ONLY)");
+        }
+        return both;
+    }
+
     /** Until the history and the dead letters of {@code table} together account for every change the audit recorded. */
     private void awaitEveryChangeLoadedOrSetAside(String table) {
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {

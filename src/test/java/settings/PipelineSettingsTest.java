@@ -220,6 +220,8 @@ class PipelineSettingsTest {
         assertRejected("flightcdc.opensky.daily-credits", "0", "between 1 and");
         assertRejected("flightcdc.opensky.max-backoff-ms", "", "required");
         assertRejected("flightcdc.capture.position-store", "kafka", "must be file or source, got 'kafka'");
+        assertRejected("flightcdc.capture.snapshot", "fast", "must be debezium or direct, got 'fast'");
+        assertRejected("flightcdc.capture.snapshot-readers", "0", "between 1 and");
     }
 
     @Test
@@ -297,6 +299,18 @@ class PipelineSettingsTest {
         assertThat(s.failover().checkInterval()).isEqualTo(java.time.Duration.ofSeconds(2));
         v.put("flightcdc.failover.lease-ms", "500");
         assertRejectedWith(v, "flightcdc.failover.lease-ms", "500");
+    }
+
+    /** Debezium snapshots unless told; a direct snapshot is loaded by the capturing process, which must load too. */
+    @Test
+    void aDirectSnapshotIsChosenAndNeedsTheLoaderInTheCapturingProcess() throws Exception {
+        assertThat(settings(shipped()).capture().snapshot()).isEqualTo(PipelineSettings.Capture.Snapshot.DEBEZIUM);
+        PipelineSettings direct = settings(shippedWith("flightcdc.capture.snapshot", "direct",
+                "flightcdc.capture.snapshot-readers", "2"));
+        assertThat(direct.capture().snapshot()).isEqualTo(PipelineSettings.Capture.Snapshot.DIRECT);
+        assertThat(direct.capture().snapshotReaders()).isEqualTo(2);
+        assertRejectedWith(shippedWith("flightcdc.capture.snapshot", "direct", "flightcdc.load.enabled", "false"),
+                "flightcdc.capture.snapshot", "capture and load in one process");
     }
 
     /**

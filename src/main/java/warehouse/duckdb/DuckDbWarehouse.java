@@ -7,6 +7,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.duckdb.DuckDBConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import warehouse.DerivedViews;
 import warehouse.KafkaPartition;
 import warehouse.LoadResult;
 import warehouse.PartitionProgress;
+import warehouse.SnapshotLoad;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
 import warehouse.jdbc.MergeWarehouse;
@@ -108,6 +110,11 @@ public final class DuckDbWarehouse implements Warehouse {
     @Override
     public Map<KafkaPartition, PartitionProgress> progressReadAgain() throws SQLException {
         return loader.progressReadAgain();
+    }
+
+    @Override
+    public Optional<SnapshotLoad> directSnapshot() {
+        return loader.directSnapshot();
     }
 
     @Override

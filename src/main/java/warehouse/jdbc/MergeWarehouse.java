@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +27,10 @@ import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
 import warehouse.ProgressMovedException;
 import warehouse.RefusedValueException;
+import warehouse.SnapshotLoad;
 import warehouse.SourcePosition;
-import warehouse.StageRows;
 import warehouse.StageRows.StageRow;
+import warehouse.StageRows;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
@@ -43,7 +45,7 @@ import warehouse.Warehouse;
  * <p>All DDL runs in {@link #prepare}, outside the load transactions: a warehouse such as Snowflake
  * commits on DDL. That includes the {@link DerivedViews} it is given, made once the tables exist.
  */
-public final class MergeWarehouse implements Warehouse {
+public final class MergeWarehouse implements Warehouse, SnapshotLoad {
 
     private static final Logger LOG = LoggerFactory.getLogger(MergeWarehouse.class);
     /** Stored as the newest position of a partition from which no streamed change was applied yet. */
@@ -151,7 +153,7 @@ public final class MergeWarehouse implements Warehouse {
             s.execute(sql.createStageTable(t));
             tables.put(t.id(), new PreparedTable(t, sql.clearStage(t), sql.insertHistoryFromStage(t),
                     sql.mergeFromStage(t), sql.insertHistoryFromStageTakingUnavailable(t),
-                    sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t)));
+                    sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t), sql.insertCurrentFromStage(t)));
         }
         for (String view : views.createStatements(dialect, Collections.unmodifiableMap(this.schemas))) {
             s.execute(view);
@@ -297,8 +299,7 @@ public final class MergeWarehouse implements Warehouse {
         }
         Map<TableId, List<ChangeEvent>> byTable = new LinkedHashMap<>();
         changes.forEach(e -> byTable.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e));
-        connection.setAutoCommit(false);
-        try (Statement s = connection.createStatement()) {
+        inTransaction(s -> {
             for (Map.Entry<TableId, List<ChangeEvent>> entry : byTable.entrySet()) {
                 PreparedTable table = tables.get(entry.getKey());
                 for (List<ChangeEvent> run : splitAtTruncates(entry.getValue())) {
@@ -320,10 +321,24 @@ public final class MergeWarehouse implements Warehouse {
             }
             storeDeadLetters(deadLetters);
             storeProgress(progress);
+        });
+        // Said once the record is safely set aside, not on each try of a transaction that fails.
+        deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(),
+                d.offset(), MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason()));
+    }
+
+    /** Work of one transaction, on a statement of the warehouse's connection. */
+    @FunctionalInterface
+    private interface Work {
+        void run(Statement s) throws SQLException;
+    }
+
+    /** Runs {@code work} in a transaction of its own: committed when it returns, rolled back when it throws. */
+    private void inTransaction(Work work) throws SQLException {
+        connection.setAutoCommit(false);
+        try (Statement s = connection.createStatement()) {
+            work.run(s);
             connection.commit();
-            // Said once the record is safely set aside, not on each try of a transaction that fails.
-            deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(),
-                    d.offset(), MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason()));
         } catch (SQLException | RuntimeException e) {
             // A connection lost for good refuses these too: the failure to tell is the first one. Each is tried, so
             // that the connection is not left without auto-commit and without a transaction either.
@@ -340,6 +355,68 @@ public final class MergeWarehouse implements Warehouse {
             throw e;
         }
         connection.setAutoCommit(true);
+    }
+
+    @Override
+    public Optional<SnapshotLoad> directSnapshot() {
+        return Optional.of(this);
+    }
+
+    @Override
+    public synchronized Optional<SnapshotMark> mark() throws SQLException {
+        try (Statement s = connection.createStatement()) {
+            s.execute(sql.createSnapshotTable());
+            try (ResultSet rs = s.executeQuery(sql.selectSnapshot())) {
+                return rs.next() ? Optional.of(new SnapshotMark(rs.getLong(1), rs.getBoolean(2))) : Optional.empty();
+            }
+        }
+    }
+
+    @Override
+    public synchronized void begin(long lsn, List<TableSchema> snapshotted) throws SQLException {
+        Optional<SnapshotMark> earlier = mark();
+        inTransaction(s -> {
+            for (TableSchema table : snapshotted) {
+                if (earlier.isPresent() && !earlier.get().finished()) {
+                    try (PreparedStatement delete = connection.prepareStatement(sql.deleteSnapshotHistory(table))) {
+                        delete.setLong(1, earlier.get().lsn());
+                        delete.executeUpdate();
+                    }
+                }
+                s.execute(sql.clearCurrent(table));
+            }
+            s.execute(sql.deleteSnapshot());
+            try (PreparedStatement insert = connection.prepareStatement(sql.insertSnapshot())) {
+                insert.setLong(1, lsn);
+                insert.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public synchronized void load(TableSchema snapshotted, List<StageRow> rows) throws SQLException {
+        PreparedTable table = tables.get(snapshotted.id());
+        inTransaction(s -> {
+            s.execute(table.clearStage());
+            stager.stage(connection, table.schema(), rows);
+            s.execute(table.insertHistory());
+            s.execute(table.insertCurrent());
+            s.execute(table.clearStage());
+        });
+    }
+
+    @Override
+    public synchronized void finish(long lsn, long rows) throws SQLException {
+        inTransaction(s -> {
+            try (PreparedStatement update = connection.prepareStatement(sql.finishSnapshot())) {
+                update.setLong(1, rows);
+                update.setLong(2, lsn);
+                if (update.executeUpdate() != 1) {
+                    throw new SQLException("The direct snapshot at LSN " + lsn + " is no longer the one recorded in "
+                            + MergeSqlGenerator.SNAPSHOT_TABLE + ": another process began one since");
+                }
+            }
+        });
     }
 
     private static List<StageRow> stageRows(TableSchema table, List<ChangeEvent> run) {
@@ -504,7 +581,7 @@ public final class MergeWarehouse implements Warehouse {
     /** A captured table and the statements that load it, generated once. */
     private record PreparedTable(TableSchema schema, String clearStage, String insertHistory, String merge,
                                  String insertHistoryTakingUnavailable, String mergeKeepingUnavailable,
-                                 String truncate) {
+                                 String truncate, String insertCurrent) {
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -20,6 +21,7 @@ import warehouse.KafkaPartition;
 import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
+import warehouse.SnapshotLoad;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
 
@@ -134,6 +136,15 @@ public final class ParallelWriters implements Warehouse {
     @Override
     public Map<KafkaPartition, PartitionProgress> progressReadAgain() throws SQLException {
         return writers.get(0).progressReadAgain();
+    }
+
+    /**
+     * Through the first writer, whose methods take its connection one at a time: a direct snapshot runs before the
+     * capture publishes, so the loaders have nothing to write meanwhile.
+     */
+    @Override
+    public Optional<SnapshotLoad> directSnapshot() {
+        return writers.get(0).directSnapshot();
     }
 
     @Override

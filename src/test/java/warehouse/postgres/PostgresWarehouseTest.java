@@ -27,14 +27,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 import warehouse.ChangeBatch;
-import warehouse.ChangeEvent;
 import warehouse.ChangeEvent.Operation;
+import warehouse.ChangeEvent;
 import warehouse.Column;
 import warehouse.ColumnType;
 import warehouse.DerivedViews;
 import warehouse.LoadResult;
 import warehouse.ProgressMovedException;
 import warehouse.QueryRows;
+import warehouse.SnapshotLoad.SnapshotMark;
+import warehouse.SnapshotLoad;
+import warehouse.SourcePosition;
+import warehouse.StageRows.StageRow;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.TestPositions;
@@ -269,6 +273,42 @@ class PostgresWarehouseTest {
             Thread.sleep(100);
         }
         throw new AssertionError("the loader never waited for the other transaction's lock");
+    }
+
+    /**
+     * A direct snapshot (snapshot/DirectSnapshot) empties the current state and loads its rows as snapshot reads; one cut
+     * off before its finish leaves the history when the next begins, and only the finished one is marked so.
+     */
+    @Test
+    void aDirectSnapshotReplacesTheCurrentStateAndOneCutOffLeavesNothingBehind() throws Exception {
+        Warehouse warehouse = open(2);
+        warehouse.load(batch(change(Operation.CREATE, "{\"icao24\":\"old000\",\"callsign\":\"EARLIER\"}")));
+        SnapshotLoad snapshot = warehouse.directSnapshot().orElseThrow();
+        assertThat(snapshot.mark()).isEmpty();
+
+        snapshot.begin(100, List.of(SCHEMA));
+        snapshot.load(SCHEMA, List.of(read(100, 1, "abc123", "CUT     ", "2024-05-01T10:00:00Z", "230.5", "true", "[1,null,2]"),
+                read(100, 2, "def456", null, null, null, null, null)));
+        assertThat(snapshot.mark()).contains(new SnapshotMark(100, false));
+        assertThat(rows(CURRENT)).containsExactly("abc123|CUT     |1714557600|230.5|true|1,null,2", "def456|null|null|null|null|null");
+
+        snapshot.begin(200, List.of(SCHEMA));
+        snapshot.load(SCHEMA, List.of(read(200, 1, "abc123", "AGAIN", "2024-05-01T10:00:05Z", "1.0E10", "false", "[]")));
+        snapshot.load(SCHEMA, List.of(read(200, 2, "ghi789", "", null, "-0.0", null, "[3]")));
+        snapshot.finish(200, 3);
+        assertThat(snapshot.mark()).contains(new SnapshotMark(200, true));
+        assertThat(rows(CURRENT)).containsExactly("abc123|AGAIN|1714557605|1.0E10|false|", "ghi789||null|-0.0|null|3");
+        assertThat(rows("SELECT _op, _lsn, _kafka_partition, _kafka_offset, icao24 FROM flight_state_history"
+                + " ORDER BY _kafka_partition, _kafka_offset")).containsExactly(
+                "r|200|0|-2|ghi789", "r|200|0|-1|abc123", "c|1000|0|0|old000");
+        assertThatThrownBy(() -> snapshot.finish(100, 2)).isInstanceOf(SQLException.class)
+                .hasMessageContaining("no longer the one recorded");
+    }
+
+    /** A row of a direct snapshot at {@code lsn}, the {@code n}th read, with its values as the stage holds them. */
+    private static StageRow read(long lsn, long n, String... values) {
+        return new StageRow(new ChangeEvent(TOPIC, 0, -n, TABLE, Operation.READ, new SourcePosition(lsn, lsn, null), null,
+                1_714_557_600_000L, null, null), values, null);
     }
 
     private Warehouse open(int writers) throws Exception {

@@ -1,0 +1,554 @@
+package snapshot;
+
+import capture.KeyPartitioner;
+import capture.PositionStorage;
+import capture.StartPosition;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.apache.kafka.connect.data.Field;
+import org.apache.kafka.connect.data.Schema;
+import org.apache.kafka.connect.data.SchemaBuilder;
+import org.apache.kafka.connect.data.Struct;
+import org.postgresql.PGConnection;
+import org.postgresql.replication.LogSequenceNumber;
+import org.postgresql.replication.ReplicationSlotInfo;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import settings.StartupException;
+import source.SourceDatabase;
+import warehouse.ChangeEvent;
+import warehouse.Column;
+import warehouse.ColumnType;
+import warehouse.SnapshotLoad.SnapshotMark;
+import warehouse.SnapshotLoad;
+import warehouse.SourcePosition;
+import warehouse.StageRows.StageRow;
+import warehouse.TableId;
+import warehouse.TableSchema;
+
+/**
+ * The initial snapshot, read by the pipeline itself straight into the warehouse, instead of by Debezium through Kafka
+ * (flightcdc.capture.snapshot=direct): the rows the captured tables hold at the replication slot's starting point, then
+ * every change after it through the capture as always.
+ *
+ * <p>The slot is made with an exported snapshot, as Debezium's own snapshot does: what a transaction on that snapshot
+ * sees is exactly what committed before the slot's first change. Readers, each in such a transaction, select ranges of
+ * the tables' pages (ctid ranges; a partitioned table's partitions one by one), each value rendered as the loader's stage
+ * holds it (StageTextSql), and the warehouse loads them in batches as snapshot reads (op 'r') at the slot's LSN. Then
+ * Debezium is given that LSN as its stored position: it streams every transaction that commits after it.
+ *
+ * <p>Exactly once: the warehouse records the snapshot's LSN when it begins, and that it finished in its last
+ * transaction (SnapshotLoad). The exported snapshot lives only as long as this run, so a run stopped in the middle
+ * cannot go on from there: the next one drops the slot, removes the rows loaded so far, and begins again. A run
+ * stopped after the mark but before Debezium stored its first position finds the mark finished and the slot where the
+ * snapshot left it, and only stores the position.
+ *
+ * <p>A snapshot row's history row carries its key's partition, as its Kafka record would have, and a negative offset
+ * (-1 for the first row read, -2 for the next, ...), which no Kafka record has: it comes before every change of its key.
+ */
+public final class DirectSnapshot {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DirectSnapshot.class);
+
+    /** Pages in one range a reader selects: 16 MB of heap, about 90,000 rows of flight_state. */
+    static final long RANGE_PAGES = 2048;
+    /** Rows the warehouse loads in one transaction. */
+    static final int BATCH_ROWS = 25_000;
+    private static final int FETCH_ROWS = 10_000;
+    private static final long PROGRESS_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Key types whose value in the record key Debezium writes is the stage text: a string, or a number. */
+    private static final Set<ColumnType> PARTITIONABLE_KEYS = EnumSet.of(ColumnType.TEXT, ColumnType.SMALLINT,
+            ColumnType.INTEGER, ColumnType.BIGINT);
+
+    private final SourceDatabase source;
+    private final SnapshotLoad warehouse;
+    private final List<TableSchema> tables;
+    private final Function<TableId, String> topicFor;
+    private final KeyPartitioner partitioner;
+    private final int readers;
+    private final String slot;
+    private final String publication;
+    /** Every table the publication holds: the captured ones, and the heartbeat table when heartbeats are on. */
+    private final List<TableId> published;
+
+    /**
+     * @param tables the captured tables, as the warehouse has them
+     * @param published the tables the publication must hold, as Debezium would make it
+     */
+    public DirectSnapshot(SourceDatabase source, SnapshotLoad warehouse, List<TableSchema> tables,
+                          Function<TableId, String> topicFor, KeyPartitioner partitioner, int readers, String slot,
+                          String publication, List<TableId> published) {
+        this.source = source;
+        this.warehouse = warehouse;
+        this.tables = List.copyOf(tables);
+        this.topicFor = topicFor;
+        this.partitioner = partitioner;
+        this.readers = readers;
+        this.slot = slot;
+        this.publication = publication;
+        this.published = List.copyOf(published);
+    }
+
+    /**
+     * Takes the snapshot, or finds it taken, and stores Debezium's position where it was read. Called at a first start
+     * only: no position stored yet.
+     *
+     * @param positions where Debezium's position is kept
+     * @param topicPrefix Debezium's topic.prefix
+     * @param topicsHoldRecords whether the change topics hold records already
+     */
+    public Optional<Result> run(PositionStorage positions, String topicPrefix, boolean topicsHoldRecords)
+            throws SQLException, InterruptedException {
+        Optional<SnapshotMark> mark = warehouse.mark();
+        OptionalLong slotConfirmed = slotConfirmedLsn();
+        switch (Start.of(mark, slotConfirmed, topicsHoldRecords)) {
+            case STREAM_FROM_MARK -> {
+                StartPosition.store(positions, topicPrefix, mark.orElseThrow().lsn());
+                LOG.info("Direct snapshot at LSN {} finished before; the capture streams on from there",
+                        lsn(mark.orElseThrow().lsn()));
+                return Optional.empty();
+            }
+            case REFUSE -> throw new StartupException("flightcdc.capture.snapshot is direct, but the change topics already"
+                    + " hold records, and no capture position is stored: a direct snapshot is taken only at a first start."
+                    + " Fix: set flightcdc.capture.snapshot=debezium for this start (its snapshot replaces what the topics"
+                    + " hold), or start from empty topics");
+            case TAKE -> {
+            }
+        }
+        refuseWhatCannotBeRead();
+        if (slotConfirmed.isPresent()) {
+            // No position of the pipeline's refers to it: the slot of a snapshot cut off, whose exported snapshot is gone.
+            LOG.warn("Dropping replication slot '{}', which no stored capture position refers to: a direct snapshot needs"
+                    + " a slot made with its own snapshot", slot);
+            try (Connection c = source.newConnection(); PreparedStatement drop = c.prepareStatement(
+                    "SELECT pg_drop_replication_slot(?)")) {
+                drop.setString(1, slot);
+                drop.execute();
+            }
+        }
+        createPublicationIfMissing();
+        return Optional.of(take(positions, topicPrefix));
+    }
+
+    /**
+     * A snapshot taken: its rows, and how long it took from making the slot until the warehouse marked it finished.
+     * Bound in the registry as {@value #RESULT} (the bench reads it).
+     */
+    public record Result(long rows, long nanos) {
+    }
+
+    /** The registry name of the {@link Result} of a snapshot this run took. */
+    public static final String RESULT = "directSnapshotResult";
+
+    /** What a first start (no capture position stored) does. */
+    enum Start {
+        /**
+         * A snapshot finished, and the slot is still where it was read: only the position was not stored (the run
+         * stopped in between). Debezium streams from the snapshot's LSN.
+         */
+        STREAM_FROM_MARK,
+        /**
+         * The topics hold records a loader may not have loaded yet, which would be applied over the snapshot's rows (or
+         * a capture ran since the snapshot without storing a position): the start is refused.
+         */
+        REFUSE,
+        /** Take a snapshot: none was, or one was cut off, or its slot moved on or is gone. */
+        TAKE;
+
+        static Start of(Optional<SnapshotMark> mark, OptionalLong slotConfirmed, boolean topicsHoldRecords) {
+            if (topicsHoldRecords) {
+                return REFUSE;
+            }
+            boolean slotWhereRead = slotConfirmed.isPresent() && mark.isPresent()
+                    && slotConfirmed.getAsLong() <= mark.get().lsn();
+            return mark.isPresent() && mark.get().finished() && slotWhereRead ? STREAM_FROM_MARK : TAKE;
+        }
+    }
+
+    private Result take(PositionStorage positions, String topicPrefix) throws SQLException, InterruptedException {
+        long started = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(readers, task -> {
+            Thread reader = new Thread(task, "direct-snapshot-reader");
+            reader.setDaemon(true);
+            return reader;
+        });
+        List<Reader> opened = new ArrayList<>();
+        long lsn;
+        try {
+            // The exported snapshot can be taken up only while the connection that made the slot is open and idle.
+            try (Connection exporter = source.newReplicationConnection()) {
+                ReplicationSlotInfo made = exporter.unwrap(PGConnection.class).getReplicationAPI().createReplicationSlot()
+                        .logical().withSlotName(slot).withOutputPlugin("pgoutput").make();
+                lsn = made.getConsistentPoint().asLong();
+                for (int i = 0; i < readers; i++) {
+                    opened.add(new Reader(source.newConnection(), made.getSnapshotName()));
+                }
+            }
+            LOG.info("Direct snapshot of {} begins at LSN {}, read by {} connection{}", tables.stream().map(TableSchema::id)
+                    .toList(), lsn(lsn), readers, readers == 1 ? "" : "s");
+            warehouse.begin(lsn, tables);
+            long rows = copy(pool, opened, lsn, started);
+            warehouse.finish(lsn, rows);
+            long nanos = System.nanoTime() - started;
+            StartPosition.store(positions, topicPrefix, lsn);
+            double seconds = nanos / 1e9;
+            LOG.info(String.format(Locale.ROOT, "Direct snapshot done: %,d rows in %.1f s (%,.0f rows/s); the capture"
+                    + " streams from LSN %s", rows, seconds, rows / Math.max(seconds, 1e-9), lsn(lsn)));
+            return new Result(rows, nanos);
+        } finally {
+            pool.shutdownNow();
+            for (Reader reader : opened) {
+                reader.close();
+            }
+        }
+    }
+
+    /** Reads every range on the readers' threads and loads their batches on this one; returns the rows loaded. */
+    private long copy(ExecutorService pool, List<Reader> readerList, long lsn, long started)
+            throws SQLException, InterruptedException {
+        ConcurrentLinkedQueue<Range> ranges = new ConcurrentLinkedQueue<>(ranges(readerList.get(0).connection));
+        BlockingQueue<Batch> batches = new ArrayBlockingQueue<>(readers + 1);
+        CountDownLatch done = new CountDownLatch(readerList.size());
+        AtomicLong rowsRead = new AtomicLong();
+        long sourceTsMs = System.currentTimeMillis();
+        for (Reader reader : readerList) {
+            pool.execute(() -> {
+                try {
+                    for (Range range = ranges.poll(); range != null; range = ranges.poll()) {
+                        reader.read(range, lsn, sourceTsMs, rowsRead, batches);
+                    }
+                } catch (Exception | Error e) {
+                    batches.clear();
+                    batches.offer(Batch.failed(e));
+                    if (e instanceof InterruptedException) {
+                        Thread.currentThread().interrupt();
+                    }
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        long loaded = 0;
+        Map<TableId, Long> perTable = new HashMap<>();
+        long lastReport = System.nanoTime();
+        while (true) {
+            Batch batch = batches.poll(100, TimeUnit.MILLISECONDS);
+            if (batch == null) {
+                if (done.getCount() == 0 && batches.isEmpty()) {
+                    checkCounts(readerList.get(0).connection, perTable, tables);
+                    return loaded;
+                }
+                continue;
+            }
+            if (batch.failure() != null) {
+                throw new SQLException("The direct snapshot could not read the source: " + batch.failure().getMessage()
+                        + " (the next start begins it again)", batch.failure());
+            }
+            warehouse.load(batch.table(), batch.rows());
+            loaded += batch.rows().size();
+            perTable.merge(batch.table().id(), (long) batch.rows().size(), Long::sum);
+            if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
+                lastReport = System.nanoTime();
+                LOG.info(String.format(Locale.ROOT, "Direct snapshot: %,d rows loaded (%,.0f rows/s)", loaded,
+                        loaded / ((lastReport - started) / 1e9)));
+            }
+        }
+    }
+
+    /** Each table's pages in ranges: of each partition for a partitioned table, of the table itself otherwise. */
+    private List<Range> ranges(Connection c) throws SQLException {
+        List<Range> ranges = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT format('%I.%I', n.nspname, r.relname), pg_relation_size(r.oid) / current_setting('block_size')::int
+                FROM pg_class r JOIN pg_namespace n ON n.oid = r.relnamespace
+                WHERE r.relkind = 'r' AND r.oid IN (
+                    SELECT relid FROM pg_partition_tree(format('%I.%I', ?, ?)::regclass) WHERE isleaf
+                    UNION SELECT format('%I.%I', ?, ?)::regclass)""")) {
+            for (TableSchema table : tables) {
+                ps.setString(1, table.id().schema());
+                ps.setString(2, table.id().name());
+                ps.setString(3, table.id().schema());
+                ps.setString(4, table.id().name());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String relation = rs.getString(1);
+                        long pages = rs.getLong(2);
+                        // Pages a row visible to the snapshot is on all exist by now; the last range is open anyway.
+                        for (long from = 0; from < Math.max(pages, 1); from += RANGE_PAGES) {
+                            ranges.add(new Range(table, relation, from, from + RANGE_PAGES >= pages ? -1 : from + RANGE_PAGES));
+                        }
+                    }
+                }
+            }
+        }
+        return ranges;
+    }
+
+    /**
+     * Counts each table's rows on the snapshot, to compare with what was loaded: a range left out, or read twice, stops
+     * the start rather than leaving the warehouse short. A count scans the table at PostgreSQL's own pace, far above
+     * the load's.
+     */
+    private static void checkCounts(Connection c, Map<TableId, Long> loaded, List<TableSchema> tables) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (TableSchema table : tables) {
+                try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(table.id().schema()) + "."
+                        + quote(table.id().name()))) {
+                    rs.next();
+                    long rows = loaded.getOrDefault(table.id(), 0L);
+                    if (rs.getLong(1) != rows) {
+                        throw new IllegalStateException("The direct snapshot loaded " + rows + " rows of " + table.id()
+                                + ", which held " + rs.getLong(1) + " at its LSN: it is not marked finished, and the next"
+                                + " start begins it again. Please report this, with the log");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The checks that need the source: its version, and the tables' columns, inheritance and keys. */
+    private void refuseWhatCannotBeRead() throws SQLException {
+        List<String> problems = new ArrayList<>();
+        try (Connection c = source.newConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery("SELECT current_setting('server_version_num')::int")) {
+                rs.next();
+                if (rs.getInt(1) < 140000) {
+                    problems.add("the source is PostgreSQL " + rs.getInt(1) / 10000 + "; a direct snapshot needs 14 or later"
+                            + " (exact epochs, and reads by page range)");
+                }
+            }
+            for (TableSchema table : tables) {
+                for (Column column : table.columns()) {
+                    StageTextSql.refusal(column).ifPresent(why -> problems.add(table.id() + "." + column.name() + ": " + why));
+                }
+                unknownTypes(c, table.id()).forEach(column -> problems.add(table.id() + "." + column
+                        + ": its type reaches the warehouse as Debezium's text of it, which only Debezium writes"));
+                if (inheritedBy(c, table.id())) {
+                    problems.add(table.id() + " has tables that inherit from it, whose rows a read of it would include");
+                }
+                if (partitioner.partitions() > 1 && !table.primaryKey().stream().allMatch(k -> table.columns().stream()
+                        .anyMatch(col -> col.name().equals(k) && !col.array() && PARTITIONABLE_KEYS.contains(col.type())))) {
+                    problems.add(table.id() + "'s key is not of text or integer columns, whose Kafka partition a direct"
+                            + " snapshot knows (flightcdc.kafka.partitions is " + partitioner.partitions() + ")");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new StartupException("flightcdc.capture.snapshot is direct, but it cannot read every row exactly: "
+                    + String.join("; ", problems) + ". Fix: set flightcdc.capture.snapshot=debezium");
+        }
+    }
+
+    /**
+     * Columns whose type (an array's element type, a domain's base type) is neither an enum nor one ColumnType knows:
+     * the warehouse holds them as text, and only Debezium's own text of such a value (money, hstore, point) is that.
+     */
+    private static List<String> unknownTypes(Connection c, TableId table) throws SQLException {
+        List<String> unknown = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                WITH RECURSIVE col AS (
+                    SELECT a.attname, CASE WHEN t.typcategory = 'A' THEN t.typelem ELSE t.oid END AS type
+                    FROM pg_attribute a JOIN pg_type t ON t.oid = a.atttypid
+                    WHERE a.attrelid = format('%I.%I', ?, ?)::regclass AND a.attnum > 0 AND NOT a.attisdropped),
+                base AS (
+                    SELECT attname, type FROM col
+                    UNION ALL
+                    SELECT b.attname, t.typbasetype FROM base b JOIN pg_type t ON t.oid = b.type WHERE t.typtype = 'd')
+                SELECT b.attname, t.typname, t.typtype FROM base b JOIN pg_type t ON t.oid = b.type
+                WHERE t.typtype <> 'd'""")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (!"e".equals(rs.getString(3)) && ColumnType.fromPostgres(rs.getString(2)).isEmpty()) {
+                        unknown.add(rs.getString(1));
+                    }
+                }
+            }
+        }
+        return unknown;
+    }
+
+    private static boolean inheritedBy(Connection c, TableId table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*) FROM pg_inherits i JOIN pg_class p ON p.oid = i.inhparent
+                WHERE i.inhparent = format('%I.%I', ?, ?)::regclass AND p.relkind = 'r'""")) {
+            ps.setString(1, table.schema());
+            ps.setString(2, table.name());
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1) > 0;
+            }
+        }
+    }
+
+    /** The slot's confirmed LSN; empty when there is no such slot. */
+    private OptionalLong slotConfirmedLsn() throws SQLException {
+        try (Connection c = source.newConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = ?")) {
+            ps.setString(1, slot);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? OptionalLong.of(LogSequenceNumber.valueOf(rs.getString(1)).asLong()) : OptionalLong.empty();
+            }
+        }
+    }
+
+    /**
+     * The publication as Debezium makes it (publication.autocreate.mode=filtered), made before the slot: pgoutput
+     * decodes with the publications as they were when each change was written, and would not know one made after.
+     */
+    private void createPublicationIfMissing() throws SQLException {
+        try (Connection c = source.newConnection(); PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM pg_publication WHERE pubname = ?")) {
+            ps.setString(1, publication);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return;
+                }
+            }
+            try (Statement s = c.createStatement()) {
+                s.execute("CREATE PUBLICATION " + quote(publication) + " FOR TABLE " + published.stream()
+                        .map(t -> quote(t.schema()) + "." + quote(t.name())).collect(Collectors.joining(", "))
+                        + " WITH (publish_via_partition_root = true)");
+            }
+            LOG.info("Created publication '{}' for {}", publication, published);
+        }
+    }
+
+    private static String quote(String identifier) {
+        return "\"" + identifier.replace("\"", "\"\"") + "\"";
+    }
+
+    private static String lsn(long lsn) {
+        return LogSequenceNumber.valueOf(lsn).asString();
+    }
+
+    /** Pages {@code fromPage} up to {@code toPage} (-1: to the end) of {@code relation}, which holds rows of {@code table}. */
+    private record Range(TableSchema table, String relation, long fromPage, long toPage) {
+    }
+
+    /** Rows of a table for one warehouse transaction, or what a reader failed with. */
+    private record Batch(TableSchema table, List<StageRow> rows, Throwable failure) {
+        static Batch failed(Throwable e) {
+            return new Batch(null, List.of(), e);
+        }
+    }
+
+    /** A connection in a transaction on the exported snapshot, reading ranges. */
+    private final class Reader {
+
+        private final Connection connection;
+
+        Reader(Connection connection, String snapshotName) throws SQLException {
+            this.connection = connection;
+            try (Statement s = connection.createStatement()) {
+                s.execute(StageTextSql.SESSION);
+                // A reader waits, idle in its transaction, while the warehouse loads what it read.
+                s.execute("SET idle_in_transaction_session_timeout = 0");
+                connection.setAutoCommit(false);
+                s.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+                s.execute("SET TRANSACTION SNAPSHOT '" + snapshotName.replace("'", "''") + "'");
+            } catch (SQLException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        void read(Range range, long lsn, long sourceTsMs, AtomicLong rowsRead, BlockingQueue<Batch> batches)
+                throws SQLException, InterruptedException {
+            TableSchema table = range.table();
+            String topic = topicFor.apply(table.id());
+            int[] keyColumns = table.primaryKey().stream().mapToInt(table::indexOf).toArray();
+            Schema keySchema = keySchema(table);
+            SourcePosition position = new SourcePosition(lsn, lsn, null);
+            String select = "SELECT " + table.columns().stream().map(col -> StageTextSql.of(col, quote(col.name())))
+                    .collect(Collectors.joining(", ")) + " FROM ONLY " + range.relation()
+                    + " WHERE ctid >= '(" + range.fromPage() + ",0)'::tid"
+                    + (range.toPage() < 0 ? "" : " AND ctid < '(" + range.toPage() + ",0)'::tid");
+            int width = table.columns().size();
+            try (Statement s = connection.createStatement()) {
+                s.setFetchSize(FETCH_ROWS);
+                try (ResultSet rs = s.executeQuery(select)) {
+                    List<StageRow> rows = new ArrayList<>(BATCH_ROWS);
+                    while (rs.next()) {
+                        String[] values = new String[width];
+                        for (int i = 0; i < width; i++) {
+                            values[i] = rs.getString(i + 1);
+                        }
+                        int partition = partitioner.partitions() == 1 ? 0 : partitioner.partitionOf(key(keySchema, keyColumns, values));
+                        ChangeEvent read = new ChangeEvent(topic, partition, -rowsRead.incrementAndGet(), table.id(),
+                                ChangeEvent.Operation.READ, position, null, sourceTsMs, null, null);
+                        rows.add(new StageRow(read, values, null));
+                        if (rows.size() == BATCH_ROWS) {
+                            batches.put(new Batch(table, rows, null));
+                            rows = new ArrayList<>(BATCH_ROWS);
+                        }
+                    }
+                    if (!rows.isEmpty()) {
+                        batches.put(new Batch(table, rows, null));
+                    }
+                }
+            }
+        }
+
+        void close() {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing a direct snapshot reader failed: {}", e.getMessage());
+            }
+        }
+    }
+
+    /** The schema of the record key Debezium writes for a row of {@code table}: its key columns, as Connect types. */
+    private static Schema keySchema(TableSchema table) {
+        SchemaBuilder key = SchemaBuilder.struct();
+        for (String name : table.primaryKey()) {
+            key.field(name, switch (table.columns().get(table.indexOf(name)).type()) {
+                case SMALLINT -> Schema.INT16_SCHEMA;
+                case INTEGER -> Schema.INT32_SCHEMA;
+                case BIGINT -> Schema.INT64_SCHEMA;
+                default -> Schema.STRING_SCHEMA;
+            });
+        }
+        return key.build();
+    }
+
+    /** The row's record key, for its partition. Only keys of PARTITIONABLE_KEYS come here. */
+    private static Struct key(Schema schema, int[] keyColumns, String[] values) {
+        Struct key = new Struct(schema);
+        for (int i = 0; i < keyColumns.length; i++) {
+            Field field = schema.fields().get(i);
+            String value = values[keyColumns[i]];
+            key.put(field, switch (field.schema().type()) {
+                case INT16 -> Short.valueOf(value);
+                case INT32 -> Integer.valueOf(value);
+                case INT64 -> Long.valueOf(value);
+                default -> value;
+            });
+        }
+        return key;
+    }
+}

@@ -1,0 +1,38 @@
+package warehouse;
+
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import warehouse.StageRows.StageRow;
+
+/**
+ * The warehouse's side of a direct snapshot (snapshot/DirectSnapshot): rows read from the source at one LSN, loaded as
+ * snapshot reads (op 'r') without passing through Kafka, and a mark of how far that snapshot got, kept in the warehouse
+ * so that it commits with the rows.
+ */
+public interface SnapshotLoad {
+
+    /** The last direct snapshot begun in this warehouse; empty when none was. */
+    Optional<SnapshotMark> mark() throws SQLException;
+
+    /**
+     * Begins a snapshot at {@code lsn}, in one transaction: the rows of an unfinished earlier one leave the history,
+     * the current state of {@code tables} is emptied (the snapshot's rows replace it), and the mark says begun.
+     */
+    void begin(long lsn, List<TableSchema> tables) throws SQLException;
+
+    /** Loads {@code rows} of one table in one transaction: into its history, and its current state. */
+    void load(TableSchema table, List<StageRow> rows) throws SQLException;
+
+    /** Marks the snapshot at {@code lsn} finished, having loaded {@code rows} rows. */
+    void finish(long lsn, long rows) throws SQLException;
+
+    /**
+     * A direct snapshot as the warehouse recorded it.
+     *
+     * @param lsn the replication slot's starting point, at which the rows were read
+     * @param finished whether every row was loaded
+     */
+    record SnapshotMark(long lsn, boolean finished) {
+    }
+}

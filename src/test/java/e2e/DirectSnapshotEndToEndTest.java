@@ -1,0 +1,247 @@
+package e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import embedded.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import source.SourceDatabase;
+
+/**
+ * The direct snapshot (flightcdc.capture.snapshot=direct) of a table that clients write all along, over topics of two
+ * partitions: the application is killed while the first one is loading, and the next start takes it again. Every
+ * change must arrive exactly once: per key, the history holds one snapshot row, at the slot's LSN, and then exactly
+ * the changes the source's audit trigger recorded after the one that row shows (ChangeAudit). Each write gives the
+ * row's callsign a value no other write gives, so that the snapshot row tells which change it saw last.
+ */
+class DirectSnapshotEndToEndTest {
+
+    private static final Pattern BEGINS = Pattern.compile("Direct snapshot of .* begins at LSN");
+    private static final Pattern DONE = Pattern.compile("Direct snapshot done");
+    private static final Pattern SLOT_DROPPED = Pattern.compile("Dropping replication slot 'flightcdc'");
+    private static final int ROWS = 150_000;
+
+    @Test
+    @Timeout(value = 8, unit = TimeUnit.MINUTES)
+    void aDirectSnapshotCutOffAndTakenAgainWhileClientsWriteLoadsEveryChangeOnce() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "e2e")), "direct-snapshot-");
+        try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(dir.resolve("postgres"), FreePorts.one())) {
+            try (SourceDatabase source = SourceDatabase.of(postgres); Connection c = postgres.connect()) {
+                source.migrate();
+                ChangeAudit.install(c, ChangeAudit.FLIGHT_STATE);
+                // As users load a table: COPY.
+                SourceSql.copyIn(c, "COPY flight_state (icao24, callsign, last_contact) FROM STDIN WITH (FORMAT csv)",
+                        IntStream.range(0, ROWS).mapToObj(i -> String.format(Locale.ROOT, "r%06d,S%06d,2026-12-02 10:00:00+00%n",
+                                i, i)).collect(Collectors.joining()));
+            }
+            AppRun app = AppRun.of(dir, postgres);
+            List<String> run = new ArrayList<>(app.run());
+            run.addAll(List.of("-D", "flightcdc.capture.snapshot=direct", "-D", "flightcdc.kafka.partitions=2",
+                    "-D", "flightcdc.load.consumers=2"));
+            try (Writers writers = Writers.start(postgres)) {
+                try (ChildJvm first = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, app.environment())) {
+                    first.awaitLine(BEGINS, Duration.ofMinutes(2));
+                    Thread.sleep(1_000);
+                    first.kill();
+                    assertThat(first.lines()).as("killed before the snapshot was done")
+                            .noneMatch(line -> DONE.matcher(line).find());
+                }
+                try (ChildJvm second = ChildJvm.flightCdc(dir.resolve("run-2.log"), run, app.environment())) {
+                    second.awaitLine(DONE, Duration.ofMinutes(3));
+                    assertThat(second.lines()).as("the cut-off snapshot's slot dropped")
+                            .anyMatch(line -> SLOT_DROPPED.matcher(line).find());
+                    Thread.sleep(2_000);
+                    writers.stop();
+                    CatchUps.ofFlightState(postgres, app.kafka()).awaitLoaded(Duration.ofMinutes(2));
+                    second.stop();
+                }
+                assertThat(writers.changes()).as("changes written while the snapshots ran").isGreaterThan(100);
+            }
+
+            assertThat(ChildJvm.verify(dir.resolve("verify.log"), app.location(), app.environment()))
+                    .as("verify: the warehouse's current state equals the source").isZero();
+            assertEveryChangeOnce(postgres, dir.resolve("app/warehouse.duckdb"));
+        }
+    }
+
+    /** Per key: the snapshot's row, then exactly the audited changes after the one it shows. */
+    private static void assertEveryChangeOnce(EmbeddedPostgresServer postgres, Path duckdb) throws SQLException {
+        Map<String, List<String>> audited = new LinkedHashMap<>();
+        try (Connection c = postgres.connect(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT key, op, payload FROM change_audit WHERE table_name = 'flight_state'"
+                     + " AND op <> 't' ORDER BY seq")) {
+            while (rs.next()) {
+                audited.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(rs.getString(2) + " " + rs.getString(3));
+            }
+        }
+        Map<String, String> snapshotRows = new HashMap<>();
+        Map<String, List<String>> streamed = new HashMap<>();
+        Map<String, Integer> partitions = new HashMap<>();
+        List<String> problems = new ArrayList<>();
+        Properties readOnly = new Properties();
+        readOnly.setProperty("duckdb.read_only", "true");
+        try (Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly);
+             Statement s = warehouse.createStatement()) {
+            long snapshotLsns;
+            try (ResultSet rs = s.executeQuery("SELECT count(DISTINCT _lsn) FROM flight_state_history WHERE _op = 'r'")) {
+                rs.next();
+                snapshotLsns = rs.getLong(1);
+            }
+            assertThat(snapshotLsns).as("the cut-off snapshot's rows are gone: one snapshot LSN").isEqualTo(1);
+            try (ResultSet rs = s.executeQuery("SELECT icao24, _op, callsign, _kafka_partition, _kafka_offset"
+                    + " FROM flight_state_history WHERE _op <> 't' ORDER BY _kafka_partition, _kafka_offset")) {
+                while (rs.next()) {
+                    String key = rs.getString(1);
+                    Integer earlier = partitions.put(key, rs.getInt(4));
+                    if (earlier != null && earlier != rs.getInt(4)) {
+                        problems.add(key + " in partitions " + earlier + " and " + rs.getInt(4));
+                    }
+                    if (rs.getString(2).equals("r")) {
+                        assertThat(rs.getLong(5)).as("a snapshot row's offset").isNegative();
+                        if (snapshotRows.put(key, rs.getString(3)) != null || streamed.containsKey(key)) {
+                            problems.add(key + ": a second snapshot row, or one after its changes");
+                        }
+                    } else {
+                        streamed.computeIfAbsent(key, k -> new ArrayList<>()).add(rs.getString(2) + " " + rs.getString(3));
+                    }
+                }
+            }
+        }
+        for (Map.Entry<String, List<String>> entry : audited.entrySet()) {
+            String key = entry.getKey();
+            List<String> changes = entry.getValue();
+            List<String> loaded = streamed.getOrDefault(key, List.of());
+            String seen = snapshotRows.get(key);
+            List<String> expected;
+            if (seen != null) {
+                int last = -1;
+                for (int i = 0; i < changes.size(); i++) {
+                    if (!changes.get(i).startsWith("d ") && changes.get(i).endsWith(" " + seen)) {
+                        last = i;
+                    }
+                }
+                if (last < 0) {
+                    problems.add(key + ": the snapshot row shows " + seen + ", which no change of it wrote");
+                    continue;
+                }
+                expected = changes.subList(last + 1, changes.size());
+            } else if (loaded.isEmpty() && changes.get(changes.size() - 1).startsWith("d ")) {
+                expected = List.of(); // deleted before the snapshot's LSN
+            } else {
+                expected = changes; // made after it
+            }
+            if (!loaded.equals(expected)) {
+                problems.add(key + ": loaded " + loaded + " after the snapshot's " + seen + ", expected " + expected);
+            }
+        }
+        streamed.keySet().stream().filter(key -> !audited.containsKey(key))
+                .forEach(key -> problems.add(key + ": loaded, never written"));
+        assertThat(problems).as("keys whose changes did not arrive exactly once").isEmpty();
+        assertThat(snapshotRows).as("rows read by the snapshot").hasSizeGreaterThan(ROWS / 2);
+    }
+
+    /**
+     * Two clients writing flight_state until stopped, each on keys of its own: multi-row updates of the loaded rows,
+     * inserts, deletes and key updates in transactions, and COPYs of new rows. Every value written to callsign is new.
+     */
+    private static final class Writers implements AutoCloseable {
+
+        private final ExecutorService clients = Executors.newFixedThreadPool(2);
+        private final AtomicBoolean stopped = new AtomicBoolean();
+        private final AtomicLong payloads = new AtomicLong();
+        private final AtomicLong changes = new AtomicLong();
+        private final List<Future<?>> running = new ArrayList<>();
+
+        static Writers start(EmbeddedPostgresServer postgres) {
+            Writers writers = new Writers();
+            for (int client = 0; client < 2; client++) {
+                int own = client;
+                writers.running.add(writers.clients.submit(() -> {
+                    try (Connection c = postgres.connect()) {
+                        writers.write(c, own);
+                    }
+                    return null;
+                }));
+            }
+            return writers;
+        }
+
+        private void write(Connection c, int client) throws Exception {
+            for (int round = 0; !stopped.get(); round++) {
+                // Keys of the loaded rows this client owns: those whose number is client modulo 2.
+                int a = ThreadLocalRandom.current().nextInt(ROWS / 2) * 2 + client;
+                int b = ThreadLocalRandom.current().nextInt(ROWS / 2) * 2 + client;
+                String fresh = "n" + client + "-" + round;
+                if (round % 25 == 24) {
+                    long first = payloads.addAndGet(50) - 50;
+                    changes.addAndGet(SourceSql.copyIn(c, "COPY flight_state (icao24, callsign, last_contact) FROM STDIN"
+                            + " WITH (FORMAT csv)", IntStream.range(0, 50).mapToObj(i -> String.format(Locale.ROOT,
+                            "%s-%d,W%d,2026-12-02 11:00:00+00%n", fresh, i, first + i)).collect(Collectors.joining())));
+                    continue;
+                }
+                final int thisRound = round;
+                changes.addAndGet(SourceSql.inTransaction(c, () -> {
+                    long made = SourceSql.update(c, String.format(Locale.ROOT, "UPDATE flight_state SET callsign = 'W' ||"
+                            + " (%d + (icao24 = 'r%06d')::int), velocity = %d WHERE icao24 IN ('r%06d', 'r%06d')",
+                            payloads.addAndGet(2) - 2, b, thisRound, a, b));
+                    made += SourceSql.update(c, String.format(Locale.ROOT, "INSERT INTO flight_state (icao24, callsign,"
+                            + " last_contact) VALUES ('%s', 'W%d', now())", fresh, payloads.getAndIncrement()));
+                    if (thisRound % 5 == 4) {
+                        made += SourceSql.update(c, String.format(Locale.ROOT,
+                                "DELETE FROM flight_state WHERE icao24 = 'r%06d'", (a + 4) % ROWS));
+                    }
+                    if (thisRound % 7 == 6) {
+                        // A key update: a delete of the old key and a create of the new one.
+                        made += 2 * SourceSql.update(c, String.format(Locale.ROOT,
+                                "UPDATE flight_state SET icao24 = 'k%s' WHERE icao24 = '%s'", fresh, fresh));
+                    }
+                    return made;
+                }));
+                Thread.sleep(5);
+            }
+        }
+
+        void stop() throws Exception {
+            stopped.set(true);
+            for (Future<?> client : running) {
+                client.get(1, TimeUnit.MINUTES);
+            }
+        }
+
+        long changes() {
+            return changes.get();
+        }
+
+        @Override
+        public void close() throws Exception {
+            stopped.set(true);
+            clients.shutdown();
+            clients.awaitTermination(1, TimeUnit.MINUTES);
+        }
+    }
+}
