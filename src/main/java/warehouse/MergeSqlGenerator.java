@@ -184,13 +184,16 @@ public final class MergeSqlGenerator {
     }
 
     /**
-     * A direct snapshot's rows into the current state it emptied (SnapshotLoad): each key once, so an INSERT, which
-     * costs less than a MERGE, and fails, rather than overwriting, should a key come twice.
+     * A direct snapshot's rows into the current state it emptied (SnapshotLoad), taken from the history rows the same
+     * transaction just wrote from the stage: each value cast once. Each key once, so an INSERT, which costs less than a
+     * MERGE, and fails, rather than overwriting, should a key come twice. Binds: the snapshot's LSN, then the batch's
+     * lowest and highest offsets (a batch's offsets are a run of their own).
      */
-    public String insertCurrentFromStage(TableSchema t) {
+    public String insertCurrentFromSnapshotHistory(TableSchema t) {
         String names = t.columns().stream().map(c -> d.quote(c.name())).collect(Collectors.joining(", "));
-        return "INSERT INTO " + d.quote(currentTable(t)) + " (" + names + ")\nSELECT " + typedColumns(t) + "\nFROM "
-                + d.quote(stageTable(t));
+        return "INSERT INTO " + d.quote(currentTable(t)) + " (" + names + ")\nSELECT " + names + "\nFROM "
+                + d.quote(historyTable(t)) + "\nWHERE " + LSN.quoted(d) + " = ? AND " + OP.quoted(d) + " = 'r' AND "
+                + KAFKA_OFFSET.quoted(d) + " BETWEEN ? AND ?";
     }
 
     /**

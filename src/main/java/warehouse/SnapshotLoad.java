@@ -21,7 +21,10 @@ public interface SnapshotLoad {
      */
     void begin(long lsn, List<TableSchema> tables) throws SQLException;
 
-    /** Loads {@code rows} of one table in one transaction: into its history, and its current state. */
+    /**
+     * Loads {@code rows} of one table in one transaction: into its history, and its current state. Their offsets are a
+     * run no other batch's rows are in.
+     */
     void load(TableSchema table, List<StageRow> rows) throws SQLException;
 
     /** Marks the snapshot at {@code lsn} finished, having loaded {@code rows} rows. */

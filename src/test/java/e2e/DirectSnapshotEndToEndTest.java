@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -31,10 +32,11 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import source.SourceDatabase;
+import warehouse.QueryRows;
 
 /**
- * The direct snapshot (flightcdc.capture.snapshot=direct) of a table that clients write all along, over topics of two
- * partitions: the application is killed while the first one is loading, and the next start takes it again. Every
+ * The direct snapshot (flightcdc.capture.snapshot=direct) of a table that clients write all along, and of a
+ * partitioned one, over topics of two partitions: the application is killed while the first one is loading, and the next start takes it again. Every
  * change must arrive exactly once: per key, the history holds one snapshot row, at the slot's LSN, and then exactly
  * the changes the source's audit trigger recorded after the one that row shows (ChangeAudit). Each write gives the
  * row's callsign a value no other write gives, so that the snapshot row tells which change it saw last.
@@ -54,6 +56,15 @@ class DirectSnapshotEndToEndTest {
             try (SourceDatabase source = SourceDatabase.of(postgres); Connection c = postgres.connect()) {
                 source.migrate();
                 ChangeAudit.install(c, ChangeAudit.FLIGHT_STATE);
+                // A partitioned table, keyed by two integer columns: read partition by partition, and its rows' Kafka
+                // partitions worked out from keys of two fields.
+                try (Statement s = c.createStatement()) {
+                    s.execute("""
+                            CREATE TABLE flight_leg (id bigint, leg integer, note text, PRIMARY KEY (id, leg)) PARTITION BY RANGE (id);
+                            CREATE TABLE flight_leg_low PARTITION OF flight_leg FOR VALUES FROM (0) TO (500);
+                            CREATE TABLE flight_leg_rest PARTITION OF flight_leg DEFAULT;
+                            INSERT INTO flight_leg SELECT g / 3, g % 3, 'leg ' || g FROM generate_series(0, 2999) g""");
+                }
                 // As users load a table: COPY.
                 SourceSql.copyIn(c, "COPY flight_state (icao24, callsign, last_contact) FROM STDIN WITH (FORMAT csv)",
                         IntStream.range(0, ROWS).mapToObj(i -> String.format(Locale.ROOT, "r%06d,S%06d,2026-12-02 10:00:00+00%n",
@@ -62,7 +73,7 @@ class DirectSnapshotEndToEndTest {
             AppRun app = AppRun.of(dir, postgres);
             List<String> run = new ArrayList<>(app.run());
             run.addAll(List.of("-D", "flightcdc.capture.snapshot=direct", "-D", "flightcdc.kafka.partitions=2",
-                    "-D", "flightcdc.load.consumers=2"));
+                    "-D", "flightcdc.load.consumers=2", "-D", "flightcdc.source.tables=public.flight_state,public.flight_leg"));
             try (Writers writers = Writers.start(postgres)) {
                 try (ChildJvm first = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, app.environment())) {
                     first.awaitLine(BEGINS, Duration.ofMinutes(2));
@@ -77,7 +88,9 @@ class DirectSnapshotEndToEndTest {
                             .anyMatch(line -> SLOT_DROPPED.matcher(line).find());
                     Thread.sleep(2_000);
                     writers.stop();
-                    CatchUps.ofFlightState(postgres, app.kafka()).awaitLoaded(Duration.ofMinutes(2));
+                    CatchUps.of(postgres.jdbcUrl(), postgres.user(), postgres.password(), "flightcdc", app.kafka(),
+                            "flightcdc-warehouse", Set.of("flightcdc.public.flight_state", "flightcdc.public.flight_leg"))
+                            .awaitLoaded(Duration.ofMinutes(2));
                     second.stop();
                 }
                 assertThat(writers.changes()).as("changes written while the snapshots ran").isGreaterThan(100);
@@ -86,6 +99,7 @@ class DirectSnapshotEndToEndTest {
             assertThat(ChildJvm.verify(dir.resolve("verify.log"), app.location(), app.environment()))
                     .as("verify: the warehouse's current state equals the source").isZero();
             assertEveryChangeOnce(postgres, dir.resolve("app/warehouse.duckdb"));
+            assertLegsKeptTheirPartitions(dir.resolve("app/warehouse.duckdb"));
         }
     }
 
@@ -165,6 +179,23 @@ class DirectSnapshotEndToEndTest {
         assertThat(snapshotRows).as("rows read by the snapshot").hasSizeGreaterThan(ROWS / 2);
     }
 
+    /** flight_leg: each key's snapshot row and its updates in one Kafka partition, and some keys have both. */
+    private static void assertLegsKeptTheirPartitions(Path duckdb) throws SQLException {
+        Properties readOnly = new Properties();
+        readOnly.setProperty("duckdb.read_only", "true");
+        try (Connection warehouse = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly)) {
+            assertThat(QueryRows.of(warehouse, "SELECT count(*) FROM flight_leg_history WHERE _op = 'r'"))
+                    .containsExactly("3000");
+            assertThat(QueryRows.of(warehouse, "SELECT id, leg FROM flight_leg_history GROUP BY id, leg"
+                    + " HAVING count(DISTINCT _kafka_partition) > 1")).as("keys in two partitions").isEmpty();
+            assertThat(QueryRows.of(warehouse, "SELECT count(DISTINCT (id, leg)) FROM flight_leg_history WHERE _op = 'u'"
+                    + " AND (id, leg) IN (SELECT (id, leg) FROM flight_leg_history WHERE _op = 'r')").get(0))
+                    .as("keys with a snapshot row and updates").isNotEqualTo("0");
+            assertThat(QueryRows.of(warehouse, "SELECT count(DISTINCT _kafka_partition) FROM flight_leg_history"))
+                    .containsExactly("2");
+        }
+    }
+
     /**
      * Two clients writing flight_state until stopped, each on keys of its own: multi-row updates of the loaded rows,
      * inserts, deletes and key updates in transactions, and COPYs of new rows. Every value written to callsign is new.
@@ -203,6 +234,10 @@ class DirectSnapshotEndToEndTest {
                             + " WITH (FORMAT csv)", IntStream.range(0, 50).mapToObj(i -> String.format(Locale.ROOT,
                             "%s-%d,W%d,2026-12-02 11:00:00+00%n", fresh, i, first + i)).collect(Collectors.joining())));
                     continue;
+                }
+                if (round % 3 == 0) {
+                    changes.addAndGet(SourceSql.update(c, "UPDATE flight_leg SET note = 'round " + round + "' WHERE id = "
+                            + ThreadLocalRandom.current().nextInt(1000)));
                 }
                 final int thisRound = round;
                 changes.addAndGet(SourceSql.inTransaction(c, () -> {

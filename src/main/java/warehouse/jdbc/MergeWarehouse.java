@@ -153,7 +153,7 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
             s.execute(sql.createStageTable(t));
             tables.put(t.id(), new PreparedTable(t, sql.clearStage(t), sql.insertHistoryFromStage(t),
                     sql.mergeFromStage(t), sql.insertHistoryFromStageTakingUnavailable(t),
-                    sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t), sql.insertCurrentFromStage(t)));
+                    sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t), sql.insertCurrentFromSnapshotHistory(t)));
         }
         for (String view : views.createStatements(dialect, Collections.unmodifiableMap(this.schemas))) {
             s.execute(view);
@@ -400,7 +400,15 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
             s.execute(table.clearStage());
             stager.stage(connection, table.schema(), rows);
             s.execute(table.insertHistory());
-            s.execute(table.insertCurrent());
+            try (PreparedStatement insert = connection.prepareStatement(table.insertCurrent())) {
+                insert.setLong(1, rows.get(0).change().lsn());
+                insert.setLong(2, rows.stream().mapToLong(r -> r.change().offset()).min().orElseThrow());
+                insert.setLong(3, rows.stream().mapToLong(r -> r.change().offset()).max().orElseThrow());
+                if (insert.executeUpdate() != rows.size()) {
+                    throw new SQLException("A direct snapshot's batch of " + rows.size() + " rows of " + snapshotted.id()
+                            + " did not make as many rows of its current state: its offsets are not a run of their own");
+                }
+            }
             s.execute(table.clearStage());
         });
     }
