@@ -235,6 +235,8 @@ public final class DirectSnapshot {
     /** Reads every range on the readers' threads and loads their batches on this one. */
     private Copied copy(ExecutorService pool, List<Reader> readerList, long lsn, long started)
             throws SQLException, InterruptedException {
+        Map<TableId, Long> expected = counts(readerList.get(0).connection);
+        long total = expected.values().stream().mapToLong(Long::longValue).sum();
         ConcurrentLinkedQueue<Range> ranges = new ConcurrentLinkedQueue<>(ranges(readerList.get(0).connection));
         BlockingQueue<Batch> batches = new ArrayBlockingQueue<>(readers + 1);
         CountDownLatch done = new CountDownLatch(readerList.size());
@@ -265,7 +267,14 @@ public final class DirectSnapshot {
             Batch batch = batches.poll(100, TimeUnit.MILLISECONDS);
             if (batch == null) {
                 if (done.getCount() == 0 && batches.isEmpty()) {
-                    checkCounts(readerList.get(0).connection, perTable, tables);
+                    for (TableSchema table : tables) {
+                        long rows = perTable.getOrDefault(table.id(), 0L);
+                        if (rows != expected.get(table.id())) {
+                            throw new IllegalStateException("The direct snapshot loaded " + rows + " rows of " + table.id()
+                                    + ", which held " + expected.get(table.id()) + " at its LSN: it is not marked finished,"
+                                    + " and the next start begins it again. Please report this, with the log");
+                        }
+                    }
                     return new Copied(loaded, loadNanos);
                 }
                 continue;
@@ -281,8 +290,10 @@ public final class DirectSnapshot {
             perTable.merge(batch.table().id(), (long) batch.rows().size(), Long::sum);
             if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
                 lastReport = System.nanoTime();
-                LOG.info(String.format(Locale.ROOT, "Direct snapshot: %,d rows loaded (%,.0f rows/s)", loaded,
-                        loaded / ((lastReport - started) / 1e9)));
+                double rate = loaded / ((lastReport - started) / 1e9);
+                LOG.info(String.format(Locale.ROOT, "Direct snapshot: %,d of %,d rows (%d%%), %,.0f rows/s%s", loaded,
+                        total, total == 0 ? 100 : loaded * 100 / total, rate,
+                        rate > 0 ? ", about " + Math.round((total - loaded) / rate) + " s left" : ""));
             }
         }
     }
@@ -317,25 +328,22 @@ public final class DirectSnapshot {
     }
 
     /**
-     * Counts each table's rows on the snapshot, to compare with what was loaded: a range left out, or read twice, stops
-     * the start rather than leaving the warehouse short. A count scans the table at PostgreSQL's own pace, far above
-     * the load's.
+     * Each table's rows on the snapshot: what the progress reports count towards, and what must have been loaded, so
+     * that a range left out, or read twice, stops the start rather than leaving the warehouse short. A count scans the
+     * table at PostgreSQL's own pace, far above the load's.
      */
-    private static void checkCounts(Connection c, Map<TableId, Long> loaded, List<TableSchema> tables) throws SQLException {
+    private Map<TableId, Long> counts(Connection c) throws SQLException {
+        Map<TableId, Long> counts = new HashMap<>();
         try (Statement s = c.createStatement()) {
             for (TableSchema table : tables) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM " + quote(table.id().schema()) + "."
                         + quote(table.id().name()))) {
                     rs.next();
-                    long rows = loaded.getOrDefault(table.id(), 0L);
-                    if (rs.getLong(1) != rows) {
-                        throw new IllegalStateException("The direct snapshot loaded " + rows + " rows of " + table.id()
-                                + ", which held " + rs.getLong(1) + " at its LSN: it is not marked finished, and the next"
-                                + " start begins it again. Please report this, with the log");
-                    }
+                    counts.put(table.id(), rs.getLong(1));
                 }
             }
         }
+        return counts;
     }
 
     /** The checks that need the source: its version, and the tables' columns, inheritance and keys. */
