@@ -227,11 +227,7 @@ public class CaptureConfiguration extends StageConfiguration {
         SnapshotLoad warehouse = bean(context, Warehouse.class).directSnapshot().orElseThrow(() -> new StartupException(
                 "flightcdc.capture.snapshot is direct, but the warehouse takes no direct snapshot. Fix: set"
                         + " flightcdc.capture.snapshot=debezium"));
-        SourceCatalog catalog = bean(context, SourceCatalog.class);
-        List<TableSchema> tables = new ArrayList<>();
-        for (TableId table : settings.source().tables()) {
-            tables.add(catalog.describe(table));
-        }
+        List<TableSchema> tables = LoadConfiguration.capturedSchemas(settings, bean(context, SourceCatalog.class));
         boolean topicsHoldRecords;
         try (Admin admin = Admin.create(settings.kafka().clientProperties(
                 context.resolvePropertyPlaceholders("{{flightcdc.kafka.bootstrap-servers}}")))) {

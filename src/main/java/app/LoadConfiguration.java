@@ -159,7 +159,8 @@ public class LoadConfiguration extends StageConfiguration {
         });
     }
 
-    private static List<TableSchema> capturedSchemas(PipelineSettings settings, SourceCatalog catalog) throws SQLException {
+    /** The captured tables as the source's catalog describes them: what the warehouse's tables are made for. */
+    static List<TableSchema> capturedSchemas(PipelineSettings settings, SourceCatalog catalog) throws SQLException {
         List<TableSchema> schemas = new ArrayList<>();
         for (TableId table : settings.source().tables()) {
             schemas.add(catalog.describe(table));

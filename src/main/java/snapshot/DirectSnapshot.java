@@ -45,6 +45,7 @@ import warehouse.SnapshotLoad;
 import warehouse.SnapshotLoad.SnapshotMark;
 import warehouse.SourcePosition;
 import warehouse.StageRows.StageRow;
+import warehouse.StageText;
 import warehouse.TableId;
 import warehouse.TableSchema;
 
@@ -359,7 +360,7 @@ public final class DirectSnapshot {
             }
             for (TableSchema table : tables) {
                 for (Column column : table.columns()) {
-                    StageTextSql.refusal(column).ifPresent(why -> problems.add(table.id() + "." + column.name() + ": " + why));
+                    StageText.neverCarried(column).ifPresent(why -> problems.add(table.id() + "." + column.name() + ": " + why));
                 }
                 unknownTypes(c, table.id()).forEach(column -> problems.add(table.id() + "." + column
                         + ": its type reaches the warehouse as Debezium's text of it, which only Debezium writes"));

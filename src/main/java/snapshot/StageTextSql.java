@@ -1,9 +1,5 @@
 package snapshot;
 
-import java.util.EnumSet;
-import java.util.Locale;
-import java.util.Optional;
-import java.util.Set;
 import warehouse.Column;
 import warehouse.ColumnType;
 
@@ -28,27 +24,15 @@ final class StageTextSql {
     /** Settings of the reading session that the renderings rely on. */
     static final String SESSION = "SET TIME ZONE 'UTC'";
 
-    /** As StageText: arrays of these Debezium sends in a form no warehouse reads exactly. */
-    private static final Set<ColumnType> ELEMENTS_NOT_CARRIED = EnumSet.of(ColumnType.DATE, ColumnType.TIME,
-            ColumnType.TIMETZ, ColumnType.TIMESTAMP, ColumnType.INTERVAL, ColumnType.BYTEA);
-
     private static final String ISO_UTC = "'-MM-DD\"T\"HH24:MI:SS.US\"Z\"'";
 
     private StageTextSql() {
     }
 
-    /** Why the column's values cannot be loaded exactly, as the capture would set each aside; empty when they can. */
-    static Optional<String> refusal(Column column) {
-        if (column.array() && ELEMENTS_NOT_CARRIED.contains(column.type())) {
-            return Optional.of("arrays of " + column.type().name().toLowerCase(Locale.ROOT) + " are not carried");
-        }
-        if (column.type() == ColumnType.TIMETZ) {
-            return Optional.of("time with time zone is not carried (docs/type-mapping.md)");
-        }
-        return Optional.empty();
-    }
-
-    /** The select-list expression of {@code column}, whose name is quoted as {@code quoted}. */
+    /**
+     * The select-list expression of {@code column}, whose name is quoted as {@code quoted}: a column the stream carries
+     * (warehouse.StageText#neverCarried is empty for it).
+     */
     static String of(Column column, String quoted) {
         String c = quoted;
         if (column.array()) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,6 +62,20 @@ public final class StageText {
             ColumnType.TIMETZ, ColumnType.TIMESTAMP, ColumnType.INTERVAL, ColumnType.BYTEA);
 
     private StageText() {
+    }
+
+    /**
+     * Why no value of {@code column} is ever carried, whatever it holds: time with time zone, and the arrays Debezium
+     * sends in a form no warehouse reads exactly. Empty for a column whose values are carried.
+     */
+    public static Optional<String> neverCarried(Column column) {
+        if (column.array() && ELEMENTS_NOT_CARRIED.contains(column.type())) {
+            return Optional.of("arrays of " + column.type().name().toLowerCase(Locale.ROOT) + " are not carried");
+        }
+        if (!column.array() && column.type() == ColumnType.TIMETZ) {
+            return Optional.of("time with time zone is not carried (docs/type-mapping.md)");
+        }
+        return Optional.empty();
     }
 
     /**
