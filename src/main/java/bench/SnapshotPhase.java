@@ -75,7 +75,7 @@ final class SnapshotPhase {
                 if (settings.capture().snapshot() == PipelineSettings.Capture.Snapshot.DIRECT) {
                     // Taken while the pipeline started: done by now.
                     DirectSnapshot.Result direct = pipeline.bean(DirectSnapshot.RESULT, DirectSnapshot.Result.class);
-                    ThreadCpu.Usage cpu = ThreadCpu.now().since(cpuBefore, rows);
+                    ThreadCpu.Usage cpu = ThreadCpu.now().since(cpuBefore, rows, direct.threadCpuNanos());
                     boolean matches = loadedOnce(warehouse);
                     LOG.info("Snapshot: {} rows in the warehouse {} s after the start, by a direct snapshot; {}", rows,
                             Throughput.seconds(running - started), matches ? "each once" : "NOT each once");

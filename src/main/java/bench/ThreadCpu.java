@@ -34,6 +34,7 @@ public final class ThreadCpu {
     public static final String JIT = "JIT compilers";
     public static final String NATIVE = "native threads (DuckDB's workers) and threads that ended";
     public static final String BENCH = "the bench's own writer and clocks (not the pipeline's)";
+    public static final String SNAPSHOT = "direct snapshot: its readers and writers (threads that ended)";
 
     /**
      * @param part           one of this class's part names
@@ -101,7 +102,29 @@ public final class ThreadCpu {
 
     /** What was spent from {@code start} until now, by part, over {@code changes} changes. */
     public Usage since(ThreadCpu start, long changes) {
-        Map<String, Long> nanos = nanosByPart(start);
+        return usage(start, changes, nanosByPart(start));
+    }
+
+    /**
+     * As {@link #since(ThreadCpu, long)}, with the CPU time of threads of a direct snapshot that ended since, which they
+     * told before they did, as a part of its own ({@link #SNAPSHOT}, after the load) rather than among the threads that
+     * ended.
+     */
+    public Usage since(ThreadCpu start, long changes, long snapshotThreadNanos) {
+        Map<String, Long> measured = nanosByPart(start);
+        // The process's CPU time and the threads' own are read at slightly different moments: never more than was left.
+        long ended = Math.min(measured.get(NATIVE), snapshotThreadNanos);
+        Map<String, Long> nanos = new LinkedHashMap<>();
+        measured.forEach((part, spent) -> {
+            nanos.put(part, part.equals(NATIVE) ? spent - ended : spent);
+            if (part.equals(LOAD)) {
+                nanos.put(SNAPSHOT, ended);
+            }
+        });
+        return usage(start, changes, nanos);
+    }
+
+    private Usage usage(ThreadCpu start, long changes, Map<String, Long> nanos) {
         long pipeline = nanos.entrySet().stream().filter(e -> !e.getKey().equals(BENCH)).mapToLong(Map.Entry::getValue).sum();
         double wall = (wallNanos - start.wallNanos) / 1e9;
         List<Part> parts = nanos.entrySet().stream()

@@ -3,6 +3,8 @@ package snapshot;
 import capture.KeyPartitioner;
 import capture.PositionStorage;
 import capture.StartPosition;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,10 +21,15 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionService;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorCompletionService;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
@@ -72,6 +79,7 @@ import warehouse.TableSchema;
 public final class DirectSnapshot {
 
     private static final Logger LOG = LoggerFactory.getLogger(DirectSnapshot.class);
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     /** Pages in one range a reader selects: 16 MB of heap, about 90,000 rows of flight_state. */
     static final long RANGE_PAGES = 2048;
@@ -154,10 +162,11 @@ public final class DirectSnapshot {
     }
 
     /**
-     * A snapshot taken: its rows, and how long it took from making the slot until the warehouse marked it finished.
-     * Bound in the registry as {@value #RESULT} (the bench reads it).
+     * A snapshot taken: its rows, how long it took from making the slot until the warehouse marked it finished, and the
+     * CPU time of the threads it read and loaded on, which end with it. Bound in the registry as {@value #RESULT} (the
+     * bench reads it).
      */
-    public record Result(long rows, long nanos) {
+    public record Result(long rows, long nanos, long threadCpuNanos) {
     }
 
     /** The registry name of the {@link Result} of a snapshot this run took. */
@@ -207,8 +216,9 @@ public final class DirectSnapshot {
                     opened.add(new Reader(source.newConnection(), made.getSnapshotName()));
                 }
             }
-            LOG.info("Direct snapshot of {} begins at LSN {}, read by {} connection{}", tables.stream().map(TableSchema::id)
-                    .toList(), lsn(lsn), readers, readers == 1 ? "" : "s");
+            LOG.info("Direct snapshot of {} begins at LSN {}, read by {} connection{}, loaded by {} writer{}",
+                    tables.stream().map(TableSchema::id).toList(), lsn(lsn), readers, readers == 1 ? "" : "s",
+                    warehouse.parallelism(), warehouse.parallelism() == 1 ? "" : "s");
             warehouse.begin(lsn, tables);
             Copied copied = copy(pool, opened, lsn, started);
             long rows = copied.rows();
@@ -216,11 +226,12 @@ public final class DirectSnapshot {
             long nanos = System.nanoTime() - started;
             StartPosition.store(positions, topicPrefix, lsn);
             double seconds = nanos / 1e9;
-            // What the warehouse took of it tells which side bounds the rate: the loading, or the reading.
+            // What the warehouse took of it (each writer, on average) tells which side bounds the rate: the loading, or
+            // the reading.
             LOG.info(String.format(Locale.ROOT, "Direct snapshot done: %,d rows in %.1f s (%,.0f rows/s; the warehouse"
                     + " loading %.1f s of it); the capture streams from LSN %s", rows, seconds,
                     rows / Math.max(seconds, 1e-9), copied.loadNanos() / 1e9, lsn(lsn)));
-            return new Result(rows, nanos);
+            return new Result(rows, nanos, copied.threadCpuNanos());
         } finally {
             pool.shutdownNow();
             for (Reader reader : opened) {
@@ -229,19 +240,27 @@ public final class DirectSnapshot {
         }
     }
 
-    /** The rows loaded, and how long the warehouse took to load them. */
-    private record Copied(long rows, long loadNanos) {
+    /**
+     * The rows loaded, how long the warehouse's writers were busy loading them (each, on average), and the CPU time of
+     * the threads that read and loaded them.
+     */
+    private record Copied(long rows, long loadNanos, long threadCpuNanos) {
     }
 
-    /** Reads every range on the readers' threads and loads their batches on this one. */
+    /**
+     * Reads every range on the readers' threads and loads their batches on as many threads as the warehouse writes
+     * batches at once; this one reports the progress, and stops the others at the first failure.
+     */
     private Copied copy(ExecutorService pool, List<Reader> readerList, long lsn, long started)
             throws SQLException, InterruptedException {
         Map<TableId, Long> expected = counts(readerList.get(0).connection);
         long total = expected.values().stream().mapToLong(Long::longValue).sum();
         ConcurrentLinkedQueue<Range> ranges = new ConcurrentLinkedQueue<>(ranges(readerList.get(0).connection));
-        BlockingQueue<Batch> batches = new ArrayBlockingQueue<>(readers + 1);
-        CountDownLatch done = new CountDownLatch(readerList.size());
+        int writers = warehouse.parallelism();
+        BlockingQueue<Batch> batches = new ArrayBlockingQueue<>(readers + writers);
+        CountDownLatch read = new CountDownLatch(readerList.size());
         AtomicLong rowsRead = new AtomicLong();
+        Loaded loaded = new Loaded();
         long sourceTsMs = System.currentTimeMillis();
         for (Reader reader : readerList) {
             pool.execute(() -> {
@@ -256,47 +275,98 @@ public final class DirectSnapshot {
                         Thread.currentThread().interrupt();
                     }
                 } finally {
-                    done.countDown();
+                    loaded.threadCpuNanos.addAndGet(Math.max(0, THREADS.getCurrentThreadCpuTime()));
+                    read.countDown();
                 }
             });
         }
-        long loaded = 0;
-        long loadNanos = 0;
-        Map<TableId, Long> perTable = new HashMap<>();
-        long lastReport = System.nanoTime();
+        ExecutorService loaders = Executors.newFixedThreadPool(writers, task -> {
+            Thread loader = new Thread(task, "direct-snapshot-loader");
+            loader.setDaemon(true);
+            return loader;
+        });
+        try {
+            CompletionService<Void> loading = new ExecutorCompletionService<>(loaders);
+            for (int i = 0; i < writers; i++) {
+                loading.submit(() -> {
+                    try {
+                        loadBatches(batches, read, loaded);
+                    } finally {
+                        loaded.threadCpuNanos.addAndGet(Math.max(0, THREADS.getCurrentThreadCpuTime()));
+                    }
+                    return null;
+                });
+            }
+            long lastReport = System.nanoTime();
+            for (int finished = 0; finished < writers; ) {
+                Future<Void> writer = loading.poll(100, TimeUnit.MILLISECONDS);
+                if (writer == null) {
+                    if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
+                        lastReport = System.nanoTime();
+                        reportProgress(loaded.rows.get(), total, lastReport - started);
+                    }
+                    continue;
+                }
+                try {
+                    writer.get();
+                    finished++;
+                } catch (ExecutionException e) {
+                    throw e.getCause() instanceof SQLException sql ? sql : new SQLException(
+                            "The direct snapshot could not load the warehouse: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            loaders.shutdownNow();
+        }
+        for (TableSchema table : tables) {
+            long rows = loaded.perTable.getOrDefault(table.id(), new AtomicLong()).get();
+            if (rows != expected.get(table.id())) {
+                throw new IllegalStateException("The direct snapshot loaded " + rows + " rows of " + table.id()
+                        + ", which held " + expected.get(table.id()) + " at its LSN: it is not marked finished,"
+                        + " and the next start begins it again. Please report this, with the log");
+            }
+        }
+        return new Copied(loaded.rows.get(), loaded.nanos.get() / writers, loaded.threadCpuNanos.get());
+    }
+
+    /** What the loading threads loaded, together, and the CPU time the snapshot's threads took (each, once it ends). */
+    private static final class Loaded {
+        final AtomicLong rows = new AtomicLong();
+        final AtomicLong nanos = new AtomicLong();
+        final AtomicLong threadCpuNanos = new AtomicLong();
+        final Map<TableId, AtomicLong> perTable = new ConcurrentHashMap<>();
+    }
+
+    /** Loads batches until the readers are done and none is left, or one of them failed. */
+    private void loadBatches(BlockingQueue<Batch> batches, CountDownLatch read, Loaded loaded)
+            throws SQLException, InterruptedException {
         while (true) {
             Batch batch = batches.poll(100, TimeUnit.MILLISECONDS);
             if (batch == null) {
-                if (done.getCount() == 0 && batches.isEmpty()) {
-                    for (TableSchema table : tables) {
-                        long rows = perTable.getOrDefault(table.id(), 0L);
-                        if (rows != expected.get(table.id())) {
-                            throw new IllegalStateException("The direct snapshot loaded " + rows + " rows of " + table.id()
-                                    + ", which held " + expected.get(table.id()) + " at its LSN: it is not marked finished,"
-                                    + " and the next start begins it again. Please report this, with the log");
-                        }
-                    }
-                    return new Copied(loaded, loadNanos);
+                if (read.getCount() == 0 && batches.isEmpty()) {
+                    return;
                 }
                 continue;
             }
             if (batch.failure() != null) {
+                // Put back for the other loading threads, so that each of them stops too.
+                batches.offer(batch);
                 throw new SQLException("The direct snapshot could not read the source: " + batch.failure().getMessage()
                         + " (the next start begins it again)", batch.failure());
             }
             long loading = System.nanoTime();
             warehouse.load(batch.table(), batch.rows());
-            loadNanos += System.nanoTime() - loading;
-            loaded += batch.rows().size();
-            perTable.merge(batch.table().id(), (long) batch.rows().size(), Long::sum);
-            if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
-                lastReport = System.nanoTime();
-                double rate = loaded / ((lastReport - started) / 1e9);
-                LOG.info(String.format(Locale.ROOT, "Direct snapshot: %,d of %,d rows (%d%%), %,.0f rows/s%s", loaded,
-                        total, total == 0 ? 100 : loaded * 100 / total, rate,
-                        rate > 0 ? ", about " + Math.round((total - loaded) / rate) + " s left" : ""));
-            }
+            loaded.nanos.addAndGet(System.nanoTime() - loading);
+            loaded.rows.addAndGet(batch.rows().size());
+            loaded.perTable.computeIfAbsent(batch.table().id(), t -> new AtomicLong()).addAndGet(batch.rows().size());
         }
+    }
+
+    private static void reportProgress(long loaded, long total, long nanos) {
+        double rate = loaded / (nanos / 1e9);
+        LOG.info(String.format(Locale.ROOT, "Direct snapshot: %,d of %,d rows (%d%%), %,.0f rows/s%s", loaded, total,
+                total == 0 ? 100 : loaded * 100 / total, rate,
+                rate > 0 ? ", about " + Math.round((total - loaded) / rate) + " s left" : ""));
     }
 
     /** Each table's pages in ranges: of each partition for a partitioned table, of the table itself otherwise. */

@@ -23,9 +23,14 @@ public interface SnapshotLoad {
 
     /**
      * Loads {@code rows} of one table in one transaction: into its history, and its current state. Their offsets are a
-     * run no other batch's rows are in.
+     * run no other batch's rows are in. Up to {@link #parallelism()} threads may call it at once.
      */
-    void load(TableSchema table, List<StageRow> rows) throws SQLException;
+    void load(TableSchema table, List<StageRow> rows) throws SQLException, InterruptedException;
+
+    /** How many batches {@link #load} writes at once, each in a transaction of its own; 1 unless the warehouse says. */
+    default int parallelism() {
+        return 1;
+    }
 
     /** Marks the snapshot at {@code lsn} finished, having loaded {@code rows} rows. */
     void finish(long lsn, long rows) throws SQLException;

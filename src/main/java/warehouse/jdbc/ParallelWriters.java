@@ -22,6 +22,7 @@ import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
 import warehouse.SnapshotLoad;
+import warehouse.StageRows.StageRow;
 import warehouse.TableSchema;
 import warehouse.Warehouse;
 
@@ -139,12 +140,49 @@ public final class ParallelWriters implements Warehouse {
     }
 
     /**
-     * Through the first writer, whose methods take its connection one at a time: a direct snapshot runs before the
-     * capture publishes, so the loaders have nothing to write meanwhile.
+     * Its mark through the first writer, its batches through every writer at once: a direct snapshot runs before the
+     * capture publishes, so the loaders have nothing else to write meanwhile, and its batches are each a transaction of
+     * their own, whose rows no other batch holds.
      */
     @Override
     public Optional<SnapshotLoad> directSnapshot() {
-        return writers.get(0).directSnapshot();
+        SnapshotLoad marks = writers.get(0);
+        return Optional.of(new SnapshotLoad() {
+            @Override
+            public Optional<SnapshotMark> mark() throws SQLException {
+                return marks.mark();
+            }
+
+            @Override
+            public void begin(long lsn, List<TableSchema> snapshotted) throws SQLException {
+                marks.begin(lsn, snapshotted);
+            }
+
+            @Override
+            public void load(TableSchema table, List<StageRow> rows) throws SQLException, InterruptedException {
+                tables.readLock().lock();
+                MergeWarehouse writer = null;
+                try {
+                    writer = idle.take();
+                    writer.load(table, rows);
+                } finally {
+                    if (writer != null) {
+                        idle.add(writer);
+                    }
+                    tables.readLock().unlock();
+                }
+            }
+
+            @Override
+            public int parallelism() {
+                return writers.size();
+            }
+
+            @Override
+            public void finish(long lsn, long rows) throws SQLException {
+                marks.finish(lsn, rows);
+            }
+        });
     }
 
     @Override

@@ -18,7 +18,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import warehouse.QueryRows;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.ChangeEvent.Operation;
@@ -27,7 +26,11 @@ import warehouse.ColumnType;
 import warehouse.DerivedViews;
 import warehouse.KafkaPartition;
 import warehouse.ProgressMovedException;
+import warehouse.QueryRows;
+import warehouse.SnapshotLoad;
+import warehouse.SnapshotLoad.SnapshotMark;
 import warehouse.SourcePosition;
+import warehouse.StageRows.StageRow;
 import warehouse.TableId;
 import warehouse.TableSchema;
 
@@ -90,6 +93,41 @@ class ParallelWritersOnDuckDbTest {
                 + " GROUP BY ALL ORDER BY 1")).containsExactly("0|20000|20000", "1|20000|20000");
         assertThat(warehouse.progress()).containsOnlyKeys(new KafkaPartition(TOPIC, 0), new KafkaPartition(TOPIC, 1));
         assertThat(warehouse.progress().get(new KafkaPartition(TOPIC, 1)).nextOffset()).isEqualTo(BATCHES * CHANGES_PER_BATCH);
+    }
+
+    /**
+     * A direct snapshot's batches on both writers at once, as snapshot/DirectSnapshot loads them (on as many threads as
+     * the warehouse's parallelism): each row once in the history and the current state.
+     */
+    @Test
+    void aDirectSnapshotLoadsItsBatchesOnEveryWriterAtOnce() throws Exception {
+        SnapshotLoad snapshot = warehouse.directSnapshot().orElseThrow();
+        assertThat(snapshot.parallelism()).isEqualTo(2);
+        snapshot.begin(500, List.of(SCHEMA));
+
+        CountDownLatch together = new CountDownLatch(2);
+        List<Future<?>> loads = new ArrayList<>();
+        for (int writer = 0; writer < 2; writer++) {
+            int w = writer;
+            loads.add(consumers.submit((Callable<Void>) () -> {
+                together.countDown();
+                together.await();
+                for (int batch = w; batch < BATCHES; batch += 2) {
+                    snapshot.load(SCHEMA, snapshotRows(500, batch * CHANGES_PER_BATCH, CHANGES_PER_BATCH));
+                }
+                return null;
+            }));
+        }
+        for (Future<?> load : loads) {
+            load.get(2, TimeUnit.MINUTES);
+        }
+        snapshot.finish(500, BATCHES * CHANGES_PER_BATCH);
+
+        assertThat(snapshot.mark()).contains(new SnapshotMark(500, true));
+        assertThat(rows("SELECT count(*), count(DISTINCT icao24), sum(velocity) FROM flight_state"))
+                .containsExactly("20000|20000|" + (double) (BATCHES * CHANGES_PER_BATCH - 1) * BATCHES * CHANGES_PER_BATCH / 2);
+        assertThat(rows("SELECT _op, count(*), count(DISTINCT _kafka_offset), min(_kafka_offset), max(_kafka_offset)"
+                + " FROM flight_state_history GROUP BY ALL")).containsExactly("r|20000|20000|-20000|-1");
     }
 
     /**
@@ -166,6 +204,19 @@ class ParallelWritersOnDuckDbTest {
                             .put("velocity", (double) transaction), "{}"));
         }
         return changes;
+    }
+
+    /**
+     * {@code count} rows of a direct snapshot at {@code lsn}, the {@code first}th read onwards: keys {@code s<n>}, and n
+     * as the velocity.
+     */
+    private static List<StageRow> snapshotRows(long lsn, long first, int count) {
+        List<StageRow> rows = new ArrayList<>(count);
+        for (long n = first; n < first + count; n++) {
+            rows.add(new StageRow(new ChangeEvent(TOPIC, 0, -n - 1, TABLE, Operation.READ, new SourcePosition(lsn, lsn, null),
+                    null, 0L, null, null), new String[] {"s" + n, Double.toString(n)}, null));
+        }
+        return rows;
     }
 
     private List<String> rows(String sql) throws Exception {
