@@ -116,7 +116,9 @@ public final class MergeSqlGenerator {
      * hold fails the statement, and the loader sets it aside, rather than recording a NULL.
      */
     public String insertHistoryFromStageTakingUnavailable(TableSchema t) {
-        String key = t.primaryKey().stream().map(k -> "c." + d.quote(k) + " = s." + d.quote(k))
+        // The stage holds text: its key cast as the column, which PostgreSQL needs to compare it with a bigint.
+        String key = t.primaryKey().stream()
+                .map(k -> "c." + d.quote(k) + " = " + d.castFromText("s." + d.quote(k), t.columns().get(t.indexOf(k))))
                 .collect(Collectors.joining(" AND "));
         String missingRow = "c." + d.quote(t.primaryKey().get(0)) + " IS NULL";
         List<String> values = new ArrayList<>();

@@ -295,7 +295,7 @@ class MergeSqlGeneratorTest {
                 of its key to take it from (Kafka offset ' || CAST(s."_kafka_offset" AS VARCHAR) || ')') \
                 ELSE c."body" END ELSE s."body" END AS "body"
                 FROM "_stage_notes" AS s
-                LEFT JOIN "notes" AS c ON c."id" = s."id"
+                LEFT JOIN "notes" AS c ON c."id" = CAST(s."id" AS INTEGER)
                 ORDER BY s."_kafka_partition", s."_kafka_offset\"""");
         assertThat(duckdb.mergeFromStageKeepingUnavailable(notes)).isEqualTo("""
                 MERGE INTO "notes" AS t
@@ -352,7 +352,8 @@ class MergeSqlGeneratorTest {
                 new Column("at", ColumnType.TIMESTAMP, false)), List.of("id"), false);
         assertThat(postgres.insertHistoryFromStageTakingUnavailable(notes))
                 .contains("THEN CAST(CAST(CAST('column at: the change does not carry its value")
-                .contains("AS integer) AS text) AS timestamp) ELSE c.\"at\" END");
+                .contains("AS integer) AS text) AS timestamp) ELSE c.\"at\" END")
+                .contains("LEFT JOIN \"notes\" AS c ON c.\"id\" = CAST(s.\"id\" AS integer)");
     }
 
     @Test

@@ -175,6 +175,29 @@ class PostgresWarehouseTest {
     }
 
     /**
+     * The same in a table keyed by a bigint: the stage holds the key as text, and PostgreSQL compares it with the
+     * current state's only once it is cast (a user's `orders` deleted under REPLICA IDENTITY DEFAULT stopped the loader).
+     */
+    @Test
+    void aValueTheChangeDoesNotCarryIsTakenFromTheCurrentStateOfABigintKey() throws Exception {
+        TableId orders = new TableId("public", "orders");
+        TableSchema schema = new TableSchema(orders, List.of(new Column("id", ColumnType.BIGINT, false),
+                new Column("note", ColumnType.TEXT, false)), List.of("id"));
+        Warehouse warehouse = open(1);
+        warehouse.prepare(List.of(SCHEMA, schema));
+        String topic = "flightcdc.public.orders";
+        warehouse.load(batch(new ChangeEvent(topic, 0, 0, orders, Operation.CREATE, positions.next(2000, 2000), null, 0L,
+                JSON.readTree("{\"id\":7,\"note\":\"first\"}"), "{}")));
+
+        warehouse.load(batch(new ChangeEvent(topic, 0, 1, orders, Operation.DELETE, positions.next(2001, 2001), null, 0L,
+                JSON.readTree("{\"id\":7,\"note\":" + JSON.writeValueAsString(UnavailableValue.PLACEHOLDER) + "}"), "{}")));
+
+        assertThat(rows("SELECT count(*) FROM orders")).containsExactly("0");
+        assertThat(rows("SELECT _op, id, note FROM orders_history ORDER BY _kafka_offset")).containsExactly("c|7|first",
+                "d|7|first");
+    }
+
+    /**
      * Two loaders of one database, as two processes: Kafka moved the partition from the first to the second, and the
      * second loaded on from where the warehouse was. The first, still holding a batch it read before, writes none of it.
      */
