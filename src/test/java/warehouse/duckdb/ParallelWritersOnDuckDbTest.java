@@ -69,22 +69,11 @@ class ParallelWritersOnDuckDbTest {
 
     @Test
     void twoConsumersLoadTheirOwnPartitionsAtOnce() throws Exception {
-        CountDownLatch together = new CountDownLatch(2);
-        List<Future<?>> loads = new ArrayList<>();
-        for (int partition = 0; partition < 2; partition++) {
-            int p = partition;
-            loads.add(consumers.submit((Callable<Void>) () -> {
-                together.countDown();
-                together.await();
-                for (int batch = 0; batch < BATCHES; batch++) {
-                    warehouse.load(ChangeBatch.of(changes(p, batch * CHANGES_PER_BATCH, CHANGES_PER_BATCH)));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> load : loads) {
-            load.get(2, TimeUnit.MINUTES);
-        }
+        onBothThreadsAtOnce(p -> {
+            for (int batch = 0; batch < BATCHES; batch++) {
+                warehouse.load(ChangeBatch.of(changes(p, batch * CHANGES_PER_BATCH, CHANGES_PER_BATCH)));
+            }
+        });
 
         // Each batch updates the partition's 500 keys again: the last batch's values stay.
         assertThat(rows("SELECT count(*), min(velocity), max(velocity) FROM flight_state"))
@@ -105,22 +94,11 @@ class ParallelWritersOnDuckDbTest {
         assertThat(snapshot.parallelism()).isEqualTo(2);
         snapshot.begin(500, List.of(SCHEMA));
 
-        CountDownLatch together = new CountDownLatch(2);
-        List<Future<?>> loads = new ArrayList<>();
-        for (int writer = 0; writer < 2; writer++) {
-            int w = writer;
-            loads.add(consumers.submit((Callable<Void>) () -> {
-                together.countDown();
-                together.await();
-                for (int batch = w; batch < BATCHES; batch += 2) {
-                    snapshot.load(SCHEMA, snapshotRows(500, batch * CHANGES_PER_BATCH, CHANGES_PER_BATCH));
-                }
-                return null;
-            }));
-        }
-        for (Future<?> load : loads) {
-            load.get(2, TimeUnit.MINUTES);
-        }
+        onBothThreadsAtOnce(w -> {
+            for (int batch = w; batch < BATCHES; batch += 2) {
+                snapshot.load(SCHEMA, snapshotRows(500, batch * CHANGES_PER_BATCH, CHANGES_PER_BATCH));
+            }
+        });
         snapshot.finish(500, BATCHES * CHANGES_PER_BATCH);
 
         assertThat(snapshot.mark()).contains(new SnapshotMark(500, true));
@@ -204,6 +182,30 @@ class ParallelWritersOnDuckDbTest {
                             .put("velocity", (double) transaction), "{}"));
         }
         return changes;
+    }
+
+    /** What one of two threads does, given its number (0 or 1). */
+    @FunctionalInterface
+    private interface Work {
+        void run(int thread) throws Exception;
+    }
+
+    /** Runs {@code work} on two threads, started together, and waits for both. */
+    private void onBothThreadsAtOnce(Work work) throws Exception {
+        CountDownLatch together = new CountDownLatch(2);
+        List<Future<?>> running = new ArrayList<>();
+        for (int thread = 0; thread < 2; thread++) {
+            int t = thread;
+            running.add(consumers.submit((Callable<Void>) () -> {
+                together.countDown();
+                together.await();
+                work.run(t);
+                return null;
+            }));
+        }
+        for (Future<?> one : running) {
+            one.get(2, TimeUnit.MINUTES);
+        }
     }
 
     /**
