@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -309,8 +310,13 @@ class DashboardEndToEndTest {
         return chrome;
     }
 
-    /** Clicks the aircraft's marker where the map draws it now: the page tells where that is. */
+    /**
+     * Clicks the aircraft's marker where the map draws it now: the page tells where that is. Where another marker is
+     * drawn over it (a click there selects that one), each try after the first centres the map on it one zoom level
+     * closer, until the two come apart.
+     */
     private void clickAircraft(String icao24) {
+        AtomicInteger zoom = new AtomicInteger(7);
         await("a click on " + icao24 + " selecting it").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     @SuppressWarnings("unchecked")
@@ -323,7 +329,20 @@ class DashboardEndToEndTest {
                     int y = ((Number) point.get("y")).intValue() - map.getSize().getHeight() / 2;
                     new Actions(browser).moveToElement(map, x, y).click().perform();
                     Thread.sleep(300);
-                    return icao24.equals(selected().getAttribute("data-icao24"));
+                    String chosen = selected().getAttribute("data-icao24");
+                    if (icao24.equals(chosen)) {
+                        return true;
+                    }
+                    String position = queryText("SELECT CAST(latitude AS VARCHAR) || ',' || CAST(longitude AS VARCHAR)"
+                            + " FROM flight_state WHERE icao24 = '" + icao24 + "'");
+                    LOG.info("A click on {} at {} selected {}; centring on it at zoom {}", icao24, position, chosen,
+                            zoom.get() + 1);
+                    if (position != null && zoom.get() < 16) {
+                        String[] latLon = position.split(",");
+                        js("dashboard.map.zoomTo(arguments[0], arguments[1], arguments[2])", Double.parseDouble(latLon[0]),
+                                Double.parseDouble(latLon[1]), zoom.incrementAndGet());
+                    }
+                    return false;
                 });
     }
 
