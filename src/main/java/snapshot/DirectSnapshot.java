@@ -3,8 +3,13 @@ package snapshot;
 import capture.KeyPartitioner;
 import capture.PositionStorage;
 import capture.StartPosition;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -34,6 +39,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.connect.data.Field;
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
@@ -49,6 +55,7 @@ import warehouse.ChangeEvent;
 import warehouse.Column;
 import warehouse.ColumnType;
 import warehouse.SnapshotLoad;
+import warehouse.SnapshotLoad.CsvBatch;
 import warehouse.SnapshotLoad.SnapshotMark;
 import warehouse.SourcePosition;
 import warehouse.StageRows.StageRow;
@@ -64,7 +71,9 @@ import warehouse.TableSchema;
  * <p>The slot is made with an exported snapshot, as Debezium's own snapshot does: what a transaction on that snapshot
  * sees is exactly what committed before the slot's first change. Readers, each in such a transaction, select ranges of
  * the tables' pages (ctid ranges; a partitioned table's partitions one by one), each value rendered as the loader's stage
- * holds it (StageTextSql), and the warehouse loads them in batches as snapshot reads (op 'r') at the slot's LSN. Then
+ * holds it (StageTextSql), and the warehouse loads them in batches as snapshot reads (op 'r') at the slot's LSN: a
+ * warehouse that reads CSV itself (SnapshotLoad#csvDirectory) a range at a time from a file PostgreSQL's COPY wrote,
+ * when the change topics have one partition (a row's partition is its key's hash, which only a row in Java has). Then
  * Debezium is given that LSN as its stored position: it streams every transaction that commits after it.
  *
  * <p>Exactly once: the warehouse records the snapshot's LSN when it begins, and that it finished in its last
@@ -199,6 +208,16 @@ public final class DirectSnapshot {
 
     private Result take(PositionStorage positions, String topicPrefix) throws SQLException, InterruptedException {
         long started = System.nanoTime();
+        Path files = partitioner.partitions() == 1 ? warehouse.csvDirectory().orElse(null) : null;
+        if (files != null) {
+            try {
+                deleteFiles(files);
+                Files.createDirectories(files);
+            } catch (IOException e) {
+                throw new SQLException("The direct snapshot cannot make its directory " + files + " (" + e + "). Fix: give"
+                        + " it room for a few ranges of the tables, beside the warehouse", e);
+            }
+        }
         ExecutorService pool = Executors.newFixedThreadPool(readers, task -> {
             Thread reader = new Thread(task, "direct-snapshot-reader");
             reader.setDaemon(true);
@@ -213,12 +232,13 @@ public final class DirectSnapshot {
                         .logical().withSlotName(slot).withOutputPlugin("pgoutput").make();
                 lsn = made.getConsistentPoint().asLong();
                 for (int i = 0; i < readers; i++) {
-                    opened.add(new Reader(source.newConnection(), made.getSnapshotName()));
+                    opened.add(new Reader(source.newConnection(), made.getSnapshotName(), files));
                 }
             }
-            LOG.info("Direct snapshot of {} begins at LSN {}, read by {} connection{}, loaded by {} writer{}",
+            LOG.info("Direct snapshot of {} begins at LSN {}, read by {} connection{}{}, loaded by {} writer{}",
                     tables.stream().map(TableSchema::id).toList(), lsn(lsn), readers, readers == 1 ? "" : "s",
-                    warehouse.parallelism(), warehouse.parallelism() == 1 ? "" : "s");
+                    files == null ? "" : " into CSV files the warehouse reads", warehouse.parallelism(),
+                    warehouse.parallelism() == 1 ? "" : "s");
             warehouse.begin(lsn, tables);
             Copied copied = copy(pool, opened, lsn, started);
             long rows = copied.rows();
@@ -237,7 +257,27 @@ public final class DirectSnapshot {
             for (Reader reader : opened) {
                 reader.close();
             }
+            if (files != null) {
+                try {
+                    deleteFiles(files);
+                } catch (IOException e) {
+                    LOG.warn("Could not delete the direct snapshot's directory {}: {}", files, e.toString());
+                }
+            }
         }
+    }
+
+    /** The CSV files of ranges not loaded (a snapshot that failed, or a run cut off), and their directory. */
+    private static void deleteFiles(Path files) throws IOException {
+        if (!Files.isDirectory(files)) {
+            return;
+        }
+        try (Stream<Path> left = Files.list(files)) {
+            for (Path file : left.toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+        Files.delete(files);
     }
 
     /**
@@ -355,10 +395,22 @@ public final class DirectSnapshot {
                         + " (the next start begins it again)", batch.failure());
             }
             long loading = System.nanoTime();
-            warehouse.load(batch.table(), batch.rows());
+            long rows;
+            if (batch.csv() != null) {
+                warehouse.loadCsv(batch.table(), batch.csv());
+                rows = batch.csv().rows();
+                try {
+                    Files.delete(batch.csv().file());
+                } catch (IOException e) {
+                    LOG.warn("Could not delete {}, loaded: {}", batch.csv().file(), e.toString());
+                }
+            } else {
+                warehouse.load(batch.table(), batch.rows());
+                rows = batch.rows().size();
+            }
             loaded.nanos.addAndGet(System.nanoTime() - loading);
-            loaded.rows.addAndGet(batch.rows().size());
-            loaded.perTable.computeIfAbsent(batch.table().id(), t -> new AtomicLong()).addAndGet(batch.rows().size());
+            loaded.rows.addAndGet(rows);
+            loaded.perTable.computeIfAbsent(batch.table().id(), t -> new AtomicLong()).addAndGet(rows);
         }
     }
 
@@ -538,10 +590,10 @@ public final class DirectSnapshot {
     private record Range(TableSchema table, String relation, long fromPage, long toPage) {
     }
 
-    /** Rows of a table for one warehouse transaction, or what a reader failed with. */
-    private record Batch(TableSchema table, List<StageRow> rows, Throwable failure) {
+    /** Rows of a table for one warehouse transaction, in Java or in a CSV file, or what a reader failed with. */
+    private record Batch(TableSchema table, List<StageRow> rows, CsvBatch csv, Throwable failure) {
         static Batch failed(Throwable e) {
-            return new Batch(null, List.of(), e);
+            return new Batch(null, List.of(), null, e);
         }
     }
 
@@ -549,9 +601,12 @@ public final class DirectSnapshot {
     private final class Reader {
 
         private final Connection connection;
+        /** Where it copies ranges to as CSV, for the warehouse to read; null: it reads rows in Java. */
+        private final Path files;
 
-        Reader(Connection connection, String snapshotName) throws SQLException {
+        Reader(Connection connection, String snapshotName, Path files) throws SQLException {
             this.connection = connection;
+            this.files = files;
             try (Statement s = connection.createStatement()) {
                 s.execute(StageTextSql.SESSION);
                 // A reader waits, idle in its transaction, while the warehouse loads what it read.
@@ -566,16 +621,20 @@ public final class DirectSnapshot {
         }
 
         void read(Range range, long lsn, long sourceTsMs, AtomicLong rowsRead, BlockingQueue<Batch> batches)
-                throws SQLException, InterruptedException {
+                throws SQLException, InterruptedException, IOException {
             TableSchema table = range.table();
             String topic = topicFor.apply(table.id());
-            int[] keyColumns = table.primaryKey().stream().mapToInt(table::indexOf).toArray();
-            Schema keySchema = keySchema(table);
-            SourcePosition position = new SourcePosition(lsn, lsn, null);
             String select = "SELECT " + table.columns().stream().map(col -> StageTextSql.of(col, quote(col.name())))
                     .collect(Collectors.joining(", ")) + " FROM ONLY " + range.relation()
                     + " WHERE ctid >= '(" + range.fromPage() + ",0)'::tid"
                     + (range.toPage() < 0 ? "" : " AND ctid < '(" + range.toPage() + ",0)'::tid");
+            if (files != null) {
+                copy(table, topic, select, lsn, sourceTsMs, rowsRead, batches);
+                return;
+            }
+            int[] keyColumns = table.primaryKey().stream().mapToInt(table::indexOf).toArray();
+            Schema keySchema = keySchema(table);
+            SourcePosition position = new SourcePosition(lsn, lsn, null);
             int width = table.columns().size();
             try (Statement s = connection.createStatement()) {
                 s.setFetchSize(FETCH_ROWS);
@@ -599,6 +658,26 @@ public final class DirectSnapshot {
             }
         }
 
+        /**
+         * The range as CSV into a file of its own, by PostgreSQL's COPY: one batch, its rows numbered by a run of offsets
+         * of their own, in one partition (0).
+         */
+        private void copy(TableSchema table, String topic, String select, long lsn, long sourceTsMs, AtomicLong rowsRead,
+                          BlockingQueue<Batch> batches) throws SQLException, InterruptedException, IOException {
+            Path file = Files.createTempFile(files, "range-", ".csv");
+            long rows;
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+                rows = connection.unwrap(PGConnection.class).getCopyAPI()
+                        .copyOut("COPY (" + select + ") TO STDOUT (FORMAT csv)", out);
+            }
+            if (rows == 0) {
+                Files.delete(file);
+                return;
+            }
+            long before = rowsRead.getAndAdd(rows);
+            batches.put(new Batch(table, null, new CsvBatch(file, rows, topic, 0, lsn, sourceTsMs, -(before + 1)), null));
+        }
+
         /** The rows as snapshot reads, numbered by a run of offsets of their own: -1 for the first row read, -2, ... */
         private Batch batch(TableSchema table, String topic, Schema keySchema, int[] keyColumns,
                             SourcePosition position, long sourceTsMs, List<String[]> rows, AtomicLong rowsRead) {
@@ -610,7 +689,7 @@ public final class DirectSnapshot {
                         position, null, sourceTsMs, null, null);
                 staged.add(new StageRow(read, values, null));
             }
-            return new Batch(table, staged, null);
+            return new Batch(table, staged, null, null);
         }
 
         void close() {

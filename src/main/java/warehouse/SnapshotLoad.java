@@ -1,5 +1,6 @@
 package warehouse;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,40 @@ public interface SnapshotLoad {
     /** How many batches {@link #load} writes at once, each in a transaction of its own; 1 unless the warehouse says. */
     default int parallelism() {
         return 1;
+    }
+
+    /**
+     * Where the snapshot puts files of PostgreSQL's CSV for {@link #loadCsv}, a directory of the warehouse's own: one
+     * that reads such a file itself loads it for far less than rows handed over one value at a time. Empty when the
+     * warehouse reads none, and only {@link #load} is called.
+     */
+    default Optional<Path> csvDirectory() {
+        return Optional.empty();
+    }
+
+    /**
+     * Loads the rows of one table that {@code batch}'s file holds, in one transaction, as {@link #load} loads them: each
+     * line is a row, each field the text of its column as the stage holds it (as snapshot/StageTextSql selects it), an
+     * unquoted empty field SQL NULL. Up to {@link #parallelism()} threads may call it at once.
+     */
+    default void loadCsv(TableSchema table, CsvBatch batch) throws SQLException, InterruptedException {
+        throw new UnsupportedOperationException("This warehouse reads no CSV: csvDirectory() is empty");
+    }
+
+    /**
+     * A file of a direct snapshot's rows, as PostgreSQL's COPY writes CSV, and what each of its rows is as a snapshot
+     * read.
+     *
+     * @param rows how many rows the file holds
+     * @param firstOffset the offset of its first row; the others follow down from it (-1, -2, ...), a run no other
+     *     batch's rows are in, in no particular order
+     */
+    record CsvBatch(Path file, long rows, String topic, int partition, long lsn, long sourceTsMs, long firstOffset) {
+
+        /** The lowest offset a row of the batch has. */
+        public long lastOffset() {
+            return firstOffset - rows + 1;
+        }
     }
 
     /** Marks the snapshot at {@code lsn} finished, having loaded {@code rows} rows. */

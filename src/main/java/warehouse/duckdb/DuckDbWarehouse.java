@@ -40,7 +40,10 @@ public final class DuckDbWarehouse implements Warehouse {
 
     private DuckDbWarehouse(Path file, DerivedViews views, int writers) throws SQLException {
         this.url = "jdbc:duckdb:" + file.toAbsolutePath();
-        this.loader = ParallelWriters.of(writers, this::connect, new DuckDbDialect(), DuckDbAppenderStager::new, views);
+        // A direct snapshot's CSV files beside the database: the next start clears what a run cut off left there.
+        Path csvDirectory = file.toAbsolutePath().resolveSibling(file.getFileName() + ".snapshot");
+        this.loader = ParallelWriters.of(writers, this::connect, new DuckDbDialect(),
+                sql -> new DuckDbAppenderStager(sql, csvDirectory), views);
     }
 
     /** Connections of one process to one file share its database. */

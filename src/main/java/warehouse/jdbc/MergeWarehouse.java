@@ -1,5 +1,6 @@
 package warehouse.jdbc;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -395,17 +396,53 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
 
     @Override
     public synchronized void load(TableSchema snapshotted, List<StageRow> rows) throws SQLException {
+        loadSnapshot(snapshotted, rows.size(), rows.get(0).change().lsn(),
+                rows.stream().mapToLong(r -> r.change().offset()).min().orElseThrow(),
+                rows.stream().mapToLong(r -> r.change().offset()).max().orElseThrow(),
+                table -> {
+                    stager.stage(connection, table, rows);
+                    return rows.size();
+                });
+    }
+
+    @Override
+    public Optional<Path> csvDirectory() {
+        return stager.csvDirectory();
+    }
+
+    @Override
+    public synchronized void loadCsv(TableSchema snapshotted, CsvBatch batch) throws SQLException {
+        loadSnapshot(snapshotted, batch.rows(), batch.lsn(), batch.lastOffset(), batch.firstOffset(),
+                table -> stager.stageCsv(connection, table, batch));
+    }
+
+    /** Fills the stage with a batch's rows; returns how many. */
+    @FunctionalInterface
+    private interface Staging {
+        long stage(TableSchema table) throws SQLException;
+    }
+
+    /**
+     * A direct snapshot's batch of {@code rows} rows, at offsets {@code lowest} to {@code highest}, in one transaction:
+     * staged, then into the history, and the current state from those history rows.
+     */
+    private void loadSnapshot(TableSchema snapshotted, long rows, long lsn, long lowest, long highest, Staging staging)
+            throws SQLException {
         PreparedTable table = tables.get(snapshotted.id());
         inTransaction(s -> {
             s.execute(table.clearStage());
-            stager.stage(connection, table.schema(), rows);
+            long staged = staging.stage(table.schema());
+            if (staged != rows) {
+                throw new SQLException("A direct snapshot's batch of " + rows + " rows of " + snapshotted.id() + " staged "
+                        + staged + " rows");
+            }
             s.execute(table.insertHistory());
             try (PreparedStatement insert = connection.prepareStatement(table.insertCurrent())) {
-                insert.setLong(1, rows.get(0).change().lsn());
-                insert.setLong(2, rows.stream().mapToLong(r -> r.change().offset()).min().orElseThrow());
-                insert.setLong(3, rows.stream().mapToLong(r -> r.change().offset()).max().orElseThrow());
-                if (insert.executeUpdate() != rows.size()) {
-                    throw new SQLException("A direct snapshot's batch of " + rows.size() + " rows of " + snapshotted.id()
+                insert.setLong(1, lsn);
+                insert.setLong(2, lowest);
+                insert.setLong(3, highest);
+                if (insert.executeUpdate() != rows) {
+                    throw new SQLException("A direct snapshot's batch of " + rows + " rows of " + snapshotted.id()
                             + " did not make as many rows of its current state: its offsets are not a run of their own");
                 }
             }

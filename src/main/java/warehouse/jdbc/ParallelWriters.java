@@ -1,5 +1,6 @@
 package warehouse.jdbc;
 
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -160,17 +161,17 @@ public final class ParallelWriters implements Warehouse {
 
             @Override
             public void load(TableSchema table, List<StageRow> rows) throws SQLException, InterruptedException {
-                tables.readLock().lock();
-                MergeWarehouse writer = null;
-                try {
-                    writer = idle.take();
-                    writer.load(table, rows);
-                } finally {
-                    if (writer != null) {
-                        idle.add(writer);
-                    }
-                    tables.readLock().unlock();
-                }
+                onIdleWriter(writer -> writer.load(table, rows));
+            }
+
+            @Override
+            public Optional<Path> csvDirectory() {
+                return marks.csvDirectory();
+            }
+
+            @Override
+            public void loadCsv(TableSchema table, CsvBatch batch) throws SQLException, InterruptedException {
+                onIdleWriter(writer -> writer.loadCsv(table, batch));
             }
 
             @Override
@@ -183,6 +184,27 @@ public final class ParallelWriters implements Warehouse {
                 marks.finish(lsn, rows);
             }
         });
+    }
+
+    /** A writer's work, which may fail as a load does. */
+    @FunctionalInterface
+    private interface WriterWork {
+        void on(MergeWarehouse writer) throws SQLException, InterruptedException;
+    }
+
+    /** Does {@code work} on a writer no other thread has meanwhile, once one is idle. */
+    private void onIdleWriter(WriterWork work) throws SQLException, InterruptedException {
+        tables.readLock().lock();
+        MergeWarehouse writer = null;
+        try {
+            writer = idle.take();
+            work.on(writer);
+        } finally {
+            if (writer != null) {
+                idle.add(writer);
+            }
+            tables.readLock().unlock();
+        }
     }
 
     @Override

@@ -1,0 +1,137 @@
+package snapshot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import capture.KeyPartitioner;
+import capture.PositionFile;
+import e2e.FreePorts;
+import embedded.EmbeddedPostgresServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import source.SourceCatalog;
+import source.SourceDatabase;
+import warehouse.DerivedViews;
+import warehouse.QueryRows;
+import warehouse.TableId;
+import warehouse.TableSchema;
+import warehouse.duckdb.DuckDbWarehouse;
+
+/**
+ * Into DuckDB, a direct snapshot over topics of one partition goes as PostgreSQL's CSV, which DuckDB reads itself;
+ * over two, as rows through Java. Both must load the same values: text that CSV quotes (separators, quotes, line
+ * breaks), the empty string beside NULL, a value longer than DuckDB's CSV reader takes by default, and more rows than
+ * one range of pages holds.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class DirectSnapshotCsvTest {
+
+    private static final int FILLER_ROWS = 40_000;
+    private static final String[] ODD = {"", "NULL", "a,b", "q\"x", "\"", "line\nbreak", "cr\r\nlf", "\r", " spaced ",
+            "back\\slash", "\\N", "é😀", "tab\t", "x".repeat(3 * 1024 * 1024)};
+
+    private EmbeddedPostgresServer server;
+    private SourceDatabase source;
+    private long sourceRows;
+
+    @BeforeAll
+    void startServer(@TempDir Path dir) throws Exception {
+        server = EmbeddedPostgresServer.start(dir.resolve("postgres"), FreePorts.one());
+        source = SourceDatabase.of(server);
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE odd (id integer PRIMARY KEY, note text, doc jsonb, at timestamptz, amount double precision)");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO odd (id, note, doc) VALUES (?, ?, ?::jsonb)")) {
+                for (int i = 0; i < ODD.length; i++) {
+                    insert.setInt(1, -1 - i);
+                    insert.setString(2, ODD[i]);
+                    insert.setString(3, "{\"note\": " + com.fasterxml.jackson.databind.node.TextNode.valueOf(ODD[i]) + "}");
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            s.execute("INSERT INTO odd (id, note) VALUES (0, NULL)");
+            // Rows of 500 bytes: more than one range of DirectSnapshot.RANGE_PAGES.
+            s.execute("INSERT INTO odd SELECT g, repeat(md5(g::text), 15), NULL, TIMESTAMPTZ '2026-12-02 10:00:00+00'"
+                    + " + g * INTERVAL '1 microsecond', g / 7.0 FROM generate_series(1, " + FILLER_ROWS + ") g");
+            s.execute("VACUUM ANALYZE odd");
+            sourceRows = ODD.length + 1 + FILLER_ROWS;
+            assertThat(QueryRows.of(c, "SELECT pg_relation_size('odd') / 8192 > " + DirectSnapshot.RANGE_PAGES))
+                    .containsExactly("true");
+        }
+    }
+
+    @AfterAll
+    void stopServer() throws Exception {
+        source.close();
+        server.close();
+    }
+
+    @Test
+    @Timeout(value = 3, unit = TimeUnit.MINUTES)
+    void theCsvPathLoadsWhatTheRowsPathLoads(@TempDir Path dir) throws Exception {
+        Path csv = dir.resolve("csv.duckdb");
+        Path rows = dir.resolve("rows.duckdb");
+        snapshot(csv, 1, "direct_csv");
+        snapshot(rows, 2, "direct_rows");
+
+        assertThat(csv.resolveSibling("csv.duckdb.snapshot")).as("the CSV files and their directory, once loaded")
+                .doesNotExist();
+        try (Connection both = DriverManager.getConnection("jdbc:duckdb:"); Statement s = both.createStatement()) {
+            s.execute("ATTACH '" + csv.toAbsolutePath() + "' AS csv (READ_ONLY)");
+            s.execute("ATTACH '" + rows.toAbsolutePath() + "' AS rows (READ_ONLY)");
+            assertThat(QueryRows.of(both, "SELECT count(*), count(DISTINCT _kafka_offset), min(_kafka_offset),"
+                    + " max(_kafka_offset), count(DISTINCT _lsn), min(_op), max(_op), count(DISTINCT _kafka_partition)"
+                    + " FROM csv.odd_history")).containsExactly(sourceRows + "|" + sourceRows + "|" + -sourceRows + "|-1|1|r|r|1");
+            assertThat(QueryRows.of(both, "SELECT count(*) FROM csv.odd")).containsExactly(String.valueOf(sourceRows));
+            for (String table : List.of("odd", "odd_history")) {
+                // The offsets, the partitions and the load time are each path's own; every value must be the same.
+                String values = table.equals("odd") ? "*" : "* EXCLUDE (_kafka_offset, _kafka_partition, _loaded_at, _lsn,"
+                        + " _source_ts)";
+                assertThat(QueryRows.of(both, "SELECT 'only by CSV', id FROM (SELECT " + values + " FROM csv." + table
+                        + " EXCEPT ALL SELECT " + values + " FROM rows." + table + ") UNION ALL SELECT 'only by rows', id"
+                        + " FROM (SELECT " + values + " FROM rows." + table + " EXCEPT ALL SELECT " + values + " FROM csv."
+                        + table + ")")).as(table + ": rows that differ between the paths").isEmpty();
+            }
+            for (int i = 0; i < ODD.length; i++) {
+                try (PreparedStatement ps = both.prepareStatement("SELECT note = ?, doc->>'note' = ? FROM csv.odd WHERE id = ?")) {
+                    ps.setString(1, ODD[i]);
+                    ps.setString(2, ODD[i]);
+                    ps.setInt(3, -1 - i);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        assertThat(rs.next()).isTrue();
+                        assertThat(List.of(rs.getBoolean(1), rs.getBoolean(2)))
+                                .as("the value %s", ODD[i].length() > 20 ? "of 3 MiB" : ODD[i]).containsExactly(true, true);
+                    }
+                }
+            }
+            assertThat(QueryRows.of(both, "SELECT note IS NULL FROM csv.odd WHERE id = 0")).containsExactly("true");
+        }
+    }
+
+    private void snapshot(Path duckdb, int partitions, String slot) throws Exception {
+        TableSchema odd = new SourceCatalog(source.dataSource()).describe(new TableId("public", "odd"));
+        try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(duckdb, DerivedViews.NONE)) {
+            warehouse.prepare(List.of(odd));
+            DirectSnapshot snapshot = new DirectSnapshot(source, warehouse.directSnapshot().orElseThrow(), List.of(odd),
+                    t -> "flightcdc." + t, new KeyPartitioner(partitions), 1, slot, slot, List.of(odd.id()));
+            assertThat(snapshot.run(new PositionFile(duckdb.resolveSibling(slot + ".dat")), "flightcdc", false))
+                    .hasValueSatisfying(r -> assertThat(r.rows()).isEqualTo(sourceRows));
+        }
+        try (Connection c = server.connect(); Statement s = c.createStatement()) {
+            s.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+        assertThat(Files.exists(duckdb)).isTrue();
+    }
+}
