@@ -30,7 +30,7 @@ public class FailoverConfiguration extends StageConfiguration {
         LeaderLock lock = bean(context, StopOrder.class).add(new LeaderLock(source.jdbcUrl().orElseThrow(), connection,
                 source.slot(), settings.failover().lease(), halt::halt));
         if (settings.http().enabled()) {
-            try (StandbyHealth standby = StandbyHealth.serve(settings.http(), lock::waiting)) {
+            try (NotReadyHealth standby = NotReadyHealth.serve(settings.http(), "lead", lock::waiting, "standing by")) {
                 lock.awaitLead(settings.failover().checkInterval());
             }
         } else {

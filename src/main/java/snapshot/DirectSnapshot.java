@@ -110,6 +110,8 @@ public final class DirectSnapshot {
     private final String publication;
     /** Every table the publication holds: the captured ones, and the heartbeat table when heartbeats are on. */
     private final List<TableId> published;
+    /** How far the snapshot is, in a line: for the health checks answered while it runs. */
+    private volatile String progress = "Direct snapshot: about to begin";
 
     /**
      * @param tables the captured tables, as the warehouse has them
@@ -178,6 +180,11 @@ public final class DirectSnapshot {
     public record Result(long rows, long nanos, long threadCpuNanos) {
     }
 
+    /** How far the snapshot is, as its log says it every few seconds: what the pipeline waits for while it runs. */
+    public String progress() {
+        return progress;
+    }
+
     /** The registry name of the {@link Result} of a snapshot this run took. */
     public static final String RESULT = "directSnapshotResult";
 
@@ -240,7 +247,10 @@ public final class DirectSnapshot {
                     files == null ? "" : " into CSV files the warehouse reads", warehouse.parallelism(),
                     warehouse.parallelism() == 1 ? "" : "s");
             warehouse.begin(lsn, tables);
+            progress = "Direct snapshot at LSN " + lsn(lsn) + ": counting the tables' rows";
             Copied copied = copy(pool, opened, lsn, started);
+            progress = "Direct snapshot: " + String.format(Locale.ROOT, "%,d", copied.rows()) + " rows loaded; marking it"
+                    + " finished";
             long rows = copied.rows();
             warehouse.finish(lsn, rows);
             long nanos = System.nanoTime() - started;
@@ -341,9 +351,10 @@ public final class DirectSnapshot {
             for (int finished = 0; finished < writers; ) {
                 Future<Void> writer = loading.poll(100, TimeUnit.MILLISECONDS);
                 if (writer == null) {
+                    progress = progress(loaded.rows.get(), total, System.nanoTime() - started);
                     if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
                         lastReport = System.nanoTime();
-                        reportProgress(loaded.rows.get(), total, lastReport - started);
+                        LOG.info(progress);
                     }
                     continue;
                 }
@@ -414,11 +425,11 @@ public final class DirectSnapshot {
         }
     }
 
-    private static void reportProgress(long loaded, long total, long nanos) {
+    private static String progress(long loaded, long total, long nanos) {
         double rate = loaded / (nanos / 1e9);
-        LOG.info(String.format(Locale.ROOT, "Direct snapshot: %,d of %,d rows (%d%%), %,.0f rows/s%s", loaded, total,
+        return String.format(Locale.ROOT, "Direct snapshot: %,d of %,d rows (%d%%), %,.0f rows/s%s", loaded, total,
                 total == 0 ? 100 : loaded * 100 / total, rate,
-                rate > 0 ? ", about " + Math.round((total - loaded) / rate) + " s left" : ""));
+                rate > 0 ? ", about " + Math.round((total - loaded) / rate) + " s left" : "");
     }
 
     /** Each table's pages in ranges: of each partition for a partitioned table, of the table itself otherwise. */

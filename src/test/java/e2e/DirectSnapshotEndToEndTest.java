@@ -1,11 +1,16 @@
 package e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import cli.FlightCdc;
 import embedded.EmbeddedPostgresServer;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -80,11 +85,16 @@ class DirectSnapshotEndToEndTest {
             }
             AppRun app = AppRun.of(dir, postgres);
             List<String> run = new ArrayList<>(app.run());
+            int httpPort = FreePorts.one();
             run.addAll(List.of("-D", "flightcdc.capture.snapshot=direct", "-D", "flightcdc.kafka.partitions=" + partitions,
-                    "-D", "flightcdc.load.consumers=" + partitions, "-D", "flightcdc.source.tables=" + TABLES));
+                    "-D", "flightcdc.load.consumers=" + partitions, "-D", "flightcdc.source.tables=" + TABLES,
+                    "-D", "flightcdc.http.port=" + httpPort));
             try (Writers writers = Writers.start(postgres)) {
                 try (ChildJvm first = ChildJvm.flightCdc(dir.resolve("run-1.log"), run, app.environment())) {
                     first.awaitLine(BEGINS, Duration.ofMinutes(2));
+                    // Before Camel's server runs: alive, so that an orchestrator keeps it; not ready, and how far.
+                    assertThat(health(httpPort, "/observe/health/live")).isEqualTo("200 {\"status\":\"UP\"}");
+                    assertThat(health(httpPort, "/observe/health/ready")).startsWith("503 ").contains("Direct snapshot");
                     // DuckDB reads the CSV of the table's few ranges in about a second.
                     Thread.sleep(partitions == 1 ? 300 : 1_000);
                     first.kill();
@@ -102,6 +112,8 @@ class DirectSnapshotEndToEndTest {
                     CatchUps.of(postgres.jdbcUrl(), postgres.user(), postgres.password(), "flightcdc", app.kafka(),
                             "flightcdc-warehouse", Set.of("flightcdc.public.flight_state", "flightcdc.public.flight_leg"))
                             .awaitLoaded(Duration.ofMinutes(2));
+                    await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(health(httpPort,
+                            "/observe/health/ready")).as("Camel's server on the same port, after it").startsWith("200 "));
                     second.stop();
                 }
                 assertThat(writers.changes()).as("changes written while the snapshots ran").isGreaterThan(100);
@@ -121,6 +133,13 @@ class DirectSnapshotEndToEndTest {
             assertLegsKeptTheirPartitions(dir.resolve("app/warehouse.duckdb"), partitions);
             assertThat(dir.resolve("app/warehouse.duckdb.snapshot")).as("the CSV files, the cut-off run's too").doesNotExist();
         }
+    }
+
+    private static String health(int port, String path) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
     }
 
     /** Per key: the snapshot's row, then exactly the audited changes after the one it shows. */
