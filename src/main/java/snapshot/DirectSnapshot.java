@@ -413,7 +413,7 @@ public final class DirectSnapshot {
                 try {
                     Files.delete(batch.csv().file());
                 } catch (IOException e) {
-                    LOG.warn("Could not delete {}, loaded: {}", batch.csv().file(), e.toString());
+                    LOG.warn("Could not delete {}, which is loaded: {}", batch.csv().file(), e.toString());
                 }
             } else {
                 warehouse.load(batch.table(), batch.rows());
