@@ -237,17 +237,13 @@ public class CaptureConfiguration extends StageConfiguration {
         DirectSnapshot snapshot = new DirectSnapshot(bean(context, SourceDatabase.class), warehouse, tables,
                 settings.kafka()::topicFor, new KeyPartitioner(settings.kafka().partitions()),
                 settings.capture().snapshotReaders(), s.slot(), s.publication(), streamedTables(settings));
-        Optional<DirectSnapshot.Result> taken;
         // It may take many minutes before Camel's server starts: answered meanwhile, an orchestrator keeps the process.
-        if (settings.http().enabled() && settings.http().port() != 0) {
-            try (NotReadyHealth health = NotReadyHealth.serve(settings.http(), "direct-snapshot", snapshot::progress,
-                    "taking the direct snapshot")) {
-                taken = snapshot.run(positions, settings.kafka().topicPrefix(), topicsHoldRecords);
-            }
-        } else {
-            taken = snapshot.run(positions, settings.kafka().topicPrefix(), topicsHoldRecords);
+        boolean answers = settings.http().enabled() && settings.http().port() != 0;
+        try (NotReadyHealth health = answers ? NotReadyHealth.serve(settings.http(), "direct-snapshot",
+                snapshot::progress, "taking the direct snapshot") : null) {
+            snapshot.run(positions, settings.kafka().topicPrefix(), topicsHoldRecords)
+                    .ifPresent(result -> context.getRegistry().bind(DirectSnapshot.RESULT, result));
         }
-        taken.ifPresent(result -> context.getRegistry().bind(DirectSnapshot.RESULT, result));
     }
 
     private static List<TableId> streamedTables(PipelineSettings settings) {
