@@ -64,7 +64,7 @@ class FailoverEndToEndTest {
         Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "failover")), "run-");
 
         try (EmbeddedPostgresServer source = EmbeddedPostgresServer.start(dir.resolve("source-postgres"), FreePorts.one());
-             EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"), FreePorts.one());
+             EmbeddedKafkaBroker kafka = EmbeddedKafkaBroker.start(dir.resolve("kafka"), FreePorts.pair());
              Instances instances = new Instances(dir, source, kafka.bootstrapServers())) {
             HistoryVerdict.prepare(source, TABLES);
             CatchUp catchUp = CatchUps.of(source.jdbcUrl(), source.user(), source.password(), "flightcdc",
