@@ -16,8 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A Java program in a JVM of its own, made from the test classpath with the test's own java binary (and
- * {@link SharedClassArchive}'s class data archive, so that it starts sooner),
+ * A Java program in a JVM of its own, made from the test classpath with the test's own java binary,
  * so a test can do to the real application what only happens to a process: SIGTERM (a graceful stop
  * through its shutdown hooks) and SIGKILL (a crash: no hook, no flush, child processes orphaned).
  * Its output goes to a file, to wait on and to read after a failure.
@@ -46,17 +45,11 @@ public final class ChildJvm implements AutoCloseable {
     /** As {@link #start(Path, List, String, List)}, with {@code environment} added to the test's own. */
     public static ChildJvm start(Path output, List<String> jvmOptions, String mainClass, List<String> args,
                                  Map<String, String> environment) {
-        return start(SharedClassArchive.launch(), output, jvmOptions, mainClass, args, environment);
-    }
-
-    static ChildJvm start(SharedClassArchive.Launch launch, Path output, List<String> jvmOptions, String mainClass,
-                          List<String> args, Map<String, String> environment) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(launch.jvmOptions());
         command.addAll(jvmOptions);
         command.add("-cp");
-        command.add(launch.classPath());
+        command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.addAll(args);
         try {
