@@ -4,12 +4,13 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.IntStream;
 
 /**
  * Loopback ports nobody listens on, so tests never collide with a running pipeline. They are drawn below the range the
- * kernel hands to outgoing connections (32768 and up on Linux, ip_local_port_range) and to listeners on port 0: there,
- * a port found free stays free until the test's server binds it, where an ephemeral one can be taken meanwhile by any
- * client connection the test makes.
+ * kernel hands out to outgoing connections and to listeners on port 0 (from 32768 on Linux, ip_local_port_range): a
+ * port found free there stays free until the test's server binds it, where one in that range could be taken in between
+ * by any connection the test makes.
  */
 public final class FreePorts {
 
@@ -20,25 +21,23 @@ public final class FreePorts {
     }
 
     public static int one() {
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(LOWEST, BELOW_EPHEMERAL);
-            if (isFree(port)) {
-                return port;
-            }
-        }
-        throw new IllegalStateException("no free port on loopback between " + LOWEST + " and " + BELOW_EPHEMERAL);
+        return adjacent(1);
     }
 
     /** A port whose next port up is free too (the embedded Kafka broker uses both). */
     public static int pair() {
+        return adjacent(2);
+    }
+
+    private static int adjacent(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int port = ThreadLocalRandom.current().nextInt(LOWEST, BELOW_EPHEMERAL - 1);
-            if (isFree(port) && isFree(port + 1)) {
+            int port = ThreadLocalRandom.current().nextInt(LOWEST, BELOW_EPHEMERAL - count + 1);
+            if (IntStream.range(port, port + count).allMatch(FreePorts::isFree)) {
                 return port;
             }
         }
-        throw new IllegalStateException("no two adjacent free ports on loopback between " + LOWEST + " and "
-                + BELOW_EPHEMERAL);
+        throw new IllegalStateException("no " + count + " adjacent free ports on loopback between " + LOWEST + " and "
+                + (BELOW_EPHEMERAL - 1));
     }
 
     private static boolean isFree(int port) {
