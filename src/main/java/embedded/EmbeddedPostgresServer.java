@@ -113,9 +113,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             if (!String.valueOf(e.getMessage()).startsWith("could not lock")) {
                 throw e;
             }
-            // zonky holds a file lock in the data directory while its server runs.
-            throw new StartupException("The embedded PostgreSQL data in " + dataDirectory + " is in use by another"
-                    + " process: stop the pipeline that uses it first", e);
+            throw inUse(dataDirectory, e);
         }
         EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres, password, passwordFile);
         if (!PasswordAuthentication.isRequired(dataDirectory)) {
@@ -124,6 +122,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         LOG.info("Embedded PostgreSQL 17 ready on 127.0.0.1:{} in {} ms (data in {}; user {}, password in {})", port,
                 Duration.ofNanos(System.nanoTime() - started).toMillis(), dataDirectory, SUPERUSER, passwordFile);
         return server;
+    }
+
+    /** Zonky holds a file lock in the data directory while its server runs: another pipeline's server. */
+    static StartupException inUse(Path dataDirectory, Exception cause) {
+        return new StartupException("The embedded PostgreSQL data in " + dataDirectory + " is in use by another"
+                + " process: stop the pipeline that uses it first", cause);
     }
 
     /** A server made by an older version trusts every local connection: from now on it asks for the password. */

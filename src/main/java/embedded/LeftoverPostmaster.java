@@ -2,10 +2,13 @@ package embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -35,6 +38,7 @@ final class LeftoverPostmaster {
     }
 
     static void clear(Path dataDirectory, Duration stopTimeout) {
+        refuseIfItsOwnerRuns(dataDirectory);
         Path pidFile = dataDirectory.resolve("postmaster.pid");
         List<String> lock;
         try {
@@ -54,6 +58,29 @@ final class LeftoverPostmaster {
             stop(postmaster, dataDirectory, stopTimeout);
         } else if (postmaster.info().command().isPresent()) {
             deleteStale(pidFile, postmaster);
+        }
+    }
+
+    /**
+     * A server whose owner still runs is no leftover, and stopping it would take the database from under a running
+     * pipeline. Zonky's lock on {@code epg-lock} tells: its owner holds it while its server runs, and the kernel lets
+     * it go when the owner ends, however it ends.
+     */
+    private static void refuseIfItsOwnerRuns(Path dataDirectory) {
+        Path lockFile = dataDirectory.resolve("epg-lock");
+        if (!Files.exists(lockFile)) {
+            return;
+        }
+        boolean owned;
+        try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            owned = channel.tryLock() == null;
+        } catch (OverlappingFileLockException e) {
+            owned = true;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read " + lockFile, e);
+        }
+        if (owned) {
+            throw EmbeddedPostgresServer.inUse(dataDirectory, null);
         }
     }
 

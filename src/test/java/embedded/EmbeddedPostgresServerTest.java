@@ -69,6 +69,22 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
+    void aServerWhoseOwnerStillRunsIsLeftRunningAndTheSecondStartRefused() throws Exception {
+        Path data = newDataDirectory("owned-");
+        try (ChildJvm owner = ChildJvm.start(Path.of(data + ".log"), List.of(), PostgresUntilKilled.class.getName(),
+                List.of(data.toString(), String.valueOf(FreePorts.one())))) {
+            String jdbcUrl = owner.awaitLine(Pattern.compile("^READY "), Duration.ofSeconds(60)).substring("READY ".length());
+            long postmaster = postmasterPid(data);
+
+            assertThatThrownBy(() -> EmbeddedPostgresServer.start(data, FreePorts.one()))
+                    .isInstanceOf(StartupException.class).hasMessageContaining("in use by another process");
+            assertThat(ProcessHandle.of(postmaster).map(ProcessHandle::isAlive)).as("the owner's server").contains(true);
+            execute(jdbcUrl, password(data), "SELECT 1");
+            owner.stop();
+        }
+    }
+
+    @Test
     void aStalePidFileWhosePidNowBelongsToAnotherProcessDoesNotStopTheStart() throws Exception {
         Path data = newDataDirectory("stale-");
         int port = FreePorts.one();
