@@ -67,7 +67,11 @@ public final class ChildJvm implements AutoCloseable {
 
     /**
      * The flight-cdc command line, as a user runs it: {@code flight-cdc <args>}, with the collector the release's
-     * {@code bin/flight-cdc} picks (the parallel one, about half of G1's CPU per change on a few cores).
+     * {@code bin/flight-cdc} picks (the parallel one, about half of G1's CPU per change on a few cores). Unlike the
+     * release, these JVMs compile with C1 only: a test's run lasts a minute or two, in which C2's compiling costs more
+     * than its faster code saves. A restart of {@code run} took 11.5–14.0 s and 16.5–19.7 s of CPU with C2, and
+     * 9.7–10.3 s and 11.0–11.6 s without; five of the tests that start these JVMs most took 302–325 s against 363–370 s
+     * (two runs each, taking turns). The code the tests check is the same either way.
      */
     public static ChildJvm flightCdc(Path output, List<String> args) {
         return flightCdc(output, args, Map.of());
@@ -75,7 +79,7 @@ public final class ChildJvm implements AutoCloseable {
 
     /** The flight-cdc command line with {@code environment} set, as a user gives secrets (FLIGHTCDC_SOURCE_PASSWORD). */
     public static ChildJvm flightCdc(Path output, List<String> args, Map<String, String> environment) {
-        return start(output, List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError"), "cli.FlightCdc", args,
+        return start(output, List.of("-Xmx1g", "-XX:+UseParallelGC", "-XX:+ExitOnOutOfMemoryError", "-XX:TieredStopAtLevel=1"), "cli.FlightCdc", args,
                 environment);
     }
 
