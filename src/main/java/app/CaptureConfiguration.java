@@ -237,10 +237,12 @@ public class CaptureConfiguration extends StageConfiguration {
         DirectSnapshot snapshot = new DirectSnapshot(bean(context, SourceDatabase.class), warehouse, tables,
                 settings.kafka()::topicFor, new KeyPartitioner(settings.kafka().partitions()),
                 settings.capture().snapshotReaders(), s.slot(), s.publication(), streamedTables(settings));
-        // It may take many minutes before Camel's server starts: answered meanwhile, an orchestrator keeps the process.
+        // It may take many minutes before Camel's server starts: answered meanwhile, an orchestrator keeps the process,
+        // and the snapshot's gauge shows how far it is.
         boolean answers = settings.http().enabled() && settings.http().port() != 0;
-        try (NotReadyHealth health = answers ? NotReadyHealth.serve(settings.http(), "direct-snapshot",
-                snapshot::progress, "taking the direct snapshot") : null) {
+        try (SnapshotProgress.Following gauge = bean(context, SnapshotProgress.class).follow(snapshot::fractionDone);
+             NotReadyHealth health = answers ? NotReadyHealth.serve(settings.http(), "direct-snapshot", snapshot::progress,
+                     "taking the direct snapshot", bean(context, PipelineMetrics.class).prometheusText()) : null) {
             snapshot.run(positions, settings.kafka().topicPrefix(), topicsHoldRecords)
                     .ifPresent(result -> context.getRegistry().bind(DirectSnapshot.RESULT, result));
         }

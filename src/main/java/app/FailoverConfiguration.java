@@ -2,6 +2,7 @@ package app;
 
 import embedded.StopOrder;
 import java.util.Properties;
+import monitor.PipelineMetrics;
 import org.apache.camel.CamelContext;
 import settings.PipelineSettings;
 import source.LeaderLock;
@@ -30,7 +31,8 @@ public class FailoverConfiguration extends StageConfiguration {
         LeaderLock lock = bean(context, StopOrder.class).add(new LeaderLock(source.jdbcUrl().orElseThrow(), connection,
                 source.slot(), settings.failover().lease(), halt::halt));
         if (settings.http().enabled()) {
-            try (NotReadyHealth standby = NotReadyHealth.serve(settings.http(), "lead", lock::waiting, "standing by")) {
+            try (NotReadyHealth standby = NotReadyHealth.serve(settings.http(), "lead", lock::waiting, "standing by",
+                    bean(context, PipelineMetrics.class).prometheusText())) {
                 lock.awaitLead(settings.failover().checkInterval());
             }
         } else {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Called for every change on the capture thread, so it never throws: a failure to learn the total
  * only removes the percentage and the time left from the lines.
+ *
+ * <p>A direct snapshot (snapshot.DirectSnapshot) is taken before Debezium starts, and reports its own lines; while it
+ * runs, {@link #fractionDone()} is its fraction, so that one gauge shows whichever snapshot runs.
  */
 public final class SnapshotProgress implements Processor {
 
@@ -53,6 +57,7 @@ public final class SnapshotProgress implements Processor {
     private long startedAt;
     private long lastReportAt;
     private Summary summary;
+    private DoubleSupplier direct;
 
     public SnapshotProgress(ExpectedRows expectedRows, Duration interval) {
         this(expectedRows, interval, System::nanoTime);
@@ -118,8 +123,27 @@ public final class SnapshotProgress implements Processor {
         return line.toString();
     }
 
+    /** A direct snapshot runs, this done of it: what {@link #fractionDone()} says until the returned handle closes. */
+    public synchronized Following follow(DoubleSupplier directFractionDone) {
+        direct = directFractionDone;
+        return () -> {
+            synchronized (this) {
+                direct = null;
+            }
+        };
+    }
+
+    /** The end of a {@link #follow}. */
+    public interface Following extends AutoCloseable {
+        @Override
+        void close();
+    }
+
     /** How much of the running snapshot is read, 0 to 1; 1 when none runs, NaN while its size is unknown. */
     public synchronized double fractionDone() {
+        if (direct != null) {
+            return direct.getAsDouble();
+        }
         if (state != State.RUNNING) {
             return 1;
         }

@@ -10,12 +10,14 @@ import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -110,6 +112,11 @@ public final class PipelineMetrics {
 
     public MeterRegistry registry() {
         return registry;
+    }
+
+    /** The meters in Prometheus's text format, as /observe/metrics serves them, where they are published. */
+    public Optional<Supplier<String>> prometheusText() {
+        return registry instanceof PrometheusMeterRegistry prometheus ? Optional.of(prometheus::scrape) : Optional.empty();
     }
 
     // --- Poll ---------------------------------------------------------------------------------------------------

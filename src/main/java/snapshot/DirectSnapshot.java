@@ -112,6 +112,7 @@ public final class DirectSnapshot {
     private final List<TableId> published;
     /** How far the snapshot is, in a line: for the health checks answered while it runs. */
     private volatile String progress = "Direct snapshot: about to begin";
+    private volatile double fractionDone = Double.NaN;
 
     /**
      * @param tables the captured tables, as the warehouse has them
@@ -185,6 +186,11 @@ public final class DirectSnapshot {
         return progress;
     }
 
+    /** How much of the rows are loaded, 0 to 1; NaN until they are counted, 1 once all are. */
+    public double fractionDone() {
+        return fractionDone;
+    }
+
     /** The registry name of the {@link Result} of a snapshot this run took. */
     public static final String RESULT = "directSnapshotResult";
 
@@ -249,6 +255,7 @@ public final class DirectSnapshot {
             warehouse.begin(lsn, tables);
             progress = "Direct snapshot at LSN " + lsn(lsn) + ": counting the tables' rows";
             Copied copied = copy(pool, opened, lsn, started);
+            fractionDone = 1;
             progress = "Direct snapshot: " + String.format(Locale.ROOT, "%,d", copied.rows()) + " rows loaded; marking it"
                     + " finished";
             long rows = copied.rows();
@@ -351,7 +358,9 @@ public final class DirectSnapshot {
             for (int finished = 0; finished < writers; ) {
                 Future<Void> writer = loading.poll(100, TimeUnit.MILLISECONDS);
                 if (writer == null) {
-                    progress = progress(loaded.rows.get(), total, System.nanoTime() - started);
+                    long rows = loaded.rows.get();
+                    progress = progress(rows, total, System.nanoTime() - started);
+                    fractionDone = total == 0 ? 1 : Math.min(1, (double) rows / total);
                     if (System.nanoTime() - lastReport > PROGRESS_NANOS) {
                         lastReport = System.nanoTime();
                         LOG.info(progress);

@@ -120,6 +120,18 @@ class SnapshotProgressTest {
         assertThat(SnapshotProgress.duration(Duration.ofMinutes(125))).isEqualTo("2 h 05 min");
     }
 
+    @Test
+    void whileADirectSnapshotRunsItsFractionIsTheOneReported() {
+        assertThat(progress.fractionDone()).as("no snapshot runs").isEqualTo(1);
+        double[] direct = {Double.NaN};
+        try (SnapshotProgress.Following following = progress.follow(() -> direct[0])) {
+            assertThat(progress.fractionDone()).as("its rows not counted yet").isNaN();
+            direct[0] = 0.4;
+            assertThat(progress.fractionDone()).isEqualTo(0.4);
+        }
+        assertThat(progress.fractionDone()).as("it is over").isEqualTo(1);
+    }
+
     private void read(String snapshot, int rows) {
         for (int i = 0; i < rows; i++) {
             progress.record(Map.of("snapshot", snapshot, "table", "flight_state"));

@@ -95,6 +95,10 @@ class DirectSnapshotEndToEndTest {
                     // Before Camel's server runs: alive, so that an orchestrator keeps it; not ready, and how far.
                     assertThat(health(httpPort, "/observe/health/live")).isEqualTo("200 {\"status\":\"UP\"}");
                     assertThat(health(httpPort, "/observe/health/ready")).startsWith("503 ").contains("Direct snapshot");
+                    // ... and the meters: how far the snapshot is (NaN until its rows are counted), the JVM's memory.
+                    assertThat(health(httpPort, "/observe/metrics")).startsWith("200 ")
+                            .containsPattern("\nflightcdc_snapshot_progress_ratio (NaN|0\\.[0-9E-]+)\n")
+                            .contains("jvm_memory_used_bytes");
                     // DuckDB reads the CSV of the table's few ranges in about a second.
                     Thread.sleep(partitions == 1 ? 300 : 1_000);
                     first.kill();

@@ -85,6 +85,9 @@ class FailoverEndToEndTest {
                 HttpResponse<String> ready = instances.health(standby, "/observe/health/ready");
                 assertThat(ready.statusCode()).isEqualTo(503);
                 assertThat(ready.body()).contains("standing by: process").contains("flight-cdc leader");
+                HttpResponse<String> meters = instances.health(standby, "/observe/metrics");
+                assertThat(meters.statusCode()).isEqualTo(200);
+                assertThat(meters.body()).as("the standby's meters").contains("jvm_memory_used_bytes");
                 catchUp.awaitStreaming(START_TIMEOUT);
                 catchUp.awaitCaptured(CATCH_UP_TIMEOUT);
                 Future<?> generation = background.submit(generator);
