@@ -123,7 +123,7 @@ public final class SnapshotProgress implements Processor {
         return line.toString();
     }
 
-    /** A direct snapshot runs, this done of it: what {@link #fractionDone()} says until the returned handle closes. */
+    /** While a direct snapshot runs: {@link #fractionDone()} answers with its fraction until the handle is closed. */
     public synchronized Following follow(DoubleSupplier directFractionDone) {
         direct = directFractionDone;
         return () -> {
