@@ -56,6 +56,7 @@ import warehouse.Column;
 import warehouse.ColumnType;
 import warehouse.SnapshotLoad;
 import warehouse.SnapshotLoad.CsvBatch;
+import warehouse.SnapshotLoad.RowPartitions;
 import warehouse.SnapshotLoad.SnapshotMark;
 import warehouse.SourcePosition;
 import warehouse.StageRows.StageRow;
@@ -73,7 +74,7 @@ import warehouse.TableSchema;
  * the tables' pages (ctid ranges; a partitioned table's partitions one by one), each value rendered as the loader's stage
  * holds it (StageTextSql), and the warehouse loads them in batches as snapshot reads (op 'r') at the slot's LSN: a
  * warehouse that reads CSV itself (SnapshotLoad#csvDirectory) a range at a time from a file PostgreSQL's COPY wrote,
- * when the change topics have one partition (a row's partition is its key's hash, which only a row in Java has). Then
+ * asking the snapshot for each row's partition when the change topics have several (SnapshotLoad.RowPartitions). Then
  * Debezium is given that LSN as its stored position: it streams every transaction that commits after it.
  *
  * <p>Exactly once: the warehouse records the snapshot's LSN when it begins, and that it finished in its last
@@ -221,7 +222,7 @@ public final class DirectSnapshot {
 
     private Result take(PositionStorage positions, String topicPrefix) throws SQLException, InterruptedException {
         long started = System.nanoTime();
-        Path files = partitioner.partitions() == 1 ? warehouse.csvDirectory().orElse(null) : null;
+        Path files = warehouse.csvDirectory().orElse(null);
         if (files != null) {
             try {
                 deleteFiles(files);
@@ -648,12 +649,11 @@ public final class DirectSnapshot {
                     .collect(Collectors.joining(", ")) + " FROM ONLY " + range.relation()
                     + " WHERE ctid >= '(" + range.fromPage() + ",0)'::tid"
                     + (range.toPage() < 0 ? "" : " AND ctid < '(" + range.toPage() + ",0)'::tid");
+            RowPartitions partitions = partitionsOf(table);
             if (files != null) {
-                copy(table, topic, select, lsn, sourceTsMs, rowsRead, batches);
+                copy(table, topic, partitions, select, lsn, sourceTsMs, rowsRead, batches);
                 return;
             }
-            int[] keyColumns = table.primaryKey().stream().mapToInt(table::indexOf).toArray();
-            Schema keySchema = keySchema(table);
             SourcePosition position = new SourcePosition(lsn, lsn, null);
             int width = table.columns().size();
             try (Statement s = connection.createStatement()) {
@@ -667,12 +667,12 @@ public final class DirectSnapshot {
                         }
                         rows.add(values);
                         if (rows.size() == BATCH_ROWS) {
-                            batches.put(batch(table, topic, keySchema, keyColumns, position, sourceTsMs, rows, rowsRead));
+                            batches.put(batch(table, topic, partitions, position, sourceTsMs, rows, rowsRead));
                             rows = new ArrayList<>(BATCH_ROWS);
                         }
                     }
                     if (!rows.isEmpty()) {
-                        batches.put(batch(table, topic, keySchema, keyColumns, position, sourceTsMs, rows, rowsRead));
+                        batches.put(batch(table, topic, partitions, position, sourceTsMs, rows, rowsRead));
                     }
                 }
             }
@@ -680,10 +680,11 @@ public final class DirectSnapshot {
 
         /**
          * The range as CSV into a file of its own, by PostgreSQL's COPY: one batch, its rows numbered by a run of offsets
-         * of their own, in one partition (0).
+         * of their own.
          */
-        private void copy(TableSchema table, String topic, String select, long lsn, long sourceTsMs, AtomicLong rowsRead,
-                          BlockingQueue<Batch> batches) throws SQLException, InterruptedException, IOException {
+        private void copy(TableSchema table, String topic, RowPartitions partitions, String select, long lsn,
+                          long sourceTsMs, AtomicLong rowsRead, BlockingQueue<Batch> batches)
+                throws SQLException, InterruptedException, IOException {
             Path file = Files.createTempFile(files, "range-", ".csv");
             long rows;
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
@@ -695,17 +696,17 @@ public final class DirectSnapshot {
                 return;
             }
             long before = rowsRead.getAndAdd(rows);
-            batches.put(new Batch(table, null, new CsvBatch(file, rows, topic, 0, lsn, sourceTsMs, -(before + 1)), null));
+            batches.put(new Batch(table, null, new CsvBatch(file, rows, topic, partitions, lsn, sourceTsMs,
+                    -(before + 1)), null));
         }
 
         /** The rows as snapshot reads, numbered by a run of offsets of their own: -1 for the first row read, -2, ... */
-        private Batch batch(TableSchema table, String topic, Schema keySchema, int[] keyColumns,
-                            SourcePosition position, long sourceTsMs, List<String[]> rows, AtomicLong rowsRead) {
+        private Batch batch(TableSchema table, String topic, RowPartitions partitions, SourcePosition position,
+                            long sourceTsMs, List<String[]> rows, AtomicLong rowsRead) {
             long before = rowsRead.getAndAdd(rows.size());
             List<StageRow> staged = new ArrayList<>(rows.size());
             for (String[] values : rows) {
-                int partition = partitioner.partitions() == 1 ? 0 : partitioner.partitionOf(key(keySchema, keyColumns, values));
-                ChangeEvent read = new ChangeEvent(topic, partition, -(++before), table.id(), ChangeEvent.Operation.READ,
+                ChangeEvent read = new ChangeEvent(topic, partitions.of(values), -(++before), table.id(), ChangeEvent.Operation.READ,
                         position, null, sourceTsMs, null, null);
                 staged.add(new StageRow(read, values, null));
             }
@@ -719,6 +720,19 @@ public final class DirectSnapshot {
                 LOG.debug("Closing a direct snapshot reader failed: {}", e.getMessage());
             }
         }
+    }
+
+    /**
+     * The partition of each row of {@code table}: its record key's, as the capture partitions a change (KeyPartitioner),
+     * from its key columns' stage text. Only keys of PARTITIONABLE_KEYS come here when there are several partitions.
+     */
+    private RowPartitions partitionsOf(TableSchema table) {
+        if (partitioner.partitions() == 1) {
+            return new RowPartitions.One(0);
+        }
+        Schema keySchema = keySchema(table);
+        return new RowPartitions.ByKey(table.primaryKey().stream().mapToInt(table::indexOf).toArray(),
+                key -> partitioner.partitionOf(key(keySchema, key)));
     }
 
     /** The schema of the record key Debezium writes for a row of {@code table}: its key columns, as Connect types. */
@@ -735,12 +749,12 @@ public final class DirectSnapshot {
         return key.build();
     }
 
-    /** The row's record key, for its partition. Only keys of PARTITIONABLE_KEYS come here. */
-    private static Struct key(Schema schema, int[] keyColumns, String[] values) {
+    /** The record key whose columns' stage text is {@code values}. */
+    private static Struct key(Schema schema, String[] values) {
         Struct key = new Struct(schema);
-        for (int i = 0; i < keyColumns.length; i++) {
+        for (int i = 0; i < values.length; i++) {
             Field field = schema.fields().get(i);
-            String value = values[keyColumns[i]];
+            String value = values[i];
             key.put(field, switch (field.schema().type()) {
                 case INT16 -> Short.valueOf(value);
                 case INT32 -> Integer.valueOf(value);

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToIntFunction;
 import warehouse.StageRows.StageRow;
 
 /**
@@ -56,14 +57,52 @@ public interface SnapshotLoad {
      * read.
      *
      * @param rows how many rows the file holds
+     * @param partitions the Kafka partition of each row
      * @param firstOffset the offset of its first row; the others follow down from it (-1, -2, ...), a run no other
      *     batch's rows are in, in no particular order
      */
-    record CsvBatch(Path file, long rows, String topic, int partition, long lsn, long sourceTsMs, long firstOffset) {
+    record CsvBatch(Path file, long rows, String topic, RowPartitions partitions, long lsn, long sourceTsMs,
+                    long firstOffset) {
 
         /** The lowest offset a row of the batch has. */
         public long lastOffset() {
             return firstOffset - rows + 1;
+        }
+    }
+
+    /**
+     * The Kafka partition of a snapshot's rows, the one their records would have been in: the same for all when the topics
+     * have one, otherwise each row's from its key.
+     */
+    sealed interface RowPartitions {
+
+        /** The partition of {@code row}, its columns as the stage's text. */
+        int of(String[] row);
+
+        /** Every row in {@code partition}. */
+        record One(int partition) implements RowPartitions {
+            @Override
+            public int of(String[] row) {
+                return partition;
+            }
+        }
+
+        /**
+         * Each row in its key's partition.
+         *
+         * @param keyColumns the row's columns that make its key, in the key's order
+         * @param partitionOfKey the partition of a key, given the text of those columns in that order; the warehouse may
+         *     call it from several threads at once
+         */
+        record ByKey(int[] keyColumns, ToIntFunction<String[]> partitionOfKey) implements RowPartitions {
+            @Override
+            public int of(String[] row) {
+                String[] key = new String[keyColumns.length];
+                for (int i = 0; i < key.length; i++) {
+                    key[i] = row[keyColumns[i]];
+                }
+                return partitionOfKey.applyAsInt(key);
+            }
         }
     }
 

@@ -45,10 +45,9 @@ import warehouse.QueryRows;
 
 /**
  * The direct snapshot (flightcdc.capture.snapshot=direct) of a table that clients write all along, and of a
- * partitioned one, over topics of one partition (DuckDB reads each range as PostgreSQL's CSV) and of two (rows through
- * Java, each in its key's partition): the application is killed while the first one is loading, and the next start
- * takes it again. Every
- * change must arrive exactly once: per key, the history holds one snapshot row, at the slot's LSN, and then exactly
+ * partitioned one, over topics of one partition and of two (each row in its key's partition), DuckDB reading each range
+ * as PostgreSQL's CSV: the application is killed while the first one is loading, and the next start takes it again.
+ * Every change must arrive exactly once: per key, the history holds one snapshot row, at the slot's LSN, and then exactly
  * the changes the source's audit trigger recorded after the one that row shows (ChangeAudit). Each write gives the
  * row's callsign a value no other write gives, so that the snapshot row tells which change it saw last.
  */
@@ -100,7 +99,7 @@ class DirectSnapshotEndToEndTest {
                             .containsPattern("\nflightcdc_snapshot_progress_ratio (NaN|0\\.[0-9E-]+)\n")
                             .contains("jvm_memory_used_bytes");
                     // DuckDB reads the CSV of the table's few ranges in about a second.
-                    Thread.sleep(partitions == 1 ? 300 : 1_000);
+                    Thread.sleep(300);
                     first.kill();
                     assertThat(first.lines()).as("killed before the snapshot was done")
                             .noneMatch(line -> DONE.matcher(line).find());
@@ -109,8 +108,8 @@ class DirectSnapshotEndToEndTest {
                     second.awaitLine(DONE, Duration.ofMinutes(3));
                     assertThat(second.lines()).as("the cut-off snapshot's slot dropped")
                             .anyMatch(line -> SLOT_DROPPED.matcher(line).find());
-                    assertThat(second.lines()).as("the ranges as CSV over one partition only")
-                            .anyMatch(line -> BEGINS.matcher(line).find() && line.contains("into CSV files") == (partitions == 1));
+                    assertThat(second.lines()).as("the ranges as CSV")
+                            .anyMatch(line -> BEGINS.matcher(line).find() && line.contains("into CSV files"));
                     Thread.sleep(2_000);
                     writers.stop();
                     CatchUps.of(postgres.jdbcUrl(), postgres.user(), postgres.password(), "flightcdc", app.kafka(),

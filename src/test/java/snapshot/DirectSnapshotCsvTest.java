@@ -6,15 +6,19 @@ import capture.KeyPartitioner;
 import capture.PositionFile;
 import e2e.FreePorts;
 import embedded.EmbeddedPostgresServer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,15 +29,17 @@ import source.SourceCatalog;
 import source.SourceDatabase;
 import warehouse.DerivedViews;
 import warehouse.QueryRows;
+import warehouse.SnapshotLoad;
+import warehouse.StageRows.StageRow;
 import warehouse.TableId;
 import warehouse.TableSchema;
 import warehouse.duckdb.DuckDbWarehouse;
 
 /**
- * Into DuckDB, a direct snapshot over topics of one partition goes as PostgreSQL's CSV, which DuckDB reads itself;
- * over two, as rows through Java. Both must load the same values: text that CSV quotes (separators, quotes, line
- * breaks), the empty string beside NULL, a value longer than DuckDB's CSV reader takes by default, and more rows than
- * one range of pages holds.
+ * Into DuckDB, a direct snapshot goes as PostgreSQL's CSV, which DuckDB reads itself; into a warehouse that reads no
+ * CSV, as rows through Java. Both must load the same values: text that CSV quotes (separators, quotes, line breaks),
+ * the empty string beside NULL, a value longer than DuckDB's CSV reader takes by default, and more rows than one range
+ * of pages holds; and, over topics of two partitions, each row in its key's partition.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DirectSnapshotCsvTest {
@@ -82,27 +88,40 @@ class DirectSnapshotCsvTest {
     @Timeout(value = 3, unit = TimeUnit.MINUTES)
     void theCsvPathLoadsWhatTheRowsPathLoads(@TempDir Path dir) throws Exception {
         Path csv = dir.resolve("csv.duckdb");
-        Path rows = dir.resolve("rows.duckdb");
-        snapshot(csv, 1, "direct_csv");
-        snapshot(rows, 2, "direct_rows");
+        Path csvPartitioned = dir.resolve("csv2.duckdb");
+        Path rowsPartitioned = dir.resolve("rows2.duckdb");
+        snapshot(csv, 1, true, "direct_csv");
+        snapshot(csvPartitioned, 2, true, "direct_csv2");
+        snapshot(rowsPartitioned, 2, false, "direct_rows2");
 
         assertThat(csv.resolveSibling("csv.duckdb.snapshot")).as("the CSV files and their directory, once loaded")
                 .doesNotExist();
         try (Connection both = DriverManager.getConnection("jdbc:duckdb:"); Statement s = both.createStatement()) {
             s.execute("ATTACH '" + csv.toAbsolutePath() + "' AS csv (READ_ONLY)");
-            s.execute("ATTACH '" + rows.toAbsolutePath() + "' AS rows (READ_ONLY)");
-            assertThat(QueryRows.of(both, "SELECT count(*), count(DISTINCT _kafka_offset), min(_kafka_offset),"
-                    + " max(_kafka_offset), count(DISTINCT _lsn), min(_op), max(_op), count(DISTINCT _kafka_partition)"
-                    + " FROM csv.odd_history")).containsExactly(sourceRows + "|" + sourceRows + "|" + -sourceRows + "|-1|1|r|r|1");
-            assertThat(QueryRows.of(both, "SELECT count(*) FROM csv.odd")).containsExactly(String.valueOf(sourceRows));
-            for (String table : List.of("odd", "odd_history")) {
-                // The offsets, the partitions and the load time are each path's own; every value must be the same.
-                String values = table.equals("odd") ? "*" : "* EXCLUDE (_kafka_offset, _kafka_partition, _loaded_at, _lsn,"
-                        + " _source_ts)";
-                assertThat(QueryRows.of(both, "SELECT 'only by CSV', id FROM (SELECT " + values + " FROM csv." + table
-                        + " EXCEPT ALL SELECT " + values + " FROM rows." + table + ") UNION ALL SELECT 'only by rows', id"
-                        + " FROM (SELECT " + values + " FROM rows." + table + " EXCEPT ALL SELECT " + values + " FROM csv."
-                        + table + ")")).as(table + ": rows that differ between the paths").isEmpty();
+            s.execute("ATTACH '" + csvPartitioned.toAbsolutePath() + "' AS csv2 (READ_ONLY)");
+            s.execute("ATTACH '" + rowsPartitioned.toAbsolutePath() + "' AS rows2 (READ_ONLY)");
+            for (String loaded : List.of("csv", "csv2", "rows2")) {
+                assertThat(QueryRows.of(both, "SELECT count(*), count(DISTINCT _kafka_offset), min(_kafka_offset),"
+                        + " max(_kafka_offset), count(DISTINCT _lsn), min(_op), max(_op), count(DISTINCT _kafka_partition)"
+                        + " FROM " + loaded + ".odd_history")).as(loaded).containsExactly(sourceRows + "|" + sourceRows + "|"
+                        + -sourceRows + "|-1|1|r|r|" + (loaded.equals("csv") ? 1 : 2));
+                assertThat(QueryRows.of(both, "SELECT count(*) FROM " + loaded + ".odd")).as(loaded)
+                        .containsExactly(String.valueOf(sourceRows));
+            }
+            // The offsets, the LSN and the load time are each run's own; every value must be the same, and over two
+            // partitions, each row's partition.
+            assertSameRows(both, "csv", "rows2", "_kafka_partition, ");
+            assertSameRows(both, "csv2", "rows2", "");
+            // ... which is the one Kafka's default partitioner gives the record key a consumer reads, {"id":n}.
+            try (ResultSet rs = s.executeQuery("SELECT id, _kafka_partition FROM csv2.odd_history")) {
+                int rows = 0;
+                while (rs.next()) {
+                    byte[] key = ("{\"id\":" + rs.getInt(1) + "}").getBytes(StandardCharsets.UTF_8);
+                    assertThat(rs.getInt(2)).as("the partition of id %d", rs.getInt(1))
+                            .isEqualTo(Utils.toPositive(Utils.murmur2(key)) % 2);
+                    rows++;
+                }
+                assertThat(rows).isEqualTo(sourceRows);
             }
             for (int i = 0; i < ODD.length; i++) {
                 try (PreparedStatement ps = both.prepareStatement("SELECT note = ?, doc->>'note' = ? FROM csv.odd WHERE id = ?")) {
@@ -120,11 +139,24 @@ class DirectSnapshotCsvTest {
         }
     }
 
-    private void snapshot(Path duckdb, int partitions, String slot) throws Exception {
+    private static void assertSameRows(Connection both, String a, String b, String excludedToo) throws SQLException {
+        for (String table : List.of("odd", "odd_history")) {
+            String values = table.equals("odd") ? "*" : "* EXCLUDE (_kafka_offset, " + excludedToo + "_loaded_at, _lsn,"
+                    + " _source_ts)";
+            assertThat(QueryRows.of(both, "SELECT 'only in " + a + "', id FROM (SELECT " + values + " FROM " + a + "." + table
+                    + " EXCEPT ALL SELECT " + values + " FROM " + b + "." + table + ") UNION ALL SELECT 'only in " + b + "', id"
+                    + " FROM (SELECT " + values + " FROM " + b + "." + table + " EXCEPT ALL SELECT " + values + " FROM " + a
+                    + "." + table + ")")).as(table + ": rows that differ between " + a + " and " + b).isEmpty();
+        }
+    }
+
+    /** A direct snapshot of {@code odd} into {@code duckdb}: through CSV files, or as rows, as into a warehouse without. */
+    private void snapshot(Path duckdb, int partitions, boolean csv, String slot) throws Exception {
         TableSchema odd = new SourceCatalog(source.dataSource()).describe(new TableId("public", "odd"));
         try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(duckdb, DerivedViews.NONE)) {
             warehouse.prepare(List.of(odd));
-            DirectSnapshot snapshot = new DirectSnapshot(source, warehouse.directSnapshot().orElseThrow(), List.of(odd),
+            SnapshotLoad load = warehouse.directSnapshot().orElseThrow();
+            DirectSnapshot snapshot = new DirectSnapshot(source, csv ? load : withoutCsv(load), List.of(odd),
                     t -> "flightcdc." + t, new KeyPartitioner(partitions), 1, slot, slot, List.of(odd.id()));
             assertThat(snapshot.run(new PositionFile(duckdb.resolveSibling(slot + ".dat")), "flightcdc", false))
                     .hasValueSatisfying(r -> assertThat(r.rows()).isEqualTo(sourceRows));
@@ -133,5 +165,30 @@ class DirectSnapshotCsvTest {
             s.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
         assertThat(Files.exists(duckdb)).isTrue();
+    }
+
+    /** {@code load} as a warehouse that reads no CSV sees it. */
+    private static SnapshotLoad withoutCsv(SnapshotLoad load) {
+        return new SnapshotLoad() {
+            @Override
+            public Optional<SnapshotMark> mark() throws SQLException {
+                return load.mark();
+            }
+
+            @Override
+            public void begin(long lsn, List<TableSchema> tables) throws SQLException {
+                load.begin(lsn, tables);
+            }
+
+            @Override
+            public void load(TableSchema table, List<StageRow> rows) throws SQLException, InterruptedException {
+                load.load(table, rows);
+            }
+
+            @Override
+            public void finish(long lsn, long rows) throws SQLException {
+                load.finish(lsn, rows);
+            }
+        };
     }
 }
