@@ -30,12 +30,22 @@ public final class StageRows {
      *     {@link #refusal} finds those beforehand
      */
     public static List<StageRow> of(TableSchema table, List<ChangeEvent> run) throws RefusedValueException {
+        return of(table, run, Map.of());
+    }
+
+    /**
+     * As {@link #of(TableSchema, List)}, taking a change's values from {@code renderedBefore} where it holds them (as
+     * {@link #render} gave them, found by the change's identity) rather than rendering them again.
+     */
+    public static List<StageRow> of(TableSchema table, List<ChangeEvent> run, Map<ChangeEvent, Rendered> renderedBefore)
+            throws RefusedValueException {
         List<Rendered> rendered = new ArrayList<>(run.size());
         boolean lacksAny = false;
         for (ChangeEvent change : run) {
+            Rendered before = renderedBefore.get(change);
             Rendered r = change.operation() == ChangeEvent.Operation.TRUNCATE
                     ? new Rendered(new String[table.columns().size()], new boolean[table.columns().size()])
-                    : render(table, change);
+                    : before != null ? before : render(table, change);
             rendered.add(r);
             for (boolean lacks : r.lacking()) {
                 lacksAny |= lacks;
@@ -49,12 +59,13 @@ public final class StageRows {
             }
             return rows;
         }
-        // Per key, the values the run established so far.
+        // Per key, the values the run established so far. A change's own arrays are left as they were rendered: a
+        // rendering given is used again should the run be loaded again in parts.
         Map<List<String>, Rendered> established = new HashMap<>();
         for (int c = 0; c < run.size(); c++) {
             ChangeEvent change = run.get(c);
-            String[] values = rendered.get(c).values();
-            boolean[] lacking = rendered.get(c).lacking();
+            String[] values = rendered.get(c).values().clone();
+            boolean[] lacking = rendered.get(c).lacking().clone();
             if (change.operation() == ChangeEvent.Operation.TRUNCATE) {
                 established.clear();
                 rows.add(new StageRow(change, values, null));

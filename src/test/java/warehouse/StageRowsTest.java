@@ -4,9 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import warehouse.ChangeEvent.Operation;
+import warehouse.StageRows.Rendered;
 import warehouse.StageRows.StageRow;
 
 /**
@@ -95,6 +98,25 @@ class StageRowsTest {
                 .startsWith("column id: the change does not carry its key column's value");
         assertThat(StageRows.refusal(DEFAULT_IDENTITY, change(Operation.UPDATE,
                 "{\"id\":1,\"note\":\"n\",\"body\":" + PLACEHOLDER + ",\"tags\":null}"))).isNull();
+    }
+
+    @Test
+    void aRenderingGivenIsTakenAsItIsAndLeftAsItWas() throws Exception {
+        ChangeEvent first = change(Operation.CREATE, "{\"id\":1,\"note\":\"n\",\"body\":\"big\",\"tags\":null}");
+        ChangeEvent second = change(Operation.UPDATE, "{\"id\":1,\"note\":\"m\",\"body\":" + PLACEHOLDER + ",\"tags\":null}");
+        // Not what rendering the change gives, so that a row of it can only come from the map.
+        Rendered given = new Rendered(new String[] {"1", "given", null, null}, new boolean[] {false, false, true, false});
+        Map<ChangeEvent, Rendered> renderedBefore = new IdentityHashMap<>();
+        renderedBefore.put(second, given);
+
+        List<StageRow> rows = StageRows.of(DEFAULT_IDENTITY, List.of(first, second), renderedBefore);
+
+        assertThat(rows.get(1).values()).containsExactly("1", "given", "big", null);
+        assertThat(rows.get(1).unavailable()).isNull();
+        // Loaded again in parts (MergeWarehouse, a batch the warehouse refused), the second change alone lacks its body.
+        assertThat(given.values()).containsExactly("1", "given", null, null);
+        assertThat(given.lacking()).containsExactly(false, false, true, false);
+        assertThat(StageRows.of(DEFAULT_IDENTITY, List.of(second), renderedBefore).get(0).unavailable()).isEqualTo("0010");
     }
 
     @Test

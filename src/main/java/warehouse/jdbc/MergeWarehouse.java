@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ import warehouse.RefusedValueException;
 import warehouse.SnapshotLoad;
 import warehouse.SourcePosition;
 import warehouse.StageRows;
+import warehouse.StageRows.Rendered;
 import warehouse.StageRows.StageRow;
 import warehouse.TableId;
 import warehouse.TableSchema;
@@ -213,11 +215,12 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
         long started = System.nanoTime();
         LoadPlan plan = LoadPlan.of(batch, loaded, tables::containsKey);
         List<DeadLetter> setAside = new ArrayList<>(plan.deadLetters());
-        List<ChangeEvent> loadable = withoutRefusedValues(plan.changes(), setAside);
+        Map<ChangeEvent, Rendered> rendered = new IdentityHashMap<>(plan.changes().size());
+        List<ChangeEvent> loadable = withoutRefusedValues(plan.changes(), setAside, rendered);
         List<ChangeEvent> applied = loadable;
         List<DeadLetter> deadLetters = new ArrayList<>(setAside);
         try {
-            write(applied, deadLetters, plan.progress());
+            write(applied, deadLetters, plan.progress(), rendered);
         } catch (SQLException e) {
             if (!dialect.refusesData(e)) {
                 throw e;
@@ -225,8 +228,8 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
             LOG.warn("The warehouse refused a batch of {} changes ({}); loading it in parts to set aside the changes"
                     + " at fault", applied.size(), firstLine(e));
             applied = new ArrayList<>();
-            writeSettingAsideRefused(loadable, applied, deadLetters);
-            write(List.of(), setAside, plan.progress());
+            writeSettingAsideRefused(loadable, applied, deadLetters, rendered);
+            write(List.of(), setAside, plan.progress(), Map.of());
         }
         loaded.putAll(plan.progress());
         afterLoad.run();
@@ -234,18 +237,23 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
     }
 
     /**
-     * The changes whose values can all be loaded exactly; the others join {@code setAside} with the reason.
-     * Found before any SQL runs, so that a table whose every change is refused (say, for a time with time
-     * zone column) costs no failed transactions.
+     * The changes whose values can all be loaded exactly, their values rendered into {@code rendered} for the stage;
+     * the others join {@code setAside} with the reason. Found before any SQL runs, so that a table whose every change
+     * is refused (say, for a time with time zone column) costs no failed transactions.
      */
-    private List<ChangeEvent> withoutRefusedValues(List<ChangeEvent> changes, List<DeadLetter> setAside) {
+    private List<ChangeEvent> withoutRefusedValues(List<ChangeEvent> changes, List<DeadLetter> setAside,
+                                                   Map<ChangeEvent, Rendered> rendered) {
         List<ChangeEvent> loadable = new ArrayList<>(changes.size());
         for (ChangeEvent change : changes) {
-            String refusal = StageRows.refusal(tables.get(change.table()).schema(), change);
-            if (refusal == null) {
+            if (change.operation() == ChangeEvent.Operation.TRUNCATE) {
                 loadable.add(change);
-            } else {
-                setAside.add(DeadLetter.of(change, DeadLetter.Cause.REFUSED_VALUE, refusal));
+                continue;
+            }
+            try {
+                rendered.put(change, StageRows.render(tables.get(change.table()).schema(), change));
+                loadable.add(change);
+            } catch (RefusedValueException e) {
+                setAside.add(DeadLetter.of(change, DeadLetter.Cause.REFUSED_VALUE, e.getMessage()));
             }
         }
         return loadable;
@@ -270,10 +278,11 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
      * costs about log2(batch) extra transactions, and every other change is still applied.
      */
     private void writeSettingAsideRefused(List<ChangeEvent> changes, List<ChangeEvent> applied,
-                                          List<DeadLetter> deadLetters) throws SQLException {
+                                          List<DeadLetter> deadLetters, Map<ChangeEvent, Rendered> rendered)
+            throws SQLException {
         Map<KafkaPartition, PartitionProgress> progress = LoadPlan.progressAfter(changes, loaded);
         try {
-            write(changes, List.of(), progress);
+            write(changes, List.of(), progress, rendered);
             applied.addAll(changes);
             loaded.putAll(progress);
         } catch (SQLException e) {
@@ -282,19 +291,21 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
             }
             if (changes.size() > 1) {
                 int half = changes.size() / 2;
-                writeSettingAsideRefused(changes.subList(0, half), applied, deadLetters);
-                writeSettingAsideRefused(changes.subList(half, changes.size()), applied, deadLetters);
+                writeSettingAsideRefused(changes.subList(0, half), applied, deadLetters, rendered);
+                writeSettingAsideRefused(changes.subList(half, changes.size()), applied, deadLetters, rendered);
                 return;
             }
             DeadLetter refused = DeadLetter.of(changes.get(0), DeadLetter.Cause.REFUSED_BY_WAREHOUSE, firstLine(e));
-            write(List.of(), List.of(refused), progress);
+            write(List.of(), List.of(refused), progress, Map.of());
             deadLetters.add(refused);
             loaded.putAll(progress);
         }
     }
 
+    /** @param rendered the values of some of {@code changes}, rendered already (withoutRefusedValues) */
     private void write(List<ChangeEvent> changes, List<DeadLetter> deadLetters,
-                       Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
+                       Map<KafkaPartition, PartitionProgress> progress, Map<ChangeEvent, Rendered> rendered)
+            throws SQLException {
         if (progress.isEmpty()) {
             return;
         }
@@ -309,7 +320,7 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
                         truncate(s, table, first);
                         continue;
                     }
-                    List<StageRow> rows = stageRows(table.schema(), run);
+                    List<StageRow> rows = stageRows(table.schema(), run, rendered);
                     // Only a run with changes that lack values pays for the join with the current state.
                     boolean lacking = rows.stream().anyMatch(r -> r.unavailable() != null);
                     // A batch that failed after staging may have left rows behind: start from an empty stage.
@@ -464,9 +475,10 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
         });
     }
 
-    private static List<StageRow> stageRows(TableSchema table, List<ChangeEvent> run) {
+    private static List<StageRow> stageRows(TableSchema table, List<ChangeEvent> run,
+                                            Map<ChangeEvent, Rendered> rendered) {
         try {
-            return StageRows.of(table, run);
+            return StageRows.of(table, run, rendered);
         } catch (RefusedValueException e) {
             throw new IllegalStateException("A change with a value the warehouse refuses was not set aside before"
                     + " loading: " + e.getMessage(), e);
@@ -612,7 +624,7 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
     private void truncate(Statement s, PreparedTable table, ChangeEvent truncate) throws SQLException {
         if (!truncate.truncateCopy()) {
             s.execute(table.clearStage());
-            stager.stage(connection, table.schema(), stageRows(table.schema(), List.of(truncate)));
+            stager.stage(connection, table.schema(), stageRows(table.schema(), List.of(truncate), Map.of()));
             s.execute(table.insertHistory());
             s.execute(table.clearStage());
         }
