@@ -3,6 +3,7 @@ package snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import capture.KeyPartitioner;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import capture.PositionFile;
 import e2e.FreePorts;
 import embedded.EmbeddedPostgresServer;
@@ -15,8 +16,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.AfterAll;
@@ -45,12 +50,15 @@ import warehouse.duckdb.DuckDbWarehouse;
 class DirectSnapshotCsvTest {
 
     private static final int FILLER_ROWS = 40_000;
+    private static final int KEY_FILLER_ROWS = 200;
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] ODD = {"", "NULL", "a,b", "q\"x", "\"", "line\nbreak", "cr\r\nlf", "\r", " spaced ",
             "back\\slash", "\\N", "é😀", "tab\t", "x".repeat(3 * 1024 * 1024)};
 
     private EmbeddedPostgresServer server;
     private SourceDatabase source;
     private long sourceRows;
+    private long keyRows;
 
     @BeforeAll
     void startServer(@TempDir Path dir) throws Exception {
@@ -73,6 +81,18 @@ class DirectSnapshotCsvTest {
                     + " + g * INTERVAL '1 microsecond', g / 7.0 FROM generate_series(1, " + FILLER_ROWS + ") g");
             s.execute("VACUUM ANALYZE odd");
             sourceRows = ODD.length + 1 + FILLER_ROWS;
+            // Text keys that JSON escapes (quotes, backslashes, control characters) or leaves as UTF-8.
+            s.execute("CREATE TABLE odd_key (k text PRIMARY KEY, n integer)");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO odd_key VALUES (?, ?)")) {
+                for (int i = 0; i < ODD.length - 1; i++) {
+                    insert.setString(1, ODD[i]);
+                    insert.setInt(2, i);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            s.execute("INSERT INTO odd_key SELECT 'key ' || g, g FROM generate_series(1, " + KEY_FILLER_ROWS + ") g");
+            keyRows = ODD.length - 1 + KEY_FILLER_ROWS;
             assertThat(QueryRows.of(c, "SELECT pg_relation_size('odd') / 8192 > " + DirectSnapshot.RANGE_PAGES))
                     .containsExactly("true");
         }
@@ -90,9 +110,9 @@ class DirectSnapshotCsvTest {
         Path csv = dir.resolve("csv.duckdb");
         Path csvPartitioned = dir.resolve("csv2.duckdb");
         Path rowsPartitioned = dir.resolve("rows2.duckdb");
-        snapshot(csv, 1, true, "direct_csv");
-        snapshot(csvPartitioned, 2, true, "direct_csv2");
-        snapshot(rowsPartitioned, 2, false, "direct_rows2");
+        snapshot(csv, "odd", sourceRows, 1, true, "direct_csv");
+        snapshot(csvPartitioned, "odd", sourceRows, 2, true, "direct_csv2");
+        snapshot(rowsPartitioned, "odd", sourceRows, 2, false, "direct_rows2");
 
         assertThat(csv.resolveSibling("csv.duckdb.snapshot")).as("the CSV files and their directory, once loaded")
                 .doesNotExist();
@@ -150,16 +170,42 @@ class DirectSnapshotCsvTest {
         }
     }
 
-    /** A direct snapshot of {@code odd} into {@code duckdb}: through CSV files, or as rows, as into a warehouse without. */
-    private void snapshot(Path duckdb, int partitions, boolean csv, String slot) throws Exception {
-        TableSchema odd = new SourceCatalog(source.dataSource()).describe(new TableId("public", "odd"));
+    @Test
+    @Timeout(value = 2, unit = TimeUnit.MINUTES)
+    void overTwoPartitionsATextKeysRowGoesWhereKafkaPutsItsRecord(@TempDir Path dir) throws Exception {
+        Path duckdb = dir.resolve("keys.duckdb");
+        snapshot(duckdb, "odd_key", keyRows, 2, true, "direct_keys");
+
+        Properties readOnly = new Properties();
+        readOnly.setProperty("duckdb.read_only", "true");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly);
+             Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT k, _kafka_partition FROM odd_key_history")) {
+            int rows = 0;
+            Set<Integer> partitions = new HashSet<>();
+            while (rs.next()) {
+                // The record key as a consumer reads it: the JSON the capture writes, {"k":"..."}.
+                byte[] key = JSON.writeValueAsBytes(Map.of("k", rs.getString(1)));
+                assertThat(rs.getInt(2)).as("the partition of key %s", rs.getString(1))
+                        .isEqualTo(Utils.toPositive(Utils.murmur2(key)) % 2);
+                partitions.add(rs.getInt(2));
+                rows++;
+            }
+            assertThat(rows).isEqualTo(keyRows);
+            assertThat(partitions).containsExactlyInAnyOrder(0, 1);
+        }
+    }
+
+    /** A direct snapshot of {@code table} into {@code duckdb}: through CSV files, or as rows, as into a warehouse without. */
+    private void snapshot(Path duckdb, String table, long rows, int partitions, boolean csv, String slot) throws Exception {
+        TableSchema schema = new SourceCatalog(source.dataSource()).describe(new TableId("public", table));
         try (DuckDbWarehouse warehouse = DuckDbWarehouse.open(duckdb, DerivedViews.NONE)) {
-            warehouse.prepare(List.of(odd));
+            warehouse.prepare(List.of(schema));
             SnapshotLoad load = warehouse.directSnapshot().orElseThrow();
-            DirectSnapshot snapshot = new DirectSnapshot(source, csv ? load : withoutCsv(load), List.of(odd),
-                    t -> "flightcdc." + t, new KeyPartitioner(partitions), 1, slot, slot, List.of(odd.id()));
+            DirectSnapshot snapshot = new DirectSnapshot(source, csv ? load : withoutCsv(load), List.of(schema),
+                    t -> "flightcdc." + t, new KeyPartitioner(partitions), 1, slot, slot, List.of(schema.id()));
             assertThat(snapshot.run(new PositionFile(duckdb.resolveSibling(slot + ".dat")), "flightcdc", false))
-                    .hasValueSatisfying(r -> assertThat(r.rows()).isEqualTo(sourceRows));
+                    .hasValueSatisfying(r -> assertThat(r.rows()).isEqualTo(rows));
         }
         try (Connection c = server.connect(); Statement s = c.createStatement()) {
             s.execute("SELECT pg_drop_replication_slot('" + slot + "')");
