@@ -706,8 +706,8 @@ public final class DirectSnapshot {
             long before = rowsRead.getAndAdd(rows.size());
             List<StageRow> staged = new ArrayList<>(rows.size());
             for (String[] values : rows) {
-                ChangeEvent read = new ChangeEvent(topic, partitions.of(values), -(++before), table.id(), ChangeEvent.Operation.READ,
-                        position, null, sourceTsMs, null, null);
+                ChangeEvent read = new ChangeEvent(topic, partitions.of(values), -(++before), table.id(),
+                        ChangeEvent.Operation.READ, position, null, sourceTsMs, null, null);
                 staged.add(new StageRow(read, values, null));
             }
             return new Batch(table, staged, null, null);
