@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The release's {@code bin/flight-cdc} (src/dist) starts the JVM with the heap and collector the pipeline is measured
- * with, unless JAVA_OPTS names its own: run here against a "java" that prints the options it was given.
+ * The release's {@code bin/flight-cdc} (src/dist) starts the JVM with the heap, collector and compile thresholds the
+ * pipeline is measured with, unless JAVA_OPTS names its own: run here against a "java" that prints the options it was
+ * given.
  */
 class LauncherScriptTest {
 
@@ -23,15 +24,21 @@ class LauncherScriptTest {
     Path javaHome;
 
     @Test
-    void theMeasuredHeapAndCollectorUnlessJavaOptsNamesItsOwn() throws Exception {
+    void theMeasuredHeapCollectorAndCompileThresholdsUnlessJavaOptsNamesItsOwn() throws Exception {
         Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
         Files.writeString(java, "#!/bin/sh\necho \"$@\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        assertThat(options("")).startsWith("-XX:+UseParallelGC -Xmx448m -cp ").endsWith(" cli.FlightCdc run --no-poll");
-        assertThat(options("-Xmx2g")).startsWith("-XX:+UseParallelGC -Xmx2g -cp ").doesNotContain("448m");
-        assertThat(options("-XX:MaxRAMPercentage=50")).startsWith("-XX:+UseParallelGC -XX:MaxRAMPercentage=50 -cp ");
-        assertThat(options("-XX:+UseG1GC -Dx=1")).startsWith("-Xmx448m -XX:+UseG1GC -Dx=1 -cp ");
+        assertThat(options("")).startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -cp ")
+                .endsWith(" cli.FlightCdc run --no-poll");
+        assertThat(options("-Xmx2g")).startsWith("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -Xmx2g -cp ")
+                .doesNotContain("448m");
+        assertThat(options("-XX:MaxRAMPercentage=50"))
+                .startsWith("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -XX:MaxRAMPercentage=50 -cp ");
+        assertThat(options("-XX:+UseG1GC -Dx=1"))
+                .startsWith("-Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseG1GC -Dx=1 -cp ");
+        assertThat(options("-XX:CompileThresholdScaling=1"))
+                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=1 -cp ");
     }
 
     /** What the script passes to java with {@code javaOpts} in JAVA_OPTS, for {@code run --no-poll}. */
