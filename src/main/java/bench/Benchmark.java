@@ -12,7 +12,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -22,8 +21,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import load.TransactionBoundaries;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import settings.PipelineSettings;
@@ -121,14 +118,14 @@ public final class Benchmark {
             return t;
         });
         try (BackgroundPipeline pipeline = BackgroundPipeline.start(pipelineOverrides, START_TIMEOUT);
-             Admin admin = benchAdmin(pipeline)) {
+             BenchKafka kafka = BenchKafka.of(pipeline)) {
             PipelineSettings settings = pipeline.bean("settings", PipelineSettings.class);
             partitions = settings.kafka().partitions();
             loaders = settings.warehouse().consumers();
             String topic = settings.kafka().topicFor(TABLE);
             DuckDbWarehouse warehouse = pipeline.bean("warehouse", DuckDbWarehouse.class);
             // Polled every 20 ms: small next to the seconds the stages take, cheap next to their work.
-            StageClock clock = new StageClock(() -> endOffsets(admin, topic), () -> loaded(warehouse, topic),
+            StageClock clock = new StageClock(() -> kafka.records(topic), () -> loaded(warehouse, topic),
                     Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5));
             DataSource source = pipeline.bean("sourceDatabase", SourceDatabase.class).dataSource();
             SourceWriter writer = new SourceWriter(source, workload.mix(), workload.seed(), workload.maxTransaction(),
@@ -178,7 +175,7 @@ public final class Benchmark {
                     () -> RecordCounts.loadedByPartition(warehouse, topic, partitions),
                     pipeline.bean("transactionBoundaries", TransactionBoundaries.class));
             idle = idleSeconds > 0 ? idle() : null;
-            catchUp = new CaptureCatchUp(pipeline, admin, writer,
+            catchUp = new CaptureCatchUp(pipeline, kafka, writer,
                     new CatchUpClock(Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5)), peers)
                     .run(workload.changes());
             LOG.info("Bench: stopping the pipeline");
@@ -233,14 +230,6 @@ public final class Benchmark {
                 Throughput.seconds(arrivedNanos - writes.lastCommitNanos()));
     }
 
-    /** The bench's own admin client, named so that its thread's CPU counts as the bench's, not the pipeline's. */
-    static Admin benchAdmin(BackgroundPipeline pipeline) {
-        Map<String, Object> properties = new HashMap<>(pipeline.bean("settings", PipelineSettings.class).kafka()
-                .clientProperties(pipeline.property("flightcdc.kafka.bootstrap-servers")));
-        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, ThreadCpu.BENCH_CLIENT_ID);
-        return Admin.create(properties);
-    }
-
     private static void awaitStreaming(DataSource source, String slot) throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         try (Connection c = source.getConnection();
@@ -259,11 +248,6 @@ public final class Benchmark {
                 Thread.sleep(100);
             }
         }
-    }
-
-    /** Records in the topic: the sum of its partitions' end offsets (it is new, so they start at 0). */
-    private static long endOffsets(Admin admin, String topic) throws Exception {
-        return RecordCounts.inTopic(admin, topic);
     }
 
     /** Records of the topic the warehouse has loaded, tombstones included: its stored next offsets. */

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.apache.camel.spi.RouteController;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import routes.CaptureRoute;
@@ -40,14 +39,14 @@ final class CaptureCatchUp {
     private static final Duration RELEASE_TIMEOUT = Duration.ofMinutes(1);
 
     private final BackgroundPipeline pipeline;
-    private final Admin admin;
+    private final BenchKafka kafka;
     private final SourceWriter writer;
     private final CatchUpClock clock;
     private final boolean peers;
 
-    CaptureCatchUp(BackgroundPipeline pipeline, Admin admin, SourceWriter writer, CatchUpClock clock, boolean peers) {
+    CaptureCatchUp(BackgroundPipeline pipeline, BenchKafka kafka, SourceWriter writer, CatchUpClock clock, boolean peers) {
         this.pipeline = pipeline;
-        this.admin = admin;
+        this.kafka = kafka;
         this.writer = writer;
         this.clock = clock;
         this.peers = peers;
@@ -74,8 +73,8 @@ final class CaptureCatchUp {
             throw new IllegalStateException("Debezium still reads slot " + settings.source().slot() + " "
                     + RELEASE_TIMEOUT.toSeconds() + " s after its route stopped");
         }
-        long inKafkaBefore = RecordCounts.inTopic(admin, topic);
-        long bytesBefore = RecordCounts.topicBytes(admin, topic);
+        long inKafkaBefore = kafka.records(topic);
+        long bytesBefore = kafka.bytes(topic);
         long loadedBefore = RecordCounts.loaded(warehouse, topic);
 
         List<String> skipped = new ArrayList<>();
@@ -106,21 +105,21 @@ final class CaptureCatchUp {
             ThreadCpu cpuBeforeCapture = ThreadCpu.now();
             long captureStarted = System.nanoTime();
             routes.startRoute(CaptureRoute.ROUTE_ID);
-            CatchUpClock.Timeline capture = clock.await(OURS, captureStarted, () -> RecordCounts.inTopic(admin, topic),
+            CatchUpClock.Timeline capture = clock.await(OURS, captureStarted, () -> kafka.records(topic),
                     inKafkaBefore, records, () -> { });
             ThreadCpu cpuBeforeLoad = ThreadCpu.now();
             ThreadCpu.Usage captureCpu = cpuBeforeLoad.since(cpuBeforeCapture, writes.changes());
             double captureLoadAverage = CatchUpClock.loadAverage();
-            long captureBytes = RecordCounts.topicBytes(admin, topic) - bytesBefore;
+            long captureBytes = kafka.bytes(topic) - bytesBefore;
 
-            long inKafka = RecordCounts.inTopic(admin, topic);
+            long inKafka = kafka.records(topic);
             long loadStarted = System.nanoTime();
             routes.startRoute(LoadRoute.ROUTE_ID);
             CatchUpClock.Timeline load = clock.await(LOAD, loadStarted, () -> RecordCounts.loaded(warehouse, topic),
                     loadedBefore, inKafka - loadedBefore, () -> { });
             ThreadCpu.Usage loadCpu = ThreadCpu.now().since(cpuBeforeLoad, writes.changes());
             // Counted once the load is done too: a record replayed after the restart would show here.
-            long extra = RecordCounts.inTopic(admin, topic) - inKafkaBefore - records;
+            long extra = kafka.records(topic) - inKafkaBefore - records;
             if (extra != 0) {
                 LOG.warn("{}: Kafka holds {} records more than the {} expected after the restart", OURS, extra, records);
             }
@@ -131,7 +130,7 @@ final class CaptureCatchUp {
                 readers.add(ceiling.measure(pg, endLsn, writes.changes()));
             }
             for (KafkaConnectPeer peer : peerRuns) {
-                readers.add(peer.measure(pg, pipeline.property("flightcdc.kafka.bootstrap-servers"), admin,
+                readers.add(peer.measure(pg, pipeline.property("flightcdc.kafka.bootstrap-servers"), kafka,
                         Benchmark.TABLE, writes.changes(), records, clock));
             }
             BenchResult.Reader ours = new BenchResult.Reader(OURS, Throughput.seconds(capture.startToFirstNanos()),

@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import warehouse.TableId;
@@ -106,7 +105,7 @@ final class KafkaConnectPeer implements AutoCloseable {
      * Starts Kafka Connect, clocks it until its topic holds the {@code records} Kafka records of the
      * {@code changes} written, and stops it.
      */
-    BenchResult.Reader measure(PostgresEndpoint pg, String bootstrapServers, Admin admin, TableId table, long changes,
+    BenchResult.Reader measure(PostgresEndpoint pg, String bootstrapServers, BenchKafka kafka, TableId table, long changes,
                                long records, CatchUpClock clock) throws Exception {
         String topic = topic(table);
         Map<String, String> workerSettings = new HashMap<>(variant.producer);
@@ -158,7 +157,7 @@ final class KafkaConnectPeer implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put(PASSWORD_VARIABLE, pg.password().value());
         process = builder.start();
-        CatchUpClock.Timeline t = clock.await(name(), started, () -> RecordCounts.inTopic(admin, topic), 0, records,
+        CatchUpClock.Timeline t = clock.await(name(), started, () -> kafka.records(topic), 0, records,
                 () -> {
                     if (!process.isAlive()) {
                         throw new IllegalStateException(name() + " exited with code " + process.exitValue()
@@ -167,14 +166,14 @@ final class KafkaConnectPeer implements AutoCloseable {
                 });
         double loadAverage = CatchUpClock.loadAverage();
         stop();
-        long extra = RecordCounts.inTopic(admin, topic) - records;
+        long extra = kafka.records(topic) - records;
         if (extra != 0) {
             LOG.warn("{}: its topic holds {} records more than the {} expected", name(), extra, records);
         }
         return new BenchResult.Reader(name(), Throughput.seconds(t.startToFirstNanos()), Throughput.seconds(t.firstToLastNanos()),
                 Throughput.seconds(t.startToLastNanos()), Throughput.perSecond(changes, t.firstToLastNanos()),
                 Throughput.perSecond(records, t.firstToLastNanos()), extra,
-                Math.round((double) RecordCounts.topicBytes(admin, topic) / (records + extra)), loadAverage);
+                Math.round((double) kafka.bytes(topic) / (records + extra)), loadAverage);
     }
 
     private Path write(String name, Map<String, String> settings) throws IOException {

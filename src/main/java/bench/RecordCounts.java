@@ -1,53 +1,14 @@
 package bench;
 
-import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.LogDirDescription;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.Node;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import warehouse.KafkaPartition;
 import warehouse.PartitionProgress;
 import warehouse.duckdb.DuckDbWarehouse;
 
-/** How many records a stage holds, as the benchmark's clocks read them. */
+/** How many records of a topic the warehouse has loaded, as the benchmark's clocks read them (Kafka's: {@link BenchKafka}). */
 final class RecordCounts {
 
     private RecordCounts() {
-    }
-
-    /** Records in the topic: the sum of its partitions' end offsets (it is new, so they start at 0); 0 before it exists. */
-    static long inTopic(Admin admin, String topic) throws Exception {
-        Map<String, TopicDescription> described;
-        try {
-            described = admin.describeTopics(List.of(topic)).allTopicNames().get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof UnknownTopicOrPartitionException) {
-                return 0; // created with the first change
-            }
-            throw e;
-        }
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        described.get(topic).partitions().forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
-        return admin.listOffsets(latest).all().get().values().stream().mapToLong(o -> o.offset()).sum();
-    }
-
-    /** Bytes the topic's partitions take in the brokers' logs (record batches with their headers); 0 before it exists. */
-    static long topicBytes(Admin admin, String topic) throws Exception {
-        List<Integer> brokers = admin.describeCluster().nodes().get().stream().map(Node::id).toList();
-        long bytes = 0;
-        for (Map<String, LogDirDescription> dirs : admin.describeLogDirs(brokers).allDescriptions().get().values()) {
-            for (LogDirDescription dir : dirs.values()) {
-                bytes += dir.replicaInfos().entrySet().stream().filter(e -> e.getKey().topic().equals(topic))
-                        .mapToLong(e -> e.getValue().size()).sum();
-            }
-        }
-        return bytes;
     }
 
     /** {@link #loaded} per partition of a topic of {@code partitions}. */

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
 import org.postgresql.PGConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +66,7 @@ final class SnapshotPhase {
             ThreadCpu cpuBefore = ThreadCpu.now();
             long started = System.nanoTime();
             try (BackgroundPipeline pipeline = BackgroundPipeline.start(overrides, START_TIMEOUT);
-                 Admin admin = Benchmark.benchAdmin(pipeline)) {
+                 BenchKafka kafka = BenchKafka.of(pipeline)) {
                 long running = System.nanoTime();
                 PipelineSettings settings = pipeline.bean("settings", PipelineSettings.class);
                 String topic = settings.kafka().topicFor(Benchmark.TABLE);
@@ -84,8 +83,8 @@ final class SnapshotPhase {
                             Throughput.perSecond(direct.rows(), direct.nanos()), Throughput.seconds(running - started),
                             matches && direct.rows() == rows, cpu);
                 }
-                long first = firstRecord(admin, topic);
-                StageClock.Arrivals arrivals = new StageClock(() -> RecordCounts.inTopic(admin, topic),
+                long first = firstRecord(kafka, topic);
+                StageClock.Arrivals arrivals = new StageClock(() -> kafka.records(topic),
                         () -> RecordCounts.loaded(warehouse, topic), Duration.ofMillis(20), STALL_TIMEOUT, Duration.ofSeconds(5))
                         .await("Snapshot", CompletableFuture.completedFuture(rows), () -> rows);
                 ThreadCpu.Usage cpu = ThreadCpu.now().since(cpuBefore, rows);
@@ -125,9 +124,9 @@ final class SnapshotPhase {
     }
 
     /** When the snapshot's first row reached Kafka: the snapshot's rate counts from there, start-up apart. */
-    private static long firstRecord(Admin admin, String topic) throws Exception {
+    private static long firstRecord(BenchKafka kafka, String topic) throws Exception {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (RecordCounts.inTopic(admin, topic) == 0) {
+        while (kafka.records(topic) == 0) {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("Snapshot: no row reached Kafka within " + START_TIMEOUT.toSeconds() + " s");
             }
