@@ -69,6 +69,12 @@ public class LoadRoute extends RouteBuilder {
                 + "&breakOnFirstError=true"
                 + "&batching=true"
                 + "&maxPollRecords=" + load.maxBatch()
+                // Kafka's own poll hands over all it holds, however many: Camel still cuts batches of maxPollRecords. A
+                // poll that leaves records of one partition behind makes the next fetch ask only for the others, and a
+                // fetch of partitions with nothing new (the transaction topic's, once its markers are read) waits at the
+                // broker for up to fetch.max.wait.ms, 500 ms, with no other fetch to that broker meanwhile: a change
+                // topic's backlog waited behind it, and the loader sat idle most of the time while catching up.
+                + "&additionalProperties.max.poll.records=" + Integer.MAX_VALUE
                 // Kafka hands out at most this much per partition and fetch (1 MiB by default): about 1,000 changes,
                 // a tenth of a full batch, so each load paid its MERGE for a tenth of what it could carry.
                 + "&maxPartitionFetchBytes=" + load.fetchBytesPerPartition()

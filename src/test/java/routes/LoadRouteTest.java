@@ -19,6 +19,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.builder.AdviceWith;
 import org.apache.camel.component.kafka.KafkaConstants;
+import org.apache.camel.component.kafka.KafkaEndpoint;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.DefaultExchange;
@@ -83,6 +84,21 @@ class LoadRouteTest extends RouteTestSupport {
     void replaceKafka() throws Exception {
         AdviceWith.adviceWith(context, LoadRoute.ROUTE_ID, route -> route.replaceFromWith("direct:batch"));
         context.start();
+    }
+
+    /**
+     * Kafka's poll hands over all it holds, and Camel cuts batches of max-batch: a poll that left a partition's records
+     * behind would make the next fetch ask for the quiet transaction topic alone, which waits at the broker with the
+     * change topic's backlog behind it (LoadRoute).
+     */
+    @Test
+    void kafkasPollTakesAllItHoldsWhileABatchStaysAtMaxBatch() {
+        KafkaEndpoint kafka = context.getEndpoints().stream().filter(KafkaEndpoint.class::isInstance)
+                .map(KafkaEndpoint.class::cast).findFirst().orElseThrow();
+
+        assertThat(kafka.getConfiguration().getMaxPollRecords()).isEqualTo(10_000);
+        assertThat(kafka.getConfiguration().createConsumerProperties().getProperty("max.poll.records"))
+                .isEqualTo(String.valueOf(Integer.MAX_VALUE));
     }
 
     @Test
