@@ -52,6 +52,15 @@ public interface Dialect {
     boolean declaresPrimaryKey();
 
     /**
+     * Whether a batch reaches the current state as a DELETE of its keys then an INSERT of their newest rows, rather
+     * than a MERGE: the same rows after it, for a warehouse whose MERGE costs more than a delete and an append. A batch
+     * with changes that lack values is merged either way, since it takes those values from the rows it replaces.
+     */
+    default boolean replacesRowsRatherThanMerges() {
+        return false;
+    }
+
+    /**
      * An expression that, when evaluated, fails the statement as a data error (see {@link #refusesData})
      * whose message holds {@code message}, a text expression: the loader then sets the change aside. It stands
      * where a value of {@code column} would, for a warehouse that types each branch of a CASE strictly.

@@ -186,6 +186,36 @@ public final class MergeSqlGenerator {
     }
 
     /**
+     * What applies a stage to the current state, in order: {@link #mergeFromStage}, or, where the dialect
+     * {@linkplain Dialect#replacesRowsRatherThanMerges replaces rows rather than merging}, {@link #deleteStagedKeys}
+     * then {@link #insertNewestFromStage}. Either way the current state ends with the newest change of each key
+     * applied.
+     */
+    public List<String> applyStage(TableSchema t) {
+        return d.replacesRowsRatherThanMerges()
+                ? List.of(deleteStagedKeys(t), insertNewestFromStage(t))
+                : List.of(mergeFromStage(t));
+    }
+
+    /** Deletes from the current state every row with a key the stage holds: the rows the stage replaces or deletes. */
+    public String deleteStagedKeys(TableSchema t) {
+        String keys = t.primaryKey().stream()
+                .map(k -> d.castFromText(d.quote(k), t.columns().get(t.indexOf(k))) + " AS " + d.quote(k))
+                .collect(Collectors.joining(", "));
+        String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
+                .collect(Collectors.joining(" AND "));
+        return "DELETE FROM " + d.quote(currentTable(t)) + " AS t USING (SELECT DISTINCT " + keys + " FROM "
+                + d.quote(stageTable(t)) + ") AS s WHERE " + on;
+    }
+
+    /** After {@link #deleteStagedKeys}: the newest staged change of each key, unless it is a delete, as the key's row. */
+    public String insertNewestFromStage(TableSchema t) {
+        String names = t.columns().stream().map(c -> d.quote(c.name())).collect(Collectors.joining(", "));
+        return "INSERT INTO " + d.quote(currentTable(t)) + " (" + names + ")\nSELECT " + names + " FROM (\n  "
+                + latestPerKey(t, OP.quoted(d) + ", " + typedColumns(t)) + "\n) AS s\nWHERE s." + OP.quoted(d) + " <> 'd'";
+    }
+
+    /**
      * A direct snapshot's rows into the current state it emptied (SnapshotLoad), taken from the history rows the same
      * transaction just wrote from the stage: each value cast once. Each key once, so an INSERT, which costs less than a
      * MERGE, and fails, rather than overwriting, should a key come twice. Binds: the snapshot's LSN, then the batch's

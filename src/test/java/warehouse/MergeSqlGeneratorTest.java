@@ -72,6 +72,39 @@ class MergeSqlGeneratorTest {
                 "SENSORS") VALUES (s."ICAO24", s."TIME_POSITION", s."VELOCITY", s."ON_GROUND", s."SENSORS")""");
     }
 
+    /**
+     * DuckDB replaces the stage's keys (a delete of them, then an insert of each key's newest change unless it is a
+     * delete); the others merge. A key that is not text is compared in its own type.
+     */
+    @Test
+    void duckdbReplacesTheStagedKeysWhereTheOthersMerge() {
+        assertThat(duckdb.applyStage(FLIGHT_STATE)).containsExactly(
+                "DELETE FROM \"flight_state\" AS t USING (SELECT DISTINCT \"icao24\" AS \"icao24\" FROM"
+                        + " \"_stage_flight_state\") AS s WHERE t.\"icao24\" = s.\"icao24\"",
+                """
+                INSERT INTO "flight_state" ("icao24", "time_position", "velocity", "on_ground", "sensors")
+                SELECT "icao24", "time_position", "velocity", "on_ground", "sensors" FROM (
+                  SELECT * FROM (
+                    SELECT "_op", "icao24" AS "icao24", CAST("time_position" AS TIMESTAMPTZ) AS "time_position", \
+                CAST("velocity" AS DOUBLE) AS "velocity", CAST("on_ground" AS BOOLEAN) AS "on_ground", \
+                CAST(CAST("sensors" AS JSON) AS INTEGER[]) AS "sensors",
+                      row_number() OVER (PARTITION BY "icao24" ORDER BY "_kafka_offset" DESC) AS "_newest"
+                    FROM "_stage_flight_state"
+                  ) AS staged WHERE "_newest" = 1
+                ) AS s
+                WHERE s."_op" <> 'd'""");
+        assertThat(snowflake.applyStage(FLIGHT_STATE)).containsExactly(snowflake.mergeFromStage(FLIGHT_STATE));
+        assertThat(postgres.applyStage(FLIGHT_STATE)).containsExactly(postgres.mergeFromStage(FLIGHT_STATE));
+
+        TableSchema positions = new TableSchema(new TableId("public", "positions"), List.of(
+                new Column("flight", ColumnType.BIGINT, false), new Column("seen", ColumnType.TIMESTAMP, false),
+                new Column("note", ColumnType.TEXT, false)), List.of("flight", "seen"));
+        assertThat(duckdb.deleteStagedKeys(positions)).isEqualTo("DELETE FROM \"positions\" AS t USING (SELECT DISTINCT"
+                + " CAST(\"flight\" AS BIGINT) AS \"flight\", CASE WHEN \"seen\" LIKE '%infinity' THEN CAST(\"seen\" AS"
+                + " TIMESTAMP) ELSE make_timestamp(CAST(\"seen\" AS BIGINT)) END AS \"seen\" FROM \"_stage_positions\") AS s"
+                + " WHERE t.\"flight\" = s.\"flight\" AND t.\"seen\" = s.\"seen\"");
+    }
+
     /** A TRUNCATE read from one partition empties the keys the history shows loaded from that partition. */
     @Test
     void aTruncateEmptiesTheRowsOfItsPartitionInBothWarehouses() {

@@ -8,6 +8,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -68,6 +69,11 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
      * warehouse at once ({@link ParallelWriters}), which write a partition one at a time.
      */
     private final Map<KafkaPartition, PartitionProgress> loaded;
+    /**
+     * The progress's upsert for each number of partitions a batch moves, prepared once on the connection: it runs with
+     * every batch, and preparing it took about as long as running it (DuckDB, bench/results/2026-12-04-duckdb-apply-statements.md).
+     */
+    private final Map<Integer, PreparedStatement> progressUpserts = new HashMap<>();
     private volatile Runnable afterLoad = () -> { };
     private final boolean tellsOfTables;
     /** Whether the connection was lost for good and not yet replaced. */
@@ -112,6 +118,8 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
     @Override
     public synchronized void prepare(List<TableSchema> schemas) throws SQLException {
         schemas.forEach(t -> this.schemas.put(t.id(), t));
+        // Prepared again after the DDL below, which may alter the progress table.
+        forgetProgressUpserts();
         try (Statement s = connection.createStatement()) {
             for (String lock : dialect.beforeDdl()) {
                 s.execute(lock);
@@ -155,7 +163,7 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
             s.execute(sql.dropStageTable(t));
             s.execute(sql.createStageTable(t));
             tables.put(t.id(), new PreparedTable(t, sql.clearStage(t), sql.insertHistoryFromStage(t),
-                    sql.mergeFromStage(t), sql.insertHistoryFromStageTakingUnavailable(t),
+                    sql.applyStage(t), sql.insertHistoryFromStageTakingUnavailable(t),
                     sql.mergeFromStageKeepingUnavailable(t), sql.truncateCurrent(t), sql.insertCurrentFromSnapshotHistory(t)));
         }
         for (String view : views.createStatements(dialect, Collections.unmodifiableMap(this.schemas))) {
@@ -194,6 +202,7 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
 
     /** Closes the lost connection, opens a new one and prepares the tables on it; the progress is read again. */
     private void reconnect() throws SQLException {
+        forgetProgressUpserts();
         try {
             connection.close();
         } catch (SQLException e) {
@@ -327,7 +336,9 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
                     s.execute(table.clearStage());
                     stager.stage(connection, table.schema(), rows);
                     s.execute(lacking ? table.insertHistoryTakingUnavailable() : table.insertHistory());
-                    s.execute(lacking ? table.mergeKeepingUnavailable() : table.merge());
+                    for (String apply : lacking ? List.of(table.mergeKeepingUnavailable()) : table.apply()) {
+                        s.execute(apply);
+                    }
                     s.execute(table.clearStage());
                 }
             }
@@ -533,28 +544,41 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
      */
     private void storeProgress(Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
         List<Map.Entry<KafkaPartition, PartitionProgress>> rows = List.copyOf(progress.entrySet());
-        int stored;
-        try (PreparedStatement ps = connection.prepareStatement(sql.advanceProgress(rows.size()))) {
-            int column = 1;
-            for (Map.Entry<KafkaPartition, PartitionProgress> p : rows) {
-                ps.setString(column, p.getKey().topic());
-                ps.setInt(column + 1, p.getKey().partition());
-                ps.setLong(column + 2, p.getValue().nextOffset());
-                if (p.getValue().newest() == null && p.getValue().newestKnown()) {
-                    bindPosition(ps, column + 3, NONE_APPLIED);
-                } else {
-                    bindPosition(ps, column + 3, p.getValue().newest());
-                }
-                bindPosition(ps, column + 6, p.getValue().replayedUpTo());
-                PartitionProgress known = loaded.get(p.getKey());
-                Binds.setLong(ps, column + 9, known == null ? null : known.nextOffset());
-                column += 10;
-            }
-            stored = ps.executeUpdate();
+        PreparedStatement ps = progressUpserts.get(rows.size());
+        if (ps == null) {
+            ps = connection.prepareStatement(sql.advanceProgress(rows.size()));
+            progressUpserts.put(rows.size(), ps);
         }
+        int column = 1;
+        for (Map.Entry<KafkaPartition, PartitionProgress> p : rows) {
+            ps.setString(column, p.getKey().topic());
+            ps.setInt(column + 1, p.getKey().partition());
+            ps.setLong(column + 2, p.getValue().nextOffset());
+            if (p.getValue().newest() == null && p.getValue().newestKnown()) {
+                bindPosition(ps, column + 3, NONE_APPLIED);
+            } else {
+                bindPosition(ps, column + 3, p.getValue().newest());
+            }
+            bindPosition(ps, column + 6, p.getValue().replayedUpTo());
+            PartitionProgress known = loaded.get(p.getKey());
+            Binds.setLong(ps, column + 9, known == null ? null : known.nextOffset());
+            column += 10;
+        }
+        int stored = ps.executeUpdate();
         if (stored != rows.size()) {
             throw new ProgressMovedException(rows.stream().map(Map.Entry::getKey).toList());
         }
+    }
+
+    private void forgetProgressUpserts() {
+        for (PreparedStatement upsert : progressUpserts.values()) {
+            try {
+                upsert.close();
+            } catch (SQLException e) {
+                LOG.debug("Closing a prepared progress upsert failed: {}", e.getMessage());
+            }
+        }
+        progressUpserts.clear();
     }
 
     /** Reads the progress table again, as after a load another loader had moved on ({@link ProgressMovedException}). */
@@ -636,7 +660,7 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
     }
 
     /** A captured table and the statements that load it, generated once. */
-    private record PreparedTable(TableSchema schema, String clearStage, String insertHistory, String merge,
+    private record PreparedTable(TableSchema schema, String clearStage, String insertHistory, List<String> apply,
                                  String insertHistoryTakingUnavailable, String mergeKeepingUnavailable,
                                  String truncate, String insertCurrent) {
     }
