@@ -78,21 +78,15 @@ class MergeSqlGeneratorTest {
      */
     @Test
     void duckdbReplacesTheStagedKeysWhereTheOthersMerge() {
+        // The newest change of each key, as the MERGE takes it.
+        String merge = duckdb.mergeFromStage(FLIGHT_STATE);
+        String newestPerKey = merge.substring(merge.indexOf("  SELECT * FROM ("), merge.indexOf("\n) AS s\n"));
         assertThat(duckdb.applyStage(FLIGHT_STATE)).containsExactly(
                 "DELETE FROM \"flight_state\" AS t USING (SELECT DISTINCT \"icao24\" AS \"icao24\" FROM"
                         + " \"_stage_flight_state\") AS s WHERE t.\"icao24\" = s.\"icao24\"",
-                """
-                INSERT INTO "flight_state" ("icao24", "time_position", "velocity", "on_ground", "sensors")
-                SELECT "icao24", "time_position", "velocity", "on_ground", "sensors" FROM (
-                  SELECT * FROM (
-                    SELECT "_op", "icao24" AS "icao24", CAST("time_position" AS TIMESTAMPTZ) AS "time_position", \
-                CAST("velocity" AS DOUBLE) AS "velocity", CAST("on_ground" AS BOOLEAN) AS "on_ground", \
-                CAST(CAST("sensors" AS JSON) AS INTEGER[]) AS "sensors",
-                      row_number() OVER (PARTITION BY "icao24" ORDER BY "_kafka_offset" DESC) AS "_newest"
-                    FROM "_stage_flight_state"
-                  ) AS staged WHERE "_newest" = 1
-                ) AS s
-                WHERE s."_op" <> 'd'""");
+                "INSERT INTO \"flight_state\" (\"icao24\", \"time_position\", \"velocity\", \"on_ground\", \"sensors\")\n"
+                        + "SELECT \"icao24\", \"time_position\", \"velocity\", \"on_ground\", \"sensors\" FROM (\n"
+                        + newestPerKey + "\n) AS s\nWHERE s.\"_op\" <> 'd'");
         assertThat(snowflake.applyStage(FLIGHT_STATE)).containsExactly(snowflake.mergeFromStage(FLIGHT_STATE));
         assertThat(postgres.applyStage(FLIGHT_STATE)).containsExactly(postgres.mergeFromStage(FLIGHT_STATE));
 
