@@ -172,8 +172,7 @@ public final class MergeSqlGenerator {
      */
     public String mergeFromStage(TableSchema t) {
         String latest = latestPerKey(t, OP.quoted(d) + ", " + typedColumns(t));
-        String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
-                .collect(Collectors.joining(" AND "));
+        String on = sameKeys(t.primaryKey(), "t", "s");
         String set = t.columns().stream().filter(c -> !t.primaryKey().contains(c.name()))
                 .map(c -> d.quote(c.name()) + " = s." + d.quote(c.name()))
                 .collect(Collectors.joining(", "));
@@ -202,8 +201,7 @@ public final class MergeSqlGenerator {
         String keys = t.primaryKey().stream()
                 .map(k -> d.castFromText(d.quote(k), t.columns().get(t.indexOf(k))) + " AS " + d.quote(k))
                 .collect(Collectors.joining(", "));
-        String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
-                .collect(Collectors.joining(" AND "));
+        String on = sameKeys(t.primaryKey(), "t", "s");
         return "DELETE FROM " + d.quote(currentTable(t)) + " AS t USING (SELECT DISTINCT " + keys + " FROM "
                 + d.quote(stageTable(t)) + ") AS s WHERE " + on;
     }
@@ -235,8 +233,7 @@ public final class MergeSqlGenerator {
      */
     public String mergeFromStageKeepingUnavailable(TableSchema t) {
         String latest = latestPerKey(t, OP.quoted(d) + ", " + UNAVAILABLE.quoted(d) + ", " + typedColumns(t));
-        String on = t.primaryKey().stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
-                .collect(Collectors.joining(" AND "));
+        String on = sameKeys(t.primaryKey(), "t", "s");
         List<String> set = new ArrayList<>();
         for (int i = 0; i < t.columns().size(); i++) {
             String name = d.quote(t.columns().get(i).name());
@@ -331,8 +328,7 @@ public final class MergeSqlGenerator {
         String row = PROGRESS_COLUMNS.stream()
                 .map(c -> "CAST(? AS " + progressType(c) + ") AS " + d.quote(c))
                 .collect(Collectors.joining(", ")) + ", CAST(? AS " + d.bigintType() + ") AS " + d.quote(KNOWN_OFFSET);
-        String on = PROGRESS_KEY.stream().map(k -> "t." + d.quote(k) + " = s." + d.quote(k))
-                .collect(Collectors.joining(" AND "));
+        String on = sameKeys(PROGRESS_KEY, "t", "s");
         String set = PROGRESS_COLUMNS.stream().filter(c -> !PROGRESS_KEY.contains(c))
                 .map(c -> d.quote(c) + " = s." + d.quote(c))
                 .collect(Collectors.joining(", "));
@@ -361,8 +357,7 @@ public final class MergeSqlGenerator {
      * Binds: the topic, the partition.
      */
     public String truncateCurrent(TableSchema t) {
-        String on = t.primaryKey().stream().map(k -> "c." + d.quote(k) + " = h." + d.quote(k))
-                .collect(Collectors.joining(" AND "));
+        String on = sameKeys(t.primaryKey(), "c", "h");
         return "DELETE FROM " + d.quote(currentTable(t)) + " AS c USING (SELECT DISTINCT " + quotedList(t.primaryKey())
                 + " FROM " + d.quote(historyTable(t)) + " WHERE " + KAFKA_TOPIC.quoted(d) + " = ? AND "
                 + KAFKA_PARTITION.quoted(d) + " = ?) AS h WHERE " + on;
@@ -429,6 +424,12 @@ public final class MergeSqlGenerator {
         return t.columns().stream()
                 .map(c -> d.castFromText(d.quote(c.name()), c) + " AS " + d.quote(c.name()))
                 .collect(Collectors.joining(", "));
+    }
+
+    /** Rows {@code left} and {@code right} have the same {@code keys}: an ON or WHERE condition. */
+    private String sameKeys(List<String> keys, String left, String right) {
+        return keys.stream().map(k -> left + "." + d.quote(k) + " = " + right + "." + d.quote(k))
+                .collect(Collectors.joining(" AND "));
     }
 
     private String quotedList(List<String> names) {

@@ -41,8 +41,8 @@ import warehouse.Warehouse;
 
 /**
  * A warehouse loaded over JDBC with the shared MERGE, whatever the dialect. One connection writes; a
- * batch is written to a staging table by the {@link Stager}, then copied to the history and merged into
- * the current state, and the batch's Kafka offsets and newest source positions are stored, all in one
+ * batch is written to a staging table by the {@link Stager}, then copied to the history and applied to
+ * the current state ({@link MergeSqlGenerator#applyStage}), and the batch's Kafka offsets and newest source positions are stored, all in one
  * transaction. Changes the warehouse refuses go to the dead-letter table and the rest of the batch is
  * applied.
  *
