@@ -41,6 +41,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The replication slot: Debezium's streaming thread would create a missing slot anew when it reconnects
  * ({@link SlotCheckedReplicationConnection}).
+ *
+ * <p>Per change: Debezium reads each {@code timestamptz} value with a {@code DateTimeFormatter}
+ * ({@link TimestamptzReadingConnection}).
  */
 public class LeanPostgresConnector extends PostgresConnector {
 
@@ -86,11 +89,15 @@ public class LeanPostgresConnector extends PostgresConnector {
             return records;
         }
 
-        /** Debezium's connection, checked before each step that could create a missing slot anew. */
+        /**
+         * Debezium's connection, checked before each step that could create a missing slot anew, its timestamptz values
+         * read by {@link TimestamptzReadingConnection}.
+         */
         @Override
         protected ReplicationConnection buildReplicationConnection(PostgresConnection connection, PostgresSchema schema,
                                                                    PostgresConnectorConfig config) throws SQLException {
-            return new SlotCheckedReplicationConnection(super.buildReplicationConnection(connection, schema, config),
+            return new SlotCheckedReplicationConnection(
+                    TimestamptzReadingConnection.of(super.buildReplicationConnection(connection, schema, config)),
                     AcknowledgedOffsetStore::runResumeCheck);
         }
 

@@ -19,55 +19,44 @@ import java.util.Optional;
  * ({@code SourceDriftEndToEndTest} caught it once). The check throws before Debezium gets that far; on a first run,
  * with no stored position, it lets Debezium create the slot.
  */
-final class SlotCheckedReplicationConnection implements ReplicationConnection {
+final class SlotCheckedReplicationConnection extends ForwardingReplicationConnection {
 
-    private final ReplicationConnection debezium;
     private final Runnable checkSlot;
 
     /** @param checkSlot throws when the slot must not be used or made (see {@link AcknowledgedOffsetStore#runResumeCheck}) */
     SlotCheckedReplicationConnection(ReplicationConnection debezium, Runnable checkSlot) {
-        this.debezium = debezium;
+        super(debezium);
         this.checkSlot = checkSlot;
     }
 
     @Override
     public ReplicationStream startStreaming(WalPositionLocator walPosition) throws SQLException, InterruptedException {
         checkSlot.run();
-        return debezium.startStreaming(walPosition);
+        return super.startStreaming(walPosition);
     }
 
     @Override
     public ReplicationStream startStreaming(Lsn offset, WalPositionLocator walPosition)
             throws SQLException, InterruptedException {
         checkSlot.run();
-        return debezium.startStreaming(offset, walPosition);
+        return super.startStreaming(offset, walPosition);
     }
 
     @Override
     public Optional<SlotCreationResult> createReplicationSlot() throws SQLException {
         checkSlot.run();
-        return debezium.createReplicationSlot();
+        return super.createReplicationSlot();
     }
 
     @Override
     public void initConnection() throws SQLException, InterruptedException {
         checkSlot.run();
-        debezium.initConnection();
-    }
-
-    @Override
-    public boolean isConnected() throws SQLException {
-        return debezium.isConnected();
+        super.initConnection();
     }
 
     @Override
     public void reconnect() throws SQLException {
         checkSlot.run();
-        debezium.reconnect();
-    }
-
-    @Override
-    public void close() throws Exception {
-        debezium.close();
+        super.reconnect();
     }
 }
