@@ -66,6 +66,12 @@ import warehouse.TransactionEnd;
 public final class TransactionBoundaries {
 
     private static final Logger LOG = LoggerFactory.getLogger("load");
+    /**
+     * The most changes held with their row images as trees, in all partitions: a batch's worth
+     * ({@code flightcdc.load.max-batch}'s default). Those held beyond keep only their records' text (ChangeEvent#withoutRow),
+     * about half the heap, and are read again as they are loaded.
+     */
+    static final int HELD_WITH_ROWS = 10_000;
 
     private volatile boolean enabled;
     private final int maxHeldChanges;
@@ -206,7 +212,9 @@ public final class TransactionBoundaries {
         private void hold(ChangeEvent change) {
             SourcePosition position = change.position();
             boolean inTransaction = change.streamed() && position.order() != null && change.txId() != null;
-            if (!hold(new KafkaPartition(change.topic(), change.partition()), change.offset(), change)) {
+            // Beyond a batch's worth, a change is held as its record's text: the rest of a large transaction fits the heap.
+            ChangeEvent held = heldChanges.get() < HELD_WITH_ROWS ? change : change.withoutRow();
+            if (!hold(new KafkaPartition(change.topic(), change.partition()), change.offset(), held)) {
                 return;
             }
             heldChanges.incrementAndGet();

@@ -41,6 +41,20 @@ public final class ChangeEventDecoder {
     }
 
     /**
+     * The row image of a change event's record value that {@link #decode} read before (ChangeEvent#withoutRow).
+     *
+     * @throws IllegalStateException when it is not one
+     */
+    static JsonNode rowImage(String value) {
+        try {
+            return new ChangeEventDecoder().decode("", 0, 0, value)
+                    .orElseThrow(() -> new IllegalStateException("A tombstone has no row image")).row();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("A change event decoded before no longer decodes: " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * The envelope's fields, read in one pass and without a tree but for the row that is loaded. Debezium writes
      * {@code before} first, and with REPLICA IDENTITY FULL it is the whole old row of every update: it is skipped, and
      * read only for a delete, from where it stands in the value.

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 /**
  * The rows a run of changes to one table puts in its staging table: each change's values as
@@ -30,42 +31,63 @@ public final class StageRows {
      *     {@link #refusal} finds those beforehand
      */
     public static List<StageRow> of(TableSchema table, List<ChangeEvent> run) throws RefusedValueException {
-        return of(table, run, Map.of());
+        return rows(table, run, null);
     }
 
     /**
-     * As {@link #of(TableSchema, List)}, taking a change's values from {@code renderedBefore} where it holds them (as
-     * {@link #render} gave them, found by the change's identity) rather than rendering them again.
+     * The rows of the changes of {@code run} that can be loaded exactly; each one that cannot is left out and given to
+     * {@code refused} with the reason. Rendered here and nowhere before, so that a run's renderings are in the heap only
+     * while the run is staged.
      */
-    public static List<StageRow> of(TableSchema table, List<ChangeEvent> run, Map<ChangeEvent, Rendered> renderedBefore)
+    public static List<StageRow> loadable(TableSchema table, List<ChangeEvent> run, BiConsumer<ChangeEvent, String> refused) {
+        try {
+            return rows(table, run, refused);
+        } catch (RefusedValueException e) {
+            throw new IllegalStateException("a refused value was not handed on", e); // rows gives every one to refused
+        }
+    }
+
+    /** @param refused where a change that cannot be loaded goes, or null to throw at the first */
+    private static List<StageRow> rows(TableSchema table, List<ChangeEvent> run, BiConsumer<ChangeEvent, String> refused)
             throws RefusedValueException {
+        List<ChangeEvent> kept = new ArrayList<>(run.size());
         List<Rendered> rendered = new ArrayList<>(run.size());
         boolean lacksAny = false;
         for (ChangeEvent change : run) {
-            Rendered before = renderedBefore.get(change);
-            Rendered r = change.operation() == ChangeEvent.Operation.TRUNCATE
-                    ? new Rendered(new String[table.columns().size()], new boolean[table.columns().size()])
-                    : before != null ? before : render(table, change);
+            Rendered r;
+            if (change.operation() == ChangeEvent.Operation.TRUNCATE) {
+                r = new Rendered(new String[table.columns().size()], new boolean[table.columns().size()]);
+            } else {
+                try {
+                    r = render(table, change);
+                } catch (RefusedValueException e) {
+                    if (refused == null) {
+                        throw e;
+                    }
+                    refused.accept(change, e.getMessage());
+                    continue;
+                }
+            }
+            kept.add(change);
             rendered.add(r);
             for (boolean lacks : r.lacking()) {
                 lacksAny |= lacks;
             }
         }
-        List<StageRow> rows = new ArrayList<>(run.size());
+        List<StageRow> rows = new ArrayList<>(kept.size());
         if (!lacksAny) {
             // The common case, and always so with REPLICA IDENTITY FULL: nothing to take from anywhere.
-            for (int i = 0; i < run.size(); i++) {
-                rows.add(new StageRow(run.get(i), rendered.get(i).values(), null));
+            for (int i = 0; i < kept.size(); i++) {
+                rows.add(new StageRow(kept.get(i), rendered.get(i).values(), null));
             }
             return rows;
         }
-        // Per key, the values the run established so far. A change's own arrays are left as they were rendered: a
-        // rendering given is used again should the run be loaded again in parts.
+        // Per key, the values the run established so far.
         Map<List<String>, Rendered> established = new HashMap<>();
-        for (int c = 0; c < run.size(); c++) {
-            ChangeEvent change = run.get(c);
-            String[] values = rendered.get(c).values().clone();
-            boolean[] lacking = rendered.get(c).lacking().clone();
+        for (int c = 0; c < kept.size(); c++) {
+            ChangeEvent change = kept.get(c);
+            String[] values = rendered.get(c).values();
+            boolean[] lacking = rendered.get(c).lacking();
             if (change.operation() == ChangeEvent.Operation.TRUNCATE) {
                 established.clear();
                 rows.add(new StageRow(change, values, null));
@@ -84,7 +106,7 @@ public final class StageRows {
             if (change.operation() == ChangeEvent.Operation.DELETE) {
                 established.remove(key);
             } else {
-                established.put(key, new Rendered(values, lacking));
+                established.put(key, rendered.get(c));
             }
             rows.add(new StageRow(change, values, lacks ? flags(lacking) : null));
         }

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import warehouse.ChangeEvent.Operation;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
+import warehouse.ChangeEventDecoder;
 import warehouse.DeadLetter;
 import warehouse.KafkaPartition;
 import warehouse.PartitionProgress;
@@ -241,6 +242,39 @@ class TransactionBoundariesTest {
         assertThat(ids(last)).containsExactly("7-4");
         assertThat(last.nextOffsets()).containsEntry(new KafkaPartition(FLIGHTS, 0), 4L)
                 .containsEntry(new KafkaPartition(ENDS, 0), 1L);
+    }
+
+    /**
+     * A transaction of more changes than {@link TransactionBoundaries#HELD_WITH_ROWS}: those held beyond keep only
+     * their records' text, and are released with the same row images, read again from it.
+     */
+    @Test
+    void changesHeldBeyondABatchsWorthKeepOnlyTheirTextAndAreReleasedWithTheirRows() {
+        int size = TransactionBoundaries.HELD_WITH_ROWS + 2_000;
+        ChangeEventDecoder decoder = new ChangeEventDecoder();
+        List<ChangeEvent> changes = new ArrayList<>();
+        for (int order = 1; order <= size; order++) {
+            String value = "{\"before\":null,\"after\":{\"id\":\"7-" + order + "\",\"n\":" + order + "},"
+                    + "\"source\":{\"schema\":\"public\",\"table\":\"flight_state\",\"txId\":7,\"lsn\":" + (100 + order)
+                    + ",\"sequence\":\"[\\\"100\\\",\\\"" + (100 + order) + "\\\"]\"},"
+                    + "\"transaction\":{\"id\":\"7:100\",\"data_collection_order\":" + order + "},\"op\":\"c\"}";
+            changes.add(decoder.decode(FLIGHTS, 0, next(FLIGHTS + "/0"), value).orElseThrow());
+        }
+        TransactionBoundaries large = boundaries(size);
+        assertThat(large.cut(read(changes.subList(0, size / 2))).changes()).isEmpty();
+
+        List<ChangeEvent> released = large.cut(read(changes.subList(size / 2, size), end(7, 100, Map.of(FLIGHT_STATE,
+                (long) size)))).changes();
+
+        assertThat(released).hasSize(size);
+        for (int i = 0; i < size; i++) {
+            ChangeEvent change = released.get(i);
+            assertThat(change.offset()).isEqualTo(changes.get(i).offset());
+            assertThat(change.row()).isEqualTo(changes.get(i).row());
+            // A row image read again is a tree of its own each time it is asked for.
+            assertThat(change.row() == change.row()).as("change %d held with its tree", i)
+                    .isEqualTo(i < TransactionBoundaries.HELD_WITH_ROWS);
+        }
     }
 
     /**

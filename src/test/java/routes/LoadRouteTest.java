@@ -169,6 +169,19 @@ class LoadRouteTest extends RouteTestSupport {
         assertThat(health.problem()).isEmpty();
     }
 
+    /** Camel wraps an Error a bean throws in an exception of its own, whose message names only the exchange. */
+    @Test
+    void anErrorOfALoadIsToldByItsOwnNameNotCamelsWrapper() {
+        warehouse.error = new OutOfMemoryError("Java heap space");
+
+        Exchange result = template.send("direct:batch", e -> e.getMessage().setBody(List.of(
+                record(10, "{\"after\":{\"icao24\":\"aaaaaa\"},\"source\":{\"schema\":\"public\",\"table\":\"flight_state\"},\"op\":\"c\"}"))));
+
+        assertThat(result.getException()).isNotNull();
+        assertThat(health.problem()).hasValueSatisfying(problem -> assertThat(problem)
+                .startsWith("the last load into the warehouse failed").endsWith("OutOfMemoryError: Java heap space"));
+    }
+
     @Test
     void aBatchTheLoaderRefusesForGoodHaltsThePipelineAtOnceAndIsNeverCommitted() {
         warehouse.refuse = true;
@@ -213,6 +226,7 @@ class LoadRouteTest extends RouteTestSupport {
         final List<DeadLetter> deadLetters = new ArrayList<>();
         int failuresLeft;
         boolean refuse;
+        Error error;
 
         @Override
         public void prepare(List<TableSchema> tables) {
@@ -223,6 +237,9 @@ class LoadRouteTest extends RouteTestSupport {
             if (refuse) {
                 calls.add("load refused");
                 throw new LoadRefusedException("the topic is not the one the warehouse was loaded from");
+            }
+            if (error != null) {
+                throw error;
             }
             if (failuresLeft-- > 0) {
                 calls.add("load failed");

@@ -9,11 +9,12 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,11 +30,9 @@ import warehouse.LoadResult;
 import warehouse.MergeSqlGenerator;
 import warehouse.PartitionProgress;
 import warehouse.ProgressMovedException;
-import warehouse.RefusedValueException;
 import warehouse.SnapshotLoad;
 import warehouse.SourcePosition;
 import warehouse.StageRows;
-import warehouse.StageRows.Rendered;
 import warehouse.StageRows.StageRow;
 import warehouse.TableId;
 import warehouse.TableSchema;
@@ -54,6 +53,12 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
     private static final Logger LOG = LoggerFactory.getLogger(MergeWarehouse.class);
     /** Stored as the newest position of a partition from which no streamed change was applied yet. */
     private static final SourcePosition NONE_APPLIED = new SourcePosition(-1, -1, 0L);
+    /**
+     * The most changes of a run rendered and staged at once (see {@link #write}): twice the loader's default batch
+     * ({@code flightcdc.load.max-batch}), so that a batch with the changes held back released with it is one slice, and a
+     * large source transaction released whole is several.
+     */
+    static final int SLICE = 20_000;
 
     private final Connector connector;
     private Connection connection;
@@ -223,49 +228,39 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
     private LoadResult loadOnce(ChangeBatch batch) throws SQLException {
         long started = System.nanoTime();
         LoadPlan plan = LoadPlan.of(batch, loaded, tables::containsKey);
-        List<DeadLetter> setAside = new ArrayList<>(plan.deadLetters());
-        Map<ChangeEvent, Rendered> rendered = new IdentityHashMap<>(plan.changes().size());
-        List<ChangeEvent> loadable = withoutRefusedValues(plan.changes(), setAside, rendered);
-        List<ChangeEvent> applied = loadable;
-        List<DeadLetter> deadLetters = new ArrayList<>(setAside);
+        List<ChangeEvent> applied;
+        List<DeadLetter> deadLetters = new ArrayList<>(plan.deadLetters());
         try {
-            write(applied, deadLetters, plan.progress(), rendered);
+            List<DeadLetter> refused = write(plan.changes(), plan.deadLetters(), plan.progress());
+            applied = without(plan.changes(), refused);
+            deadLetters.addAll(refused);
         } catch (SQLException e) {
             if (!dialect.refusesData(e)) {
                 throw e;
             }
             LOG.warn("The warehouse refused a batch of {} changes ({}); loading it in parts to set aside the changes"
-                    + " at fault", applied.size(), firstLine(e));
+                    + " at fault", plan.changes().size(), firstLine(e));
             applied = new ArrayList<>();
-            writeSettingAsideRefused(loadable, applied, deadLetters, rendered);
-            write(List.of(), setAside, plan.progress(), Map.of());
+            writeSettingAsideRefused(plan.changes(), applied, deadLetters);
+            write(List.of(), plan.deadLetters(), plan.progress());
         }
         loaded.putAll(plan.progress());
         afterLoad.run();
         return LoadResult.of(batch, plan, applied, deadLetters, started);
     }
 
-    /**
-     * The changes whose values can all be loaded exactly, their values rendered into {@code rendered} for the stage;
-     * the others join {@code setAside} with the reason. Found before any SQL runs, so that a table whose every change
-     * is refused (say, for a time with time zone column) costs no failed transactions.
-     */
-    private List<ChangeEvent> withoutRefusedValues(List<ChangeEvent> changes, List<DeadLetter> setAside,
-                                                   Map<ChangeEvent, Rendered> rendered) {
-        List<ChangeEvent> loadable = new ArrayList<>(changes.size());
-        for (ChangeEvent change : changes) {
-            if (change.operation() == ChangeEvent.Operation.TRUNCATE) {
-                loadable.add(change);
-                continue;
-            }
-            try {
-                rendered.put(change, StageRows.render(tables.get(change.table()).schema(), change));
-                loadable.add(change);
-            } catch (RefusedValueException e) {
-                setAside.add(DeadLetter.of(change, DeadLetter.Cause.REFUSED_VALUE, e.getMessage()));
-            }
+    /** {@code changes} but those {@code setAside} names. */
+    private static List<ChangeEvent> without(List<ChangeEvent> changes, List<DeadLetter> setAside) {
+        if (setAside.isEmpty()) {
+            return changes;
         }
-        return loadable;
+        Set<RecordAt> refused = new HashSet<>();
+        setAside.forEach(d -> refused.add(new RecordAt(d.topic(), d.partition(), d.offset())));
+        return changes.stream().filter(c -> !refused.contains(new RecordAt(c.topic(), c.partition(), c.offset()))).toList();
+    }
+
+    /** Where a Kafka record is. */
+    private record RecordAt(String topic, int partition, long offset) {
     }
 
     /**
@@ -287,12 +282,12 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
      * costs about log2(batch) extra transactions, and every other change is still applied.
      */
     private void writeSettingAsideRefused(List<ChangeEvent> changes, List<ChangeEvent> applied,
-                                          List<DeadLetter> deadLetters, Map<ChangeEvent, Rendered> rendered)
-            throws SQLException {
+                                          List<DeadLetter> deadLetters) throws SQLException {
         Map<KafkaPartition, PartitionProgress> progress = LoadPlan.progressAfter(changes, loaded);
         try {
-            write(changes, List.of(), progress, rendered);
-            applied.addAll(changes);
+            List<DeadLetter> refused = write(changes, List.of(), progress);
+            applied.addAll(without(changes, refused));
+            deadLetters.addAll(refused);
             loaded.putAll(progress);
         } catch (SQLException e) {
             if (!dialect.refusesData(e)) {
@@ -300,26 +295,38 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
             }
             if (changes.size() > 1) {
                 int half = changes.size() / 2;
-                writeSettingAsideRefused(changes.subList(0, half), applied, deadLetters, rendered);
-                writeSettingAsideRefused(changes.subList(half, changes.size()), applied, deadLetters, rendered);
+                writeSettingAsideRefused(changes.subList(0, half), applied, deadLetters);
+                writeSettingAsideRefused(changes.subList(half, changes.size()), applied, deadLetters);
                 return;
             }
             DeadLetter refused = DeadLetter.of(changes.get(0), DeadLetter.Cause.REFUSED_BY_WAREHOUSE, firstLine(e));
-            write(List.of(), List.of(refused), progress, Map.of());
+            write(List.of(), List.of(refused), progress);
             deadLetters.add(refused);
             loaded.putAll(progress);
         }
     }
 
-    /** @param rendered the values of some of {@code changes}, rendered already (withoutRefusedValues) */
-    private void write(List<ChangeEvent> changes, List<DeadLetter> deadLetters,
-                       Map<KafkaPartition, PartitionProgress> progress, Map<ChangeEvent, Rendered> rendered)
-            throws SQLException {
+    /**
+     * Writes {@code changes}, {@code deadLetters} and {@code progress} in one transaction. A change with a value the
+     * warehouse cannot hold exactly is set aside with the dead letters, found as it is rendered, before any SQL of its
+     * slice runs: a table whose every change is refused (say, for a time with time zone column) costs no failed
+     * transactions.
+     *
+     * <p>A run of changes to a table is staged and applied {@link #SLICE} changes at a time, each slice applied before
+     * the next is rendered, so that a batch of a large source transaction holds one slice's renderings in the heap, not
+     * the batch's. What a slice takes from the current state (a value its changes lack) is what the slices before it
+     * left there, as it would be were they one run.
+     *
+     * @return the changes set aside for a value the warehouse refuses
+     */
+    private List<DeadLetter> write(List<ChangeEvent> changes, List<DeadLetter> deadLetters,
+                                   Map<KafkaPartition, PartitionProgress> progress) throws SQLException {
         if (progress.isEmpty()) {
-            return;
+            return List.of();
         }
         Map<TableId, List<ChangeEvent>> byTable = new LinkedHashMap<>();
         changes.forEach(e -> byTable.computeIfAbsent(e.table(), t -> new ArrayList<>()).add(e));
+        List<DeadLetter> refused = new ArrayList<>();
         inTransaction(s -> {
             for (Map.Entry<TableId, List<ChangeEvent>> entry : byTable.entrySet()) {
                 PreparedTable table = tables.get(entry.getKey());
@@ -329,25 +336,39 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
                         truncate(s, table, first);
                         continue;
                     }
-                    List<StageRow> rows = stageRows(table.schema(), run, rendered);
-                    // Only a run with changes that lack values pays for the join with the current state.
-                    boolean lacking = rows.stream().anyMatch(r -> r.unavailable() != null);
-                    // A batch that failed after staging may have left rows behind: start from an empty stage.
-                    s.execute(table.clearStage());
-                    stager.stage(connection, table.schema(), rows);
-                    s.execute(lacking ? table.insertHistoryTakingUnavailable() : table.insertHistory());
-                    for (String apply : lacking ? List.of(table.mergeKeepingUnavailable()) : table.apply()) {
-                        s.execute(apply);
+                    for (int from = 0; from < run.size(); from += SLICE) {
+                        List<StageRow> rows = StageRows.loadable(table.schema(), run.subList(from, Math.min(run.size(), from + SLICE)),
+                                (change, why) -> refused.add(DeadLetter.of(change, DeadLetter.Cause.REFUSED_VALUE, why)));
+                        if (!rows.isEmpty()) {
+                            apply(s, table, rows);
+                        }
                     }
-                    s.execute(table.clearStage());
                 }
             }
             storeDeadLetters(deadLetters);
+            storeDeadLetters(refused);
             storeProgress(progress);
         });
         // Said once the record is safely set aside, not on each try of a transaction that fails.
-        deadLetters.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(),
-                d.offset(), MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason()));
+        for (List<DeadLetter> stored : List.of(deadLetters, refused)) {
+            stored.forEach(d -> LOG.warn("Kafka record {}/{}@{} set aside in {}: {}", d.topic(), d.partition(),
+                    d.offset(), MergeSqlGenerator.DEAD_LETTER_TABLE, d.reason()));
+        }
+        return refused;
+    }
+
+    /** Stages {@code rows}, copies them to the history and applies them to the current state. */
+    private void apply(Statement s, PreparedTable table, List<StageRow> rows) throws SQLException {
+        // Only rows that lack values pay for the join with the current state.
+        boolean lacking = rows.stream().anyMatch(r -> r.unavailable() != null);
+        // A batch that failed after staging may have left rows behind: start from an empty stage.
+        s.execute(table.clearStage());
+        stager.stage(connection, table.schema(), rows);
+        s.execute(lacking ? table.insertHistoryTakingUnavailable() : table.insertHistory());
+        for (String apply : lacking ? List.of(table.mergeKeepingUnavailable()) : table.apply()) {
+            s.execute(apply);
+        }
+        s.execute(table.clearStage());
     }
 
     /** Work of one transaction, on a statement of the warehouse's connection. */
@@ -484,16 +505,6 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
                 }
             }
         });
-    }
-
-    private static List<StageRow> stageRows(TableSchema table, List<ChangeEvent> run,
-                                            Map<ChangeEvent, Rendered> rendered) {
-        try {
-            return StageRows.of(table, run, rendered);
-        } catch (RefusedValueException e) {
-            throw new IllegalStateException("A change with a value the warehouse refuses was not set aside before"
-                    + " loading: " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -648,7 +659,9 @@ public final class MergeWarehouse implements Warehouse, SnapshotLoad {
     private void truncate(Statement s, PreparedTable table, ChangeEvent truncate) throws SQLException {
         if (!truncate.truncateCopy()) {
             s.execute(table.clearStage());
-            stager.stage(connection, table.schema(), stageRows(table.schema(), List.of(truncate), Map.of()));
+            stager.stage(connection, table.schema(), StageRows.loadable(table.schema(), List.of(truncate), (change, why) -> {
+                throw new IllegalStateException("A TRUNCATE has no values to refuse: " + why);
+            }));
             s.execute(table.insertHistory());
             s.execute(table.clearStage());
         }
