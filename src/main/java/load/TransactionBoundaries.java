@@ -54,8 +54,9 @@ import warehouse.TransactionEnd;
  * what is released is the records before the first one held back, so that the warehouse's offsets never pass a held
  * record: after a restart Kafka delivers every held record again.
  *
- * <p><b>Too large.</b> A transaction with more changes than may be held ({@code flightcdc.load.max-transaction-changes})
- * is loaded in parts, with a warning: until its last part, a query sees part of it.
+ * <p><b>Too large.</b> When more changes wait than may be held ({@code flightcdc.load.max-transaction-changes}), the
+ * transactions waiting are loaded in parts, with a warning: until its last part, a query sees part of one. Changes held
+ * beyond {@link #HELD_WITH_ROWS} keep only their records' text.
  *
  * <p>Used by the load route's consumer threads, each with its own partitions: a partition number's state is touched by
  * one thread at a time. A batch the warehouse fails to take is delivered again by Kafka from the last committed
@@ -325,8 +326,9 @@ public final class TransactionBoundaries {
             }));
             sizes.forEach((txId, size) -> {
                 if (loadedInParts.add(txId)) {
-                    LOG.warn("Transaction {} has more changes than may be held back until it is complete"
-                            + " (flightcdc.load.max-transaction-changes = {}; {} held): it is loaded in parts, and until"
+                    // Said of every transaction waiting, the small ones that arrived behind a large one too.
+                    LOG.warn("Transaction {} is loaded in parts: the changes held back until their transactions are"
+                            + " complete passed flightcdc.load.max-transaction-changes = {} ({} held of this one); until"
                             + " its last part is loaded a query sees part of it", txId, maxHeldChanges, size);
                 }
             });
