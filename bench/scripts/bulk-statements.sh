@@ -23,11 +23,13 @@ $P -c "INSERT INTO flight_state ($COLUMNS) SELECT to_hex(1000000 + g), 'CS' || g
   random() * 12000, '1000', false, 0, 1 FROM generate_series(1, 60000) g"
 $P -c "UPDATE flight_state SET velocity = velocity + 1"
 $P -c "UPDATE flight_state SET squawk = '2000' WHERE icao24 IN (SELECT icao24 FROM flight_state ORDER BY icao24 LIMIT 55555)"
+clients=()
 for k in 0 1 2; do
   $P -c "UPDATE flight_state SET true_track = true_track + 1
     WHERE icao24 IN (SELECT icao24 FROM flight_state ORDER BY icao24 OFFSET $((k * 20000)) LIMIT 20000)" &
+  clients+=($!)
 done
-wait
+wait "${clients[@]}"
 for g in $(seq 100001 145000); do
   printf '%x,CSV%d,Copyland,2026-12-04 12:00:00+00,2026-12-04 12:00:01+00,1.5,2.5,100,true,10,20,0,110,7000,false,1,2\n' $g $g
 done > $R/copy.csv
