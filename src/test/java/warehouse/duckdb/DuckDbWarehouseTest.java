@@ -2,6 +2,7 @@ package warehouse.duckdb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
@@ -31,6 +32,7 @@ import warehouse.SchemaEvolution;
 import warehouse.TableId;
 import warehouse.QueryRows;
 import warehouse.TableSchema;
+import warehouse.UnavailableValue;
 
 class DuckDbWarehouseTest {
 
@@ -260,6 +262,39 @@ class DuckDbWarehouseTest {
                 .contains("not a number");
         // Set aside for good: delivered again, it is not retried.
         assertThat(warehouse.load(ChangeBatch.of(List.of(bad))).alreadyLoaded()).isEqualTo(1);
+    }
+
+    /**
+     * A batch the warehouse refuses is loaded in halves; a change whose values cannot be loaded exactly, in one of the
+     * halves, is set aside by the half that renders it: each of the two once, and every other change applied.
+     */
+    @Test
+    void aValueRefusedBeforeLoadingAndOneTheWarehouseRefusesInOneBatchAreEachSetAsideOnce() throws Exception {
+        String unchanged = JSON.writeValueAsString(UnavailableValue.PLACEHOLDER);
+        List<ChangeEvent> changes = new ArrayList<>();
+        ChangeEvent keyless = null;
+        ChangeEvent bad = null;
+        for (int i = 0; i < 12; i++) {
+            if (i == 2) {
+                keyless = change(Operation.UPDATE, "{\"icao24\":" + unchanged + ",\"velocity\":1}");
+                changes.add(keyless);
+            } else if (i == 8) {
+                bad = change(Operation.CREATE, "{\"icao24\":\"bad001\",\"velocity\":\"not a number\"}");
+                changes.add(bad);
+            } else {
+                changes.add(change(Operation.CREATE, "{\"icao24\":\"ok000" + i + "\",\"velocity\":" + i + "}"));
+            }
+        }
+
+        LoadResult result = warehouse.load(ChangeBatch.of(changes));
+
+        assertThat(result.applied()).isEqualTo(10);
+        assertThat(result.deadLetters()).extracting(DeadLetter::offset, DeadLetter::cause).containsExactlyInAnyOrder(
+                tuple(keyless.offset(), DeadLetter.Cause.REFUSED_VALUE),
+                tuple(bad.offset(), DeadLetter.Cause.REFUSED_BY_WAREHOUSE));
+        assertThat(rows("SELECT count(*), count(DISTINCT _kafka_offset) FROM flight_state_history")).containsExactly("10|10");
+        assertThat(rows("SELECT kafka_offset FROM _flightcdc_dead_letter ORDER BY kafka_offset"))
+                .containsExactly(String.valueOf(keyless.offset()), String.valueOf(bad.offset()));
     }
 
     @Test
