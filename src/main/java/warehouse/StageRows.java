@@ -136,9 +136,11 @@ public final class StageRows {
         List<Column> columns = table.columns();
         String[] values = new String[columns.size()];
         boolean[] lacking = new boolean[columns.size()];
+        // Asked for once: a change held without its row reads it again from its record each time (ChangeEvent#row).
+        JsonNode row = change.row();
         for (int i = 0; i < columns.size(); i++) {
             Column column = columns.get(i);
-            JsonNode value = change.row().get(column.name());
+            JsonNode value = row.get(column.name());
             boolean inKey = table.primaryKey().contains(column.name());
             if (UnavailableValue.in(value) || keyOnly && !inKey) {
                 if (inKey) {

@@ -246,7 +246,7 @@ class TransactionBoundariesTest {
 
     /**
      * A transaction of more changes than {@link TransactionBoundaries#HELD_WITH_ROWS}: those held beyond keep only
-     * their records' text, and are released with the same row images, read again from it.
+     * their records' text, packed, and are released with the same texts and row images, read again from it.
      */
     @Test
     void changesHeldBeyondABatchsWorthKeepOnlyTheirTextAndAreReleasedWithTheirRows() {
@@ -271,6 +271,9 @@ class TransactionBoundariesTest {
             ChangeEvent change = released.get(i);
             assertThat(change.offset()).isEqualTo(changes.get(i).offset());
             assertThat(change.row()).isEqualTo(changes.get(i).row());
+            assertThat(change.raw()).isEqualTo(changes.get(i).raw());
+            assertThat(change.packedRaw() != null).as("change %d packed", i)
+                    .isEqualTo(i >= TransactionBoundaries.HELD_WITH_ROWS);
             // A row image read again is a tree of its own each time it is asked for.
             assertThat(change.row() == change.row()).as("change %d held with its tree", i)
                     .isEqualTo(i < TransactionBoundaries.HELD_WITH_ROWS);

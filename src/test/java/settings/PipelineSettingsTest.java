@@ -66,14 +66,14 @@ class PipelineSettingsTest {
     }
 
     @Test
-    void theLoaderMayFetchAFullBatchPerPartitionAndNeverLessThanKafkasOwnMegabyte() throws Exception {
+    void theLoaderFetchesABatchOfKilobyteChangesPerPartitionAndNeverLessThanKafkasOwnMegabyte() throws Exception {
         Map<String, String> values = shipped();
-        assertThat(settings(values).warehouse().fetchBytesPerPartition()).isEqualTo(10_000 * 2048);
+        assertThat(settings(values).warehouse().fetchBytesPerPartition()).isEqualTo(10_000 * 1024);
 
         values.put("flightcdc.load.max-batch", "100");
         assertThat(settings(values).warehouse().fetchBytesPerPartition()).isEqualTo(1 << 20);
         values.put("flightcdc.load.max-batch", "1000000");
-        assertThat(settings(values).warehouse().fetchBytesPerPartition()).isEqualTo(1_000_000 * 2048);
+        assertThat(settings(values).warehouse().fetchBytesPerPartition()).isEqualTo(1_000_000 * 1024);
     }
 
     @Test
