@@ -237,18 +237,29 @@ class DuckDbWarehouseTest {
         assertThat(rows("SELECT count(*) FROM flight_state_history")).containsExactly("1");
     }
 
+    /**
+     * {@code count} changes made in order, each the one {@code special} makes for its index or, where that gives null, a
+     * create of row ok000&lt;index&gt;.
+     */
+    private List<ChangeEvent> createsWith(int count, SpecialChange special) throws Exception {
+        List<ChangeEvent> changes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ChangeEvent change = special.at(i);
+            changes.add(change != null ? change
+                    : change(Operation.CREATE, "{\"icao24\":\"ok000" + i + "\",\"velocity\":" + i + "}"));
+        }
+        return changes;
+    }
+
+    private interface SpecialChange {
+        ChangeEvent at(int index) throws Exception;
+    }
+
     @Test
     void aChangeTheWarehouseRefusesIsSetAsideWithItsReasonAndTheRestIsApplied() throws Exception {
-        List<ChangeEvent> changes = new ArrayList<>();
-        ChangeEvent bad = null;
-        for (int i = 0; i < 11; i++) {
-            if (i == 6) {
-                bad = change(Operation.CREATE, "{\"icao24\":\"bad001\",\"velocity\":\"not a number\"}");
-                changes.add(bad);
-            } else {
-                changes.add(change(Operation.CREATE, "{\"icao24\":\"ok000" + i + "\",\"velocity\":" + i + "}"));
-            }
-        }
+        List<ChangeEvent> changes = createsWith(11, i -> i == 6
+                ? change(Operation.CREATE, "{\"icao24\":\"bad001\",\"velocity\":\"not a number\"}") : null);
+        ChangeEvent bad = changes.get(6);
 
         LoadResult result = warehouse.load(ChangeBatch.of(changes));
 
@@ -271,20 +282,13 @@ class DuckDbWarehouseTest {
     @Test
     void aValueRefusedBeforeLoadingAndOneTheWarehouseRefusesInOneBatchAreEachSetAsideOnce() throws Exception {
         String unchanged = JSON.writeValueAsString(UnavailableValue.PLACEHOLDER);
-        List<ChangeEvent> changes = new ArrayList<>();
-        ChangeEvent keyless = null;
-        ChangeEvent bad = null;
-        for (int i = 0; i < 12; i++) {
-            if (i == 2) {
-                keyless = change(Operation.UPDATE, "{\"icao24\":" + unchanged + ",\"velocity\":1}");
-                changes.add(keyless);
-            } else if (i == 8) {
-                bad = change(Operation.CREATE, "{\"icao24\":\"bad001\",\"velocity\":\"not a number\"}");
-                changes.add(bad);
-            } else {
-                changes.add(change(Operation.CREATE, "{\"icao24\":\"ok000" + i + "\",\"velocity\":" + i + "}"));
-            }
-        }
+        List<ChangeEvent> changes = createsWith(12, i -> switch (i) {
+            case 2 -> change(Operation.UPDATE, "{\"icao24\":" + unchanged + ",\"velocity\":1}");
+            case 8 -> change(Operation.CREATE, "{\"icao24\":\"bad001\",\"velocity\":\"not a number\"}");
+            default -> null;
+        });
+        ChangeEvent keyless = changes.get(2);
+        ChangeEvent bad = changes.get(8);
 
         LoadResult result = warehouse.load(ChangeBatch.of(changes));
 
