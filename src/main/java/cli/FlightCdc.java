@@ -1,5 +1,6 @@
 package cli;
 
+import app.JdbcDrivers;
 import java.io.IOException;
 import java.util.List;
 import picocli.CommandLine;
@@ -30,6 +31,7 @@ public class FlightCdc implements Runnable {
     }
 
     public static void main(String[] args) {
+        JdbcDrivers.loadAllButSnowflake();
         System.exit(commandLine().execute(args));
     }
 
