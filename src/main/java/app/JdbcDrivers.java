@@ -66,7 +66,8 @@ public final class JdbcDrivers {
             return Collections.enumeration(kept);
         }
 
-        private static boolean namesOnlySnowflake(URL serviceFile) throws IOException {
+        /** A service file that cannot be read is kept: ServiceLoader then reports it as it always would. */
+        private static boolean namesOnlySnowflake(URL serviceFile) {
             try (InputStream in = serviceFile.openStream()) {
                 String text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 List<String> providers = text.lines()
@@ -74,6 +75,8 @@ public final class JdbcDrivers {
                         .filter(line -> !line.isEmpty())
                         .toList();
                 return !providers.isEmpty() && providers.stream().allMatch(p -> p.startsWith(SNOWFLAKE));
+            } catch (IOException e) {
+                return false;
             }
         }
     }
