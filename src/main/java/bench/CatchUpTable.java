@@ -45,7 +45,7 @@ final class CatchUpTable {
                 + " without schemas for keys and values as our capture does, so the bytes per record compare;"
                 + " Connect's producer keeps its defaults (acks=all, one request in flight). The peer tuned as ours runs"
                 + " the same with our capture's producer settings (acks=all, idempotent, 5 requests in flight, 20 ms"
-                + " linger, 256 KiB batches) and our collector (ParallelGC), so that its ratio compares the capture code"
+                + " linger, 256 KiB batches, lz4) and our collector (ParallelGC), so that its ratio compares the capture code"
                 + " alone. The load average is the"
                 + " machine's (1 minute) when the reader was done: on shared cores, compare readers that ran at"
                 + " similar loads.\n\n");

@@ -43,12 +43,12 @@ final class KafkaConnectPeer implements AutoCloseable {
                 List.of("-Xms256M", "-Xmx2G", "-server", "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
                         "-XX:InitiatingHeapOccupancyPercent=35", "-XX:+ExplicitGCInvokesConcurrent", "-Djava.awt.headless=true"),
                 Map.of()),
-        /** The producer settings and the collector our capture runs with (CaptureRoute, .mvn/jvm.config). */
+        /** The producer settings (compression as shipped) and the collector our capture runs with (CaptureRoute, .mvn/jvm.config). */
         TUNED_AS_OURS("Kafka Connect + Debezium tuned as ours (peer)", "bench_peer_tuned", "benchpeertuned",
                 List.of("-Xms256M", "-Xmx2G", "-server", "-XX:+UseParallelGC", "-Djava.awt.headless=true"),
                 Map.of("producer.acks", "all", "producer.enable.idempotence", "true",
                         "producer.max.in.flight.requests.per.connection", "5", "producer.linger.ms", "20",
-                        "producer.batch.size", "262144"));
+                        "producer.batch.size", "262144", "producer.compression.type", "lz4"));
 
         final String readerName;
         final String slot;

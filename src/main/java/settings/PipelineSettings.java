@@ -93,7 +93,7 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      */
     public record Kafka(Optional<String> bootstrapServers, int embeddedPort, String topicPrefix, String consumerGroup,
                         int maxBlockMs, int deliveryTimeoutMs, int maxRecordBytes, Optional<Short> replicationFactor,
-                        int partitions, KafkaSecurity security) {
+                        int partitions, String compression, KafkaSecurity security) {
         public boolean embedded() {
             return bootstrapServers.isEmpty();
         }
@@ -383,6 +383,7 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.optional("flightcdc.kafka.replication-factor")
                         .map(ignored -> (short) r.intInRange("flightcdc.kafka.replication-factor", 1, Short.MAX_VALUE)),
                 r.intInRange("flightcdc.kafka.partitions", 1, 1024),
+                r.matching("flightcdc.kafka.compression", "none|gzip|snappy|lz4|zstd", "none, gzip, snappy, lz4 or zstd"),
                 KafkaSecurity.from(r, r.optional("flightcdc.kafka.bootstrap-servers").isEmpty()));
 
         Optional<ClientCredentials> credentials = clientCredentials(r);

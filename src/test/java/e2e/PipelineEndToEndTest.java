@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Array;
 import java.sql.Connection;
@@ -24,6 +26,8 @@ import opensky.LogLines;
 import org.apache.camel.ServiceStatus;
 import org.apache.camel.component.kafka.KafkaClientFactory;
 import org.apache.camel.component.kafka.KafkaEndpoint;
+import org.apache.kafka.common.record.CompressionType;
+import org.apache.kafka.common.record.MemoryRecords;
 import org.apache.logging.log4j.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -144,6 +148,27 @@ class PipelineEndToEndTest extends PipelineTestSupport {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(rows(warehouseConnection(), all)).isEqualTo(expected));
         assertThat(rows(sourceConnection(), "SELECT count(*) FROM rejected_state")).containsExactly(List.of(0L));
+    }
+
+    @Test
+    @Order(2)
+    void theCaptureSendsItsChangeRecordsInCompressedBatches() {
+        Path partition = DATA.resolve("kafka").resolve("flightcdc.public.flight_state-0");
+        // The poll's changes reach the topic within seconds of the start.
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                assertThat(batchCompressions(partition)).isNotEmpty().containsOnly(CompressionType.LZ4));
+    }
+
+    private static List<CompressionType> batchCompressions(Path partition) throws Exception {
+        List<CompressionType> compressions = new ArrayList<>();
+        try (var segments = Files.list(partition)) {
+            for (Path segment : segments.filter(f -> f.toString().endsWith(".log")).toList()) {
+                // A copy of what the broker has written so far: a batch it is still writing is left out, not misread.
+                MemoryRecords.readableRecords(ByteBuffer.wrap(Files.readAllBytes(segment))).batches()
+                        .forEach(batch -> compressions.add(batch.compressionType()));
+            }
+        }
+        return compressions;
     }
 
     @Test

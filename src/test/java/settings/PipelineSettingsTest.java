@@ -91,6 +91,7 @@ class PipelineSettingsTest {
         assertThat(s.warehouse().duckdbPath().toString()).isEqualTo("data/warehouse.duckdb");
         assertThat(s.debeziumOffsets().toString()).isEqualTo("data/debezium-offsets.dat");
         assertThat(s.source().heartbeatIntervalMs()).isEqualTo(10_000);
+        assertThat(s.kafka().compression()).isEqualTo("lz4");
         assertThat(s.monitor()).isEqualTo(new PipelineSettings.Monitor(10_000, 1024, 100_000));
         assertThat(s.http().enabled()).isTrue();
         assertThat(s.http().url()).isEqualTo("http://127.0.0.1:18090");
@@ -222,6 +223,7 @@ class PipelineSettingsTest {
         assertRejected("flightcdc.capture.position-store", "kafka", "must be file or source, got 'kafka'");
         assertRejected("flightcdc.capture.snapshot", "fast", "must be debezium or direct, got 'fast'");
         assertRejected("flightcdc.capture.snapshot-readers", "0", "between 1 and");
+        assertRejected("flightcdc.kafka.compression", "brotli", "must be none, gzip, snappy, lz4 or zstd, got 'brotli'");
     }
 
     @Test
