@@ -228,6 +228,7 @@
       return marker ? map.latLngToContainerPoint(marker.getLatLng()) : null;
     },
     selected: () => selected,
+    zoom: () => map.getZoom(),
     zoomTo: (latitude, longitude, zoom) => map.setView([latitude, longitude], zoom)
   };
 

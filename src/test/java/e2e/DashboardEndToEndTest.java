@@ -311,39 +311,54 @@ class DashboardEndToEndTest {
     }
 
     /**
-     * Clicks the aircraft's marker where the map draws it now: the page tells where that is. Where another marker is
-     * drawn over it (a click there selects that one), each try after the first centres the map on it one zoom level
-     * closer, until the two come apart.
+     * Clicks the aircraft's marker where the map draws it now: the page tells where that is, in the viewport's pixels,
+     * with the map scrolled wholly into view (an action's offset from an element counts from the part of it in view,
+     * so with the page scrolled 250 px every try missed, as in one CI run). Where another marker is drawn over it (a click there selects
+     * that one), each try after the first centres the map on it one zoom level closer, until the two come apart. The
+     * click is told apart from the panel's reading of the history: a miss and a slow or failing track read each say so.
      */
     private void clickAircraft(String icao24) {
         AtomicInteger zoom = new AtomicInteger(7);
-        await("a click on " + icao24 + " selecting it").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(300))
+        await("a click on " + icao24 + " selecting it").atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300))
                 .until(() -> {
                     @SuppressWarnings("unchecked")
-                    Map<String, Object> point = (Map<String, Object>) js("return dashboard.map.pointOf(arguments[0])", icao24);
-                    if (point == null) {
+                    Map<String, Object> at = (Map<String, Object>) js("const map = document.getElementById('map');"
+                            + " map.scrollIntoView({ block: 'nearest' });"
+                            + " const point = dashboard.map.pointOf(arguments[0]);"
+                            + " if (!point) return null;"
+                            + " const box = map.getBoundingClientRect();"
+                            + " return { x: Math.round(box.left + point.x), y: Math.round(box.top + point.y),"
+                            + " inMap: point.x >= 0 && point.y >= 0 && point.x < box.width && point.y < box.height,"
+                            + " zoom: dashboard.map.zoom(), scrolled: window.scrollY };", icao24);
+                    if (at == null) {
+                        LOG.info("{} is not on the map yet ({} markers)", icao24, js("return dashboard.map.markerCount()"));
                         return false;
                     }
-                    WebElement map = map();
-                    int x = ((Number) point.get("x")).intValue() - map.getSize().getWidth() / 2;
-                    int y = ((Number) point.get("y")).intValue() - map.getSize().getHeight() / 2;
-                    new Actions(browser).moveToElement(map, x, y).click().perform();
-                    Thread.sleep(300);
-                    String chosen = selected().getAttribute("data-icao24");
+                    int x = ((Number) at.get("x")).intValue();
+                    int y = ((Number) at.get("y")).intValue();
+                    if (Boolean.TRUE.equals(at.get("inMap"))) {
+                        new Actions(browser).moveToLocation(x, y).click().perform();
+                        Thread.sleep(300);
+                    }
+                    Object chosen = js("return dashboard.map.selected()");
                     if (icao24.equals(chosen)) {
                         return true;
                     }
                     String position = queryText("SELECT CAST(latitude AS VARCHAR) || ',' || CAST(longitude AS VARCHAR)"
                             + " FROM flight_state WHERE icao24 = '" + icao24 + "'");
-                    LOG.info("A click on {} at {} selected {}; centring on it at zoom {}", icao24, position, chosen,
-                            zoom.get() + 1);
-                    if (position != null && zoom.get() < 16) {
+                    LOG.info("A click on {} at ({}, {}) of the viewport ({} in the map, zoom {}, page scrolled {} px) selected"
+                            + " {}; centring on it, at {}, at zoom {}", icao24, x, y, at.get("inMap"), at.get("zoom"),
+                            at.get("scrolled"), chosen, position, zoom.get() + 1);
+                    if (position != null && zoom.get() < 12) {
                         String[] latLon = position.split(",");
                         js("dashboard.map.zoomTo(arguments[0], arguments[1], arguments[2])", Double.parseDouble(latLon[0]),
                                 Double.parseDouble(latLon[1]), zoom.incrementAndGet());
                     }
                     return false;
                 });
+        await("the panel showing " + icao24 + " from its history").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(selected().getAttribute("data-icao24"))
+                        .as("the selected aircraft's panel, which reads: %s", selected().getText()).isEqualTo(icao24));
     }
 
     /**
