@@ -16,11 +16,17 @@
   let positions = [];
   let selected = null;
 
+  // The countries have a pane of their own, under the aircraft's: drawn on a canvas of the aircraft's pane, the one
+  // added last (the countries, when the aircraft came first) lay over the other and took every click on a marker.
+  const countries = map.createPane('countries');
+  countries.style.zIndex = 350;
+  countries.style.pointerEvents = 'none';
   d.getJson('dashboard/vendor/world-atlas/countries-110m.json').then(world => {
     L.geoJSON(acrossTheAntimeridian(topojson.feature(world, world.objects.countries)), {
+      pane: 'countries',
       interactive: false,
       style: { color: '#9fb3c8', weight: 0.6, fillColor: '#f7f5ef', fillOpacity: 1 }
-    }).addTo(map).bringToBack();
+    }).addTo(map);
   });
 
   /**

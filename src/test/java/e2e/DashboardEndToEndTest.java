@@ -312,8 +312,8 @@ class DashboardEndToEndTest {
 
     /**
      * Clicks the aircraft's marker where the map draws it now: the page tells where that is, in the viewport's pixels,
-     * with the map scrolled wholly into view (an action's offset from an element counts from the part of it in view,
-     * so with the page scrolled 250 px every try missed, as in one CI run). Where another marker is drawn over it (a click there selects
+     * with the map scrolled wholly into view (an action's offset from an element counts from the part of it in view:
+     * with the page scrolled 250 px every try missed). Where another marker is drawn over it (a click there selects
      * that one), each try after the first centres the map on it one zoom level closer, until the two come apart. The
      * click is told apart from the panel's reading of the history: a miss and a slow or failing track read each say so.
      */
@@ -327,9 +327,11 @@ class DashboardEndToEndTest {
                             + " const point = dashboard.map.pointOf(arguments[0]);"
                             + " if (!point) return null;"
                             + " const box = map.getBoundingClientRect();"
+                            + " const under = document.elementFromPoint(box.left + point.x, box.top + point.y);"
                             + " return { x: Math.round(box.left + point.x), y: Math.round(box.top + point.y),"
                             + " inMap: point.x >= 0 && point.y >= 0 && point.x < box.width && point.y < box.height,"
-                            + " zoom: dashboard.map.zoom(), scrolled: window.scrollY };", icao24);
+                            + " zoom: dashboard.map.zoom(), scrolled: window.scrollY,"
+                            + " under: under ? under.tagName + ' in ' + under.parentElement.className : 'nothing' };", icao24);
                     if (at == null) {
                         LOG.info("{} is not on the map yet ({} markers)", icao24, js("return dashboard.map.markerCount()"));
                         return false;
@@ -346,9 +348,9 @@ class DashboardEndToEndTest {
                     }
                     String position = queryText("SELECT CAST(latitude AS VARCHAR) || ',' || CAST(longitude AS VARCHAR)"
                             + " FROM flight_state WHERE icao24 = '" + icao24 + "'");
-                    LOG.info("A click on {} at ({}, {}) of the viewport ({} in the map, zoom {}, page scrolled {} px) selected"
-                            + " {}; centring on it, at {}, at zoom {}", icao24, x, y, at.get("inMap"), at.get("zoom"),
-                            at.get("scrolled"), chosen, position, zoom.get() + 1);
+                    LOG.info("A click on {} at ({}, {}) of the viewport ({} in the map, zoom {}, page scrolled {} px, under"
+                            + " the pointer {}) selected {}; centring on it, at {}, at zoom {}", icao24, x, y, at.get("inMap"),
+                            at.get("zoom"), at.get("scrolled"), at.get("under"), chosen, position, zoom.get() + 1);
                     if (position != null && zoom.get() < 12) {
                         String[] latLon = position.split(",");
                         js("dashboard.map.zoomTo(arguments[0], arguments[1], arguments[2])", Double.parseDouble(latLon[0]),
