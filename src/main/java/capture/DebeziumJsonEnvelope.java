@@ -166,6 +166,11 @@ public final class DebeziumJsonEnvelope implements Processor {
                 Object v = e.getValue();
                 if (v == null) {
                     g.writeNull();
+                } else if (v instanceof Long n) {
+                    // Straight into the generator's buffer: through a String, 3% of the capture route's thread.
+                    g.writeNumber(n);
+                } else if (v instanceof Integer n) {
+                    g.writeNumber(n);
                 } else if (v instanceof Number n) {
                     g.writeNumber(n.toString());
                 } else if (v instanceof Boolean b) {
