@@ -179,6 +179,12 @@ class DashboardEndToEndTest {
         String flown = queryText("SELECT s.icao24 FROM flight_state s JOIN flight_state_history h USING (icao24)"
                 + " WHERE h._op IN ('c', 'u', 'r') AND h.latitude IS NOT NULL AND NOT s.on_ground"
                 + " GROUP BY s.icao24 ORDER BY count(*) DESC, s.icao24 LIMIT 1");
+        // Whichever the page drew first, the countries or the aircraft, a click on a marker must reach the aircraft's
+        // canvas: the countries are drawn in a pane of their own under it, and the aircraft's pane holds that one canvas.
+        await("the countries and the aircraft drawn").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .until(() -> Long.valueOf(2).equals(js("return document.querySelectorAll('#map canvas').length")));
+        assertThat(js("return document.querySelectorAll('.leaflet-overlay-pane canvas').length"))
+                .as("canvases in the aircraft's pane, where the one added last takes every click").isEqualTo(1L);
         WebElement find = browser.findElement(By.id("find-input"));
         find.clear();
         find.sendKeys(flown, Keys.ENTER);
