@@ -152,7 +152,7 @@ public class CaptureRoute extends RouteBuilder {
                         // Each batch compressed (lz4 by default): seven times fewer bytes for the broker to write and serve
                         // and the loader to fetch, which costs the broker and the producer's network thread half their CPU
                         // per change for about a microsecond of compressing.
-                        + "&compressionCodec={{flightcdc.kafka.compression}}"
+                        + "&compressionCodec=" + settings.kafka().compression()
                         + "&producerBatchSize=262144"
                         // A larger change is refused before it is sent, and halts the pipeline (AcknowledgedKafkaPublisher).
                         + "&maxRequestSize=" + maxRecordBytes
