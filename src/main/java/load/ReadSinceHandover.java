@@ -45,7 +45,7 @@ public final class ReadSinceHandover {
         return current;
     }
 
-    private static Object consumerOf(Exchange record) {
+    static Object consumerOf(Exchange record) {
         DefaultKafkaManualCommit manual = record.getMessage().getHeader(KafkaConstants.MANUAL_COMMIT, DefaultKafkaManualCommit.class);
         return manual == null ? null : manual.getCamelExchangePayload().consumer;
     }

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -57,7 +58,11 @@ import warehouse.TransactionEnd;
  * record: after a restart Kafka delivers every held record again.
  *
  * <p><b>Too large.</b> When more changes wait than may be held ({@code flightcdc.load.max-transaction-changes}), the
- * transactions waiting are loaded in parts, with a warning: until its last part, a query sees part of one. Changes held
+ * transactions waiting are loaded in parts, with a warning: until its last part, a query sees part of one. Not while
+ * the partition's consumer may still deliver what they wait for, though, unless the oldest of them is itself too large:
+ * Kafka delivers a partition number's topics at paces of their own (one fetch of a compressed topic brings tens of
+ * thousands of changes, while another topic waits for its first offset), so that many small transactions can wait at
+ * once for records Kafka holds. They are held on, up to {@link #HELD_WHILE_READING_ON} times the limit. Changes held
  * beyond {@link #HELD_WITH_ROWS} keep only their records' text, deflated.
  *
  * <p>Used by the load route's consumer threads, each with its own partitions: a partition number's state is touched by
@@ -76,6 +81,11 @@ public final class TransactionBoundaries {
      * as they are loaded.
      */
     static final int HELD_WITH_ROWS = 10_000;
+    /**
+     * How many times {@code flightcdc.load.max-transaction-changes} may be held while the transactions waiting are only
+     * waiting for Kafka to deliver the rest of them: a bound on the heap should a partition's consumer keep reading on.
+     */
+    static final int HELD_WHILE_READING_ON = 4;
 
     private volatile boolean enabled;
     private final int maxHeldChanges;
@@ -100,8 +110,18 @@ public final class TransactionBoundaries {
         this.loaded = loaded;
     }
 
-    /** The part of what has been read that holds only whole transactions: {@code batch}'s and what was held back before. */
+    /** The part of what has been read that holds only whole transactions, as if Kafka had nothing more to deliver. */
     public ChangeBatch cut(ChangeBatch batch) {
+        return cut(batch, partition -> false);
+    }
+
+    /**
+     * The part of what has been read that holds only whole transactions: {@code batch}'s and what was held back before.
+     *
+     * @param undelivered whether Kafka may hold records of a partition number that its consumer has not delivered yet
+     *     (load.Undelivered): past the limit, what waits for them is held on rather than loaded in parts
+     */
+    public ChangeBatch cut(ChangeBatch batch, IntPredicate undelivered) {
         boolean on = enabled;
         Map<Integer, ChangeBatch> byPartition = byPartition(batch);
         if (!on && lanes.values().stream().allMatch(Lane::holdsNothing)) {
@@ -111,10 +131,10 @@ public final class TransactionBoundaries {
         List<DeadLetter> unreadable = new ArrayList<>();
         Map<KafkaPartition, Long> nextOffsets = new HashMap<>();
         byPartition.forEach((partition, read) -> {
-            Lane lane = lanes.computeIfAbsent(partition, p -> new Lane());
+            Lane lane = lanes.computeIfAbsent(partition, Lane::new);
             ChangeBatch released;
             synchronized (lane) {
-                released = lane.cut(read, on);
+                released = lane.cut(read, on, undelivered);
             }
             changes.addAll(released.changes());
             unreadable.addAll(released.unreadable());
@@ -172,6 +192,7 @@ public final class TransactionBoundaries {
     /** What was read of one partition number, in every topic, and not yet released. */
     private final class Lane {
 
+        private final int partition;
         /** Per partition and offset: changes, unreadable records and ends. */
         private final Map<KafkaPartition, TreeMap<Long, Object>> held = new LinkedHashMap<>();
         /** Per partition, the offset after the last record read, tombstones included. */
@@ -182,6 +203,12 @@ public final class TransactionBoundaries {
         /** The last commit LSN before the newest closed transaction: changes at or before it may be loaded. */
         private long closedUpTo = Long.MIN_VALUE;
         private final Set<Long> loadedInParts = new HashSet<>();
+        /** Whether the lane holds on past the limit, waiting for what Kafka has not delivered yet. */
+        private boolean readingOn;
+
+        Lane(int partition) {
+            this.partition = partition;
+        }
 
         synchronized boolean holdsNothing() {
             return held.isEmpty();
@@ -191,7 +218,7 @@ public final class TransactionBoundaries {
             return (int) held.values().stream().flatMap(r -> r.values().stream()).filter(ChangeEvent.class::isInstance).count();
         }
 
-        ChangeBatch cut(ChangeBatch batch, boolean on) {
+        ChangeBatch cut(ChangeBatch batch, boolean on, IntPredicate undelivered) {
             for (ChangeEvent change : batch.changes()) {
                 hold(change);
             }
@@ -207,7 +234,9 @@ public final class TransactionBoundaries {
                 return release(batch, record -> true);
             }
             closeCompleteTransactions();
-            if (heldChanges.get() > maxHeldChanges) {
+            boolean tooMany = heldChanges.get() > maxHeldChanges;
+            readingOn &= tooMany;
+            if (tooMany && !readOn(undelivered)) {
                 warnLoadingInParts();
                 // Every change, but no end of a transaction not closed: read again after a restart, it closes the transaction.
                 return release(batch, record -> releasable(record) || !(record instanceof TransactionEnd));
@@ -322,6 +351,43 @@ public final class TransactionBoundaries {
                     .forEach(p -> nextOffsets.putIfAbsent(p, readUpTo.get(p)));
             held.values().removeIf(TreeMap::isEmpty);
             return new ChangeBatch(changes, unreadable, nextOffsets);
+        }
+
+        /**
+         * Past the limit, whether to hold on rather than load in parts: while this partition's consumer may deliver more,
+         * the transactions waiting may be waiting only for that. Not when the oldest of them is itself too large to hold,
+         * nor past {@link #HELD_WHILE_READING_ON} times the limit.
+         */
+        private boolean readOn(IntPredicate undelivered) {
+            int held = heldChanges.get();
+            boolean holdOn = held <= (long) maxHeldChanges * HELD_WHILE_READING_ON && oldestWaitingSize() < maxHeldChanges
+                    && undelivered.test(partition);
+            if (holdOn && !readingOn) {
+                LOG.info("Holding {} changes, past flightcdc.load.max-transaction-changes = {}, while partition {} is read"
+                        + " on: its topics arrive at paces of their own, and the transactions waiting are not complete in"
+                        + " what Kafka has delivered so far", held, maxHeldChanges, partition);
+            }
+            readingOn = holdOn;
+            return holdOn;
+        }
+
+        /** How many changes the lane holds of the oldest transaction waiting to be complete. */
+        private long oldestWaitingSize() {
+            Map<Long, Long> sizes = new HashMap<>();
+            Long oldest = null;
+            long oldestCommitBefore = Long.MAX_VALUE;
+            for (TreeMap<Long, Object> records : held.values()) {
+                for (Object record : records.values()) {
+                    if (record instanceof ChangeEvent c && c.txId() != null && !releasable(c)) {
+                        sizes.merge(c.txId(), 1L, Long::sum);
+                        if (c.position().lastCommitLsn() < oldestCommitBefore) {
+                            oldestCommitBefore = c.position().lastCommitLsn();
+                            oldest = c.txId();
+                        }
+                    }
+                }
+            }
+            return oldest == null ? 0 : sizes.get(oldest);
         }
 
         private void warnLoadingInParts() {

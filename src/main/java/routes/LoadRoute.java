@@ -6,6 +6,7 @@ import load.HandoverKafkaClients;
 import load.PartitionHandover;
 import load.ReadSinceHandover;
 import load.TransactionBoundaries;
+import load.Undelivered;
 import org.apache.camel.BeanInject;
 import org.apache.camel.LoggingLevel;
 import org.apache.camel.builder.RouteBuilder;
@@ -27,6 +28,7 @@ public class LoadRoute extends RouteBuilder {
     public static final String ROUTE_ID = "load";
     public static final String RECORDS = "kafkaRecords";
     public static final String LOAD = "load";
+    public static final String UNDELIVERED = "undelivered";
     /** Told each failed attempt at a load (monitor/LoadHealth). */
     public static final String LOAD_FAILED = "loadFailed";
 
@@ -94,9 +96,10 @@ public class LoadRoute extends RouteBuilder {
         from(kafka)
                 .routeId(ROUTE_ID)
                 .setProperty(RECORDS, body())
+                .setProperty(UNDELIVERED, method(Undelivered.class, "of"))
                 .bean(ReadSinceHandover.class, "only")
                 .bean("changeBatchDecoder", "decode")
-                .bean("transactionBoundaries", "cut")
+                .bean("transactionBoundaries", "cut(${body}, ${exchangeProperty." + UNDELIVERED + "})")
                 .setProperty(LOAD, body())
                 .bean("schemaEvolution", "follow")
                 .bean("warehouse", "load")

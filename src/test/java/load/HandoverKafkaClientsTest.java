@@ -89,6 +89,70 @@ class HandoverKafkaClientsTest {
         }
     }
 
+    /**
+     * What load.Undelivered asks the consumer: whether a record is the last one it has read (camel-kafka hands a poll's
+     * records over in batches of its own), and whether Kafka may hold more of a partition number than it has read.
+     */
+    @Test
+    void theConsumerToldWhichRecordItReadLastAndWhetherKafkaHoldsMore() throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "kafka")), "undelivered-");
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, FreePorts.pair());
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
+            produce(broker, 40);
+            Properties fewAtATime = properties(broker);
+            fewAtATime.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
+            List<Boolean> whenGiven = new ArrayList<>();
+            HandoverKafkaClients clients = new HandoverKafkaClients(consumer -> new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    whenGiven.add(((HandoverKafkaClients.HandedOverConsumer) consumer).mayHoldMore(0));
+                }
+            });
+            try (var consumer = (HandoverKafkaClients.HandedOverConsumer) clients.getConsumer(fewAtATime)) {
+                consumer.subscribe(List.of(TOPIC), NOTHING);
+                List<List<ConsumerRecord<Object, Object>>> polls = new ArrayList<>();
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    List<ConsumerRecord<Object, Object>> records = new ArrayList<>();
+                    consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                    if (!records.isEmpty()) {
+                        polls.add(records);
+                    }
+                    return !polls.isEmpty();
+                });
+                assertThat(whenGiven).as("given, never fetched: not known, so maybe").containsExactly(true);
+                List<ConsumerRecord<Object, Object>> firstPoll = polls.get(0);
+                assertThat(firstPoll).hasSize(5);
+                assertThat(firstPoll.subList(0, 4)).allSatisfy(r -> assertThat(r.headers().lastHeader(
+                        HandoverKafkaClients.POLL_HEADER)).as("a record before the poll's last").isNull());
+                byte[] firstEnd = firstPoll.get(4).headers().lastHeader(HandoverKafkaClients.POLL_HEADER).value();
+                assertThat(consumer.lastRead(firstEnd)).isTrue();
+                assertThat(consumer.mayHoldMore(firstPoll.get(4).partition())).as("35 records not read yet").isTrue();
+
+                await().atMost(Duration.ofSeconds(30)).until(() -> {
+                    List<ConsumerRecord<Object, Object>> records = new ArrayList<>();
+                    consumer.poll(Duration.ofMillis(100)).forEach(records::add);
+                    if (!records.isEmpty()) {
+                        polls.add(records);
+                    }
+                    return polls.stream().mapToInt(List::size).sum() == 40;
+                });
+                assertThat(consumer.lastRead(firstEnd)).as("the first poll's last record, once the consumer read on").isFalse();
+                List<ConsumerRecord<Object, Object>> lastPoll = polls.get(polls.size() - 1);
+                assertThat(consumer.lastRead(lastPoll.get(lastPoll.size() - 1).headers()
+                        .lastHeader(HandoverKafkaClients.POLL_HEADER).value())).isTrue();
+                consumer.poll(Duration.ofMillis(200));
+                assertThat(consumer.mayHoldMore(0) || consumer.mayHoldMore(1)).as("everything read").isFalse();
+                assertThat(consumer.mayHoldMore(7)).as("a partition number the consumer does not read").isFalse();
+                assertThat(consumer.lastRead(null)).isFalse();
+            }
+        }
+    }
+
     private static Properties properties(EmbeddedKafkaBroker broker) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());

@@ -245,6 +245,73 @@ class TransactionBoundariesTest {
     }
 
     /**
+     * Kafka delivers a partition's topics at paces of their own: one fetch of a compressed topic brings tens of thousands
+     * of changes while another topic waits for its first offset. Past the limit, small transactions that wait only for
+     * what the consumer has not delivered yet are held on, and loaded whole once it has (a CrashRecoveryChaosTest seed
+     * loaded 57 transactions in parts when a restart found 90,000 changes to load).
+     */
+    @Test
+    void pastTheLimitTransactionsWaitingForWhatKafkaHasNotDeliveredAreHeldOnAndLoadedWhole() {
+        TransactionBoundaries small = boundaries(2);
+        ChangeBatch first = small.cut(read(List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 8, 200, 1),
+                        change(FLIGHTS, 8, 200, 2), change(FLIGHTS, 9, 300, 1)),
+                end(7, 100, Map.of(FLIGHT_STATE, 1L, AIRPORT, 1L)), end(8, 200, Map.of(FLIGHT_STATE, 2L)),
+                end(9, 300, Map.of(FLIGHT_STATE, 1L))), partition -> partition == 0);
+
+        assertThat(first.changes()).as("released while the airports' topic may still deliver").isEmpty();
+        assertThat(first.nextOffsets()).isEmpty();
+        assertThat(small.heldChanges()).isEqualTo(4);
+
+        ChangeBatch second = small.cut(read(List.of(change(AIRPORTS, 7, 100, 1))), partition -> false);
+
+        assertThat(ids(second)).containsExactlyInAnyOrder("7-1", "7-1", "8-1", "8-2", "9-1");
+        assertThat(second.nextOffsets()).containsEntry(new KafkaPartition(ENDS, 0), 3L);
+        assertThat(small.heldChanges()).isZero();
+    }
+
+    @Test
+    void pastTheLimitWithNothingMoreToDeliverTheTransactionsWaitingAreLoadedInParts() {
+        TransactionBoundaries small = boundaries(2);
+        ChangeBatch first = small.cut(read(List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 8, 200, 1),
+                        change(FLIGHTS, 8, 200, 2)), end(7, 100, Map.of(FLIGHT_STATE, 1L, AIRPORT, 1L)),
+                end(8, 200, Map.of(FLIGHT_STATE, 2L))), partition -> false);
+
+        assertThat(ids(first)).containsExactly("7-1", "8-1", "8-2");
+        assertThat(first.nextOffsets()).doesNotContainKey(new KafkaPartition(ENDS, 0));
+    }
+
+    @Test
+    void theOldestTransactionWaitingIsLoadedInPartsWhenItIsItselfTooLargeThoughKafkaHasMore() {
+        TransactionBoundaries small = boundaries(2);
+        ChangeBatch first = small.cut(read(List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 7, 100, 2),
+                change(FLIGHTS, 7, 100, 3))), partition -> true);
+
+        assertThat(ids(first)).containsExactly("7-1", "7-2", "7-3");
+    }
+
+    @Test
+    void changesAreHeldOnNoFurtherThanAFewTimesTheLimit() {
+        int max = 2;
+        int heldOn = max * TransactionBoundaries.HELD_WHILE_READING_ON;
+        TransactionBoundaries small = boundaries(max);
+        // Transaction 7 waits for its airport change, and each later one, of one change, waits behind it.
+        List<ChangeEvent> waiting = new ArrayList<>(List.of(change(FLIGHTS, 7, 100, 1)));
+        List<TransactionEnd> ends = new ArrayList<>(List.of(end(7, 100, Map.of(FLIGHT_STATE, 1L, AIRPORT, 1L))));
+        for (long tx = 8; waiting.size() < heldOn; tx++) {
+            waiting.add(change(FLIGHTS, tx, tx * 100, 1));
+            ends.add(end(tx, tx * 100, Map.of(FLIGHT_STATE, 1L)));
+        }
+        assertThat(small.cut(read(waiting, ends.toArray(TransactionEnd[]::new)), partition -> true).changes()).isEmpty();
+        assertThat(small.heldChanges()).isEqualTo(heldOn);
+
+        long next = 7 + heldOn;
+        ChangeBatch past = small.cut(read(List.of(change(FLIGHTS, next, next * 100, 1)),
+                end(next, next * 100, Map.of(FLIGHT_STATE, 1L))), partition -> true);
+
+        assertThat(past.changes()).hasSize(heldOn + 1);
+    }
+
+    /**
      * A transaction of more changes than {@link TransactionBoundaries#HELD_WITH_ROWS}: those held beyond keep only
      * their records' text, packed, and are released with the same texts and row images, read again from it.
      */
