@@ -62,7 +62,8 @@ import warehouse.TransactionEnd;
  * the partition's consumer may still deliver what they wait for, though, unless the oldest of them is itself too large:
  * Kafka delivers a partition number's topics at paces of their own (one fetch of a compressed topic brings tens of
  * thousands of changes, while another topic waits for its first offset), so that many small transactions can wait at
- * once for records Kafka holds. They are held on, up to {@link #HELD_WHILE_READING_ON} times the limit. Changes held
+ * once for records Kafka holds. They are held on, up to {@link #HELD_WHILE_READING_ON} times the limit, unless the oldest
+ * one's share in its partition is more than the partition's share of the limit. Changes held
  * beyond {@link #HELD_WITH_ROWS} keep only their records' text, deflated.
  *
  * <p>Used by the load route's consumer threads, each with its own partitions: a partition number's state is touched by
@@ -355,13 +356,14 @@ public final class TransactionBoundaries {
 
         /**
          * Past the limit, whether to hold on rather than load in parts: while this partition's consumer may deliver more,
-         * the transactions waiting may be waiting only for that. Not when the oldest of them is itself too large to hold,
-         * nor past {@link #HELD_WHILE_READING_ON} times the limit.
+         * the transactions waiting may be waiting only for that. Not when the oldest of them is itself too large to hold
+         * (its share here takes more than this lane's share of the limit, as each partition holds its share of a large
+         * transaction), nor past {@link #HELD_WHILE_READING_ON} times the limit.
          */
         private boolean readOn(IntPredicate undelivered) {
             int held = heldChanges.get();
-            boolean holdOn = held <= (long) maxHeldChanges * HELD_WHILE_READING_ON && oldestWaitingSize() < maxHeldChanges
-                    && undelivered.test(partition);
+            boolean holdOn = held <= (long) maxHeldChanges * HELD_WHILE_READING_ON
+                    && oldestWaitingSize() * Math.max(1, lanes.size()) < maxHeldChanges && undelivered.test(partition);
             if (holdOn && !readingOn) {
                 LOG.info("Holding {} changes, past flightcdc.load.max-transaction-changes = {}, while partition {} is read"
                         + " on: its topics arrive at paces of their own, and the transactions waiting are not complete in"

@@ -47,10 +47,7 @@ class HandoverKafkaClientsTest {
 
     @Test
     void recordsReadBeforeTheGroupMovedTheConsumersPartitionsAreToldFromThoseReadAfter() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "kafka")), "handover-");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, FreePorts.pair());
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
+        try (EmbeddedKafkaBroker broker = brokerWithTopic("handover-")) {
             produce(broker, 20);
             HandoverKafkaClients clients = new HandoverKafkaClients(consumer -> NOTHING);
             try (var first = (HandoverKafkaClients.HandedOverConsumer) clients.getConsumer(properties(broker))) {
@@ -95,10 +92,7 @@ class HandoverKafkaClientsTest {
      */
     @Test
     void theConsumerToldWhichRecordItReadLastAndWhetherKafkaHoldsMore() throws Exception {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "kafka")), "undelivered-");
-        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, FreePorts.pair());
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
+        try (EmbeddedKafkaBroker broker = brokerWithTopic("undelivered-")) {
             produce(broker, 40);
             Properties fewAtATime = properties(broker);
             fewAtATime.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5);
@@ -150,6 +144,19 @@ class HandoverKafkaClientsTest {
                 assertThat(consumer.mayHoldMore(7)).as("a partition number the consumer does not read").isFalse();
                 assertThat(consumer.lastRead(null)).isFalse();
             }
+        }
+    }
+
+    /** A broker of its own, with the topic in two partitions. */
+    private static EmbeddedKafkaBroker brokerWithTopic(String prefix) throws Exception {
+        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "kafka")), prefix);
+        EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(dir, FreePorts.pair());
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 2, (short) 1))).all().get();
+            return broker;
+        } catch (Exception e) {
+            broker.close();
+            throw e;
         }
     }
 

@@ -289,6 +289,20 @@ class TransactionBoundariesTest {
         assertThat(ids(first)).containsExactly("7-1", "7-2", "7-3");
     }
 
+    /** With several partitions each holds its share of a large transaction: too large is more than its share of the limit. */
+    @Test
+    void theOldestTransactionWaitingIsLoadedInPartsWhenItsShareIsMoreThanItsPartitionsShareOfTheLimit() {
+        TransactionBoundaries small = boundaries(4);
+        assertThat(small.cut(read(List.of(change(FLIGHTS, 1, 9, 50, 1))), partition -> true).changes()).isEmpty();
+
+        ChangeBatch first = small.cut(read(List.of(change(FLIGHTS, 7, 100, 1), change(FLIGHTS, 7, 100, 2),
+                change(FLIGHTS, 8, 200, 1), change(FLIGHTS, 8, 200, 2))), partition -> true);
+
+        assertThat(ids(first)).as("2 changes of transaction 7 here, the share of the limit of one of 2 partitions")
+                .containsExactly("7-1", "7-2", "8-1", "8-2");
+        assertThat(small.heldChanges()).isEqualTo(1);
+    }
+
     @Test
     void changesAreHeldOnNoFurtherThanAFewTimesTheLimit() {
         int max = 2;
