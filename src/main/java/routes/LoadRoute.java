@@ -77,8 +77,8 @@ public class LoadRoute extends RouteBuilder {
                 // broker for up to fetch.max.wait.ms, 500 ms, with no other fetch to that broker meanwhile: a change
                 // topic's backlog waited behind it, and the loader sat idle most of the time while catching up.
                 + "&additionalProperties.max.poll.records=" + Integer.MAX_VALUE
-                // Kafka hands out at most this much per partition and fetch (1 MiB by default, about 1,000 changes);
-                // set from the batch size.
+                // Kafka hands out at most this much per partition and fetch (1 MiB by default, about 1,000 changes, or
+                // some 7,000 compressed); set from the batch size.
                 + "&maxPartitionFetchBytes=" + load.fetchBytesPerPartition()
                 + "&pollTimeoutMs=" + load.maxWaitMs()
                 // Without an interval a batch under steady traffic waits until it is full.
