@@ -4,6 +4,7 @@ import app.CaptureConfiguration;
 import app.PipelineHalt;
 import capture.AcknowledgedKafkaPublisher;
 import capture.AcknowledgedOffsetStore;
+import capture.CachedTopicNames;
 import capture.CaptureRestarts;
 import capture.LeanPostgresConnector;
 import capture.StartPosition;
@@ -117,6 +118,8 @@ public class CaptureRoute extends RouteBuilder {
                 + "&pollIntervalMs=10"
                 // ... and with nothing to read, its engine would ask its queue for changes a hundred times a second.
                 + "&additionalProperties.connector.class=" + LeanPostgresConnector.class.getName()
+                // Debezium's topic names, found for each change without its cache's lock. camel-debezium's own option.
+                + "&topicNamingStrategy=" + CachedTopicNames.class.getName()
                 // Debezium queues up to 8,192 changes; with changes of megabytes each, that is more than the heap.
                 + "&maxQueueSizeInBytes=" + 4L * maxRecordBytes
                 + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()

@@ -11,6 +11,7 @@ import capture.SnapshotProgress;
 import capture.SnapshotStart;
 import capture.TransactionOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -113,6 +114,25 @@ class CaptureRouteTest extends RouteTestSupport {
                             "ts_ms": 1714557605000, "snapshot": "false"},
                  "transaction": {"id": "789", "total_order": 1, "data_collection_order": 1},
                  "op": "u", "ts_ms": 1714557605100}"""));
+    }
+
+    /** The route's thread writes every envelope into one buffer: each record holds its own change and nothing else. */
+    @Test
+    void eachRecordHoldsOnlyItsOwnChangeAfterALargerOne() throws Exception {
+        kafka.expectedMessageCount(3);
+        String large = "x".repeat(300_000); // past the buffer's first block, and past Jackson's largest block
+
+        template.send("direct:change", e -> debeziumChange(e, "c", null, row("abc123", large, null, null, null)));
+        template.send("direct:change", e -> debeziumChange(e, "c", null, row("def456", "small", null, null, null)));
+        template.send("direct:change", e -> debeziumChange(e, "c", null, row("ghi789", "", null, null, null)));
+
+        kafka.assertIsSatisfied();
+        List<byte[]> bodies = kafka.getExchanges().stream().map(sent -> sent.getMessage().getBody(byte[].class)).toList();
+        assertThat(JSON.readTree(bodies.get(0)).path("after").path("callsign").asText()).isEqualTo(large);
+        assertThat(JSON.readTree(bodies.get(1)).path("after").path("callsign").asText()).isEqualTo("small");
+        assertThat(JSON.readTree(bodies.get(2)).path("after").path("icao24").asText()).isEqualTo("ghi789");
+        assertThat(bodies.get(1)).hasSizeLessThan(1_000);
+        assertThat(new String(bodies.get(2), StandardCharsets.UTF_8)).startsWith("{\"before\":null,").endsWith("}");
     }
 
     @Test
