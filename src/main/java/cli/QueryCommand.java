@@ -3,7 +3,6 @@ package cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
@@ -15,6 +14,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import warehouse.duckdb.DuckDbConnections;
 
 /** Runs SQL against the DuckDB warehouse, read-only, and prints the result as a table. */
 @Command(name = "query", mixinStandardHelpOptions = true,
@@ -38,7 +38,7 @@ public class QueryCommand implements Callable<Integer> {
         }
         Properties readOnly = new Properties();
         readOnly.setProperty("duckdb.read_only", "true");
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + duckdb.toAbsolutePath(), readOnly);
+        try (Connection c = DuckDbConnections.open(duckdb, readOnly);
              Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(sql)) {
             print(rs);

@@ -3,7 +3,6 @@ package verify;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Properties;
@@ -12,6 +11,7 @@ import settings.StartupException;
 import warehouse.MergeSqlGenerator;
 import warehouse.TableId;
 import warehouse.TableSchema;
+import warehouse.duckdb.DuckDbConnections;
 import warehouse.duckdb.DuckDbDialect;
 
 /** The embedded DuckDB warehouse, its file opened read-only: the pipeline must be stopped, as it holds the file. */
@@ -36,7 +36,7 @@ final class DuckDbFile implements VerifiedWarehouse {
         // Hand rows over as DuckDB produces them instead of materialising the whole table first.
         properties.setProperty(DuckDBDriver.JDBC_STREAM_RESULTS, "true");
         try {
-            return new DuckDbFile(file, DriverManager.getConnection("jdbc:duckdb:" + file.toAbsolutePath(), properties));
+            return new DuckDbFile(file, DuckDbConnections.open(file, properties));
         } catch (SQLException e) {
             if (String.valueOf(e.getMessage()).contains("lock")) {
                 throw new StartupException("The warehouse " + file + " is in use by another process (DuckDB allows"

@@ -3,7 +3,6 @@ package warehouse.duckdb;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
@@ -33,13 +32,13 @@ public final class DuckDbWarehouse implements Warehouse {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
-    private final String url;
+    private final Path file;
     /** The loader's connection: a new one after DuckDB invalidated the database (see MergeWarehouse#load). */
     private volatile DuckDBConnection connection;
     private final ParallelWriters loader;
 
     private DuckDbWarehouse(Path file, DerivedViews views, int writers) throws SQLException {
-        this.url = "jdbc:duckdb:" + file.toAbsolutePath();
+        this.file = file;
         // A direct snapshot's CSV files beside the database: the next start clears what a run cut off left there.
         Path csvDirectory = file.toAbsolutePath().resolveSibling(file.getFileName() + ".snapshot");
         this.loader = ParallelWriters.of(writers, this::connect, new DuckDbDialect(),
@@ -48,7 +47,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     /** Connections of one process to one file share its database. */
     private DuckDBConnection connect() throws SQLException {
-        DuckDBConnection opened = (DuckDBConnection) DriverManager.getConnection(url);
+        DuckDBConnection opened = (DuckDBConnection) DuckDbConnections.open(file);
         connection = opened;
         return opened;
     }
