@@ -68,6 +68,7 @@ public class LeanPostgresConnector extends PostgresConnector {
         private BooleanSupplier queueEmpty = () -> false;
         private final BooleanSupplier somethingToAsk = () -> stopping || !queueEmpty.getAsBoolean();
         private QuietStreamPause.Installer streamPause = QuietStreamPause.Installer.NONE;
+        private ReplicationSocketWait quietWait = new ReplicationSocketWait(() -> null);
 
         @Override
         public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(Configuration config) {
@@ -76,7 +77,7 @@ public class LeanPostgresConnector extends PostgresConnector {
             queueEmpty = queueEmptyOf(this);
             streamPause = QuietStreamPause.installer(coordinator,
                     Duration.ofMillis(config.getInteger(CommonConnectorConfig.POLL_INTERVAL_MS)),
-                    Duration.ofMillis(LONGEST_PAUSE_MS));
+                    QuietStreamPause.LONGEST_WAIT, quietWait);
             return coordinator;
         }
 
@@ -91,13 +92,14 @@ public class LeanPostgresConnector extends PostgresConnector {
 
         /**
          * Debezium's connection, checked before each step that could create a missing slot anew, its timestamptz values
-         * read by {@link TimestamptzReadingConnection}.
+         * read by {@link TimestamptzReadingConnection}; a quiet stream's pauses wait on its socket.
          */
         @Override
         protected ReplicationConnection buildReplicationConnection(PostgresConnection connection, PostgresSchema schema,
                                                                    PostgresConnectorConfig config) throws SQLException {
-            return new SlotCheckedReplicationConnection(
-                    TimestamptzReadingConnection.of(super.buildReplicationConnection(connection, schema, config)),
+            ReplicationConnection debezium = super.buildReplicationConnection(connection, schema, config);
+            quietWait = ReplicationSocketWait.of(debezium);
+            return new SlotCheckedReplicationConnection(TimestamptzReadingConnection.of(debezium),
                     AcknowledgedOffsetStore::runResumeCheck);
         }
 

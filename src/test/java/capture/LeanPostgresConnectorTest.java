@@ -82,7 +82,7 @@ class LeanPostgresConnectorTest {
         long[] seen = {0};
         long[] nowMs = {0};
         var pause = new QuietStreamPause(Duration.ofMillis(10), Duration.ofMillis(100), () -> seen[0],
-                () -> nowMs[0] * 1_000_000);
+                () -> nowMs[0] * 1_000_000, new ReplicationSocketWait(() -> null));
 
         long[] pauses = new long[14];
         for (int i = 0; i < pauses.length; i++) {
@@ -141,7 +141,8 @@ class LeanPostgresConnectorTest {
         var coordinator = (ChangeEventSourceCoordinator<?, ?>) UNSAFE.allocateInstance(ChangeEventSourceCoordinator.class);
         var metrics = UNSAFE.allocateInstance(DefaultStreamingChangeEventSourceMetrics.class);
         setField(ChangeEventSourceCoordinator.class, "streamingMetrics", coordinator, metrics);
-        var installer = QuietStreamPause.installer(coordinator, Duration.ofMillis(10), Duration.ofMillis(100));
+        var installer = QuietStreamPause.installer(coordinator, Duration.ofMillis(10), Duration.ofMillis(100),
+                new ReplicationSocketWait(() -> null));
 
         installer.installOnNewSource();
         var first = UNSAFE.allocateInstance(PostgresStreamingChangeEventSource.class);
