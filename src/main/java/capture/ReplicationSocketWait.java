@@ -54,8 +54,13 @@ final class ReplicationSocketWait {
         if (!(debezium instanceof JdbcConnection jdbc)) {
             return new ReplicationSocketWait(() -> null);
         }
-        // Not jdbc.connection(), which would open a connection where there is none.
-        return new ReplicationSocketWait(() -> jdbc.isConnected() ? jdbc.connection() : null);
+        // Not jdbc.connection() alone, which would open a connection where there is none. Its methods, close() among
+        // them, hold its monitor: held across both calls, a close from another thread cannot come between them.
+        return new ReplicationSocketWait(() -> {
+            synchronized (jdbc) {
+                return jdbc.isConnected() ? jdbc.connection() : null;
+            }
+        });
     }
 
     /** Waits up to {@code ms} for the connection to have something to read; a sleep where the socket cannot be reached. */
