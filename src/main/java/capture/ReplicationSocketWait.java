@@ -69,16 +69,18 @@ final class ReplicationSocketWait {
             throw new InterruptedException();
         }
         PGStream socket = stream();
-        if (socket == null) {
+        if (socket == null || !waitedOn(socket, ms)) {
             Thread.sleep(Math.min(ms, LONGEST_SLEEP_MS));
-            return;
         }
+    }
+
+    /** Peeks with the wait as the socket's timeout, then restores it; false if the socket failed (closed, reset). */
+    private static boolean waitedOn(PGStream socket, long ms) {
         int saved;
         try {
             saved = socket.getNetworkTimeout();
         } catch (IOException e) {
-            Thread.sleep(Math.min(ms, LONGEST_SLEEP_MS));
-            return;
+            return false;
         }
         boolean failed = false;
         try {
@@ -95,9 +97,7 @@ final class ReplicationSocketWait {
                 failed = true;
             }
         }
-        if (failed) {
-            Thread.sleep(Math.min(ms, LONGEST_SLEEP_MS));
-        }
+        return !failed;
     }
 
     /** Whether the wait can end when PostgreSQL sends something: the driver's stream was reached. */

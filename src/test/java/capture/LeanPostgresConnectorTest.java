@@ -101,6 +101,26 @@ class LeanPostgresConnectorTest {
         assertThat(pause.sleepWhen(false)).as("no pause while the stream has messages").isFalse();
     }
 
+    /** Within the quiet spell the pause is Debezium's sleep; once grown, a wait on the replication socket. */
+    @Test
+    void onlyAGrownPauseWaitsOnTheReplicationSocket() {
+        long[] nowMs = {0};
+        int[] socketLookups = {0};
+        var wait = new ReplicationSocketWait(() -> {
+            socketLookups[0]++;
+            return null;
+        });
+        var pause = new QuietStreamPause(Duration.ofMillis(1), Duration.ofMillis(2), () -> 0,
+                () -> nowMs[0] * 1_000_000, wait);
+
+        assertThat(pause.sleepWhen(true)).isTrue();
+        assertThat(socketLookups[0]).as("Debezium's pause, within the quiet spell: a sleep").isZero();
+
+        nowMs[0] += QuietStreamPause.QUIET_SPELL.toMillis();
+        assertThat(pause.sleepWhen(true)).isTrue();
+        assertThat(socketLookups[0]).as("a grown pause: the wait").isEqualTo(1);
+    }
+
     /** Debezium's own summary formats the key through a new Jackson ObjectMapper; the wrapped one prints the Struct. */
     @Test
     void aMetersLastEventPrintsTheKeyAsAStructOnceItsProviderIsWrapped() throws Exception {

@@ -78,6 +78,20 @@ class ReplicationSocketWaitTest {
         }
     }
 
+    /** A connection that failed is for Debezium's next read to report: the wait neither throws nor spins. */
+    @Test
+    void aWaitOnAClosedConnectionIsAShortSleep() throws Exception {
+        Connection replication = DriverManager.getConnection(postgres.jdbcUrl(), replicationProperties(postgres.password()));
+        var wait = new ReplicationSocketWait(() -> replication);
+        assertThat(wait.endsOnData()).isTrue();
+        replication.close();
+
+        long start = System.nanoTime();
+        wait.await(5_000);
+        assertThat(millisSince(start)).isBetween(ReplicationSocketWait.LONGEST_SLEEP_MS - 5,
+                ReplicationSocketWait.LONGEST_SLEEP_MS + 1_000);
+    }
+
     @Test
     void withoutTheDriversStreamTheWaitIsAShortSleep() throws Exception {
         var wait = new ReplicationSocketWait(() -> null);
