@@ -12,6 +12,7 @@ import io.debezium.connector.postgresql.PostgresSchema;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
 import io.debezium.connector.postgresql.connection.ReplicationConnection;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
+import java.lang.reflect.Field;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -29,10 +30,13 @@ import org.slf4j.LoggerFactory;
  * {@code poll.interval.ms} (10 ms here, for low latency under load: see CaptureRoute). The queue times that wait in
  * whole milliseconds and spins through the last one ({@code ChangeEventQueue.poll} in Debezium 3.4), so an idle
  * pipeline spent 8% of a core on asking alone. Here, after an ask that found nothing, the thread waits until the queue
- * holds a change before it asks again, looking after pauses twice as long each time up to {@link #LONGEST_PAUSE_MS}; it
- * asks anyway every {@link #ASK_AT_LEAST_EVERY}, since an ask is also how the streaming thread's failure reaches the
- * engine. Under load every ask finds changes, and nothing changes; after a quiet spell the first change waits at most
- * that longest pause. Changes arriving meanwhile wait in Debezium's queue, as they do between any two asks.
+ * holds a change or the streaming thread's failure (which an ask throws) before it asks again, looking after pauses
+ * twice as long each time up to {@link #LONGEST_PAUSE_MS}. Every {@link #ANSWER_AT_LEAST_EVERY} it hands the engine an
+ * empty answer anyway, as an ask that found nothing did (the engine's offset commit policy runs on each answer, and its
+ * stop is seen between answers), but asks only every {@link #ASK_AT_LEAST_EVERY}: an ask of an empty queue waits out its
+ * 10 ms, spinning through the last. Under load every ask finds changes, and nothing changes; after a quiet spell the
+ * first change waits at most that longest pause. Changes arriving meanwhile wait in Debezium's queue, as they do between
+ * any two asks.
  *
  * <p>Idle, the streaming thread: see {@link QuietStreamPause}.
  *
@@ -52,8 +56,14 @@ public class LeanPostgresConnector extends PostgresConnector {
     /** The longest pause between two looks at an empty queue: what the first change after a quiet spell may wait more. */
     static final long LONGEST_PAUSE_MS = 100;
 
-    /** An idle engine still asks this often, for the streaming thread's failure, which an ask throws. */
-    static final Duration ASK_AT_LEAST_EVERY = Duration.ofSeconds(1);
+    /** An idle engine's thread still answers the engine this often, with nothing. */
+    static final Duration ANSWER_AT_LEAST_EVERY = Duration.ofSeconds(1);
+
+    /**
+     * And asks Debezium's queue at least this often: the looks read the queue's size without its lock, and a change
+     * that one of them failed to see is still asked for within this time.
+     */
+    static final Duration ASK_AT_LEAST_EVERY = Duration.ofSeconds(10);
 
     @Override
     public Class<? extends Task> taskClass() {
@@ -63,10 +73,11 @@ public class LeanPostgresConnector extends PostgresConnector {
     /** The connector's task: pausing while its queue is empty, and summing events up by their keys. */
     public static class LeanTask extends PostgresConnectorTask {
 
-        private final IdlePause pause = new IdlePause(LONGEST_PAUSE_MS, ASK_AT_LEAST_EVERY.toMillis());
+        private final IdlePause pause = new IdlePause(LONGEST_PAUSE_MS, ANSWER_AT_LEAST_EVERY.toMillis());
         private volatile boolean stopping;
-        private BooleanSupplier queueEmpty = () -> false;
-        private final BooleanSupplier somethingToAsk = () -> stopping || !queueEmpty.getAsBoolean();
+        private long lastAsk = System.nanoTime();
+        private QueueWatch queue = QueueWatch.NONE;
+        private final BooleanSupplier somethingToAsk = () -> stopping || !queue.quiet();
         private QuietStreamPause.Installer streamPause = QuietStreamPause.Installer.NONE;
         private ReplicationSocketWait quietWait = new ReplicationSocketWait(() -> null);
 
@@ -74,7 +85,7 @@ public class LeanPostgresConnector extends PostgresConnector {
         public ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> start(Configuration config) {
             ChangeEventSourceCoordinator<PostgresPartition, PostgresOffsetContext> coordinator = super.start(config);
             KeyOnlyEventSummary.applyTo(coordinator);
-            queueEmpty = queueEmptyOf(this);
+            watchQueue();
             streamPause = QuietStreamPause.installer(coordinator,
                     Duration.ofMillis(config.getInteger(CommonConnectorConfig.POLL_INTERVAL_MS)),
                     QuietStreamPause.LONGEST_WAIT, quietWait);
@@ -85,6 +96,12 @@ public class LeanPostgresConnector extends PostgresConnector {
         public List<SourceRecord> doPoll() throws InterruptedException {
             streamPause.installOnNewSource();
             pause.await(somethingToAsk);
+            long now = System.nanoTime();
+            if (!somethingToAsk.getAsBoolean() && now - lastAsk < ASK_AT_LEAST_EVERY.toNanos()) {
+                pause.found(false);
+                return List.of();
+            }
+            lastAsk = now;
             List<SourceRecord> records = super.doPoll();
             pause.found(!records.isEmpty());
             return records;
@@ -109,17 +126,52 @@ public class LeanPostgresConnector extends PostgresConnector {
             super.doStop();
         }
 
-        /** Whether Debezium's queue is empty, read without its lock: a hint only, which the periodic ask backs up. */
-        private static BooleanSupplier queueEmptyOf(PostgresConnectorTask task) {
+        /** Called by start(), once Debezium's queue exists. */
+        void watchQueue() {
+            queue = QueueWatch.of(this);
+        }
+    }
+
+    /**
+     * What the engine's thread can tell of Debezium's queue without asking it: whether it holds a change or the streaming
+     * thread's failure. Read without the queue's lock: a change enqueued just after a look is found at the next one.
+     */
+    static final class QueueWatch {
+
+        /** Before the task has started, or where Debezium's queue cannot be watched: always ask. */
+        static final QueueWatch NONE = new QueueWatch(null, null);
+
+        private final ChangeEventQueue<?> queue;
+        private final Field failure;
+
+        private QueueWatch(ChangeEventQueue<?> queue, Field failure) {
+            this.queue = queue;
+            this.failure = failure;
+        }
+
+        static QueueWatch of(PostgresConnectorTask task) {
             try {
-                var field = PostgresConnectorTask.class.getDeclaredField("queue");
+                Field field = PostgresConnectorTask.class.getDeclaredField("queue");
                 field.setAccessible(true);
-                ChangeEventQueue<?> queue = (ChangeEventQueue<?>) field.get(task);
-                return () -> queue.remainingCapacity() == queue.totalCapacity();
+                Field failure = ChangeEventQueue.class.getDeclaredField("producerException");
+                failure.setAccessible(true);
+                return new QueueWatch((ChangeEventQueue<?>) field.get(task), failure);
             } catch (ReflectiveOperationException | RuntimeException e) {
                 LOG.info("Debezium's queue is not where Debezium 3.4 has it ({}); the idle capture asks it every {} ms",
                         e.toString(), LONGEST_PAUSE_MS);
-                return () -> false;
+                return NONE;
+            }
+        }
+
+        /** Neither a change nor a failure: an ask would find nothing. */
+        boolean quiet() {
+            if (queue == null) {
+                return false;
+            }
+            try {
+                return queue.remainingCapacity() == queue.totalCapacity() && failure.get(queue) == null;
+            } catch (IllegalAccessException e) {
+                return false;
             }
         }
     }

@@ -1,7 +1,9 @@
 package capture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.debezium.DebeziumException;
 import io.debezium.config.Configuration;
 import io.debezium.connector.base.ChangeEventQueue;
 import io.debezium.connector.postgresql.PostgresConnectorConfig;
@@ -11,6 +13,7 @@ import io.debezium.connector.postgresql.TypeRegistry;
 import io.debezium.connector.postgresql.connection.PostgresConnection;
 import io.debezium.data.Envelope;
 import io.debezium.pipeline.ChangeEventSourceCoordinator;
+import io.debezium.pipeline.DataChangeEvent;
 import io.debezium.pipeline.meters.CommonEventMeter;
 import io.debezium.pipeline.metrics.ChangeEventSourceMetricsMXBean;
 import io.debezium.pipeline.metrics.DefaultStreamingChangeEventSourceMetrics;
@@ -21,6 +24,7 @@ import io.debezium.relational.TableId;
 import io.debezium.spi.schema.DataCollectionId;
 import io.debezium.util.Clock;
 import io.debezium.util.DelayStrategy;
+import io.debezium.util.LoggingContext;
 import java.lang.reflect.Field;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,6 +33,7 @@ import org.apache.camel.component.debezium.postgres.configuration.PostgresConnec
 import org.apache.kafka.connect.data.Schema;
 import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
+import org.apache.kafka.connect.source.SourceRecord;
 import org.junit.jupiter.api.Test;
 
 class LeanPostgresConnectorTest {
@@ -75,6 +80,81 @@ class LeanPostgresConnectorTest {
         pause.found(false);
 
         assertThat(pause.await(() -> false)).as("1 + 2 + 4 + 8 + 8 ms: past 20, it asks").isEqualTo(23);
+    }
+
+    /**
+     * An idle engine is answered without asking Debezium's queue, whose ask would wait out its poll interval (3 s here):
+     * fails if the answer asked.
+     */
+    @Test
+    void anIdleEngineIsAnsweredWithNothingWithoutAskingTheQueue() throws Exception {
+        LeanPostgresConnector.LeanTask task = taskWith(queue(Duration.ofSeconds(3)));
+
+        long start = System.nanoTime();
+        assertThat(task.doPoll()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void theStreamingThreadsFailureInTheQueueIsAskedForAndThrown() throws Exception {
+        ChangeEventQueue<DataChangeEvent> queue = queue(Duration.ofSeconds(3));
+        LeanPostgresConnector.LeanTask task = taskWith(queue);
+        assertThat(task.doPoll()).isEmpty();
+
+        queue.producerException(new DebeziumException("replication stream broke"));
+        assertThatThrownBy(task::doPoll).hasMessageContaining("replication stream broke");
+    }
+
+    @Test
+    void aChangeInTheQueueIsAskedFor() throws Exception {
+        ChangeEventQueue<DataChangeEvent> queue = queue(Duration.ofSeconds(3));
+        LeanPostgresConnector.LeanTask task = taskWith(queue);
+        assertThat(task.doPoll()).isEmpty();
+
+        SourceRecord change = new SourceRecord(Map.of(), Map.of(), "flightcdc.public.flight_state", null, "a change");
+        queue.enqueue(new DataChangeEvent(change));
+        assertThat(task.doPoll()).containsExactly(change);
+    }
+
+    /** The looks read the queue without its lock: however quiet they find it, the queue is asked now and then. */
+    @Test
+    void aQuietQueueIsStillAskedOnceTheLongestTimeBetweenAsksHasPassed() throws Exception {
+        LeanPostgresConnector.LeanTask task = taskWith(queue(Duration.ofSeconds(2)));
+        setField(LeanPostgresConnector.LeanTask.class, "lastAsk", task,
+                System.nanoTime() - LeanPostgresConnector.ASK_AT_LEAST_EVERY.toNanos());
+
+        long start = System.nanoTime();
+        assertThat(task.doPoll()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the ask waited out the queue's poll interval")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+        start = System.nanoTime();
+        assertThat(task.doPoll()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start))
+                .as("the next answer came after a second of pauses, without the 2 s of an ask")
+                .isLessThan(Duration.ofSeconds(2));
+    }
+
+    /** Where Debezium's queue cannot be watched, the engine asks it as Debezium's own task does. */
+    @Test
+    void withoutAWatchTheEngineAsks() throws Exception {
+        LeanPostgresConnector.LeanTask task = new LeanPostgresConnector.LeanTask();
+        setField(PostgresConnectorTask.class, "queue", task, queue(Duration.ofMillis(300)));
+
+        long start = System.nanoTime();
+        assertThat(task.doPoll()).isEmpty();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+
+    private static ChangeEventQueue<DataChangeEvent> queue(Duration pollInterval) {
+        return new ChangeEventQueue.Builder<DataChangeEvent>().pollInterval(pollInterval).maxBatchSize(1).maxQueueSize(4)
+                .loggingContextSupplier(() -> LoggingContext.forConnector("postgres", "flightcdc", "test")).build();
+    }
+
+    private static LeanPostgresConnector.LeanTask taskWith(ChangeEventQueue<DataChangeEvent> queue) throws Exception {
+        LeanPostgresConnector.LeanTask task = new LeanPostgresConnector.LeanTask();
+        setField(PostgresConnectorTask.class, "queue", task, queue);
+        task.watchQueue();
+        return task;
     }
 
     @Test
@@ -184,6 +264,7 @@ class LeanPostgresConnectorTest {
     @Test
     void theQueueAndTheStreamingPauseAreWhereTheTaskLooksForThem() throws Exception {
         assertThat(PostgresConnectorTask.class.getDeclaredField("queue").getType()).isEqualTo(ChangeEventQueue.class);
+        assertThat(ChangeEventQueue.class.getDeclaredField("producerException").getType()).isEqualTo(RuntimeException.class);
         assertThat(PostgresStreamingChangeEventSource.class.getDeclaredField("pauseNoMessage").getType())
                 .isEqualTo(DelayStrategy.class);
         assertThat(ChangeEventSourceMetricsMXBean.class).isAssignableFrom(DefaultStreamingChangeEventSourceMetrics.class);
