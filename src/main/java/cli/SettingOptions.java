@@ -10,6 +10,7 @@ import java.util.function.Function;
 import org.apache.camel.StartupSummaryLevel;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.main.MainConstants;
+import org.apache.camel.main.MainHelper;
 import org.apache.camel.spi.PropertiesComponent;
 import picocli.CommandLine.Option;
 import settings.LogFormat;
@@ -62,7 +63,8 @@ public class SettingOptions {
      * The settings exactly as {@code run} sees them, for commands that do not start the pipeline.
      *
      * <p>{@code run} leaves the resolution to Camel Main, and Main leaves it to Camel's
-     * PropertiesComponent: application.properties from Main's default location, environment
+     * PropertiesComponent: application.properties from Main's location (the classpath, unless
+     * camel.main.property-placeholder-location names another, as the release's launcher does), environment
      * variables over it (FLIGHTCDC_SOURCE_JDBC_URL for flightcdc.source.jdbc-url, see
      * EnvironmentSettings), the options as override properties over both, {{placeholders}} resolved.
      * The same component in a plain CamelContext that is never started gives the same answers
@@ -84,7 +86,8 @@ public class SettingOptions {
         try (DefaultCamelContext camel = new DefaultCamelContext()) {
             camel.setStartupSummaryLevel(StartupSummaryLevel.Off);
             PropertiesComponent properties = camel.getPropertiesComponent();
-            properties.setLocation(MainConstants.DEFAULT_PROPERTY_PLACEHOLDER_LOCATION);
+            properties.setLocation(MainHelper.lookupPropertyFromSysOrEnv(MainConstants.PROPERTY_PLACEHOLDER_LOCATION)
+                    .orElse(MainConstants.DEFAULT_PROPERTY_PLACEHOLDER_LOCATION));
             EnvironmentSettings.install(camel);
             Properties overrides = new Properties();
             overrides.putAll(overrides());

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -14,46 +15,125 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The release's {@code bin/flight-cdc} (src/dist) starts the JVM with the heap, collector and compile thresholds the
- * pipeline is measured with, and compact object headers on a Java that has them, unless JAVA_OPTS names its own: run
- * here against a "java" that prints the options it was given.
+ * pipeline is measured with, compact object headers and the AOT cache on a Java that has them, and the settings by
+ * path, unless JAVA_OPTS names its own: run here, copied into a release folder of its own, against a "java" that
+ * prints the options it was given.
  */
 class LauncherScriptTest {
 
-    private static final Path SCRIPT = Path.of("src/dist/bin/flight-cdc");
+    private static final String BUILD = "25.0.3+9-LTS";
 
     @TempDir
     Path javaHome;
 
-    /** A "java" that prints its options; a Java 17 unless FAKE_JAVA_25 is set: it refuses compact object headers. */
+    @TempDir
+    Path home;
+
+    private Path script;
+
+    /**
+     * A "java" that prints its options; a Java 17 unless FAKE_JAVA_25 is set: it refuses compact object headers, and a
+     * Java 25 names its build. Asked to write an AOT cache, it writes one, and then fails if FAKE_TRAINING_FAILS is set.
+     */
     @BeforeEach
-    void fakeJava() throws Exception {
+    void fakeJavaAndRelease() throws Exception {
         Path java = Files.createDirectories(javaHome.resolve("bin")).resolve("java");
-        Files.writeString(java, "#!/bin/sh\ncase \"$*\" in *UseCompactObjectHeaders\\ -version) [ -n \"$FAKE_JAVA_25\" ];"
-                + " exit $?;; esac\necho \"$@\"\n");
+        Files.writeString(java, """
+                #!/bin/sh
+                case "$*" in *UseCompactObjectHeaders\\ -XshowSettings:properties\\ -version)
+                  [ -n "$FAKE_JAVA_25" ] || exit 1
+                  printf 'Property settings:\\n    java.vm.version = %s\\n' >&2; exit 0;;
+                esac
+                echo "$@"
+                for option in "$@"; do case "$option" in -XX:AOTCacheOutput=*)
+                  echo cache > "${option#-XX:AOTCacheOutput=}"
+                  [ -z "$FAKE_TRAINING_FAILS" ] || exit 3;;
+                esac; done
+                """.formatted(BUILD));
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        script = Files.createDirectories(home.resolve("bin")).resolve("flight-cdc");
+        Files.copy(Path.of("src/dist/bin/flight-cdc"), script);
     }
 
     @Test
     void theMeasuredHeapCollectorAndCompileThresholdsUnlessJavaOptsNamesItsOwn() throws Exception {
-        assertThat(options("")).startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -cp ")
+        assertThat(options("")).startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -Dcamel.")
                 .endsWith(" cli.FlightCdc run --no-poll");
-        assertThat(options("-Xmx2g")).startsWith("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -Xmx2g -cp ")
+        assertThat(options("-Xmx2g")).startsWith("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -Xmx2g -Dcamel.")
                 .doesNotContain("448m");
         assertThat(options("-XX:MaxRAMPercentage=50"))
-                .startsWith("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -XX:MaxRAMPercentage=50 -cp ");
+                .startsWith("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -XX:MaxRAMPercentage=50 -Dcamel.");
         assertThat(options("-XX:+UseG1GC -Dx=1"))
-                .startsWith("-Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseG1GC -Dx=1 -cp ");
+                .startsWith("-Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseG1GC -Dx=1 -Dcamel.");
         assertThat(options("-XX:CompileThresholdScaling=1"))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=1 -cp ");
+                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=1 -Dcamel.");
     }
 
     @Test
     void compactObjectHeadersWhereTheJavaHasThemUnlessJavaOptsNamesThem() throws Exception {
-        assertThat(options("", Map.of("FAKE_JAVA_25", "yes")))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseCompactObjectHeaders -cp ");
-        assertThat(options("-XX:-UseCompactObjectHeaders", Map.of("FAKE_JAVA_25", "yes")))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:-UseCompactObjectHeaders -cp ");
+        assertThat(options("", java25()))
+                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseCompactObjectHeaders -Dcamel.");
+        assertThat(options("-XX:-UseCompactObjectHeaders", java25()))
+                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:-UseCompactObjectHeaders -Dcamel.");
         assertThat(options("")).doesNotContain("CompactObjectHeaders");
+    }
+
+    /** The AOT cache takes no folder on the classpath, so config/ is named to Camel Main and Log4j instead. */
+    @Test
+    void theSettingsAndTheLoggingAreReadFromConfigByPathAndTheClasspathIsTheLibrariesAlone() throws Exception {
+        assertThat(options("")).endsWith(" -Dcamel.main.property-placeholder-location=file:" + home.toRealPath()
+                + "/config/application.properties -Dlog4j2.configurationFile=" + home.toRealPath()
+                + "/config/log4j2.properties -cp " + home.toRealPath() + "/lib/* cli.FlightCdc run --no-poll");
+    }
+
+    @Test
+    void javaOptsAreNeverExpandedAsFileNames() throws Exception {
+        Files.createFile(home.resolve("-Xlog:gc-matches"));
+
+        assertThat(run(List.of("run"), "-Xlog:gc*", Map.of()).output).contains(" -Xlog:gc* ");
+    }
+
+    @Test
+    void theAotCacheOfTheJavaBuildOnceItIsMadeAndItsWarningsOnStderrOnly() throws Exception {
+        assertThat(options("", java25())).doesNotContain("AOT").doesNotContain("-Xlog:aot");
+        Path cache = Files.createDirectories(home.resolve("aot")).resolve(BUILD + ".aot");
+        Files.writeString(cache, "cache");
+
+        assertThat(options("", java25())).contains(" -XX:+UseCompactObjectHeaders -Xlog:aot*=off -Xlog:aot=error:stderr"
+                + " -XX:AOTCache=" + home.toRealPath().resolve("aot").resolve(BUILD + ".aot") + " -Dcamel.");
+        assertThat(options("")).as("a Java 17 has no use for it").doesNotContain("AOT");
+    }
+
+    @Test
+    void aotCacheTrainsOnAShortBenchInAFolderOfItsOwnAndMovesTheCacheIn() throws Exception {
+        Result result = run(List.of("aot-cache", "-D", "flightcdc.kafka.embedded-port=29092"), "", java25());
+
+        assertThat(result.exitCode).as(result.output).isZero();
+        Path cache = home.toRealPath().resolve("aot").resolve(BUILD + ".aot");
+        assertThat(result.output).contains(" -XX:AOTCacheOutput=" + cache + ".new ")
+                .containsPattern(" cli\\.FlightCdc bench --changes 50000 .* --no-peers --data-dir \\S+/data --out \\S+/results"
+                        + " -D flightcdc.kafka.embedded-port=29092\n")
+                .endsWith("AOT cache " + cache + " made: the commands of this release on this Java start with it.");
+        assertThat(cache).hasContent("cache");
+        String work = result.output.replaceAll("(?s).* --data-dir (\\S+)/data .*", "$1");
+        assertThat(Path.of(work)).as("the bench's folder is removed").doesNotExist();
+        assertThat(options("", java25())).contains(" -XX:AOTCache=" + cache + " ");
+    }
+
+    @Test
+    void aotCacheLeavesNoCacheWhenTheTrainingFailsAndNeedsJava25() throws Exception {
+        Result failed = run(List.of("aot-cache"), "", Map.of("FAKE_JAVA_25", "yes", "FAKE_TRAINING_FAILS", "yes"));
+
+        assertThat(failed.exitCode).as(failed.output).isEqualTo(3);
+        assertThat(home.resolve("aot")).isEmptyDirectory();
+
+        Result onJava17 = run(List.of("aot-cache"), "", Map.of());
+        assertThat(onJava17.exitCode).isEqualTo(2);
+        assertThat(onJava17.output).contains("flight-cdc aot-cache needs Java 25 or newer");
+    }
+
+    private static Map<String, String> java25() {
+        return Map.of("FAKE_JAVA_25", "yes");
     }
 
     /** What the script passes to java with {@code javaOpts} in JAVA_OPTS, for {@code run --no-poll}. */
@@ -62,14 +142,23 @@ class LauncherScriptTest {
     }
 
     private String options(String javaOpts, Map<String, String> environment) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(List.of("sh", SCRIPT.toString(), "run", "--no-poll"))
-                .redirectErrorStream(true);
+        Result result = run(List.of("run", "--no-poll"), javaOpts, environment);
+        assertThat(result.exitCode).as(result.output).isZero();
+        return result.output;
+    }
+
+    private record Result(int exitCode, String output) {
+    }
+
+    private Result run(List<String> args, String javaOpts, Map<String, String> environment) throws Exception {
+        List<String> command = new ArrayList<>(List.of("sh", script.toString()));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(home.toFile());
         builder.environment().putAll(Map.of("JAVA_HOME", javaHome.toString(), "JAVA_OPTS", javaOpts));
         builder.environment().putAll(environment);
         Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes()).strip();
         assertThat(process.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(process.exitValue()).as(output).isZero();
-        return output;
+        return new Result(process.exitValue(), output);
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,12 +52,42 @@ class SettingPrecedenceTest {
         assertThat(result.output).contains("Setting flightcdc.simulator.aircraft must be between 0 and 1000000, got -5");
     }
 
+    /** As the release's launcher names config/application.properties, for the AOT cache's classpath without folders. */
+    @Test
+    void theFileCamelMainIsToldOfIsTheOneEveryCommandReads() throws Exception {
+        Path edited = dir.resolve("edited");
+
+        Result verify = run(List.of(location("flightcdc.data-dir = data", "flightcdc.data-dir = " + edited)), Map.of(),
+                "verify");
+        Result run = run(List.of(location("flightcdc.simulator.aircraft = 10000", "flightcdc.simulator.aircraft = -7")),
+                Map.of(), "run", "--no-poll");
+
+        assertThat(verify.output).contains("No embedded PostgreSQL data in " + edited.resolve("postgres"));
+        assertThat(run.exitCode).isEqualTo(2);
+        assertThat(run.output).contains("Setting flightcdc.simulator.aircraft must be between 0 and 1000000, got -7");
+    }
+
+    /** The JVM option naming a copy of the shipped application.properties with one line changed. */
+    private String location(String line, String replacement) throws IOException {
+        String shipped = Files.readString(Path.of("src/main/resources/application.properties"));
+        assertThat(shipped).contains("\n" + line + "\n");
+        Path file = Files.createTempFile(dir, "application", ".properties");
+        Files.writeString(file, shipped.replace("\n" + line + "\n", "\n" + replacement + "\n"));
+        return "-Dcamel.main.property-placeholder-location=file:" + file;
+    }
+
     private record Result(int exitCode, String output) {
     }
 
     private Result run(Map<String, String> environment, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), FlightCdc.class.getName()));
+        return run(List.of(), environment, args);
+    }
+
+    private Result run(List<String> jvmOptions, Map<String, String> environment, String... args)
+            throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FlightCdc.class.getName()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).directory(dir.toFile());
         builder.environment().keySet().removeIf(key -> key.startsWith("FLIGHTCDC_"));
