@@ -15,13 +15,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The release's {@code bin/flight-cdc} (src/dist) starts the JVM with the heap, collector and compile thresholds the
- * pipeline is measured with, compact object headers and the AOT cache on a Java that has them, and the settings by
- * path, unless JAVA_OPTS names its own: run here, copied into a release folder of its own, against a "java" that
+ * pipeline is measured with, compact object headers and the AOT cache on a Java that has them, native and unsafe
+ * memory access on a Java that warns of them, and the settings by path, unless JAVA_OPTS names its own: run here, copied into a release folder of its own, against a "java" that
  * prints the options it was given.
  */
 class LauncherScriptTest {
 
     private static final String BUILD = "25.0.3+9-LTS";
+
+    private static final String GRANTS = "--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow";
 
     @TempDir
     Path javaHome;
@@ -72,10 +74,23 @@ class LauncherScriptTest {
     @Test
     void compactObjectHeadersWhereTheJavaHasThemUnlessJavaOptsNamesThem() throws Exception {
         assertThat(options("", java25()))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseCompactObjectHeaders -Dcamel.");
+                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseCompactObjectHeaders " + GRANTS
+                        + " -Dcamel.");
         assertThat(options("-XX:-UseCompactObjectHeaders", java25()))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:-UseCompactObjectHeaders -Dcamel.");
+                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 " + GRANTS
+                        + " -XX:-UseCompactObjectHeaders -Dcamel.");
         assertThat(options("")).doesNotContain("CompactObjectHeaders");
+    }
+
+    /** Java 24 and later warn of each on stderr, and mean to refuse it one day. */
+    @Test
+    void nativeAccessAndUnsafeMemoryAccessGrantedWhereTheJavaWarnsOfThemUnlessJavaOptsNamesThem() throws Exception {
+        assertThat(options("")).as("a Java 17").doesNotContain("native-access").doesNotContain("unsafe");
+        assertThat(options("--enable-native-access=ALL-UNNAMED", java25()))
+                .containsOnlyOnce("--enable-native-access").contains("--sun-misc-unsafe-memory-access=allow");
+        assertThat(options("--sun-misc-unsafe-memory-access=warn", java25()))
+                .contains("--enable-native-access=ALL-UNNAMED").containsOnlyOnce("--sun-misc-unsafe-memory-access")
+                .contains("--sun-misc-unsafe-memory-access=warn");
     }
 
     /** The AOT cache takes no folder on the classpath, so config/ is named to Camel Main and Log4j instead. */
@@ -99,7 +114,7 @@ class LauncherScriptTest {
         Path cache = Files.createDirectories(home.resolve("aot")).resolve(BUILD + ".aot");
         Files.writeString(cache, "cache");
 
-        assertThat(options("", java25())).contains(" -XX:+UseCompactObjectHeaders -Xlog:aot*=off -Xlog:aot=error:stderr"
+        assertThat(options("", java25())).contains(" -XX:+UseCompactObjectHeaders " + GRANTS + " -Xlog:aot*=off -Xlog:aot=error:stderr"
                 + " -XX:AOTCache=" + home.toRealPath().resolve("aot").resolve(BUILD + ".aot") + " -Dcamel.");
         assertThat(options("")).as("a Java 17 has no use for it").doesNotContain("AOT");
     }
