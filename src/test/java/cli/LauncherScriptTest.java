@@ -16,8 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The release's {@code bin/flight-cdc} (src/dist) starts the JVM with the heap, collector and compile thresholds the
  * pipeline is measured with, compact object headers and the AOT cache on a Java that has them, native and unsafe
- * memory access on a Java that warns of them, and the settings by path, unless JAVA_OPTS names its own: run here, copied into a release folder of its own, against a "java" that
- * prints the options it was given.
+ * memory access on a Java that warns of them, and the settings by path, unless JAVA_OPTS names its own: run here,
+ * copied into a release folder of its own, against a "java" that prints the options it was given.
  */
 class LauncherScriptTest {
 
@@ -35,7 +35,8 @@ class LauncherScriptTest {
 
     /**
      * A "java" that prints its options; a Java 17 unless FAKE_JAVA_25 is set: it refuses compact object headers, and a
-     * Java 25 names its build. Asked to write an AOT cache, it writes one, and then fails if FAKE_TRAINING_FAILS is set.
+     * Java 25 names its build unless FAKE_NO_BUILD is set. Asked to write an AOT cache, it writes one, and then fails
+     * if FAKE_TRAINING_FAILS is set.
      */
     @BeforeEach
     void fakeJavaAndRelease() throws Exception {
@@ -44,7 +45,7 @@ class LauncherScriptTest {
                 #!/bin/sh
                 case "$*" in *UseCompactObjectHeaders\\ -XshowSettings:properties\\ -version)
                   [ -n "$FAKE_JAVA_25" ] || exit 1
-                  printf 'Property settings:\\n    java.vm.version = %s\\n' >&2; exit 0;;
+                  [ -n "$FAKE_NO_BUILD" ] || printf 'Property settings:\\n    java.vm.version = %s\\n' >&2; exit 0;;
                 esac
                 echo "$@"
                 for option in "$@"; do case "$option" in -XX:AOTCacheOutput=*)
@@ -74,8 +75,8 @@ class LauncherScriptTest {
     @Test
     void compactObjectHeadersWhereTheJavaHasThemUnlessJavaOptsNamesThem() throws Exception {
         assertThat(options("", java25()))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseCompactObjectHeaders " + GRANTS
-                        + " -Dcamel.");
+                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseCompactObjectHeaders "
+                        + GRANTS + " -Dcamel.");
         assertThat(options("-XX:-UseCompactObjectHeaders", java25()))
                 .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 " + GRANTS
                         + " -XX:-UseCompactObjectHeaders -Dcamel.");
@@ -114,9 +115,19 @@ class LauncherScriptTest {
         Path cache = Files.createDirectories(home.resolve("aot")).resolve(BUILD + ".aot");
         Files.writeString(cache, "cache");
 
-        assertThat(options("", java25())).contains(" -XX:+UseCompactObjectHeaders " + GRANTS + " -Xlog:aot*=off -Xlog:aot=error:stderr"
-                + " -XX:AOTCache=" + home.toRealPath().resolve("aot").resolve(BUILD + ".aot") + " -Dcamel.");
+        assertThat(options("", java25())).contains(" -XX:+UseCompactObjectHeaders " + GRANTS
+                + " -Xlog:aot*=off -Xlog:aot=error:stderr -XX:AOTCache=" + cache.toRealPath() + " -Dcamel.");
         assertThat(options("")).as("a Java 17 has no use for it").doesNotContain("AOT");
+    }
+
+    @Test
+    void aJava25ThatDoesNotNameItsBuildHasNoCacheButEverythingElse() throws Exception {
+        Files.writeString(Files.createDirectories(home.resolve("aot")).resolve(".aot"), "cache");
+        Map<String, String> noBuild = Map.of("FAKE_JAVA_25", "yes", "FAKE_NO_BUILD", "yes");
+
+        assertThat(options("", noBuild)).contains(" -XX:+UseCompactObjectHeaders " + GRANTS + " -Dcamel.")
+                .doesNotContain("AOT");
+        assertThat(run(List.of("aot-cache"), "", noBuild).exitCode).isEqualTo(2);
     }
 
     @Test
@@ -126,8 +137,8 @@ class LauncherScriptTest {
         assertThat(result.exitCode).as(result.output).isZero();
         Path cache = home.toRealPath().resolve("aot").resolve(BUILD + ".aot");
         assertThat(result.output).contains(" -XX:AOTCacheOutput=" + cache + ".new ")
-                .containsPattern(" cli\\.FlightCdc bench --changes 50000 .* --no-peers --data-dir \\S+/data --out \\S+/results"
-                        + " -D flightcdc.kafka.embedded-port=29092\n")
+                .containsPattern(" cli\\.FlightCdc bench --changes 50000 .* --no-peers"
+                        + " --data-dir \\S+/data --out \\S+/results -D flightcdc.kafka.embedded-port=29092\n")
                 .endsWith("AOT cache " + cache + " made: the commands of this release on this Java start with it.");
         assertThat(cache).hasContent("cache");
         String work = result.output.replaceAll("(?s).* --data-dir (\\S+)/data .*", "$1");
