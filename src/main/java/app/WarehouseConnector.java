@@ -44,7 +44,7 @@ final class WarehouseConnector {
         if (!type.snowflake()) {
             try {
                 return DuckDbWarehouse.open(settings.warehouse().duckdbPath(), FlightAnalyticsViews::over,
-                        settings.warehouse().consumers());
+                        settings.warehouse().consumers(), settings.warehouse().duckdbMemoryLimit());
             } catch (SQLException e) {
                 // Its messages say what to fix.
                 throw new StartupException(e.getMessage(), e);

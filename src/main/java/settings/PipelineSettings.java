@@ -146,10 +146,11 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
      * @param loadEnabled whether this process loads the warehouse at all (flightcdc.load.enabled); without it, it
      *     opens no warehouse, and loaders elsewhere read what it captures
      * @param postgres the PostgreSQL database loaded, with type postgres
+     * @param duckdbMemoryLimit DuckDB's memory_limit for the DuckDB file (e.g. 64MB); empty for DuckDB's own default
      */
     public record Warehouse(Type type, Path duckdbPath, int maxBatch, int maxWaitMs, int retryDelayMs,
                             boolean transactionBoundaries, int maxTransactionChanges, int consumers, boolean loadEnabled,
-                            Optional<Postgres> postgres) {
+                            Optional<Postgres> postgres, Optional<String> duckdbMemoryLimit) {
 
         /**
          * A PostgreSQL database loaded as the warehouse (type postgres), and as whom. Several loader processes may load
@@ -435,7 +436,14 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
                 r.intInRange("flightcdc.load.max-transaction-changes", 1, 10_000_000),
                 r.intInRange("flightcdc.load.consumers", 1, 1024),
                 r.bool("flightcdc.load.enabled"),
-                type == Warehouse.Type.POSTGRES ? Optional.of(postgresWarehouse(r, source)) : Optional.empty());
+                type == Warehouse.Type.POSTGRES ? Optional.of(postgresWarehouse(r, source)) : Optional.empty(),
+                r.optional("flightcdc.warehouse.duckdb-memory-limit").map(limit -> {
+                    if (!limit.matches("(?i)[0-9]+(\\.[0-9]+)? ?(B|KB|MB|GB|TB|KIB|MIB|GIB|TIB)")) {
+                        throw new InvalidSettingException("flightcdc.warehouse.duckdb-memory-limit",
+                                "must be a size such as 64MB or 2GB, got '" + limit + "'");
+                    }
+                    return limit;
+                }));
         if (warehouse.consumers() > kafka.partitions()) {
             throw new InvalidSettingException("flightcdc.load.consumers", "is " + warehouse.consumers() + ", more than the "
                     + kafka.partitions() + " partition" + (kafka.partitions() == 1 ? "" : "s") + " of each topic"

@@ -5,14 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InputStream;
 import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import settings.PipelineSettings;
 import settings.StartupException;
+import warehouse.duckdb.DuckDbWarehouse;
 import warehouse.snowflake.TestSnowflakeSettings;
 
 /** A warehouse that cannot be reached stops the start with a message naming where and as whom, not a stack trace. */
@@ -59,6 +64,21 @@ class WarehouseConnectorTest {
         assertThatThrownBy(() -> WarehouseConnector.open(settings, Optional.empty())).isInstanceOf(StartupException.class)
                 .hasMessageStartingWith("Cannot open the Snowflake warehouse (snowflake-merge) at https://127.0.0.1:" + closedPort);
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void theDuckDbWarehouseOpensWithTheMemoryLimitOfTheSettings(@TempDir Path dir) throws Exception {
+        Map<String, String> v = snowflakeSettings("duckdb", "");
+        v.put("flightcdc.warehouse.duckdb-path", dir.resolve("w.duckdb").toString());
+        v.put("flightcdc.warehouse.duckdb-memory-limit", "64MB");
+        PipelineSettings settings = PipelineSettings.from(k -> Optional.ofNullable(v.get(k)));
+
+        try (DuckDbWarehouse warehouse = (DuckDbWarehouse) WarehouseConnector.open(settings, Optional.empty());
+                Connection reader = warehouse.newReader();
+                ResultSet limit = reader.createStatement().executeQuery("SELECT current_setting('memory_limit')")) {
+            assertThat(limit.next()).isTrue();
+            assertThat(limit.getString(1)).isEqualTo("61.0 MiB"); // 64,000,000 bytes
+        }
     }
 
     /** A PostgreSQL warehouse that is down stops the start naming where and as whom, and no password, even one in the URL. */

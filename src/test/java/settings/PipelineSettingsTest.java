@@ -110,6 +110,22 @@ class PipelineSettingsTest {
     }
 
     @Test
+    void duckDbKeepsItsOwnMemoryLimitUnlessASizeIsGiven() throws Exception {
+        assertThat(settings(shipped()).warehouse().duckdbMemoryLimit()).isEmpty();
+        Map<String, String> v = shipped();
+        for (String size : new String[] {"64MB", "1.5GB", "512 MiB", "2gb"}) {
+            v.put("flightcdc.warehouse.duckdb-memory-limit", size);
+            assertThat(settings(v).warehouse().duckdbMemoryLimit()).contains(size);
+        }
+        for (String notASize : new String[] {"64", "lots", "64MB; DROP TABLE x", "-1GB"}) {
+            v.put("flightcdc.warehouse.duckdb-memory-limit", notASize);
+            assertThatThrownBy(() -> settings(v)).isInstanceOf(InvalidSettingException.class)
+                    .hasMessage("Setting flightcdc.warehouse.duckdb-memory-limit must be a size such as 64MB or 2GB, got '"
+                            + notASize + "'");
+        }
+    }
+
+    @Test
     void aReplayTakesThePlaceOfTheSimulatorNotOfTheApi() throws Exception {
         Map<String, String> v = shipped();
         v.put("flightcdc.opensky.replay-dir", "recordings/morning");

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,12 +34,16 @@ public final class DuckDbWarehouse implements Warehouse {
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbWarehouse.class);
 
     private final Path file;
+    /** DuckDB's memory_limit, e.g. 64MB; empty for DuckDB's own default. */
+    private final Optional<String> memoryLimit;
     /** The loader's connection: a new one after DuckDB invalidated the database (see MergeWarehouse#load). */
     private volatile DuckDBConnection connection;
     private final ParallelWriters loader;
 
-    private DuckDbWarehouse(Path file, DerivedViews views, int writers) throws SQLException {
+    private DuckDbWarehouse(Path file, DerivedViews views, int writers, Optional<String> memoryLimit)
+            throws SQLException {
         this.file = file;
+        this.memoryLimit = memoryLimit;
         // A direct snapshot's CSV files beside the database: the next start clears what a run cut off left there.
         Path csvDirectory = file.toAbsolutePath().resolveSibling(file.getFileName() + ".snapshot");
         this.loader = ParallelWriters.of(writers, this::connect, new DuckDbDialect(),
@@ -48,6 +53,19 @@ public final class DuckDbWarehouse implements Warehouse {
     /** Connections of one process to one file share its database. */
     private DuckDBConnection connect() throws SQLException {
         DuckDBConnection opened = (DuckDBConnection) DuckDbConnections.open(file);
+        if (memoryLimit.isPresent()) {
+            // Set on the database rather than given when opening: DuckDB refuses a second connection of the process to
+            // the file with a configuration other than the first's (verify's, a query's), and the limit is the
+            // database's, whichever connection sets it.
+            try (Statement statement = opened.createStatement()) {
+                statement.execute("SET memory_limit = '" + memoryLimit.get() + "'");
+            } catch (SQLException e) {
+                opened.close();
+                throw new MemoryLimitRefused("DuckDB refused flightcdc.warehouse.duckdb-memory-limit "
+                        + memoryLimit.get() + ": " + String.valueOf(e.getMessage()).strip()
+                        + ". Fix: give it as a size, e.g. 64MB or 2GB", e);
+            }
+        }
         connection = opened;
         return opened;
     }
@@ -64,6 +82,12 @@ public final class DuckDbWarehouse implements Warehouse {
 
     /** ... and takes up to {@code writers} batches at once. */
     public static DuckDbWarehouse open(Path file, DerivedViews views, int writers) throws SQLException {
+        return open(file, views, writers, Optional.empty());
+    }
+
+    /** ... with DuckDB's memory_limit {@code memoryLimit} (e.g. 64MB), or DuckDB's own default where it is empty. */
+    public static DuckDbWarehouse open(Path file, DerivedViews views, int writers, Optional<String> memoryLimit)
+            throws SQLException {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
@@ -74,13 +98,23 @@ public final class DuckDbWarehouse implements Warehouse {
                     + " flightcdc.warehouse.duckdb-path a folder this user can create and write", e);
         }
         try {
-            DuckDbWarehouse warehouse = new DuckDbWarehouse(file, views, writers);
-            LOG.info("DuckDB warehouse open at {}", file.toAbsolutePath());
+            DuckDbWarehouse warehouse = new DuckDbWarehouse(file, views, writers, memoryLimit);
+            LOG.info("DuckDB warehouse open at {}{}", file.toAbsolutePath(),
+                    memoryLimit.map(limit -> ", DuckDB's memory limited to " + limit).orElse(""));
             return warehouse;
+        } catch (MemoryLimitRefused e) {
+            throw e;
         } catch (SQLException e) {
             throw new SQLException("Cannot open the DuckDB warehouse " + file + " (is another process using it?"
                     + " DuckDB allows one writer): " + String.valueOf(e.getMessage()).strip() + ". Fix: stop the other"
                     + " pipeline, or give this one a warehouse of its own with flightcdc.warehouse.duckdb-path", e);
+        }
+    }
+
+    /** The setting's value is at fault, not the file: its message says so, unlike a file that cannot be opened. */
+    private static final class MemoryLimitRefused extends SQLException {
+        MemoryLimitRefused(String message, SQLException cause) {
+            super(message, cause);
         }
     }
 

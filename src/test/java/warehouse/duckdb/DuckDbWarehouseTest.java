@@ -8,10 +8,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,6 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 import warehouse.ChangeBatch;
 import warehouse.ChangeEvent;
 import warehouse.DeadLetter;
+import warehouse.DerivedViews;
 import warehouse.KafkaPartition;
 import warehouse.PartitionProgress;
 import warehouse.SourcePosition;
@@ -62,6 +66,26 @@ class DuckDbWarehouseTest {
     @AfterEach
     void close() throws Exception {
         warehouse.close();
+    }
+
+    /** Set on the database, so verify's or a query's connection of the same process opens it as before. */
+    @Test
+    void aMemoryLimitIsTheDatabasesAndOtherConnectionsOfTheProcessStillOpenTheFile() throws Exception {
+        Path file = dir.resolve("limited.duckdb");
+        try (DuckDbWarehouse limited = DuckDbWarehouse.open(file, DerivedViews.NONE, 2, Optional.of("64MB"));
+                Connection reader = limited.newReader();
+                Connection other = DuckDbConnections.open(file);
+                ResultSet setting = reader.createStatement().executeQuery("SELECT current_setting('memory_limit')");
+                ResultSet seen = other.createStatement().executeQuery("SELECT current_setting('memory_limit')")) {
+            assertThat(setting.next()).isTrue();
+            assertThat(setting.getString(1)).isEqualTo("61.0 MiB"); // 64,000,000 bytes
+            assertThat(seen.next()).isTrue();
+            assertThat(seen.getString(1)).isEqualTo("61.0 MiB");
+        }
+        assertThatThrownBy(() -> DuckDbWarehouse.open(dir.resolve("x.duckdb"), DerivedViews.NONE, 1, Optional.of("64XB")))
+                .isInstanceOf(SQLException.class)
+                .hasMessageStartingWith("DuckDB refused flightcdc.warehouse.duckdb-memory-limit 64XB: ")
+                .hasMessageEndingWith(". Fix: give it as a size, e.g. 64MB or 2GB");
     }
 
     @Test
