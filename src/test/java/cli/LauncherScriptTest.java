@@ -60,26 +60,22 @@ class LauncherScriptTest {
 
     @Test
     void theMeasuredHeapCollectorAndCompileThresholdsUnlessJavaOptsNamesItsOwn() throws Exception {
-        assertThat(options("")).startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -Dcamel.")
-                .endsWith(" cli.FlightCdc run --no-poll");
-        assertThat(options("-Xmx2g")).startsWith("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -Xmx2g -Dcamel.")
-                .doesNotContain("448m");
-        assertThat(options("-XX:MaxRAMPercentage=50"))
-                .startsWith("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -XX:MaxRAMPercentage=50 -Dcamel.");
-        assertThat(options("-XX:+UseG1GC -Dx=1"))
-                .startsWith("-Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseG1GC -Dx=1 -Dcamel.");
-        assertThat(options("-XX:CompileThresholdScaling=1"))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=1 -Dcamel.");
+        assertThat(flags("")).isEqualTo("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4");
+        assertThat(options("")).endsWith(" cli.FlightCdc run --no-poll");
+        assertThat(flags("-Xmx2g")).isEqualTo("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -Xmx2g");
+        assertThat(flags("-XX:MaxRAMPercentage=50"))
+                .isEqualTo("-XX:+UseParallelGC -XX:CompileThresholdScaling=4 -XX:MaxRAMPercentage=50");
+        assertThat(flags("-XX:+UseG1GC -Dx=1")).isEqualTo("-Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseG1GC -Dx=1");
+        assertThat(flags("-XX:CompileThresholdScaling=1"))
+                .isEqualTo("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=1");
     }
 
     @Test
     void compactObjectHeadersWhereTheJavaHasThemUnlessJavaOptsNamesThem() throws Exception {
-        assertThat(options("", java25()))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseCompactObjectHeaders "
-                        + GRANTS + " -Dcamel.");
-        assertThat(options("-XX:-UseCompactObjectHeaders", java25()))
-                .startsWith("-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 " + GRANTS
-                        + " -XX:-UseCompactObjectHeaders -Dcamel.");
+        assertThat(flags("", java25())).isEqualTo(
+                "-XX:+UseParallelGC -Xmx448m -XX:CompileThresholdScaling=4 -XX:+UseCompactObjectHeaders " + GRANTS);
+        assertThat(flags("-XX:-UseCompactObjectHeaders", java25())).isEqualTo("-XX:+UseParallelGC -Xmx448m"
+                + " -XX:CompileThresholdScaling=4 " + GRANTS + " -XX:-UseCompactObjectHeaders");
         assertThat(options("")).doesNotContain("CompactObjectHeaders");
     }
 
@@ -97,9 +93,17 @@ class LauncherScriptTest {
     /** The AOT cache takes no folder on the classpath, so config/ is named to Camel Main and Log4j instead. */
     @Test
     void theSettingsAndTheLoggingAreReadFromConfigByPathAndTheClasspathIsTheLibrariesAlone() throws Exception {
-        assertThat(options("")).endsWith(" -Dcamel.main.property-placeholder-location=file:" + home.toRealPath()
-                + "/config/application.properties -Dlog4j2.configurationFile=" + home.toRealPath()
-                + "/config/log4j2.properties -cp " + home.toRealPath() + "/lib/* cli.FlightCdc run --no-poll");
+        assertThat(options("")).contains(" " + config())
+                .endsWith(" -cp " + home.toRealPath() + "/lib/* cli.FlightCdc run --no-poll");
+    }
+
+    /** Java takes the last of two -D of one name. */
+    @Test
+    void aSettingsOrLoggingFileNamedInJavaOptsWinsOverConfig() throws Exception {
+        String own = "-Dcamel.main.property-placeholder-location=file:/etc/flight-cdc.properties"
+                + " -Dlog4j2.configurationFile=/etc/flight-cdc-log4j2.properties";
+
+        assertThat(options(own)).contains(config() + " " + own + " -cp ");
     }
 
     @Test
@@ -115,8 +119,8 @@ class LauncherScriptTest {
         Path cache = Files.createDirectories(home.resolve("aot")).resolve(BUILD + ".aot");
         Files.writeString(cache, "cache");
 
-        assertThat(options("", java25())).contains(" -XX:+UseCompactObjectHeaders " + GRANTS
-                + " -Xlog:aot*=off -Xlog:aot=error:stderr -XX:AOTCache=" + cache.toRealPath() + " -Dcamel.");
+        assertThat(flags("", java25())).endsWith(" -XX:+UseCompactObjectHeaders " + GRANTS
+                + " -Xlog:aot*=off -Xlog:aot=error:stderr -XX:AOTCache=" + cache.toRealPath());
         assertThat(options("")).as("a Java 17 has no use for it").doesNotContain("AOT");
     }
 
@@ -125,8 +129,7 @@ class LauncherScriptTest {
         Files.writeString(Files.createDirectories(home.resolve("aot")).resolve(".aot"), "cache");
         Map<String, String> noBuild = Map.of("FAKE_JAVA_25", "yes", "FAKE_NO_BUILD", "yes");
 
-        assertThat(options("", noBuild)).contains(" -XX:+UseCompactObjectHeaders " + GRANTS + " -Dcamel.")
-                .doesNotContain("AOT");
+        assertThat(flags("", noBuild)).endsWith(" -XX:+UseCompactObjectHeaders " + GRANTS);
         assertThat(run(List.of("aot-cache"), "", noBuild).exitCode).isEqualTo(2);
     }
 
@@ -165,6 +168,22 @@ class LauncherScriptTest {
     /** What the script passes to java with {@code javaOpts} in JAVA_OPTS, for {@code run --no-poll}. */
     private String options(String javaOpts) throws Exception {
         return options(javaOpts, Map.of());
+    }
+
+    /** The two options that name config/'s files, as the script gives them. */
+    private String config() throws Exception {
+        return "-Dcamel.main.property-placeholder-location=file:" + home.toRealPath() + "/config/application.properties"
+                + " -Dlog4j2.configurationFile=" + home.toRealPath() + "/config/log4j2.properties";
+    }
+
+    /** The JVM's options the script gives with {@code javaOpts}, but those naming config/'s files and the classpath. */
+    private String flags(String javaOpts) throws Exception {
+        return flags(javaOpts, Map.of());
+    }
+
+    private String flags(String javaOpts, Map<String, String> environment) throws Exception {
+        String options = options(javaOpts, environment);
+        return options.substring(0, options.indexOf(" -cp ")).replace(" " + config(), "");
     }
 
     private String options(String javaOpts, Map<String, String> environment) throws Exception {
