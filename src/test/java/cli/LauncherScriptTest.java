@@ -56,6 +56,8 @@ class LauncherScriptTest {
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         script = Files.createDirectories(home.resolve("bin")).resolve("flight-cdc");
         Files.copy(Path.of("src/dist/bin/flight-cdc"), script);
+        Files.copy(Path.of("src/main/resources/application.properties"),
+                Files.createDirectories(home.resolve("config")).resolve("application.properties"));
     }
 
     @Test
@@ -104,6 +106,19 @@ class LauncherScriptTest {
                 + " -Dlog4j2.configurationFile=/etc/flight-cdc-log4j2.properties";
 
         assertThat(options(own)).contains(config() + " " + own + " -cp ");
+    }
+
+    @Test
+    void aMissingSettingsFileStopsTheStartSayingWhatToDoUnlessJavaOptsNamesOne() throws Exception {
+        Files.delete(home.resolve("config/application.properties"));
+
+        Result missing = run(List.of("run"), "", Map.of());
+        assertThat(missing.exitCode).isEqualTo(2);
+        assertThat(missing.output).isEqualTo("flight-cdc: " + home.toRealPath() + "/config/application.properties is"
+                + " missing: restore it from the release's archive, or name a settings file of your own with"
+                + " JAVA_OPTS=-Dcamel.main.property-placeholder-location=file:PATH.");
+        assertThat(run(List.of("run"), "-Dcamel.main.property-placeholder-location=file:/etc/f.properties", Map.of())
+                .exitCode).isZero();
     }
 
     @Test
