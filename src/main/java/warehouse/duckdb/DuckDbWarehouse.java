@@ -130,7 +130,29 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public LoadResult load(ChangeBatch batch) throws SQLException, InterruptedException {
-        return loader.load(batch);
+        try {
+            return loader.load(batch);
+        } catch (SQLException e) {
+            throw outOfMemory(e).orElseThrow(() -> e);
+        }
+    }
+
+    /**
+     * DuckDB's out-of-memory, with what to change: its own message names only its SQL ({@code SET memory_limit}), and
+     * from the appender not even that ("Failed to append: could not allocate block of size ...").
+     */
+    private Optional<SQLException> outOfMemory(SQLException e) {
+        String message = String.valueOf(e.getMessage());
+        if (!message.contains("could not allocate") && !message.contains("Out of Memory Error")) {
+            return Optional.empty();
+        }
+        return Optional.of(new SQLException("DuckDB ran out of memory loading a batch, under "
+                + memoryLimit.map(limit -> "flightcdc.warehouse.duckdb-memory-limit=" + limit)
+                        .orElse("its own memory limit (80% of the machine's memory)")
+                + "; the batch is retried and nothing past it is committed: " + message.strip() + ". Fix: "
+                + memoryLimit.map(limit -> "raise flightcdc.warehouse.duckdb-memory-limit, or leave it empty for DuckDB's own")
+                        .orElse("give the machine more memory, or the loader smaller batches (flightcdc.load.max-batch)"),
+                e.getSQLState(), e.getErrorCode(), e));
     }
 
     /** See {@link ParallelWriters#afterLoad}. */

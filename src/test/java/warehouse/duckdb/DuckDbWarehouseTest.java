@@ -88,6 +88,30 @@ class DuckDbWarehouseTest {
                 .hasMessageEndingWith(". Fix: give it as a size, e.g. 64MB or 2GB");
     }
 
+    /** DuckDB's own message names only its SQL; the loader's names the setting, and the batch is not applied. */
+    @Test
+    void runningOutOfMemoryUnderTheLimitNamesTheSettingAndAppliesNothing() throws Exception {
+        try (DuckDbWarehouse limited = DuckDbWarehouse.open(dir.resolve("tiny.duckdb"), DerivedViews.NONE, 1, Optional.of("1MB"))) {
+            limited.prepare(List.of(SCHEMA));
+            List<ChangeEvent> changes = new ArrayList<>();
+            for (int i = 0; i < 20_000; i++) {
+                changes.add(change(Operation.CREATE, "{\"icao24\":\"" + Integer.toHexString(0x100000 + i) + "\",\"callsign\":\"DLH"
+                        + i + "\",\"last_contact\":\"2024-05-01T10:00:00Z\",\"velocity\":230.5,\"on_ground\":false,"
+                        + "\"sensors\":[1,2],\"category\":3}"));
+            }
+            assertThatThrownBy(() -> limited.load(ChangeBatch.of(changes)))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageStartingWith("DuckDB ran out of memory loading a batch, under flightcdc.warehouse.duckdb-memory-limit=1MB;"
+                            + " the batch is retried and nothing past it is committed: ")
+                    .hasMessageContaining("could not allocate")
+                    .hasMessageEndingWith(". Fix: raise flightcdc.warehouse.duckdb-memory-limit, or leave it empty for DuckDB's own");
+            assertThat(limited.progress()).isEmpty();
+            try (Connection reader = limited.newReader()) {
+                assertThat(QueryRows.of(reader, "SELECT count(*) FROM flight_state_history")).containsExactly("0");
+            }
+        }
+    }
+
     @Test
     void appliesInsertsUpdatesAndDeletesAndKeepsEveryChangeInHistory() throws Exception {
         warehouse.load(batch(
