@@ -74,7 +74,7 @@ final class ConnectJson {
                 Struct struct = (Struct) value;
                 g.writeStartObject();
                 for (Field field : schema.fields()) {
-                    g.writeFieldName(field.name());
+                    g.writeFieldName(JsonNames.of(field.name()));
                     write(g, field.schema(), valueWithoutDefault(struct, field));
                 }
                 g.writeEndObject();

@@ -82,16 +82,17 @@ public final class DebeziumJsonEnvelope implements Processor {
         out.reset();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
-            g.writeFieldName("before");
+            g.writeFieldName(JsonNames.of("before"));
             writeRow(g, in.getHeader(DebeziumConstants.HEADER_BEFORE, Struct.class));
-            g.writeFieldName("after");
+            g.writeFieldName(JsonNames.of("after"));
             // Not getBody(Struct.class), which asks Camel's type converters first, once per change.
             writeRow(g, in.getBody() instanceof Struct after ? after : null);
-            g.writeFieldName("source");
+            g.writeFieldName(JsonNames.of("source"));
             writeMap(g, in.getHeader(DebeziumConstants.HEADER_SOURCE_METADATA, Map.class));
             writeTransaction(g, in, tableOrder);
-            g.writeStringField("op", op);
-            g.writeFieldName("ts_ms");
+            g.writeFieldName(JsonNames.of("op"));
+            g.writeString(op);
+            g.writeFieldName(JsonNames.of("ts_ms"));
             g.writeObject(in.getHeader(DebeziumConstants.HEADER_TIMESTAMP));
             g.writeEndObject();
         }
@@ -152,16 +153,19 @@ public final class DebeziumJsonEnvelope implements Processor {
     }
 
     private static void writeTransaction(JsonGenerator g, Message in, Long tableOrder) throws IOException {
-        g.writeFieldName("transaction");
+        g.writeFieldName(JsonNames.of("transaction"));
         String id = in.getHeader(TransactionOrder.TRANSACTION_ID, String.class);
         if (id == null) {
             g.writeNull();
             return;
         }
         g.writeStartObject();
-        g.writeStringField("id", id);
-        g.writeNumberField("total_order", in.getHeader(TransactionOrder.TOTAL_ORDER, Long.class));
-        g.writeNumberField("data_collection_order", tableOrder);
+        g.writeFieldName(JsonNames.of("id"));
+        g.writeString(id);
+        g.writeFieldName(JsonNames.of("total_order"));
+        g.writeNumber(in.getHeader(TransactionOrder.TOTAL_ORDER, Long.class));
+        g.writeFieldName(JsonNames.of("data_collection_order"));
+        g.writeNumber(tableOrder);
         g.writeEndObject();
     }
 
@@ -169,7 +173,7 @@ public final class DebeziumJsonEnvelope implements Processor {
         g.writeStartObject();
         if (map != null) {
             for (Map.Entry<?, ?> e : map.entrySet()) {
-                g.writeFieldName(String.valueOf(e.getKey()));
+                g.writeFieldName(JsonNames.of(String.valueOf(e.getKey())));
                 Object v = e.getValue();
                 if (v == null) {
                     g.writeNull();

@@ -9,7 +9,6 @@ import org.apache.camel.component.debezium.DebeziumComponent;
 import org.apache.camel.component.debezium.DebeziumConstants;
 import org.apache.camel.component.debezium.DebeziumConsumer;
 import org.apache.camel.component.debezium.DebeziumEndpoint;
-import org.apache.camel.component.debezium.DebeziumTypeConverter;
 import org.apache.camel.component.debezium.postgres.DebeziumPostgresComponent;
 import org.apache.camel.component.debezium.postgres.configuration.PostgresConnectorEmbeddedDebeziumConfiguration;
 import org.apache.kafka.connect.data.Field;
@@ -23,7 +22,8 @@ import org.apache.kafka.connect.source.SourceRecord;
  * takes the Kafka {@code DataException} (stack trace filled in) as "no such field": once per change for
  * {@code ddl}, which a change never has, and five times per transaction marker. On the capture thread that
  * cost about as much as the rest of camel-debezium's part. This endpoint sets the same headers and body, and
- * looks each field up in the schema first.
+ * looks each field up in the schema first. The source block is a view of Debezium's struct ({@link StructMap}) rather
+ * than camel-debezium's copy of it into a new HashMap.
  *
  * <p>Its options are camel-debezium-postgres's own: they are bound and validated by that component, whose
  * endpoint class is final, and this one takes the resulting configuration.
@@ -100,16 +100,26 @@ public final class LeanDebeziumComponent extends DebeziumComponent<PostgresConne
             Struct value = schema != null && schema.type() == Schema.Type.STRUCT && record.value() instanceof Struct s ? s : null;
             Struct source = (Struct) field(value, Envelope.FieldName.SOURCE);
             Object timestamp = field(value, Envelope.FieldName.TIMESTAMP);
-            message.setHeader(DebeziumConstants.HEADER_IDENTIFIER, record.topic());
-            message.setHeader(DebeziumConstants.HEADER_KEY, record.key());
-            message.setHeader(DebeziumConstants.HEADER_SOURCE_METADATA, source == null ? null : DebeziumTypeConverter.toMap(source));
-            message.setHeader(DebeziumConstants.HEADER_OPERATION, field(value, Envelope.FieldName.OPERATION));
-            message.setHeader(DebeziumConstants.HEADER_BEFORE, field(value, Envelope.FieldName.BEFORE));
-            message.setHeader(DebeziumConstants.HEADER_TIMESTAMP, timestamp);
-            message.setHeader(DebeziumConstants.HEADER_DDL_SQL, field(value, "ddl"));
-            message.setHeader(Exchange.MESSAGE_TIMESTAMP, timestamp);
+            setIfAny(message, DebeziumConstants.HEADER_IDENTIFIER, record.topic());
+            setIfAny(message, DebeziumConstants.HEADER_KEY, record.key());
+            setIfAny(message, DebeziumConstants.HEADER_SOURCE_METADATA, source == null ? null : new StructMap(source));
+            setIfAny(message, DebeziumConstants.HEADER_OPERATION, field(value, Envelope.FieldName.OPERATION));
+            setIfAny(message, DebeziumConstants.HEADER_BEFORE, field(value, Envelope.FieldName.BEFORE));
+            setIfAny(message, DebeziumConstants.HEADER_TIMESTAMP, timestamp);
+            setIfAny(message, DebeziumConstants.HEADER_DDL_SQL, field(value, "ddl"));
+            setIfAny(message, Exchange.MESSAGE_TIMESTAMP, timestamp);
             message.setBody(field(value, Envelope.FieldName.AFTER));
             return exchange;
+        }
+
+        /**
+         * camel-debezium sets its headers null too (ddl on every change, before on every insert); each is an entry of
+         * Camel's header map, a case-insensitive tree, for every change. Left out, {@code getHeader} reads null all the same.
+         */
+        private static void setIfAny(Message message, String name, Object value) {
+            if (value != null) {
+                message.setHeader(name, value);
+            }
         }
 
         /** The field's value; null where the record has no such field, as camel-debezium has it. */

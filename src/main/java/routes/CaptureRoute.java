@@ -133,6 +133,9 @@ public class CaptureRoute extends RouteBuilder {
                 + "&heartbeatIntervalMs={{flightcdc.source.heartbeat-interval-ms}}"
                 + "&heartbeatActionQuery=RAW{" + Heartbeat.actionQuery(settings.source().schema()) + "}")
                 .routeId(ROUTE_ID)
+                // Debezium's structs and the envelope's bytes are never streams; Camel would look at every change's body
+                // before each step to see whether to cache it.
+                .noStreamCaching()
                 // Every record, heartbeat table included: the snapshot's last row may be the heartbeat's.
                 // Processors and predicates by reference, not bean methods: they run for every change,
                 // and bean binding costs a reflective call and an expression evaluation each time.

@@ -3,8 +3,10 @@ package capture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.debezium.data.Envelope;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.debezium.DebeziumEndpoint;
 import org.apache.camel.component.debezium.postgres.DebeziumPostgresComponent;
@@ -57,7 +59,11 @@ class LeanDebeziumComponentTest {
         for (SourceRecord record : List.of(change(), transactionMarker(), tombstone())) {
             Exchange ours = lean.createDbzExchange(null, record);
             Exchange theirs = camels.createDbzExchange(null, record);
-            assertThat(ours.getIn().getHeaders()).isEqualTo(theirs.getIn().getHeaders());
+            // camel-debezium's null headers are left out: getHeader reads null for them all the same.
+            Map<String, Object> set = new HashMap<>(theirs.getIn().getHeaders());
+            set.values().removeIf(Objects::isNull);
+            assertThat(ours.getIn().getHeaders()).isEqualTo(set);
+            assertThat(ours.getIn().getHeaders()).doesNotContainValue(null);
             assertThat(ours.getIn().getBody()).isEqualTo(theirs.getIn().getBody());
         }
     }
