@@ -61,6 +61,8 @@ public final class PipelineMetrics {
     private final Timer warehouseWrite;
     private final MultiGauge consumerLag;
     private final Map<String, Counter> captured = new ConcurrentHashMap<>();
+    /** By topic: Kafka acknowledges each record the capture publishes, on the producer's threads. */
+    private final Map<String, Counter> published = new ConcurrentHashMap<>();
     private volatile double secondsBehindSource = Double.NaN;
 
     public PipelineMetrics(MeterRegistry registry) {
@@ -166,8 +168,10 @@ public final class PipelineMetrics {
 
     /** Kafka acknowledged a record the capture published to {@code topic}. */
     public void published(String topic) {
-        count(PUBLISHED, "Records Kafka acknowledged to the capture (changes and transaction ends)",
-                Tags.of("topic", topic), 1);
+        // Once per record: the counter is looked up once per topic, not built and registered again each time.
+        published.computeIfAbsent(topic, t -> Counter.builder(PUBLISHED)
+                .description("Records Kafka acknowledged to the capture (changes and transaction ends)")
+                .tags("topic", t).register(registry)).increment();
     }
 
     /** Records Kafka has acknowledged to the capture so far, but for those of {@code excludedTopics}. */

@@ -149,6 +149,15 @@ class ObservabilityEndToEndTest {
         });
     }
 
+    /** Camel tells an event notifier that takes exchange events of every change the capture carries: none may. */
+    @Test
+    @Order(2)
+    void noEventNotifierIsToldOfEveryExchange() {
+        assertThat(pipeline.context().getManagementStrategy().getEventNotifiers())
+                .isNotEmpty()
+                .allSatisfy(notifier -> assertThat(notifier.isIgnoreExchangeEvents()).as(notifier.getClass().getName()).isTrue());
+    }
+
     @Test
     @Order(3)
     void readinessGoesDownSayingKafkaCannotBeReachedAndUpWhenItIsBack() throws Exception {
