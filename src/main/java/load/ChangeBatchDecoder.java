@@ -1,5 +1,6 @@
 package load;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -39,10 +40,11 @@ public final class ChangeBatchDecoder {
             String topic = m.getHeader(KafkaConstants.TOPIC, String.class);
             int partition = m.getHeader(KafkaConstants.PARTITION, Integer.class);
             long offset = m.getHeader(KafkaConstants.OFFSET, Long.class);
-            // The body as Kafka's deserializer gave it, null for a tombstone. getBody(String.class) would ask Camel's type
-            // converters first, and for a null body tries each of them in turn: about 40 KB of garbage a tombstone.
+            // The bytes as Kafka holds them (routes.LoadRoute's deserializer), null for a tombstone. getBody(byte[].class)
+            // would ask Camel's type converters first, and for a null body tries each of them in turn: about 40 KB of
+            // garbage a tombstone.
             Object body = m.getBody();
-            String value = body == null || body instanceof String ? (String) body : m.getBody(String.class);
+            byte[] value = body == null || body instanceof byte[] ? (byte[]) body : m.getBody(byte[].class);
             nextOffsets.merge(new KafkaPartition(topic, partition), offset + 1, Math::max);
             boolean marker = topic.equals(transactionTopic);
             try {
@@ -53,7 +55,8 @@ public final class ChangeBatchDecoder {
                 }
             } catch (IllegalArgumentException e) {
                 unreadable.add(DeadLetter.unreadable(topic, partition, offset,
-                        (marker ? "not a transaction marker: " : "not a change event: ") + e.getMessage(), value));
+                        (marker ? "not a transaction marker: " : "not a change event: ") + e.getMessage(),
+                        value == null ? null : new String(value, StandardCharsets.UTF_8)));
             }
         }
         return new ChangeBatch(changes, unreadable, nextOffsets, ends);

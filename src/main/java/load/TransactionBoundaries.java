@@ -1,7 +1,5 @@
 package load;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -251,7 +249,7 @@ public final class TransactionBoundaries {
             // Beyond a batch's worth, a change is held as its record's text, packed: the rest of a large transaction fits
             // the heap.
             ChangeEvent held = heldChanges.get() < HELD_WITH_ROWS ? change
-                    : change.withoutRow(dictionaries.computeIfAbsent(change.table(), t -> change.raw().getBytes(UTF_8)));
+                    : change.withoutRow(dictionaries.computeIfAbsent(change.table(), t -> change.value()));
             if (!hold(new KafkaPartition(change.topic(), change.partition()), change.offset(), held)) {
                 return;
             }

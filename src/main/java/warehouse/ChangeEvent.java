@@ -1,18 +1,22 @@
 package warehouse;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * One row change as read from Kafka: where it sits in Kafka, where it came from in the source,
  * the row image (the new row, the old one for a delete, none for a truncate of the whole table) as
- * Debezium encoded it, and the record
- * value as received, kept for the dead-letter table should the warehouse refuse the change.
+ * Debezium encoded it, and the record value as received (UTF-8 JSON), kept for the dead-letter table should the
+ * warehouse refuse the change.
  *
  * <p>A change held a long time (a part of a large source transaction, see load.TransactionBoundaries) may keep only its
  * record value, packed ({@link #withoutRow}): the value is inflated, and its row image read again, each time either is
  * asked for.
  *
- * @param raw the record value, or null when it is kept packed ({@code packedRaw})
+ * @param value the record value in UTF-8, as Kafka holds it (not copied: not to be changed), or null when it is kept
+ *     packed ({@code packedValue})
  */
 public record ChangeEvent(
         String topic,
@@ -24,24 +28,32 @@ public record ChangeEvent(
         Long txId,
         long sourceTsMs,
         JsonNode row,
-        String raw,
-        PackedText packedRaw) {
+        byte[] value,
+        PackedText packedValue) {
 
+    /** @param raw the record value as text, or null */
     public ChangeEvent(String topic, int partition, long offset, TableId table, Operation operation,
                        SourcePosition position, Long txId, long sourceTsMs, JsonNode row, String raw) {
-        this(topic, partition, offset, table, operation, position, txId, sourceTsMs, row, raw, null);
+        this(topic, partition, offset, table, operation, position, txId, sourceTsMs, row,
+                raw == null ? null : raw.getBytes(StandardCharsets.UTF_8), null);
     }
 
-    /** The record value as received, inflated when this change was held packed ({@link #withoutRow}). */
+    /** The record value in UTF-8, inflated when this change was held packed ({@link #withoutRow}). */
     @Override
+    public byte[] value() {
+        return value != null || packedValue == null ? value : packedValue.bytes();
+    }
+
+    /** The record value as text: made when asked (a dead letter), as the load itself reads the bytes. */
     public String raw() {
-        return raw != null || packedRaw == null ? raw : packedRaw.text();
+        byte[] bytes = value();
+        return bytes == null ? null : new String(bytes, StandardCharsets.UTF_8);
     }
 
     /** The row image, read again from the record value when this change was held without it ({@link #withoutRow}). */
     @Override
     public JsonNode row() {
-        return row != null ? row : ChangeEventDecoder.rowImage(raw());
+        return row != null ? row : ChangeEventDecoder.rowImage(value());
     }
 
     /**
@@ -49,11 +61,32 @@ public record ChangeEvent(
      * table, in UTF-8): a flight state's update keeps in about 250 bytes instead of its tree and text, about 3.3 KB.
      */
     public ChangeEvent withoutRow(byte[] dictionary) {
-        if (row == null || raw == null || operation.emptiesTable()) {
+        if (row == null || value == null || operation.emptiesTable()) {
             return this;
         }
         return new ChangeEvent(topic, partition, offset, table, operation, position, txId, sourceTsMs, null, null,
-                PackedText.pack(raw, dictionary));
+                PackedText.pack(value, dictionary));
+    }
+
+    /** Equal when every component is, the record value by its bytes (a record compares arrays by reference). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ChangeEvent c && partition == c.partition && offset == c.offset
+                && sourceTsMs == c.sourceTsMs && Objects.equals(topic, c.topic) && Objects.equals(table, c.table)
+                && operation == c.operation && Objects.equals(position, c.position) && Objects.equals(txId, c.txId)
+                && Objects.equals(row, c.row) && Arrays.equals(value, c.value)
+                && Objects.equals(packedValue, c.packedValue);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(topic, partition, offset, table, operation, position, txId, sourceTsMs, row,
+                Arrays.hashCode(value), packedValue);
+    }
+
+    @Override
+    public String toString() {
+        return "ChangeEvent[" + topic + "-" + partition + "@" + offset + " " + operation + " " + table + " " + position + "]";
     }
 
     public long lsn() {

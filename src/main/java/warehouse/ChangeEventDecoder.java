@@ -7,11 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reads Debezium's JSON envelope (schemas disabled) from a Kafka record value. */
+/**
+ * Reads Debezium's JSON envelope (schemas disabled) from a Kafka record value, as the UTF-8 bytes Kafka holds:
+ * Jackson's byte parser reads a flight state's update in 17% (Java 17) to 31% (Java 25) less time than its char parser
+ * over the same value made into a String (bench/scripts/change-decoding.sh).
+ */
 public final class ChangeEventDecoder {
 
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -21,7 +26,7 @@ public final class ChangeEventDecoder {
      *     so that log compaction can drop the key)
      * @throws IllegalArgumentException when the value is not a Debezium change event
      */
-    public Optional<ChangeEvent> decode(String topic, int partition, long offset, String value) {
+    public Optional<ChangeEvent> decode(String topic, int partition, long offset, byte[] value) {
         if (value == null) {
             return Optional.empty();
         }
@@ -40,12 +45,17 @@ public final class ChangeEventDecoder {
         }
     }
 
+    /** {@link #decode(String, int, long, byte[])} of a value given as text. */
+    public Optional<ChangeEvent> decode(String topic, int partition, long offset, String value) {
+        return decode(topic, partition, offset, value == null ? null : value.getBytes(StandardCharsets.UTF_8));
+    }
+
     /**
      * The row image of a change event's record value that {@link #decode} read before (ChangeEvent#withoutRow).
      *
      * @throws IllegalStateException when it is not one
      */
-    static JsonNode rowImage(String value) {
+    static JsonNode rowImage(byte[] value) {
         try {
             return new ChangeEventDecoder().decode("", 0, 0, value)
                     .orElseThrow(() -> new IllegalStateException("A tombstone has no row image")).row();
@@ -72,10 +82,10 @@ public final class ChangeEventDecoder {
                 case "after" -> envelope.after = token == JsonToken.START_OBJECT ? JSON.readTree(json) : skip(json);
                 case "before" -> {
                     boolean image = token == JsonToken.START_OBJECT;
-                    int start = (int) json.currentTokenLocation().getCharOffset();
+                    int start = (int) json.currentTokenLocation().getByteOffset();
                     json.skipChildren();
                     envelope.beforeStart = image ? start : 0;
-                    envelope.beforeEnd = (int) json.currentTokenLocation().getCharOffset() + 1;
+                    envelope.beforeEnd = (int) json.currentTokenLocation().getByteOffset() + 1;
                 }
                 case "source" -> envelope.source = token == JsonToken.START_OBJECT ? readSource(json) : skip(json);
                 case "transaction" ->
@@ -156,13 +166,13 @@ public final class ChangeEventDecoder {
     private static final class Envelope {
         String op;
         JsonNode after;
-        /** Where {@code before} stands in the value when it is an object; 0 when it is not (the value starts with '{'). */
+        /** Where {@code before} stands in the value's bytes when it is an object; 0 when it is not (values start '{'). */
         int beforeStart;
         int beforeEnd;
         Source source;
         Long tableOrder;
 
-        ChangeEvent toChange(String topic, int partition, long offset, String raw) throws IOException {
+        ChangeEvent toChange(String topic, int partition, long offset, byte[] value) throws IOException {
             if (op == null || source == null) {
                 throw new IllegalArgumentException("not a Debezium change event (no op or source)");
             }
@@ -172,7 +182,7 @@ public final class ChangeEventDecoder {
             }
             JsonNode row = switch (operation) {
                 case TRUNCATE, SNAPSHOT_START -> JSON.createObjectNode();
-                case DELETE -> beforeStart > 0 ? JSON.readTree(raw.substring(beforeStart, beforeEnd)) : null;
+                case DELETE -> beforeStart > 0 ? JSON.readTree(value, beforeStart, beforeEnd - beforeStart) : null;
                 default -> after;
             };
             if (row == null || !row.isObject()) {
@@ -180,7 +190,7 @@ public final class ChangeEventDecoder {
             }
             return new ChangeEvent(topic, partition, offset, new TableId(source.schema, source.table), operation,
                     new SourcePosition(source.lastCommitLsn(), source.lsn, tableOrder), source.txId, source.tsMs, row,
-                    raw);
+                    value, null);
         }
     }
 
@@ -221,12 +231,14 @@ public final class ChangeEventDecoder {
      *
      * @throws IllegalArgumentException when the value is not a transaction marker
      */
-    public Optional<TransactionEnd> decodeTransactionEnd(String topic, int partition, long offset, String value) {
+    public Optional<TransactionEnd> decodeTransactionEnd(String topic, int partition, long offset, byte[] value) {
         JsonNode marker;
         try {
             marker = value == null ? null : JSON.readTree(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("not JSON: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         String status = marker == null ? null : marker.path("status").asText(null);
         if ("BEGIN".equals(status)) {

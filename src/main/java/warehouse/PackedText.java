@@ -1,6 +1,5 @@
 package warehouse;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -32,8 +31,7 @@ public final class PackedText {
      * @param dictionary text like it, in UTF-8 (zlib uses its last 32 KB); kept by reference, and shared by the texts
      *     packed against it
      */
-    public static PackedText pack(String text, byte[] dictionary) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+    public static PackedText pack(byte[] bytes, byte[] dictionary) {
         Deflater deflater = DEFLATERS.get();
         deflater.reset();
         deflater.setDictionary(dictionary);
@@ -50,7 +48,7 @@ public final class PackedText {
         return new PackedText(dictionary, Arrays.copyOf(out, size), bytes.length);
     }
 
-    public String text() {
+    public byte[] bytes() {
         Inflater inflater = INFLATERS.get();
         inflater.reset();
         inflater.setInput(packed);
@@ -74,7 +72,7 @@ public final class PackedText {
         if (!inflater.finished() || size != length) {
             throw new IllegalStateException("A packed text inflates to " + size + " bytes, not its " + length);
         }
-        return new String(bytes, 0, length, StandardCharsets.UTF_8);
+        return Arrays.copyOf(bytes, length);
     }
 
     /** The bytes it keeps of its own (the dictionary is shared). */

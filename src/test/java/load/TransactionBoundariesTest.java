@@ -353,7 +353,7 @@ class TransactionBoundariesTest {
             assertThat(change.offset()).isEqualTo(changes.get(i).offset());
             assertThat(change.row()).isEqualTo(changes.get(i).row());
             assertThat(change.raw()).isEqualTo(changes.get(i).raw());
-            assertThat(change.packedRaw() != null).as("change %d packed", i)
+            assertThat(change.packedValue() != null).as("change %d packed", i)
                     .isEqualTo(i >= TransactionBoundaries.HELD_WITH_ROWS);
             // A row image read again is a tree of its own each time it is asked for.
             assertThat(change.row() == change.row()).as("change %d held with its tree", i)

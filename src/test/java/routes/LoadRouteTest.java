@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import app.PipelineHalt;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -217,7 +218,8 @@ class LoadRouteTest extends RouteTestSupport {
         e.getMessage().setHeader(KafkaConstants.TOPIC, topic);
         e.getMessage().setHeader(KafkaConstants.PARTITION, 0);
         e.getMessage().setHeader(KafkaConstants.OFFSET, offset);
-        e.getMessage().setBody(value);
+        // As the route's deserializer gives it: the bytes Kafka holds.
+        e.getMessage().setBody(value == null ? null : value.getBytes(StandardCharsets.UTF_8));
         return e;
     }
 

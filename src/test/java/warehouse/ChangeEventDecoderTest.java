@@ -1,5 +1,6 @@
 package warehouse;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,6 +14,10 @@ class ChangeEventDecoderTest {
 
     private ChangeEvent decode(String value) {
         return decoder.decode(TOPIC, 0, 7, value).orElseThrow();
+    }
+
+    private java.util.Optional<TransactionEnd> marker(String topic, int partition, long offset, String value) {
+        return decoder.decodeTransactionEnd(topic, partition, offset, value == null ? null : value.getBytes(UTF_8));
     }
 
     @Test
@@ -114,8 +119,41 @@ class ChangeEventDecoderTest {
     }
 
     @Test
+    void aDeletesRowIsReadFromTheValuesBytesPastCharactersOfSeveralBytes() {
+        String value = """
+                {"before":{"icao24":"a","origin_country":"Côte d'Ivoire ✈ 𝔸"},"after":null,"source":{"schema":"public",
+                 "table":"flight_state","lsn":510,"txId":9,"ts_ms":1,"sequence":"[\\"500\\",\\"510\\"]"},"op":"d"}""";
+
+        ChangeEvent delete = decoder.decode(TOPIC, 0, 7, value.getBytes(UTF_8)).orElseThrow();
+
+        assertThat(delete.row().path("origin_country").asText()).isEqualTo("Côte d'Ivoire ✈ 𝔸");
+        assertThat(delete.raw()).isEqualTo(value);
+    }
+
+    @Test
+    void changesDecodedFromEqualBytesAreEqualAsValuesNotAsArrays() {
+        String value = """
+                {"after":{"icao24":"a"},"source":{"schema":"public","table":"flight_state","lsn":510},"op":"c"}""";
+
+        ChangeEvent one = decoder.decode(TOPIC, 0, 7, value.getBytes(UTF_8)).orElseThrow();
+        ChangeEvent other = decoder.decode(TOPIC, 0, 7, value.getBytes(UTF_8)).orElseThrow();
+
+        assertThat(one).isEqualTo(other).hasSameHashCodeAs(other);
+        assertThat(one).isNotEqualTo(decoder.decode(TOPIC, 0, 7, value.replace("\"a\"", "\"b\"")).orElseThrow());
+    }
+
+    @Test
+    void aValueThatIsNotUtf8IsRefusedAsNotJsonRatherThanLoadedWithCharactersReplaced() {
+        byte[] value = "{\"after\":{\"callsign\":\"AFR?\"},\"source\":{},\"op\":\"c\"}".getBytes(UTF_8);
+        value[new String(value, UTF_8).indexOf('?')] = (byte) 0xC3;
+
+        assertThatThrownBy(() -> decoder.decode(TOPIC, 0, 7, value)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not JSON: ").hasMessageContaining("UTF-8");
+    }
+
+    @Test
     void aTransactionEndGivesEachTablesCountAndTheCommitBeforeIt() {
-        TransactionEnd end = decoder.decodeTransactionEnd("flightcdc.transaction", 0, 5, """
+        TransactionEnd end = marker("flightcdc.transaction", 0, 5, """
                 {"status":"END","id":"789","event_count":3,"data_collections":[
                  {"data_collection":"public.flight_state","event_count":2},{"data_collection":"public.airport","event_count":1}],
                  "ts_ms":1,"last_commit_lsn":500}""").orElseThrow();
@@ -129,17 +167,17 @@ class ChangeEventDecoderTest {
 
     @Test
     void aBeginMarkerEndsNothingAndDebeziumsOwnEndHasNoCommitPosition() {
-        assertThat(decoder.decodeTransactionEnd("t", 0, 1, "{\"status\":\"BEGIN\",\"id\":\"1\"}")).isEmpty();
-        assertThat(decoder.decodeTransactionEnd("t", 0, 2, """
+        assertThat(marker("t", 0, 1, "{\"status\":\"BEGIN\",\"id\":\"1\"}")).isEmpty();
+        assertThat(marker("t", 0, 2, """
                 {"status":"END","id":"1","event_count":1,"data_collections":[
                  {"data_collection":"public.flight_state","event_count":1}]}""").orElseThrow().lastCommitLsn()).isNull();
     }
 
     @Test
     void aRecordOfTheTransactionTopicThatIsNoMarkerIsRefused() {
-        assertThatThrownBy(() -> decoder.decodeTransactionEnd("t", 0, 1, "{\"status\":\"END\",\"id\":\"x1\","
+        assertThatThrownBy(() -> marker("t", 0, 1, "{\"status\":\"END\",\"id\":\"x1\","
                 + "\"data_collections\":[]}")).hasMessageContaining("not a PostgreSQL xid");
-        assertThatThrownBy(() -> decoder.decodeTransactionEnd("t", 0, 1, "{}")).hasMessageContaining("not a Debezium transaction marker");
-        assertThatThrownBy(() -> decoder.decodeTransactionEnd("t", 0, 1, null)).hasMessageContaining("not a Debezium transaction marker");
+        assertThatThrownBy(() -> marker("t", 0, 1, "{}")).hasMessageContaining("not a Debezium transaction marker");
+        assertThatThrownBy(() -> marker("t", 0, 1, null)).hasMessageContaining("not a Debezium transaction marker");
     }
 }
