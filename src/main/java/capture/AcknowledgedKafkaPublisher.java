@@ -3,6 +3,7 @@ package capture;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.camel.AsyncProducer;
 import org.apache.camel.CamelContext;
@@ -23,6 +24,8 @@ import org.slf4j.LoggerFactory;
  * (idempotent producer, one partition per key). Safety does not rest on this class returning
  * late but on {@link AcknowledgedOffsetStore}: Debezium's position is stored only after every
  * change handed over before it is acknowledged.
+ *
+ * <p>What awaits Kafka's answer is bounded before compression ({@link InFlightBudget}): past that, the capture waits.
  *
  * <p>When Kafka refuses a change (the broker away longer than the producer may block, its buffer
  * full), no position is stored from then on, the changes that follow are not sent, and the capture
@@ -45,6 +48,9 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
     private final String endpointUri;
     private final Consumer<String> halt;
     private volatile PublishTracker tracker = new PublishTracker();
+    private final long inFlightBytes;
+    private final Duration maxBlock;
+    private volatile InFlightBudget budget;
     private CamelContext camelContext;
     private AsyncProducer producer;
     private RecordSizeLimit sizeLimit;
@@ -54,14 +60,20 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
 
     /**
      * @param maxRecordBytes the producer's limit on a record ({@code flightcdc.kafka.max-record-bytes})
+     * @param inFlightBytes how much may await Kafka's answer, before compression (see InFlightBudget): at least twice
+     *                      {@code maxRecordBytes}
+     * @param maxBlock how long a change waits for that room ({@code flightcdc.kafka.max-block-ms}) before the capture restarts
      * @param kafkaClient the cluster and how to speak to it, to ask the largest record each topic takes (see RecordSizeLimit)
      * @param halt stops the pipeline, with the reason and the fix
      * @param acknowledged told the topic of each record Kafka acknowledged (the metrics)
      * @param restarts restarts the capture when Kafka refuses a change
      */
-    public AcknowledgedKafkaPublisher(int maxRecordBytes, Map<String, Object> kafkaClient, String endpointUri,
-                                      Consumer<String> halt, Consumer<String> acknowledged, CaptureRestarts restarts) {
+    public AcknowledgedKafkaPublisher(int maxRecordBytes, long inFlightBytes, Duration maxBlock, Map<String, Object> kafkaClient,
+                                      String endpointUri, Consumer<String> halt, Consumer<String> acknowledged,
+                                      CaptureRestarts restarts) {
         this.maxRecordBytes = maxRecordBytes;
+        this.inFlightBytes = inFlightBytes;
+        this.maxBlock = maxBlock;
         this.kafkaClient = Map.copyOf(kafkaClient);
         this.endpointUri = endpointUri;
         this.halt = halt;
@@ -111,24 +123,44 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
         }
         // A list is sent as a record per element: a transaction's ends, a TRUNCATE's copies (see DebeziumJsonEnvelope).
         int records = send.getMessage().getBody() instanceof List<?> list ? list.size() : 1;
+        InFlightBudget budget = this.budget;
+        int units = InFlightBudget.unitsOf(send.getMessage());
+        try {
+            if (!budget.take(units, maxBlock)) {
+                // As Kafka's send refuses a record when its buffer stays full: not sent, and the capture restarts.
+                answered(tracker, tracker.begin(), topic, 0, new TimeoutException("Kafka has not acknowledged the "
+                        + (budget.bytes() >> 20) + " MiB of changes sent before this one within flightcdc.kafka.max-block-ms ("
+                        + maxBlock.toMillis() + " ms)"));
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            answered(tracker, tracker.begin(), topic, 0, new InterruptedException("interrupted while Kafka's answers were awaited"));
+            return;
+        }
         long ticket = tracker.begin();
         producer.process(send, doneSync -> {
-            Exception error = send.getException();
-            boolean first = error != null && tracker.failure().isEmpty();
-            tracker.completed(ticket, error);
-            if (error == null) {
-                for (int i = 0; i < records; i++) {
-                    acknowledged.accept(topic);
-                }
-                restarts.kafkaTookAChange();
-            }
-            if (first && tooLarge(error)) {
-                // The broker's limit is lower than it said, or was lowered since: a restart would stop here again.
-                haltAt("a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
-            } else if (first) {
-                restarts.restartLater(camelContext, routeId, "Kafka refused a change (" + error.getMessage() + ")", null);
-            }
+            budget.giveBack(units);
+            answered(tracker, ticket, topic, records, send.getException());
         });
+    }
+
+    /** Kafka answered a send of {@code records} records to {@code topic}: {@code error} is null when they are acknowledged. */
+    private void answered(PublishTracker tracker, long ticket, String topic, int records, Exception error) {
+        boolean first = error != null && tracker.failure().isEmpty();
+        tracker.completed(ticket, error);
+        if (error == null) {
+            for (int i = 0; i < records; i++) {
+                acknowledged.accept(topic);
+            }
+            restarts.kafkaTookAChange();
+        }
+        if (first && tooLarge(error)) {
+            // The broker's limit is lower than it said, or was lowered since: a restart would stop here again.
+            haltAt("a change for " + topic + " is larger than Kafka accepts (" + error.getMessage() + ")");
+        } else if (first) {
+            restarts.restartLater(camelContext, routeId, "Kafka refused a change (" + error.getMessage() + ")", null);
+        }
     }
 
     /** Kafka's answer to a record over the producer's max.request.size or the broker's message.max.bytes. */
@@ -162,6 +194,8 @@ public final class AcknowledgedKafkaPublisher extends ServiceSupport implements 
         ServiceHelper.startService(producer);
         // A fresh count: sends of an earlier start answer to the tracker they began on.
         tracker = new PublishTracker();
+        // Fresh too: the sends of an earlier start give their share back to the budget they took it from.
+        budget = new InFlightBudget(inFlightBytes);
         PublishTracker.activate(tracker);
     }
 

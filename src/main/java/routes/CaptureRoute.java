@@ -10,6 +10,7 @@ import capture.LeanPostgresConnector;
 import capture.StartPosition;
 import capture.TransactionMarkerStatus;
 import capture.ZonedTimestampConverter;
+import java.time.Duration;
 import monitor.PipelineMetrics;
 import org.apache.camel.BeanInject;
 import org.apache.camel.PropertyInject;
@@ -145,7 +146,8 @@ public class CaptureRoute extends RouteBuilder {
                 .process(CaptureConfiguration.CAPTURED_CHANGES_COUNTER)
                 .process("snapshotStart")
                 .process("debeziumJsonEnvelope")
-                .process(new AcknowledgedKafkaPublisher(maxRecordBytes,
+                .process(new AcknowledgedKafkaPublisher(maxRecordBytes, producerBufferBytes,
+                        Duration.ofMillis(settings.kafka().maxBlockMs()),
                         settings.kafka().clientProperties(bootstrapServers), "kafka:{{flightcdc.kafka.topic-prefix}}"
                         + "?brokers={{flightcdc.kafka.bootstrap-servers}}"
                         + "&requestRequiredAcks=all"
