@@ -13,8 +13,9 @@ import org.apache.camel.component.kafka.KafkaConstants;
  * a size it estimates from the ratio of the batches before: once that estimate has learnt that change events compress
  * about seven to one, a broker that stops answering lets the buffer take several times its size in changes. And every
  * change handed over stays on the heap until Kafka answers, since camel-kafka's callback keeps its exchange. Measured
- * on the embedded broker, throttled after 300,000 changes: its 32 MiB buffer took 219,234 changes of 658 bytes,
- * 137 MiB, before a send blocked; under a 256 MiB heap the capture died of an OutOfMemoryError.
+ * on the embedded broker throttled to a standstill ({@code bench/scripts/producer-stall.sh}): a fresh producer's
+ * 32 MiB buffer took 31 MiB of changes before a send waited, but after 300,000 changes 244 MiB (400,524 of them), more
+ * than the pipeline's whole heap.
  *
  * <p>So each send takes a share of this budget first and gives it back when Kafka answers; when it is spent, the
  * capture waits as Kafka's send waits for room in its buffer, and as long ({@code flightcdc.kafka.max-block-ms}).

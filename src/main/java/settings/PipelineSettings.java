@@ -85,7 +85,8 @@ public record PipelineSettings(Path dataDir, Source source, Kafka kafka, OpenSky
     }
 
     /**
-     * @param maxBlockMs longest the capture's producer waits for room in its buffer, or for the broker's metadata
+     * @param maxBlockMs longest the capture's producer waits for room in its buffer, or for the broker's metadata, and the
+     *                   capture for Kafka's answers when what awaits them reaches its bound (capture/InFlightBudget)
      * @param deliveryTimeoutMs longest it keeps sending a change the broker does not acknowledge
      * @param maxRecordBytes the largest change record the capture publishes and the embedded broker accepts
      * @param replicationFactor copies of each topic the pipeline creates; empty: the cluster's default

@@ -1,0 +1,102 @@
+package capture;
+
+import embedded.EmbeddedKafkaBroker;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.quota.ClientQuotaAlteration;
+import org.apache.kafka.common.quota.ClientQuotaEntity;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * How much a Kafka producer configured as the capture's (lz4, 256 KiB batches, a 32 MiB buffer) takes, before
+ * compression, from a sender when the broker stops answering: first with a fresh producer, then after 300,000 changes
+ * have taught it their compression ratio. The broker is made to stop answering by a produce quota of 1 KiB/s (it delays
+ * its answers). See capture/InFlightBudget. Arguments: the broker's log directory, its port.
+ */
+public final class ProducerStall {
+
+    public static void main(String[] args) throws Exception {
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(Path.of(args[0]), Integer.parseInt(args[1]));
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            for (int taught : new int[] {0, 300_000}) {
+                // A topic each: the producer learns a ratio per topic, for the whole JVM.
+                String topic = "stall" + taught + ".public.flight_state";
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+                throttle(admin, null);
+                KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
+                        ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4",
+                        ProducerConfig.BATCH_SIZE_CONFIG, 262_144,
+                        ProducerConfig.LINGER_MS_CONFIG, 20,
+                        ProducerConfig.BUFFER_MEMORY_CONFIG, 32L << 20,
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG, 1_000));
+                try {
+                    int n = 0;
+                    for (; n < taught; n++) {
+                        producer.send(record(topic, n));
+                    }
+                    producer.flush();
+                    throttle(admin, 1024.0);
+                    long bytes = 0;
+                    int taken = 0;
+                    while (true) {
+                        ProducerRecord<byte[], byte[]> record = record(topic, n++);
+                        long start = System.nanoTime();
+                        try {
+                            producer.send(record);
+                        } catch (Exception e) {
+                            break;
+                        }
+                        if (System.nanoTime() - start > 500_000_000L) {
+                            break;
+                        }
+                        taken++;
+                        bytes += record.key().length + record.value().length;
+                    }
+                    System.out.printf("after %,d changes: the 32 MiB buffer took %,d changes, %,d MiB before compression"
+                            + " (%,d bytes each), before a send waited%n", taught, taken, bytes >> 20, bytes / taken);
+                } finally {
+                    // What it holds would take the throttled broker hours: dropped, not waited for.
+                    producer.close(Duration.ZERO);
+                }
+            }
+        }
+    }
+
+    /** Every producer may send {@code bytesPerSecond}, the broker delaying its answers to hold it to that; null: no limit. */
+    private static void throttle(Admin admin, Double bytesPerSecond) throws Exception {
+        admin.alterClientQuotas(List.of(new ClientQuotaAlteration(
+                new ClientQuotaEntity(Collections.singletonMap(ClientQuotaEntity.CLIENT_ID, null)),
+                List.of(new ClientQuotaAlteration.Op("producer_byte_rate", bytesPerSecond))))).all().get();
+        Thread.sleep(2_000);
+    }
+
+    /** A flight_state insert as the capture publishes it: about 650 bytes of JSON. */
+    private static ProducerRecord<byte[], byte[]> record(String topic, int n) {
+        String icao24 = Integer.toHexString(0x100000 + n % 0xfffff);
+        String value = "{\"before\":null,\"after\":{\"icao24\":\"" + icao24 + "\",\"callsign\":\"SNP" + (n % 99_991)
+                + "\",\"origin_country\":\"France\",\"time_position\":" + (1_733_450_000 + n) + ",\"last_contact\":"
+                + (1_733_450_000 + n) + ",\"longitude\":" + (n % 360 - 180) + ".123456,\"latitude\":" + (n % 180 - 90)
+                + ".654321,\"baro_altitude\":" + (n % 12_000) + ".5,\"on_ground\":false,\"velocity\":231.4,\"true_track\":"
+                + (n % 360) + ".0,\"vertical_rate\":0.0,\"sensors\":null,\"geo_altitude\":10972.8,\"squawk\":\"1200\","
+                + "\"spi\":false,\"position_source\":0},\"source\":{\"version\":\"3.4.0.Final\",\"connector\":\"postgresql\","
+                + "\"name\":\"flightcdc\",\"ts_ms\":1733450000000,\"db\":\"postgres\",\"sequence\":\"[null,\\\""
+                + (123_456 + 200L * n) + "\\\"]\",\"schema\":\"public\",\"table\":\"flight_state\",\"txId\":"
+                + (1000 + n / 100) + ",\"lsn\":" + (123_456 + 200L * n) + "},\"op\":\"c\",\"ts_ms\":1733450000001}";
+        return new ProducerRecord<>(topic, ("{\"icao24\":\"" + icao24 + "\"}").getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8));
+    }
+}
