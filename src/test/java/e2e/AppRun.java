@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * {@code flight-cdc run --no-poll} against a PostgreSQL the test owns, as a user runs it: its data in {@code dir/app},
- * the embedded broker on {@code kafkaPort}, no YAML routes, the password in the environment.
+ * the embedded broker on {@code kafkaPort}, no YAML routes of its own (the sample one runs, as it does for users), the
+ * password in the environment.
  */
 record AppRun(Path dir, EmbeddedPostgresServer postgres, int kafkaPort) {
 
