@@ -9,6 +9,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.impl.DefaultCamelContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -58,6 +60,22 @@ class EmergencySquawkTest {
         assertThatThrownBy(() -> EmergencySquawk.startedBy(latin1))
                 .isInstanceOf(MalformedChangeException.class)
                 .hasMessageStartingWith("not a Debezium change: not JSON: Invalid UTF-8");
+    }
+
+    @Test
+    void aRouteThatReadsTextStillGetsItsReports() throws Exception {
+        // A user's route that keeps Kafka's StringDeserializer: Camel's bean binding converts the text to bytes.
+        try (DefaultCamelContext camel = new DefaultCamelContext()) {
+            camel.addRoutes(new RouteBuilder() {
+                @Override
+                public void configure() {
+                    from("direct:text").bean(EmergencySquawk.class, "startedBy");
+                }
+            });
+            camel.start();
+            Object report = camel.createProducerTemplate().requestBody("direct:text", insert("abc001", "7700"));
+            assertThat(report).isEqualTo(new EmergencySquawk("abc001", "AFR1234", "7700", "emergency", 48.85, 2.35));
+        }
     }
 
     @ParameterizedTest
