@@ -1,7 +1,6 @@
 package capture;
 
 import embedded.EmbeddedKafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
@@ -84,19 +83,8 @@ public final class ProducerStall {
         Thread.sleep(2_000);
     }
 
-    /** A flight_state insert as the capture publishes it: about 650 bytes of JSON. */
+    /** A flight_state insert as the capture publishes it (see the tests' FlightStateInserts). */
     private static ProducerRecord<byte[], byte[]> record(String topic, int n) {
-        String icao24 = Integer.toHexString(0x100000 + n % 0xfffff);
-        String value = "{\"before\":null,\"after\":{\"icao24\":\"" + icao24 + "\",\"callsign\":\"SNP" + (n % 99_991)
-                + "\",\"origin_country\":\"France\",\"time_position\":" + (1_733_450_000 + n) + ",\"last_contact\":"
-                + (1_733_450_000 + n) + ",\"longitude\":" + (n % 360 - 180) + ".123456,\"latitude\":" + (n % 180 - 90)
-                + ".654321,\"baro_altitude\":" + (n % 12_000) + ".5,\"on_ground\":false,\"velocity\":231.4,\"true_track\":"
-                + (n % 360) + ".0,\"vertical_rate\":0.0,\"sensors\":null,\"geo_altitude\":10972.8,\"squawk\":\"1200\","
-                + "\"spi\":false,\"position_source\":0},\"source\":{\"version\":\"3.4.0.Final\",\"connector\":\"postgresql\","
-                + "\"name\":\"flightcdc\",\"ts_ms\":1733450000000,\"db\":\"postgres\",\"sequence\":\"[null,\\\""
-                + (123_456 + 200L * n) + "\\\"]\",\"schema\":\"public\",\"table\":\"flight_state\",\"txId\":"
-                + (1000 + n / 100) + ",\"lsn\":" + (123_456 + 200L * n) + "},\"op\":\"c\",\"ts_ms\":1733450000001}";
-        return new ProducerRecord<>(topic, ("{\"icao24\":\"" + icao24 + "\"}").getBytes(StandardCharsets.UTF_8),
-                value.getBytes(StandardCharsets.UTF_8));
+        return new ProducerRecord<>(topic, FlightStateInserts.key(n), FlightStateInserts.value(n));
     }
 }

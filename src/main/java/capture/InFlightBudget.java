@@ -14,7 +14,7 @@ import org.apache.camel.component.kafka.KafkaConstants;
  * about seven to one, a broker that stops answering lets the buffer take several times its size in changes. And every
  * change handed over stays on the heap until Kafka answers, since camel-kafka's callback keeps its exchange. Measured
  * on the embedded broker throttled to a standstill ({@code bench/scripts/producer-stall.sh}): a fresh producer's
- * 32 MiB buffer took 31 MiB of changes before a send waited, but after 300,000 changes 244 MiB (400,524 of them), more
+ * 32 MiB buffer took 31 MiB of changes before a send waited, but after 300,000 changes 193–244 MiB (two runs), more
  * than the pipeline's whole heap.
  *
  * <p>So each send takes a share of this budget first and gives it back when Kafka answers; when it is spent, the

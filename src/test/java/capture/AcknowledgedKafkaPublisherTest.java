@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import e2e.FreePorts;
 import embedded.EmbeddedKafkaBroker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,22 +100,12 @@ class AcknowledgedKafkaPublisherTest {
         }
     }
 
-    /** A flight_state insert as the capture publishes it: its key, and an envelope of about 650 bytes. */
+    /** A flight_state insert as the capture hands it over: its topic, its key and its envelope. */
     private static Exchange change(DefaultCamelContext camel, int n) {
         Exchange exchange = new DefaultExchange(camel);
-        String icao24 = Integer.toHexString(0x100000 + n);
         exchange.getMessage().setHeader(KafkaConstants.OVERRIDE_TOPIC, TOPIC);
-        exchange.getMessage().setHeader(KafkaConstants.KEY, ("{\"icao24\":\"" + icao24 + "\"}").getBytes(StandardCharsets.UTF_8));
-        exchange.getMessage().setBody(("{\"before\":null,\"after\":{\"icao24\":\"" + icao24 + "\",\"callsign\":\"SNP"
-                + (n % 99_991) + "\",\"origin_country\":\"France\",\"time_position\":" + (1_733_450_000 + n)
-                + ",\"last_contact\":" + (1_733_450_000 + n) + ",\"longitude\":" + (n % 360 - 180) + ".123456"
-                + ",\"latitude\":" + (n % 180 - 90) + ".654321,\"baro_altitude\":" + (n % 12_000) + ".5,\"on_ground\":false"
-                + ",\"velocity\":231.4,\"true_track\":" + (n % 360) + ".0,\"vertical_rate\":0.0,\"sensors\":null"
-                + ",\"geo_altitude\":10972.8,\"squawk\":\"1200\",\"spi\":false,\"position_source\":0},\"source\":"
-                + "{\"version\":\"3.4.0.Final\",\"connector\":\"postgresql\",\"name\":\"flightcdc\",\"ts_ms\":1733450000000"
-                + ",\"db\":\"postgres\",\"sequence\":\"[null,\\\"" + (123_456 + 200L * n) + "\\\"]\",\"schema\":\"public\""
-                + ",\"table\":\"flight_state\",\"txId\":" + (1000 + n / 100) + ",\"lsn\":" + (123_456 + 200L * n)
-                + "},\"op\":\"c\",\"ts_ms\":1733450000001}").getBytes(StandardCharsets.UTF_8));
+        exchange.getMessage().setHeader(KafkaConstants.KEY, FlightStateInserts.key(n));
+        exchange.getMessage().setBody(FlightStateInserts.value(n));
         return exchange;
     }
 
