@@ -87,6 +87,7 @@ public final class LatencyPhases {
         LOG.info("{}: the warehouse holds every change; writing for {} s, one transaction every {} ms", name,
                 plan.phase().toMillis() / 1e3, plan.tick().toMillis());
 
+        ThreadCpu cpuBefore = ThreadCpu.now();
         PacedWriter.Writes writes = new PacedWriter(writer, plan.tick()).write(rate, plan.phase(),
                 (elapsed, changes, records) -> LOG.info("{}: {} s, {} changes written, {} of their {} Kafka records in"
                         + " the warehouse", name, Throughput.seconds(elapsed), changes, visibility.visible().total() - before,
@@ -98,8 +99,9 @@ public final class LatencyPhases {
                 name, writes.changes(), writes.transactions(), Throughput.seconds(writes.elapsedNanos()),
                 writes.changesPerSecond(), writes.lateTicks(), writes.ticks());
         awaitVisible(name, visibility, writes.visibleWhen()[writes.transactions() - 1]);
+        ThreadCpu.Usage cpu = ThreadCpu.now().since(cpuBefore, writes.changes());
 
-        LatencyResult result = result(wholeTransactions, writes, visibility);
+        LatencyResult result = result(wholeTransactions, writes, visibility, cpu);
         LOG.info("{}: source commit to warehouse p50 {} ms, p95 {} ms, p99 {} ms, max {} ms; {}{}", name,
                 result.latencyMs().p50(), result.latencyMs().p95(), result.latencyMs().p99(), result.latencyMs().max(),
                 result.warehouseChangesPerSecond() == null ? "one batch made them all visible"
@@ -108,7 +110,8 @@ public final class LatencyPhases {
         return result;
     }
 
-    private LatencyResult result(boolean wholeTransactions, PacedWriter.Writes writes, WarehouseVisibility visibility) {
+    private LatencyResult result(boolean wholeTransactions, PacedWriter.Writes writes, WarehouseVisibility visibility,
+                                 ThreadCpu.Usage cpu) {
         int n = writes.transactions();
         long[] latencies = new long[n];
         for (int i = 0; i < n; i++) {
@@ -121,7 +124,7 @@ public final class LatencyPhases {
         return new LatencyResult(wholeTransactions, writes.targetPerSecond(), Throughput.seconds(writes.elapsedNanos()),
                 plan.tick().toMillis(), writes.ticks(), writes.lateTicks(), n, writes.changes(), writes.kafkaRecords(),
                 written, written >= KEPT_RATE * writes.targetPerSecond(), carried,
-                carried == null || carried >= KEPT_PACE * written, LatencyResult.Latency.ofNanos(Percentiles.of(latencies)));
+                carried == null || carried >= KEPT_PACE * written, LatencyResult.Latency.ofNanos(Percentiles.of(latencies)), cpu);
     }
 
     /** Waits until the warehouse holds {@code records}, saying how far it is every few seconds. */

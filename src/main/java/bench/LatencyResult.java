@@ -19,11 +19,15 @@ package bench;
  * @param pipelineKeptPace          whether that was at least 95% of the written rate; if not, the backlog and with it
  *                                  the latency grew through the phase, and the percentiles depend on its length
  * @param latencyMs                 source commit to visible in the warehouse, per transaction, in milliseconds
+ * @param cpu                       the JVM's CPU by part and the whole machine's, from the phase's first write until the
+ *                                  warehouse held its last change: how near the cores the rate ran; null in results
+ *                                  written before it was measured
  */
 public record LatencyResult(boolean wholeTransactions, int targetChangesPerSecond, double seconds, long tickMillis, int ticks, int lateTicks,
                             long transactions, long changes,
                             long kafkaRecords, long writtenChangesPerSecond, boolean writerKeptRate,
-                            Long warehouseChangesPerSecond, boolean pipelineKeptPace, Latency latencyMs) {
+                            Long warehouseChangesPerSecond, boolean pipelineKeptPace, Latency latencyMs,
+                            ThreadCpu.Usage cpu) {
 
     /** Nearest-rank percentiles and the largest, in milliseconds to the tenth. */
     public record Latency(double p50, double p95, double p99, double max) {

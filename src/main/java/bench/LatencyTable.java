@@ -19,17 +19,24 @@ final class LatencyTable {
                 + " transaction every %d ms (rate × %d ms of changes, the same mix) on a fixed timetable; a writer that"
                 + " falls behind writes its late ticks back to back. Latency is per transaction, from its source commit"
                 + " until the warehouse held it, exact per loaded batch: timed right after the warehouse transaction that"
-                + " made it visible committed. Percentiles are nearest-rank.%n%n", first.tickMillis(), first.tickMillis()));
+                + " made it visible committed. Percentiles are nearest-rank. CPU from the phase's first write until the"
+                + " warehouse held its last change: the JVM's per change (the bench's own threads left out), and the whole"
+                + " machine's busy cores, the embedded PostgreSQL's processes included.%n%n", first.tickMillis(),
+                first.tickMillis()));
         md.append("| rate asked (changes/s) | whole transactions | seconds | written (changes/s) | transactions | p50 (ms)"
-                + " | p95 (ms) | p99 (ms) | max (ms) | warehouse carried (changes/s) |\n");
-        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                + " | p95 (ms) | p99 (ms) | max (ms) | warehouse carried (changes/s) | JVM CPU (µs per change) | machine busy"
+                + " (cores) |\n");
+        md.append("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (LatencyResult p : phases) {
-            md.append(format("| %,d | %s | %.1f | %,d%s | %,d | %.1f | %.1f | %.1f | %.1f | %s%s |%n",
+            md.append(format("| %,d | %s | %.1f | %,d%s | %,d | %.1f | %.1f | %.1f | %.1f | %s%s | %s | %s |%n",
                     p.targetChangesPerSecond(), p.wholeTransactions() ? "yes" : "no", p.seconds(), p.writtenChangesPerSecond(),
                     p.writerKeptRate() ? "" : " (short)", p.transactions(),
                     p.latencyMs().p50(), p.latencyMs().p95(), p.latencyMs().p99(), p.latencyMs().max(),
                     p.warehouseChangesPerSecond() == null ? "all in one batch" : format("%,d", p.warehouseChangesPerSecond()),
-                    p.pipelineKeptPace() ? "" : " (fell behind)"));
+                    p.pipelineKeptPace() ? "" : " (fell behind)",
+                    p.cpu() == null ? "–" : format("%.1f", p.cpu().pipelineMicrosPerChange()),
+                    p.cpu() == null || p.cpu().machine() == null ? "–"
+                            : format("%.2f of %d", p.cpu().machine().busyCores(), p.cpu().machine().cores())));
         }
         md.append('\n');
         // Each phase loading whole transactions is followed by its twin loading them in parts (LatencyPhases).

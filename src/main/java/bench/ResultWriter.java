@@ -117,6 +117,13 @@ public final class ResultWriter {
         StringBuilder md = new StringBuilder(format("CPU of the JVM %s (%,d %ss, %.1f s): **%.1f µs per %s**, %.2f cores on"
                 + " average (the bench's own threads left out; the embedded PostgreSQL not included)%n%n",
                 when, cpu.changes(), unit, cpu.wallSeconds(), cpu.pipelineMicrosPerChange(), unit, cpu.cores()));
+        MachineCpu.Spent machine = cpu.machine();
+        if (machine != null) {
+            md.append(format("The whole machine over the same stretch: **%.2f of its %d cores busy**, of which %.2f outside this"
+                    + " JVM (%.1f µs per %s: the embedded PostgreSQL's processes, and anything else running); the hypervisor"
+                    + " took %.2f cores' worth from it while it was ready to run%n%n", machine.busyCores(), machine.cores(),
+                    machine.outsideJvmCores(), machine.outsideMicrosPerChange(), unit, machine.stealCores()));
+        }
         md.append("| part | CPU (s) | µs per ").append(unit).append(" |\n|---|---:|---:|\n");
         for (ThreadCpu.Part p : cpu.parts()) {
             md.append(format("| %s | %.2f | %.1f |%n", p.part(), p.seconds(), p.microsPerChange()));

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -48,8 +49,10 @@ public final class ThreadCpu {
      * @param pipelineMicrosPerChange every part but the bench's, in µs of CPU per change
      * @param wallSeconds             the stretch measured
      * @param cores                   CPU seconds per wall second, the pipeline's parts together
+     * @param machine                 the whole machine over the same stretch, this JVM and the rest; null off Linux
      */
-    public record Usage(long changes, double wallSeconds, double pipelineMicrosPerChange, double cores, List<Part> parts) {
+    public record Usage(long changes, double wallSeconds, double pipelineMicrosPerChange, double cores, List<Part> parts,
+                        MachineCpu.Spent machine) {
         public Usage {
             parts = List.copyOf(parts);
         }
@@ -65,12 +68,15 @@ public final class ThreadCpu {
     private final long processNanos;
     private final Map<Long, Long> javaThreadNanos;
     private final Map<String, Long> jvmThreadNanos;
+    private final Optional<MachineCpu> machine;
 
-    private ThreadCpu(long wallNanos, long processNanos, Map<Long, Long> javaThreadNanos, Map<String, Long> jvmThreadNanos) {
+    private ThreadCpu(long wallNanos, long processNanos, Map<Long, Long> javaThreadNanos, Map<String, Long> jvmThreadNanos,
+                      Optional<MachineCpu> machine) {
         this.wallNanos = wallNanos;
         this.processNanos = processNanos;
         this.javaThreadNanos = javaThreadNanos;
         this.jvmThreadNanos = jvmThreadNanos;
+        this.machine = machine;
     }
 
     /** The counters now. */
@@ -83,7 +89,7 @@ public final class ThreadCpu {
             }
         }
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        return new ThreadCpu(System.nanoTime(), os.getProcessCpuTime(), java, jvmThreads());
+        return new ThreadCpu(System.nanoTime(), os.getProcessCpuTime(), java, jvmThreads(), MachineCpu.now());
     }
 
     /**
@@ -129,7 +135,9 @@ public final class ThreadCpu {
         double wall = (wallNanos - start.wallNanos) / 1e9;
         List<Part> parts = nanos.entrySet().stream()
                 .map(e -> new Part(e.getKey(), round(e.getValue() / 1e9), round(e.getValue() / 1e3 / changes))).toList();
-        return new Usage(changes, round(wall), round(pipeline / 1e3 / changes), round(pipeline / 1e9 / wall), parts);
+        MachineCpu.Spent spent = machine.isPresent() && start.machine.isPresent()
+                ? machine.get().since(start.machine.get(), wall, processNanos - start.processNanos, changes) : null;
+        return new Usage(changes, round(wall), round(pipeline / 1e3 / changes), round(pipeline / 1e9 / wall), parts, spent);
     }
 
     /** What was spent from {@code start} until now, by part, while the pipeline had nothing to carry. */

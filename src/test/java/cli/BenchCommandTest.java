@@ -82,6 +82,9 @@ class BenchCommandTest {
         double pipelineParts = cpu.parts().stream().filter(p -> !p.part().equals(ThreadCpu.BENCH))
                 .mapToDouble(ThreadCpu.Part::microsPerChange).sum();
         assertThat(cpu.pipelineMicrosPerChange()).isPositive().isCloseTo(pipelineParts, within(0.1 * pipelineParts));
+        // The whole machine beside it: outside this JVM, the embedded PostgreSQL made the writes and decoded its WAL.
+        assertThat(cpu.machine().busyCores()).isPositive().isGreaterThanOrEqualTo(cpu.machine().outsideJvmCores());
+        assertThat(cpu.machine().outsideMicrosPerChange()).isPositive();
         assertThat(result.verification().matches()).isTrue();
         assertThat(result.verification().tables()).singleElement().asString().endsWith("— MATCH");
         // Each rate twice: loading whole transactions, then as Kafka delivers them, for what the first costs.
@@ -102,9 +105,13 @@ class BenchCommandTest {
             assertThat(ms.p95()).isGreaterThanOrEqualTo(ms.p50());
             assertThat(ms.p99()).isGreaterThanOrEqualTo(ms.p95());
             assertThat(ms.max()).isGreaterThanOrEqualTo(ms.p99());
+            // What the phase cost, and how near the machine's cores it ran.
+            assertThat(phase.cpu().changes()).isEqualTo(phase.changes());
+            assertThat(phase.cpu().pipelineMicrosPerChange()).isPositive();
+            assertThat(phase.cpu().machine().busyCores()).isPositive();
         });
         assertThat(Files.readString(out.resolve(ResultWriter.MARKDOWN))).contains("| warehouse: loaded (end to end) |",
-                "**MATCH**", "2,000 changes", "in 2 partitions, loaded by 2 consumers", "µs per change**", "| " + ThreadCpu.CAPTURE + " | ", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
+                "**MATCH**", "2,000 changes", "in 2 partitions, loaded by 2 consumers", "µs per change**", "cores busy**, of which", "| " + ThreadCpu.CAPTURE + " | ", "## Latency at fixed rates", "| 1,000 | yes | ", "| 1,000 | no | ",
                 "At 1,000 changes/s, loading each transaction whole (waiting for its end marker) cost");
         assertThat(stdout.toString()).contains("**MATCH**", "results.json");
 
