@@ -39,6 +39,8 @@ public final class DuckDbWarehouse implements Warehouse {
     /** The loader's connection: a new one after DuckDB invalidated the database (see MergeWarehouse#load). */
     private volatile DuckDBConnection connection;
     private final ParallelWriters loader;
+    private final BackgroundCheckpoints checkpoints;
+    private volatile Runnable afterLoad = () -> { };
 
     private DuckDbWarehouse(Path file, DerivedViews views, int writers, Optional<String> memoryLimit)
             throws SQLException {
@@ -48,6 +50,11 @@ public final class DuckDbWarehouse implements Warehouse {
         Path csvDirectory = file.toAbsolutePath().resolveSibling(file.getFileName() + ".snapshot");
         this.loader = ParallelWriters.of(writers, this::connect, new DuckDbDialect(),
                 sql -> new DuckDbAppenderStager(sql, csvDirectory), views);
+        this.checkpoints = new BackgroundCheckpoints(file, BackgroundCheckpoints.START_BYTES, () -> connection.duplicate());
+        loader.afterLoad(() -> {
+            afterLoad.run();
+            checkpoints.afterLoad();
+        });
     }
 
     /** Connections of one process to one file share its database. */
@@ -157,7 +164,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     /** See {@link ParallelWriters#afterLoad}. */
     public void afterLoad(Runnable observer) {
-        loader.afterLoad(observer);
+        this.afterLoad = observer == null ? () -> { } : observer;
     }
 
     @Override
@@ -177,6 +184,7 @@ public final class DuckDbWarehouse implements Warehouse {
 
     @Override
     public void close() throws SQLException {
+        checkpoints.close();
         loader.close();
     }
 }
