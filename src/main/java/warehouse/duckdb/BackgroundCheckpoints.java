@@ -34,8 +34,14 @@ final class BackgroundCheckpoints implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundCheckpoints.class);
 
-    /** Three quarters of DuckDB's own threshold: room for a few batches to find a pause before the commit would do it. */
-    static final long START_BYTES = 12L << 20;
+    /** DuckDB's own default threshold: as often as DuckDB would checkpoint by itself, each one no larger. */
+    static final long START_BYTES = 16L << 20;
+
+    /**
+     * DuckDB's {@code checkpoint_threshold} beside it: half as much again, room for a few batches to find a pause before
+     * the commit would checkpoint.
+     */
+    static final String DUCKDB_THRESHOLD = "24MB";
 
     /** How DuckDB begins its refusal of a checkpoint beside another transaction's uncommitted writes. */
     private static final String REFUSED_BESIDE_WRITERS = "Cannot CHECKPOINT";

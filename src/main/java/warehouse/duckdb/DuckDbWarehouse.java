@@ -73,6 +73,9 @@ public final class DuckDbWarehouse implements Warehouse {
                         + ". Fix: give it as a size, e.g. 64MB or 2GB", e);
             }
         }
+        try (Statement statement = opened.createStatement()) {
+            statement.execute("SET checkpoint_threshold = '" + BackgroundCheckpoints.DUCKDB_THRESHOLD + "'");
+        }
         connection = opened;
         return opened;
     }
