@@ -73,8 +73,12 @@ public final class DuckDbWarehouse implements Warehouse {
                         + ". Fix: give it as a size, e.g. 64MB or 2GB", e);
             }
         }
+        // Above where the checkpoints beside the loader start: DuckDB checkpoints in a commit only when they cannot.
         try (Statement statement = opened.createStatement()) {
             statement.execute("SET checkpoint_threshold = '" + BackgroundCheckpoints.DUCKDB_THRESHOLD + "'");
+        } catch (SQLException e) {
+            opened.close();
+            throw e;
         }
         connection = opened;
         return opened;
