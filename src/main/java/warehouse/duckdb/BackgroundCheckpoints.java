@@ -2,7 +2,6 @@ package warehouse.duckdb;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -104,10 +103,8 @@ final class BackgroundCheckpoints implements AutoCloseable {
     private long walBytes() {
         try {
             return Files.size(wal);
-        } catch (NoSuchFileException e) {
-            return 0;
         } catch (IOException e) {
-            return 0; // not readable: DuckDB's own checkpoints go on
+            return 0; // none since the last checkpoint, or not readable: DuckDB's own checkpoints go on
         }
     }
 
